@@ -1,0 +1,40 @@
+// verify — candidate pairs in, the pairs that really are similar out.
+//
+// LSH only says two documents *may* be similar; verification measures them, with the exact Jaccard
+// of their shingle sets (default) or the cheaper MinHash estimate.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace neardup {
+
+/// A measured pair of documents (a < b) and their similarity in [0, 1].
+struct scored_pair {
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  double similarity = 0.0;
+
+  friend bool operator==(scored_pair const&, scored_pair const&) = default;
+};
+
+/// How candidate pairs are verified.
+enum class verify_mode {
+  exact,     ///< Jaccard of the exact shingle sets (needs the texts again)
+  estimate,  ///< MinHash estimate from the signatures (no texts needed; ±sqrt(J(1-J)/k))
+};
+
+/// Scores `candidates` with `similarity(a, b)` on `threads` threads (0 = all) and returns those at or
+/// above `threshold`, in the order of `candidates` — the same whatever the thread count.
+/// `similarity` must be safe to call concurrently.
+///
+///   auto kept = neardup::verify_pairs(pairs, [&](auto a, auto b) { return sim(a, b); }, 0.5, 0);
+[[nodiscard]] std::vector<scored_pair> verify_pairs(
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
+    std::function<double(std::uint32_t, std::uint32_t)> const& similarity, double threshold,
+    unsigned threads = 0);
+
+}  // namespace neardup

@@ -1,0 +1,59 @@
+// detail::parallel_for — hand out blocks of [0, n) to a few std::threads.
+// Results stay deterministic because every index is computed independently and written to its own slot.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace neardup::detail {
+
+/// Number of worker threads for a request of `requested` (0 = all hardware threads).
+inline unsigned resolve_threads(unsigned requested) noexcept {
+  if (requested != 0) return requested;
+  unsigned const hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : hw;
+}
+
+/// Calls fn(begin, end, worker) on disjoint blocks covering [0, n), `block` indices at a time, handed
+/// out dynamically so that uneven documents keep every thread busy. `worker` is in [0, threads) and
+/// indexes per-thread scratch. Rethrows the first exception after all workers stopped.
+template <class Fn>
+void parallel_for(std::size_t n, unsigned threads, std::size_t block, Fn&& fn) {
+  block = std::max<std::size_t>(block, 1);
+  std::size_t const blocks = (n + block - 1) / block;
+  std::size_t const workers = std::min<std::size_t>(std::max(1u, threads), blocks);
+  if (workers <= 1) {
+    if (n > 0) fn(std::size_t{0}, n, 0u);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&](unsigned w) {
+    try {
+      for (;;) {
+        std::size_t const b = next.fetch_add(1, std::memory_order_relaxed);
+        if (b >= blocks) break;
+        std::size_t const begin = b * block;
+        fn(begin, std::min(n, begin + block), w);
+      }
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next.store(blocks, std::memory_order_relaxed);  // stop the others early
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, static_cast<unsigned>(w));
+  work(0u);  // the calling thread is worker 0
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace neardup::detail
