@@ -1,0 +1,307 @@
+#include "neardup/encoding.hpp"
+
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "neardup/error.hpp"
+
+namespace {
+
+std::string read_bytes(std::filesystem::path const& p) {
+  std::ifstream in(p, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::filesystem::path> bundled_files() {
+  std::vector<std::filesystem::path> files;
+  for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+    if (e.path().extension() == ".txt") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 5);
+  return files;
+}
+
+struct converter_closer {
+  void operator()(UConverter* c) const { ucnv_close(c); }
+};
+
+/// Encodes UTF-8 text with ICU (the reference the decoder must invert); fails on unmappable text.
+std::string icu_encode(std::string const& utf8, char const* encoding) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, converter_closer> cnv(ucnv_open(encoding, &status));
+  REQUIRE(U_SUCCESS(status));
+  ucnv_setFromUCallBack(cnv.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+  std::string out(static_cast<std::size_t>(u.length()) * 4 + 16, '\0');
+  int32_t const n = ucnv_fromUChars(cnv.get(), out.data(), static_cast<int32_t>(out.size()),
+                                    u.getBuffer(), u.length(), &status);
+  REQUIRE(U_SUCCESS(status));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+/// Keeps only the code points that `encoding` maps and maps back to themselves.
+std::string only_round_tripping(std::string const& utf8, char const* encoding) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, converter_closer> cnv(ucnv_open(encoding, &status));
+  REQUIRE(U_SUCCESS(status));
+  ucnv_setFromUCallBack(cnv.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  ucnv_setToUCallBack(cnv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  REQUIRE(U_SUCCESS(status));
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 const cp = u.char32At(i);
+    icu::UnicodeString const one(cp);
+    i += one.length();
+    char bytes[16];
+    UErrorCode s = U_ZERO_ERROR;
+    ucnv_reset(cnv.get());
+    int32_t const n = ucnv_fromUChars(cnv.get(), bytes, sizeof bytes, one.getBuffer(), one.length(), &s);
+    if (U_FAILURE(s)) continue;
+    UChar back[8];
+    ucnv_reset(cnv.get());
+    int32_t const m = ucnv_toUChars(cnv.get(), back, 8, bytes, n, &s);
+    if (U_FAILURE(s) || icu::UnicodeString(back, m) != one) continue;
+    kept += one;
+  }
+  std::string out;
+  kept.toUTF8String(out);
+  return out;
+}
+
+std::string utf16(std::string const& utf8, bool little, bool bom) {
+  std::string const body = icu_encode(utf8, little ? "UTF-16LE" : "UTF-16BE");
+  if (!bom) return body;
+  return std::string(little ? "\xFF\xFE" : "\xFE\xFF") + body;
+}
+
+std::size_t count_of(std::string_view hay, std::string_view needle) {
+  std::size_t n = 0;
+  for (std::size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("valid UTF-8 is detected and passed through unchanged", "[encoding]") {
+  for (auto const& f : bundled_files()) {
+    std::string const bytes = read_bytes(f);
+    auto const d = neardup::decode_to_utf8(bytes);
+    INFO(f.filename().string());
+    CHECK(d.encoding == "UTF-8");
+    CHECK(d.detected);
+    CHECK_FALSE(d.had_bom);
+    CHECK(d.replaced == 0);
+    CHECK(d.utf8 == bytes);  // the bundled files have LF line ends and no BOM
+  }
+}
+
+TEST_CASE("GB18030 round trip of the bundled essays", "[encoding]") {
+  for (auto const& f : bundled_files()) {
+    std::string const text = read_bytes(f);
+    std::string const gb = icu_encode(text, "GB18030");
+    REQUIRE(gb != text);  // really re-encoded (the essays are Chinese)
+    auto const d = neardup::decode_to_utf8(gb);
+    INFO(f.filename().string());
+    CHECK(d.encoding == "GB18030");
+    CHECK(d.detected);
+    CHECK(d.replaced == 0);
+    CHECK(d.utf8 == text);
+  }
+}
+
+TEST_CASE("GBK text (the GB18030 subset) of a short paragraph is detected as GB18030", "[encoding]") {
+  std::string const text = "疫情防控是一场阻击战,也是一场人民战争。我们要坚定信心、同舟共济。\n";
+  auto const d = neardup::decode_to_utf8(icu_encode(text, "GBK"));
+  CHECK(d.encoding == "GB18030");
+  CHECK(d.utf8 == text);
+}
+
+TEST_CASE("Big5 round trip of the Traditional-script essays", "[encoding]") {
+  std::string const original = read_bytes(bundled_files()[3]);
+  // Big5 lacks some characters of the file (the pinyin tone letters, a few hanzi): keep what maps.
+  std::string const text = only_round_tripping(original, "Big5");
+  REQUIRE(text.size() > original.size() * 9 / 10);
+  std::string const big5 = icu_encode(text, "Big5");
+  auto const d = neardup::decode_to_utf8(big5);
+  CHECK(d.encoding == "Big5");
+  CHECK(d.detected);
+  CHECK(d.replaced == 0);
+  CHECK(d.utf8 == text);
+
+  // One short paragraph written in Traditional script is enough for the detector.
+  std::string const paragraph = "疫情就是命令,防控就是責任。黨員幹部要衝鋒在前,與人民群眾同舟共濟,共度難關。\n";
+  REQUIRE(only_round_tripping(paragraph, "Big5") == paragraph);
+  auto const p = neardup::decode_to_utf8(icu_encode(paragraph, "Big5"));
+  CHECK(p.encoding == "Big5");
+  CHECK(p.utf8 == paragraph);
+}
+
+TEST_CASE("UTF-16 with a BOM, either byte order", "[encoding]") {
+  std::string const text = read_bytes(bundled_files()[1]);
+  for (bool const little : {true, false}) {
+    auto const d = neardup::decode_to_utf8(utf16(text, little, true));
+    CHECK(d.encoding == (little ? "UTF-16LE" : "UTF-16BE"));
+    CHECK(d.detected);
+    CHECK(d.had_bom);
+    CHECK(d.replaced == 0);
+    CHECK(d.utf8 == text);
+  }
+}
+
+TEST_CASE("UTF-16 without a BOM is recognised by its zero bytes", "[encoding]") {
+  std::string const chinese = read_bytes(bundled_files()[0]);
+  std::string const ascii = "Plain ASCII text in UTF-16 has a zero in every other byte.\nSecond line.\n";
+  for (std::string const* text : {&chinese, &ascii}) {
+    for (bool const little : {true, false}) {
+      auto const d = neardup::decode_to_utf8(utf16(*text, little, false));
+      CHECK(d.encoding == (little ? "UTF-16LE" : "UTF-16BE"));
+      CHECK_FALSE(d.had_bom);
+      CHECK(d.utf8 == *text);
+    }
+  }
+}
+
+TEST_CASE("UTF-8 with a BOM: the BOM is removed", "[encoding]") {
+  std::string const text = "心得体会\n第二行\n";
+  auto const d = neardup::decode_to_utf8("\xEF\xBB\xBF" + text);
+  CHECK(d.encoding == "UTF-8");
+  CHECK(d.had_bom);
+  CHECK(d.utf8 == text);
+  // A BOM in the middle is content (U+FEFF as a zero-width no-break space), not a mark.
+  auto const mid = neardup::decode_to_utf8("a\xEF\xBB\xBF" "b");
+  CHECK_FALSE(mid.had_bom);
+  CHECK(mid.utf8 == "a\xEF\xBB\xBF" "b");
+}
+
+TEST_CASE("CRLF and lone CR become LF in every decoding path", "[encoding]") {
+  std::string const crlf = "第一行\r\n第二行\r第三行\n\r\n末行\r";
+  std::string const lf = "第一行\n第二行\n第三行\n\n末行\n";
+  CHECK(neardup::decode_to_utf8(crlf).utf8 == lf);                              // UTF-8 fast path
+  CHECK(neardup::decode_to_utf8(icu_encode(crlf, "GB18030")).utf8 == lf);       // ICU path
+  CHECK(neardup::decode_to_utf8(utf16(crlf, true, true)).utf8 == lf);           // UTF-16
+  CHECK(neardup::decode_to_utf8(crlf + "\xE4\xB8").utf8 == lf + "\xEF\xBF\xBD");  // UTF-8 with errors
+}
+
+TEST_CASE("ICU output is drained in chunks without splitting CRLF or surrogate pairs", "[encoding]") {
+  // The decoder converts 16 Ki UTF-16 units at a time; put a CRLF and a surrogate pair across the
+  // boundary at every offset near it.
+  for (std::size_t pad = 16 * 1024 - 3; pad <= 16 * 1024 + 1; ++pad) {
+    std::string const text = std::string(pad, 'a') + "\r\n\xF0\x9F\x98\x80" + "b";  // U+1F600
+    auto const d = neardup::decode_to_utf8(utf16(text, true, false), {.encoding = "UTF-16LE"});
+    CHECK(d.replaced == 0);
+    CHECK(d.utf8 == std::string(pad, 'a') + "\n\xF0\x9F\x98\x80" + "b");
+  }
+}
+
+TEST_CASE("a forced encoding is used as given", "[encoding]") {
+  std::string const text = "平凡英雄事迹个人学习心得\n";
+  std::string const gbk = icu_encode(text, "GBK");
+  auto const d = neardup::decode_to_utf8(gbk, {.encoding = "GBK"});
+  CHECK_FALSE(d.detected);
+  CHECK(d.encoding == "GBK");
+  CHECK(d.utf8 == text);
+
+  // Forcing the wrong legacy encoding decodes differently: the option really is obeyed.
+  auto const wrong = neardup::decode_to_utf8(gbk, {.encoding = "Big5"});
+  CHECK(wrong.encoding == "Big5");
+  CHECK(wrong.utf8 != text);
+
+  // Forced UTF-8 reports replacements instead of falling back to detection.
+  auto const u = neardup::decode_to_utf8(gbk, {.encoding = "utf8"});
+  CHECK(u.encoding == "UTF-8");
+  CHECK(u.replaced > 0);
+
+  // "UTF-16" reads the BOM itself; it is still reported.
+  auto const b = neardup::decode_to_utf8(utf16(text, true, true), {.encoding = "UTF-16"});
+  CHECK(b.had_bom);
+  CHECK(b.utf8 == text);
+}
+
+TEST_CASE("an unknown encoding name is an encoding_error naming it", "[encoding]") {
+  try {
+    (void)neardup::decode_to_utf8("abc", {.encoding = "no-such-charset"});
+    FAIL("no exception");
+  } catch (neardup::error const& e) {
+    CHECK(e.code() == neardup::errc::encoding_error);
+    CHECK(std::string(e.what()).find("no-such-charset") != std::string::npos);
+  }
+}
+
+TEST_CASE("truncated and stray bytes become U+FFFD and are counted", "[encoding]") {
+  std::string const text = read_bytes(bundled_files()[2]);
+  std::string const fffd = "\xEF\xBF\xBD";
+
+  // A file cut in the middle of its last character: still UTF-8, one replacement.
+  std::string const cut = text + "\xE5\xBF";
+  auto const d = neardup::decode_to_utf8(cut);
+  CHECK(d.encoding == "UTF-8");
+  CHECK(d.replaced == 1);
+  CHECK(d.utf8 == text + fffd);
+
+  // A stray byte in otherwise clearly UTF-8 text.
+  std::size_t const nl = text.find('\n');
+  std::string const stray = text.substr(0, nl) + "\x80" + text.substr(nl);
+  auto const s = neardup::decode_to_utf8(stray);
+  CHECK(s.encoding == "UTF-8");
+  CHECK(s.replaced == 1);
+  CHECK(count_of(s.utf8, fffd) == 1);
+
+  // Truncated GB18030: the lone lead byte at the end.
+  std::string const gb = icu_encode(text, "GB18030") + "\xC4";
+  auto const g = neardup::decode_to_utf8(gb);
+  CHECK(g.encoding == "GB18030");
+  CHECK(g.replaced == 1);
+  CHECK(g.utf8 == text + fffd);
+
+  // Odd-length UTF-16: half a code unit left over.
+  auto const h = neardup::decode_to_utf8(utf16("ab", true, true) + "c");
+  CHECK(h.replaced == 1);
+  CHECK(h.utf8 == "ab" + fffd);
+
+  // Ill-formed UTF-8 forms (overlong, surrogate, above U+10FFFF): one U+FFFD per maximal subpart.
+  auto const bad = neardup::decode_to_utf8("x\xC0\xAFy\xED\xA0\x80z\xF4\x90\x80\x80", {.encoding = "UTF-8"});
+  CHECK(bad.replaced == 2 + 3 + 4);
+  CHECK(bad.utf8.find("x") == 0);
+}
+
+TEST_CASE("empty input decodes to empty UTF-8", "[encoding]") {
+  auto const d = neardup::decode_to_utf8("");
+  CHECK(d.utf8.empty());
+  CHECK(d.encoding == "UTF-8");
+  CHECK(d.replaced == 0);
+  CHECK_FALSE(d.had_bom);
+  CHECK_FALSE(neardup::looks_binary(""));
+}
+
+TEST_CASE("looks_binary tells binary files from text in any supported encoding", "[encoding]") {
+  std::string const png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06", 33);
+  CHECK(neardup::looks_binary(png));
+  CHECK(neardup::looks_binary(std::string("text with a NUL\0 in it", 22)));
+  std::string controls(200, 'a');
+  for (std::size_t i = 0; i < controls.size(); i += 5) controls[i] = '\x01';  // 20% control bytes
+  CHECK(neardup::looks_binary(controls));
+
+  std::string const text = read_bytes(bundled_files()[4]);
+  CHECK_FALSE(neardup::looks_binary(text));
+  CHECK_FALSE(neardup::looks_binary(icu_encode(text, "GB18030")));
+  CHECK_FALSE(neardup::looks_binary(utf16(text, true, false)));  // zero bytes explained by UTF-16
+  CHECK_FALSE(neardup::looks_binary(utf16(text, false, true)));
+  CHECK_FALSE(neardup::looks_binary("line one\r\n\tline two\f\n"));
+  // UTF-16 without any ASCII has no zero byte but many control-range bytes (上 is 0A 4E).
+  CHECK_FALSE(neardup::looks_binary(utf16("上下上下上下上下上下上下上下上下", true, false)));
+}
