@@ -1,0 +1,83 @@
+// split — one decoded file in, the essays it holds out.
+//
+// Essay collections scraped from the web put several essays in one file under numbered headings
+// ("1、…", "…篇一", "第2篇"), often with page furniture around them: the collection's own title, an
+// editor's preamble, "一键复制" buttons. This stage finds the essays and says why every other
+// non-blank line was left out.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace neardup {
+
+/// How a file is cut into essays.
+enum class split_mode {
+  automatic,   ///< numbered headings if the file has a consistent sequence of them, else one essay
+  whole_file,  ///< the whole file is one essay
+  blank_line,  ///< essays are separated by one or more blank lines
+  regex,       ///< a line matching split_options::pattern starts an essay and is its heading
+};
+
+/// Options of split_essays().
+struct split_options {
+  split_mode mode = split_mode::automatic;
+  /// For split_mode::regex: an ICU regular expression searched in each non-blank line (anchor it
+  /// with ^ and $ to match whole lines); a line that matches starts an essay and is its heading.
+  /// (The explicit `{}` lets callers write `{.mode = split_mode::blank_line}` warning-free.)
+  std::string pattern{};
+};
+
+/// One essay of a file. Lines are 1-based; byte offsets index the text given to split_essays().
+struct essay_span {
+  std::size_t begin = 0;      ///< first byte of the BODY (the heading line excluded)
+  std::size_t end = 0;        ///< one past the body's last byte (its final line break excluded)
+  std::size_t line = 0;       ///< line where the essay starts: its heading, or its first body line
+  std::size_t last_line = 0;  ///< last non-blank line of the essay
+  /// The heading line trimmed, without its numbering ("1、", "篇一:", "第1篇"), so re-posts under the
+  /// same title compare equal; the whole trimmed heading when that would leave nothing (a bare
+  /// "篇一"); empty when the essay has no heading. In regex mode, the whole trimmed matching line.
+  std::string title;
+};
+
+/// Non-blank lines `first`..`last` (1-based, inclusive) that belong to no essay, and why. Blank lines
+/// inside the range are incidental.
+struct line_range {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  std::string reason;  ///< "collection title", "preamble" or "trailing page furniture"
+};
+
+/// The essays of one file, in file order, and the furniture left out.
+struct split_result {
+  std::vector<essay_span> essays;
+  std::vector<line_range> furniture;  ///< only split_mode::automatic reports furniture
+};
+
+/// Splits UTF-8 text (LF line ends, as decode_to_utf8() returns it; a stray CR counts as blank space)
+/// into essays. Never loses a line: every non-blank line is in exactly one essay (as its heading or
+/// in its body) or in exactly one furniture range. Blank text gives no essays.
+///
+/// split_mode::automatic looks for heading lines: short (at most 40 characters), not ending like a
+/// sentence (。!?;…), numbered as "<arabic>、title", "<arabic>. title", "title 篇<n>[:]",
+/// "篇<n>: title" or "第<n>篇 title", with <n> in Arabic or Chinese numerals. The family whose numbers
+/// form the longest run n, n+1, n+2, … (two headings at least, an unheaded first essay before "篇2"
+/// counting as one) is taken; other numbered lines (lists and sections inside an essay, "一、…",
+/// "(一)…", long "1、…" items) stay in the body. Text before the first heading is essay 1 when the
+/// first heading is number 2 or when it is at least half as long as the median essay; otherwise it is
+/// furniture ("collection title" for short title-like lines, "preamble" for the rest). Short web
+/// buttons (一键复制, 收藏, 下载, 打印, 返回顶部, 上一篇/下一篇 …) ending an essay are "trailing page
+/// furniture". With no such family the file is one essay, headed by its first line when that line is
+/// short and title-like. The explicit modes take the text literally and report no furniture; in
+/// regex mode text before the first matching line is an essay without heading.
+///
+/// Throws error(errc::invalid_argument) for split_mode::regex with an empty or invalid pattern.
+///
+///   auto text = neardup::decode_to_utf8(bytes).utf8;
+///   for (auto const& e : neardup::split_essays(text).essays)
+///     index(e.title, std::string_view(text).substr(e.begin, e.end - e.begin));
+[[nodiscard]] split_result split_essays(std::string_view utf8_text, split_options const& options = {});
+
+}  // namespace neardup

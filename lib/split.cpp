@@ -1,0 +1,726 @@
+// split — cutting a decoded file into essays, and telling page furniture apart.
+#include "neardup/split.hpp"
+
+#include <unicode/parseerr.h>
+#include <unicode/regex.h>
+#include <unicode/stringpiece.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "neardup/error.hpp"
+
+namespace neardup {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Characters
+
+constexpr std::size_t max_heading_chars = 40;  // headings are short; list items and sentences longer
+constexpr std::size_t max_nav_chars = 60;      // "下一篇:<a title>" navigation links
+constexpr std::size_t max_decoded_bytes = 1024;  // longer lines are never headings or buttons
+
+/// Decodes one code point leniently (an ill-formed byte reads as U+FFFD and is skipped alone); the
+/// text should already be valid UTF-8, this only keeps a bad byte from derailing the split.
+char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
+  auto const b0 = static_cast<unsigned char>(s[i]);
+  std::size_t need = 0;
+  char32_t cp = 0;
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 1;
+    cp = b0 & 0x1Fu;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 2;
+    cp = b0 & 0x0Fu;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 3;
+    cp = b0 & 0x07u;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (i + need >= s.size()) {  // truncated
+    ++i;
+    return 0xFFFD;
+  }
+  for (std::size_t k = 1; k <= need; ++k) {
+    auto const b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0u) != 0x80u) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  i += need + 1;
+  return cp;
+}
+
+std::u32string to_u32(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) out += next_code_point(s, i);
+  return out;
+}
+
+std::string to_utf8(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (char32_t const cp : s) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return out;
+}
+
+bool is_space(char32_t c) noexcept {
+  return c == U' ' || c == U'\t' || c == U'\r' || c == U'\v' || c == U'\f' || c == 0xA0 ||
+         c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200B);
+}
+
+std::u32string_view trim(std::u32string_view s) noexcept {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool contains(std::u32string_view set, char32_t c) noexcept {
+  return set.find(c) != std::u32string_view::npos;
+}
+
+constexpr std::u32string_view openers = U"【[(（〔《〈「『“‘\"'";
+constexpr std::u32string_view closers = U"】])）〕》〉」』”’\"'";
+constexpr std::u32string_view separators = U":：、.．-—–·";
+// A line ending in one of these is (part of) a sentence, not a heading. Commas too: a line ending
+// in one continues on the next.
+constexpr std::u32string_view sentence_ends = U"。！？；…!?;.．，,";
+
+/// True when the line ends like a sentence, looking past closing quotes and brackets (“…。”).
+bool ends_like_sentence(std::u32string_view s) noexcept {
+  while (!s.empty() && (contains(closers, s.back()) || is_space(s.back()))) s.remove_suffix(1);
+  return !s.empty() && contains(sentence_ends, s.back());
+}
+
+/// Short and not a sentence: the shape of any heading or title line.
+bool title_shaped(std::u32string_view trimmed) noexcept {
+  return !trimmed.empty() && trimmed.size() <= max_heading_chars && !ends_like_sentence(trimmed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers: 1 2 3, １２３, 一 二 … 十 十一 … 九十九 … 一百零五
+
+int arabic_digit(char32_t c) noexcept {
+  if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
+  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);
+  return -1;
+}
+
+int chinese_digit(char32_t c) noexcept {
+  switch (c) {
+    case U'零': case U'〇': return 0;
+    case U'一': return 1;
+    case U'二': case U'两': return 2;
+    case U'三': return 3;
+    case U'四': return 4;
+    case U'五': return 5;
+    case U'六': return 6;
+    case U'七': return 7;
+    case U'八': return 8;
+    case U'九': return 9;
+    default: return -1;
+  }
+}
+
+int chinese_multiplier(char32_t c) noexcept {
+  if (c == U'十') return 10;
+  if (c == U'百') return 100;
+  return 0;
+}
+
+bool is_number_char(char32_t c) noexcept {
+  return arabic_digit(c) >= 0 || chinese_digit(c) >= 0 || chinese_multiplier(c) > 0;
+}
+
+/// Parses a whole run of digits of one script; nullopt for mixed scripts or malformed numerals.
+std::optional<int> parse_number(std::u32string_view s) noexcept {
+  if (s.empty()) return std::nullopt;
+  if (arabic_digit(s.front()) >= 0) {
+    if (s.size() > 4) return std::nullopt;
+    int v = 0;
+    for (char32_t const c : s) {
+      int const d = arabic_digit(c);
+      if (d < 0) return std::nullopt;
+      v = v * 10 + d;
+    }
+    return v;
+  }
+  int total = 0;
+  int current = -1;  // the pending digit, -1 when none
+  int last_multiplier = 1000;
+  for (char32_t const c : s) {
+    if (int const d = chinese_digit(c); d >= 0) {
+      if (current > 0) return std::nullopt;  // "一二": a digit list, not a numeral
+      current = d;
+    } else if (int const m = chinese_multiplier(c); m > 0) {
+      if (m >= last_multiplier || current == 0) return std::nullopt;
+      total += (current < 0 ? 1 : current) * m;  // "十一": a bare 十 means 10
+      current = -1;
+      last_multiplier = m;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (current > 0) total += current;
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headings
+
+enum class family : std::uint8_t {
+  arabic,   // "1、title", "1. title"
+  pian,     // "title篇一", "title 篇1:", "篇一: title"
+  di_pian,  // "第1篇 title", "title 第一篇"
+};
+constexpr std::size_t family_count = 3;
+
+struct heading_match {
+  family fam = family::arabic;
+  int number = 0;
+  std::u32string_view title;  // inside the trimmed line
+};
+
+/// Strips brackets and separators around a title ("】疫情心得", "疫情心得(").
+std::u32string_view clean_title(std::u32string_view t) noexcept {
+  for (;;) {
+    t = trim(t);
+    if (!t.empty() && (contains(closers, t.front()) || contains(separators, t.front()))) {
+      t.remove_prefix(1);
+    } else if (!t.empty() && (contains(openers, t.back()) || contains(separators, t.back()))) {
+      t.remove_suffix(1);
+    } else {
+      return t;
+    }
+  }
+}
+
+std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && arabic_digit(s[i]) >= 0) ++i;
+  if (i == 0 || i > 3) return std::nullopt;
+  auto const number = parse_number(s.substr(0, i));
+  std::size_t j = i;
+  while (j < s.size() && is_space(s[j])) ++j;
+  if (j >= s.size()) return std::nullopt;
+  char32_t const sep = s[j];
+  if (sep != U'、' && sep != U'.' && sep != U'．') return std::nullopt;
+  // "3.5亿": a decimal number, not a list number.
+  if (sep != U'、' && j + 1 < s.size() && arabic_digit(s[j + 1]) >= 0) return std::nullopt;
+  std::u32string_view const title = clean_title(s.substr(j + 1));
+  if (title.empty() || !number) return std::nullopt;
+  return heading_match{family::arabic, *number, title};
+}
+
+/// "…篇<n>", "…第<n>篇" at the end of the line, or "篇<n>…", "第<n>篇…" at its start.
+std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
+  // At the end, past a trailing colon or closing bracket.
+  std::size_t e = s.size();
+  while (e > 0 && (is_space(s[e - 1]) || contains(closers, s[e - 1]) ||
+                   contains(separators, s[e - 1]))) {
+    --e;
+  }
+  std::size_t k = e;
+  while (k > 0 && is_number_char(s[k - 1])) --k;
+  if (k < e) {
+    std::size_t j = k;
+    while (j > 0 && is_space(s[j - 1])) --j;
+    if (j > 0 && s[j - 1] == U'篇') {
+      if (auto const n = parse_number(s.substr(k, e - k))) {
+        return heading_match{family::pian, *n, clean_title(s.substr(0, j - 1))};
+      }
+    }
+  } else if (e > 0 && s[e - 1] == U'篇') {
+    std::size_t const num_end = e - 1;
+    std::size_t num_begin = num_end;
+    while (num_begin > 0 && is_number_char(s[num_begin - 1])) --num_begin;
+    if (num_begin < num_end && num_begin > 0 && s[num_begin - 1] == U'第') {
+      if (auto const n = parse_number(s.substr(num_begin, num_end - num_begin))) {
+        return heading_match{family::di_pian, *n, clean_title(s.substr(0, num_begin - 1))};
+      }
+    }
+  }
+  // At the start, past an opening bracket.
+  std::size_t b = 0;
+  while (b < s.size() && (is_space(s[b]) || contains(openers, s[b]))) ++b;
+  if (b >= s.size()) return std::nullopt;
+  bool const di = s[b] == U'第';
+  if (!di && s[b] != U'篇') return std::nullopt;
+  std::size_t i = b + 1;
+  while (!di && i < s.size() && is_space(s[i])) ++i;
+  std::size_t const num_begin = i;
+  while (i < s.size() && is_number_char(s[i])) ++i;
+  auto const n = parse_number(s.substr(num_begin, i - num_begin));
+  if (!n) return std::nullopt;
+  if (di) {
+    if (i >= s.size() || s[i] != U'篇') return std::nullopt;
+    ++i;
+  }
+  return heading_match{di ? family::di_pian : family::pian, *n, clean_title(s.substr(i))};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page furniture
+
+/// Short web buttons and links that pages scatter around an essay.
+constexpr std::array<std::u32string_view, 34> button_words = {
+    U"一键复制", U"复制",   U"复制全文", U"复制本文", U"全文复制", U"收藏",     U"加入收藏",
+    U"收藏本文", U"下载",   U"下载文档", U"下载本文", U"免费下载", U"打印",     U"打印本文",
+    U"返回顶部", U"回到顶部", U"返回",   U"返回列表", U"返回首页", U"分享",     U"分享到",
+    U"举报",     U"点赞",   U"评论",     U"上一篇",   U"下一篇",   U"展开全文", U"阅读全文",
+    U"查看全文", U"更多",   U"相关推荐", U"相关文章", U"热门推荐", U"推荐阅读"};
+
+bool is_button_word(std::u32string_view w) noexcept {
+  return std::find(button_words.begin(), button_words.end(), w) != button_words.end();
+}
+
+/// "一键复制", "收藏 | 打印", "下一篇:疫情防控心得": a line made of buttons or a navigation link.
+bool is_button_line(std::u32string_view s) noexcept {
+  if (s.empty() || s.size() > max_nav_chars) return false;
+  for (std::u32string_view const nav : {std::u32string_view(U"上一篇"), std::u32string_view(U"下一篇")}) {
+    if (s.starts_with(nav)) {
+      std::u32string_view const rest = s.substr(nav.size());
+      if (rest.empty() || rest.front() == U':' || rest.front() == U'：' || is_space(rest.front())) {
+        return true;
+      }
+    }
+  }
+  if (s.size() > max_heading_chars) return false;
+  constexpr std::u32string_view token_breaks = U"|｜/·•丨";
+  std::size_t tokens = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (is_space(s[i]) || contains(token_breaks, s[i]))) ++i;
+    std::size_t const start = i;
+    while (i < s.size() && !is_space(s[i]) && !contains(token_breaks, s[i])) ++i;
+    if (i > start) {
+      if (!is_button_word(s.substr(start, i - start))) return false;
+      ++tokens;
+    }
+  }
+  return tokens > 0;
+}
+
+/// "新冠疫情防控总结心得7篇", "心得体会(精选十篇)": a title announcing a number of essays.
+bool announces_essay_count(std::u32string_view s) noexcept {
+  for (std::size_t p = 1; p < s.size(); ++p) {
+    if (s[p] != U'篇' || !is_number_char(s[p - 1])) continue;
+    std::size_t b = p - 1;
+    while (b > 0 && is_number_char(s[b - 1])) --b;
+    if (b == 0 || s[b - 1] != U'第') return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+struct line_info {
+  std::size_t begin = 0;  // byte offsets of the line, without its '\n'
+  std::size_t end = 0;
+  bool blank = true;
+  std::u32string trimmed;  // decoded and trimmed, only for lines short enough to be headings/buttons
+};
+
+bool is_blank(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    auto const b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // fast path: ASCII
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\v' && b != '\f') return false;
+      ++i;
+      continue;
+    }
+    if (!is_space(next_code_point(s, i))) return false;
+  }
+  return true;
+}
+
+std::vector<line_info> split_lines(std::string_view text, bool decode_short) {
+  std::vector<line_info> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    line_info li;
+    li.begin = begin;
+    li.end = end;
+    std::string_view const s = text.substr(begin, end - begin);
+    li.blank = is_blank(s);
+    if (decode_short && !li.blank && s.size() <= max_decoded_bytes) {
+      std::u32string const u = to_u32(s);
+      std::u32string_view const t = trim(u);
+      if (t.size() <= max_nav_chars) li.trimmed.assign(t);
+    }
+    lines.push_back(std::move(li));
+    begin = end + 1;
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the result
+
+constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+enum class reason : std::uint8_t { essay, collection_title, preamble, trailing_furniture };
+
+std::string reason_text(reason r) {
+  switch (r) {
+    case reason::collection_title: return "collection title";
+    case reason::preamble: return "preamble";
+    case reason::trailing_furniture: return "trailing page furniture";
+    case reason::essay: break;
+  }
+  return "essay";
+}
+
+class builder {
+ public:
+  builder(std::vector<line_info> const& lines, bool strip_buttons)
+      : lines_(lines), marks_(lines.size(), reason::essay), strip_buttons_(strip_buttons) {}
+
+  /// Adds the essay with heading line `heading` (or none) and body lines [first, last). Button lines
+  /// ending the body become furniture when enabled. A headless essay without any text is dropped.
+  void add_essay(std::size_t heading, std::size_t first, std::size_t last, std::string title) {
+    if (strip_buttons_) {
+      while (last > first) {
+        line_info const& li = lines_[last - 1];
+        if (!li.blank) {
+          if (!is_button_line(li.trimmed)) break;
+          marks_[last - 1] = reason::trailing_furniture;
+        }
+        --last;
+      }
+    }
+    std::size_t body_first = none;
+    std::size_t body_last = none;
+    for (std::size_t i = first; i < last; ++i) {
+      if (lines_[i].blank) continue;
+      if (body_first == none) body_first = i;
+      body_last = i;
+    }
+    if (heading == none && body_first == none) return;
+    essay_span e;
+    e.line = (heading != none ? heading : body_first) + 1;
+    e.last_line = (body_last != none ? body_last : heading) + 1;
+    if (body_first != none) {
+      e.begin = lines_[body_first].begin;
+      e.end = lines_[body_last].end;
+    } else {
+      e.begin = e.end = lines_[heading].end;
+    }
+    e.title = std::move(title);
+    result_.essays.push_back(std::move(e));
+  }
+
+  void mark(std::size_t line, reason r) { marks_[line] = r; }
+
+  /// Merges the furniture marks into ranges (blank lines between equal reasons do not break a range).
+  split_result finish() && {
+    line_range current;
+    reason current_reason = reason::essay;
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+      if (lines_[i].blank) continue;
+      reason const r = marks_[i];
+      if (r == current_reason && r != reason::essay) {
+        current.last = i + 1;
+        continue;
+      }
+      if (current_reason != reason::essay) result_.furniture.push_back(std::move(current));
+      current_reason = r;
+      current = line_range{i + 1, i + 1, r == reason::essay ? std::string() : reason_text(r)};
+    }
+    if (current_reason != reason::essay) result_.furniture.push_back(std::move(current));
+    return std::move(result_);
+  }
+
+ private:
+  std::vector<line_info> const& lines_;
+  std::vector<reason> marks_;
+  bool strip_buttons_;
+  split_result result_;
+};
+
+std::string trimmed_line(std::string_view text, line_info const& li) {
+  std::u32string const u = to_u32(text.substr(li.begin, li.end - li.begin));
+  return to_utf8(trim(u));
+}
+
+// ---------------------------------------------------------------------------------------------
+// automatic
+
+struct candidate {
+  std::size_t line = 0;
+  int number = 0;
+  std::u32string_view title;  // into lines[line].trimmed
+  std::size_t prev = none;    // previous candidate (index) in the best run ending here
+  std::size_t length = 1;     // headings in that run
+  std::size_t start = 0;      // candidate index where that run starts
+};
+
+struct chain {
+  std::vector<std::size_t> lines;
+  std::vector<std::u32string_view> titles;
+  int first_number = 0;
+  std::size_t score = 0;  // headings, plus an unheaded essay 1 before a "2"
+  std::size_t span = 0;   // lines from first to last heading
+};
+
+/// The longest run n, n+1, n+2, … among one family's candidates, in file order.
+chain best_chain(std::vector<candidate>& cands, std::vector<std::size_t> const& nonblank_before) {
+  std::unordered_map<int, std::size_t> best_ending_with;  // number -> candidate index
+  auto better = [&](std::size_t a, std::size_t b) {  // is run ending at a better than at b?
+    if (cands[a].length != cands[b].length) return cands[a].length > cands[b].length;
+    return cands[cands[a].start].line < cands[cands[b].start].line;
+  };
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    candidate& c = cands[i];
+    c.start = i;
+    if (auto it = best_ending_with.find(c.number - 1); it != best_ending_with.end()) {
+      c.prev = it->second;
+      c.length = cands[it->second].length + 1;
+      c.start = cands[it->second].start;
+    }
+    auto [it, inserted] = best_ending_with.try_emplace(c.number, i);
+    if (!inserted && better(i, it->second)) it->second = i;
+  }
+  chain best;
+  std::size_t best_end = none;
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    candidate const& first = cands[cands[i].start];
+    bool const unheaded_first = first.number == 2 && nonblank_before[first.line] > 0;
+    std::size_t const score = cands[i].length + (unheaded_first ? 1 : 0);
+    std::size_t const span = cands[i].line - first.line;
+    if (best_end == none || score > best.score || (score == best.score && span > best.span)) {
+      best_end = i;
+      best.score = score;
+      best.span = span;
+      best.first_number = first.number;
+    }
+  }
+  for (std::size_t i = best_end; i != none; i = cands[i].prev) {
+    best.lines.push_back(cands[i].line);
+    best.titles.push_back(cands[i].title);
+  }
+  std::reverse(best.lines.begin(), best.lines.end());
+  std::reverse(best.titles.begin(), best.titles.end());
+  return best;
+}
+
+std::size_t body_bytes(std::vector<line_info> const& lines, std::size_t first, std::size_t last) {
+  std::size_t n = 0;
+  for (std::size_t i = first; i < last; ++i) {
+    if (!lines[i].blank) n += lines[i].end - lines[i].begin;
+  }
+  return n;
+}
+
+split_result split_automatic(std::string_view text) {
+  std::vector<line_info> const lines = split_lines(text, true);
+  builder out(lines, true);
+
+  // Buttons and links after the last essay are furniture; taking them out first also keeps a
+  // "下一篇:…篇二" link from posing as a heading.
+  std::size_t content_end = lines.size();
+  while (content_end > 0) {
+    line_info const& li = lines[content_end - 1];
+    if (!li.blank) {
+      if (!is_button_line(li.trimmed)) break;
+      out.mark(content_end - 1, reason::trailing_furniture);
+    }
+    --content_end;
+  }
+
+  std::vector<std::size_t> nonblank_before(lines.size() + 1, 0);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    nonblank_before[i + 1] = nonblank_before[i] + (lines[i].blank ? 0 : 1);
+  }
+
+  std::array<std::vector<candidate>, family_count> cands;
+  for (std::size_t i = 0; i < content_end; ++i) {
+    std::u32string_view const t = lines[i].trimmed;
+    if (!title_shaped(t)) continue;
+    // A line may fit two families ("1、心得篇一"); each family judges it on its own.
+    for (std::optional<heading_match> const& m : {match_arabic(t), match_pian(t)}) {
+      if (!m) continue;
+      candidate c;
+      c.line = i;
+      c.number = m->number;
+      c.title = m->title.empty() ? t : m->title;
+      cands[static_cast<std::size_t>(m->fam)].push_back(c);
+    }
+  }
+  chain best;
+  for (auto& fam : cands) {
+    chain c = best_chain(fam, nonblank_before);
+    if (c.score > best.score || (c.score == best.score && c.span > best.span)) best = std::move(c);
+  }
+
+  if (best.score < 2) {
+    // No numbered headings: one essay, headed by a short title-like first line.
+    std::size_t first = 0;
+    while (first < content_end && lines[first].blank) ++first;
+    if (first == content_end) return std::move(out).finish();
+    bool const more = nonblank_before[content_end] - nonblank_before[first + 1] > 0;
+    if (title_shaped(lines[first].trimmed) && more) {
+      out.add_essay(first, first + 1, content_end, to_utf8(lines[first].trimmed));
+    } else {
+      out.add_essay(none, first, content_end, {});
+    }
+    return std::move(out).finish();
+  }
+
+  // Text before the first heading.
+  std::size_t const first_heading = best.lines.front();
+  if (nonblank_before[first_heading] > 0) {
+    std::vector<std::size_t> sizes;
+    for (std::size_t k = 0; k < best.lines.size(); ++k) {
+      std::size_t const next = k + 1 < best.lines.size() ? best.lines[k + 1] : content_end;
+      sizes.push_back(body_bytes(lines, best.lines[k] + 1, next));
+    }
+    std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2),
+                     sizes.end());
+    std::size_t const median = sizes[sizes.size() / 2];
+    std::size_t const pre_bytes = body_bytes(lines, 0, first_heading);
+    // Essays in one collection differ in length by about 2x; a preamble is a paragraph or two.
+    bool const is_essay = best.first_number == 2 || 2 * pre_bytes >= median;
+    std::size_t first = 0;
+    while (lines[first].blank) ++first;
+    if (is_essay) {
+      bool const more = nonblank_before[first_heading] - nonblank_before[first + 1] > 0;
+      std::u32string_view const t = lines[first].trimmed;
+      if (more && title_shaped(t) && announces_essay_count(t)) {
+        out.mark(first, reason::collection_title);
+        out.add_essay(none, first + 1, first_heading, {});
+      } else if (more && title_shaped(t)) {
+        out.add_essay(first, first + 1, first_heading, to_utf8(t));
+      } else {
+        out.add_essay(none, first, first_heading, {});
+      }
+    } else {
+      for (std::size_t i = first; i < first_heading; ++i) {
+        if (lines[i].blank) continue;
+        out.mark(i, title_shaped(lines[i].trimmed) ? reason::collection_title : reason::preamble);
+      }
+    }
+  }
+
+  for (std::size_t k = 0; k < best.lines.size(); ++k) {
+    std::size_t const h = best.lines[k];
+    std::size_t const next = k + 1 < best.lines.size() ? best.lines[k + 1] : content_end;
+    out.add_essay(h, h + 1, next, to_utf8(best.titles[k]));
+  }
+  return std::move(out).finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// explicit modes
+
+split_result split_whole(std::string_view text) {
+  std::vector<line_info> const lines = split_lines(text, false);
+  builder out(lines, false);
+  out.add_essay(none, 0, lines.size(), {});
+  return std::move(out).finish();
+}
+
+split_result split_blank_line(std::string_view text) {
+  std::vector<line_info> const lines = split_lines(text, false);
+  builder out(lines, false);
+  std::size_t i = 0;
+  while (i < lines.size()) {
+    while (i < lines.size() && lines[i].blank) ++i;
+    std::size_t const first = i;
+    while (i < lines.size() && !lines[i].blank) ++i;
+    if (i > first) out.add_essay(none, first, i, {});
+  }
+  return std::move(out).finish();
+}
+
+split_result split_regex(std::string_view text, std::string const& pattern) {
+  if (pattern.empty()) {
+    throw error(errc::invalid_argument, "split mode regex needs a pattern");
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse_error{};
+  std::unique_ptr<icu::RegexPattern> const compiled(icu::RegexPattern::compile(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(),
+                                                    static_cast<int32_t>(pattern.size()))),
+      0, parse_error, status));
+  if (U_FAILURE(status) || !compiled) {
+    throw error(errc::invalid_argument, "invalid split pattern '" + pattern + "': " +
+                                            u_errorName(status) + " at offset " +
+                                            std::to_string(parse_error.offset));
+  }
+  std::unique_ptr<icu::RegexMatcher> const matcher(compiled->matcher(status));
+  if (U_FAILURE(status) || !matcher) {
+    throw error(errc::invalid_argument,
+                "cannot use split pattern '" + pattern + "': " + u_errorName(status));
+  }
+
+  std::vector<line_info> const lines = split_lines(text, false);
+  std::vector<std::size_t> headings;
+  icu::UnicodeString line_text;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].blank) continue;  // a blank line cannot head an essay
+    std::string_view const s = text.substr(lines[i].begin, lines[i].end - lines[i].begin);
+    line_text = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+    matcher->reset(line_text);
+    UErrorCode st = U_ZERO_ERROR;
+    if (matcher->find(st) && U_SUCCESS(st)) headings.push_back(i);
+  }
+
+  builder out(lines, false);
+  std::size_t const first_heading = headings.empty() ? lines.size() : headings.front();
+  out.add_essay(none, 0, first_heading, {});  // dropped when blank
+  for (std::size_t k = 0; k < headings.size(); ++k) {
+    std::size_t const h = headings[k];
+    std::size_t const next = k + 1 < headings.size() ? headings[k + 1] : lines.size();
+    out.add_essay(h, h + 1, next, trimmed_line(text, lines[h]));
+  }
+  return std::move(out).finish();
+}
+
+}  // namespace
+
+split_result split_essays(std::string_view utf8_text, split_options const& options) {
+  switch (options.mode) {
+    case split_mode::whole_file: return split_whole(utf8_text);
+    case split_mode::blank_line: return split_blank_line(utf8_text);
+    case split_mode::regex: return split_regex(utf8_text, options.pattern);
+    case split_mode::automatic: break;
+  }
+  return split_automatic(utf8_text);
+}
+
+}  // namespace neardup

@@ -1,0 +1,484 @@
+#include "neardup/split.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "neardup/encoding.hpp"
+#include "neardup/error.hpp"
+
+namespace {
+
+std::string read_bytes(std::filesystem::path const& p) {
+  std::ifstream in(p, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> bundled_texts() {
+  std::vector<std::filesystem::path> files;
+  for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+    if (e.path().extension() == ".txt") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 5);
+  std::vector<std::string> texts;
+  for (auto const& f : files) texts.push_back(neardup::decode_to_utf8(read_bytes(f)).utf8);
+  return texts;
+}
+
+struct line_pos {
+  std::size_t begin = 0, end = 0;
+  bool blank = true;
+};
+
+/// The lines of a text as the splitter must see them (split at LF; blank = only white space).
+std::vector<line_pos> lines_of(std::string_view text) {
+  std::vector<line_pos> lines;
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    std::string_view s = text.substr(b, e - b);
+    // White space the splitter ignores: ASCII blanks, CR, U+3000, U+00A0.
+    bool blank = true;
+    for (std::size_t i = 0; i < s.size();) {
+      if (std::string_view(" \t\r\v\f").find(s[i]) != std::string_view::npos) {
+        ++i;
+      } else if (s.substr(i, 3) == "\u3000") {
+        i += 3;
+      } else if (s.substr(i, 2) == "\u00A0") {
+        i += 2;
+      } else {
+        blank = false;
+        break;
+      }
+    }
+    lines.push_back({b, e, blank});
+    b = e + 1;
+  }
+  return lines;
+}
+
+std::string_view line_text(std::string_view text, std::vector<line_pos> const& lines, std::size_t n) {
+  return text.substr(lines[n - 1].begin, lines[n - 1].end - lines[n - 1].begin);
+}
+
+/// The splitter's contract: every non-blank line in exactly one essay or furniture range, essays in
+/// order and disjoint, bodies made of whole lines, a heading exactly when there is a title.
+void check_invariants(std::string_view text, neardup::split_result const& r) {
+  auto const lines = lines_of(text);
+  std::vector<int> cover(lines.size() + 1, 0);
+  std::size_t prev_last = 0;
+  for (auto const& e : r.essays) {
+    REQUIRE(e.line >= 1);
+    REQUIRE(e.line <= e.last_line);
+    REQUIRE(e.last_line <= lines.size());
+    REQUIRE(e.line > prev_last);  // in file order, no overlap
+    prev_last = e.last_line;
+    REQUIRE(e.begin <= e.end);
+    REQUIRE(e.end <= text.size());
+    CHECK_FALSE(lines[e.line - 1].blank);
+    CHECK_FALSE(lines[e.last_line - 1].blank);
+    for (std::size_t l = e.line; l <= e.last_line; ++l) ++cover[l];
+    if (e.begin < e.end) {
+      // The body starts at a line start and ends at the end of last_line.
+      auto const first = std::find_if(lines.begin(), lines.end(),
+                                      [&](line_pos const& p) { return p.begin == e.begin; });
+      REQUIRE(first != lines.end());
+      std::size_t const first_line = static_cast<std::size_t>(first - lines.begin()) + 1;
+      CHECK(first_line >= e.line);
+      CHECK(lines[e.last_line - 1].end == e.end);
+      bool const has_heading = first_line > e.line;
+      CHECK(has_heading == !e.title.empty());
+    } else {
+      // Only a heading, no body.
+      CHECK(e.line == e.last_line);
+      CHECK_FALSE(e.title.empty());
+    }
+  }
+  for (auto const& f : r.furniture) {
+    REQUIRE(f.first >= 1);
+    REQUIRE(f.first <= f.last);
+    REQUIRE(f.last <= lines.size());
+    CHECK_FALSE(f.reason.empty());
+    for (std::size_t l = f.first; l <= f.last; ++l) ++cover[l];
+  }
+  for (std::size_t l = 1; l <= lines.size(); ++l) {
+    if (lines[l - 1].blank) continue;
+    INFO("line " << l << ": " << line_text(text, lines, l));
+    CHECK(cover[l] == 1);
+  }
+}
+
+std::vector<std::size_t> counts(std::vector<std::string> const& texts, neardup::split_options const& o = {}) {
+  std::vector<std::size_t> n;
+  for (auto const& t : texts) n.push_back(neardup::split_essays(t, o).essays.size());
+  return n;
+}
+
+std::string body(std::string_view text, neardup::essay_span const& e) {
+  return std::string(text.substr(e.begin, e.end - e.begin));
+}
+
+/// 1..99 in Chinese numerals, written independently of the splitter's parser.
+std::string chinese_number(int n) {
+  static char const* const digits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  if (n < 10) return digits[n];
+  std::string s = n / 10 == 1 ? "" : digits[n / 10];
+  return s + "十" + digits[n % 10];
+}
+
+std::string paragraph(int i) {
+  return "这是第" + std::to_string(i) +
+         "段正文,内容足够长,讲述社区在疫情防控中的经验与体会,也写到了居民之间的互助和坚持。\n";
+}
+
+}  // namespace
+
+TEST_CASE("automatic finds the 37 essays of the bundled collections", "[split]") {
+  auto const texts = bundled_texts();
+  CHECK(counts(texts) == std::vector<std::size_t>{10, 10, 7, 2, 8});
+  for (auto const& t : texts) check_invariants(t, neardup::split_essays(t));
+}
+
+TEST_CASE("titles are the headings without their numbering", "[split]") {
+  auto const texts = bundled_texts();
+  auto const r0 = neardup::split_essays(texts[0]);
+  REQUIRE(r0.essays.size() == 10);
+  CHECK(r0.essays[0].title == "平凡英雄事迹个人学习心得");  // heading "1、平凡英雄事迹个人学习心得"
+  CHECK(r0.essays[1].title == "致敬平凡英雄事迹征集令活动心得感悟");
+  CHECK(r0.essays[9].title == "致敬平凡英雄个人事迹学习心得感悟");  // "10、…": two digits
+  // Essays 1, 7 and 8 are published under the same title (1 and 7 are even the same text).
+  CHECK(r0.essays[6].title == r0.essays[0].title);
+  CHECK(r0.essays[7].title == r0.essays[0].title);
+  CHECK(body(texts[0], r0.essays[0]) == body(texts[0], r0.essays[6]));
+  CHECK(body(texts[0], r0.essays[7]) != body(texts[0], r0.essays[0]));
+
+  auto const r3 = neardup::split_essays(texts[3]);
+  REQUIRE(r3.essays.size() == 2);
+  CHECK(r3.essays[0].title.empty());  // five lines of essay before "…篇2": essay 1 has no heading
+  CHECK(r3.essays[0].line == 1);
+  CHECK(r3.essays[0].begin == 0);
+  CHECK(r3.essays[1].title == "防控疫情措施心得體會");
+  CHECK(r3.essays[1].line == 6);
+
+  auto const r4 = neardup::split_essays(texts[4]);
+  REQUIRE(r4.essays.size() == 8);
+  CHECK(r4.essays[0].title == "疫情一线医护人员总结");  // "疫情一线医护人员总结 篇一:"
+  CHECK(r4.essays[0].line == 1);
+  // The body excludes the heading line.
+  CHECK(body(texts[4], r4.essays[0]).find("篇一") == std::string::npos);
+}
+
+TEST_CASE("numbered lists and sections inside an essay do not split it", "[split]") {
+  auto const texts = bundled_texts();
+  auto const lines4 = lines_of(texts[4]);
+  auto const r4 = neardup::split_essays(texts[4]);
+  REQUIRE(r4.essays.size() == 8);
+  // 篇七 (lines 57-69) holds "一、…" sections and "1、…" … "5、…" items (long lines, not headings).
+  auto const& e7 = r4.essays[6];
+  CHECK(e7.line == 57);
+  CHECK(e7.last_line == 69);
+  REQUIRE(line_text(texts[4], lines4, 59).starts_with("一、"));
+  REQUIRE(line_text(texts[4], lines4, 60).starts_with("1、"));
+  REQUIRE(line_text(texts[4], lines4, 69).starts_with("5、"));
+  CHECK(e7.begin == lines4[57].begin);  // line 58
+  CHECK(e7.end == lines4[68].end);      // line 69
+
+  // File 001, 篇一 (lines 2-14) has sections 一、… 五、…; 篇九 has 第二段:… and 总结:.
+  auto const r1 = neardup::split_essays(texts[1]);
+  REQUIRE(r1.essays.size() == 10);
+  CHECK(r1.essays[0].line == 2);
+  CHECK(r1.essays[0].last_line == 14);
+  CHECK(body(texts[1], r1.essays[0]).find("五、对未来的反思。") != std::string::npos);
+  CHECK(r1.essays[8].line == 65);
+  CHECK(r1.essays[8].last_line == 75);
+  CHECK(body(texts[1], r1.essays[8]).find("第二段") != std::string::npos);
+  CHECK(body(texts[1], r1.essays[8]).find("总结:") != std::string::npos);
+
+  // File 002, 篇2 (lines 9-21) has 一、… 四、… and (一)… (三)….
+  auto const r2 = neardup::split_essays(texts[2]);
+  REQUIRE(r2.essays.size() == 7);
+  CHECK(r2.essays[1].line == 9);
+  CHECK(r2.essays[1].last_line == 21);
+}
+
+TEST_CASE("page furniture is reported with its reason", "[split]") {
+  auto const texts = bundled_texts();
+  auto const r1 = neardup::split_essays(texts[1]);
+  REQUIRE(r1.furniture.size() == 2);
+  CHECK(r1.furniture[0].first == 1);  // 写心得体会可以让我们…以下是小编为大家收集的…
+  CHECK(r1.furniture[0].last == 1);
+  CHECK(r1.furniture[0].reason == "preamble");
+  CHECK(r1.furniture[1].first == 82);  // 一键复制 (after a blank line 81)
+  CHECK(r1.furniture[1].last == 82);
+  CHECK(r1.furniture[1].reason == "trailing page furniture");
+  CHECK(r1.essays.back().last_line == 80);
+
+  auto const r2 = neardup::split_essays(texts[2]);
+  REQUIRE(r2.furniture.size() == 2);
+  CHECK(r2.furniture[0].first == 1);  // 新冠疫情防控总结心得7篇
+  CHECK(r2.furniture[0].last == 1);
+  CHECK(r2.furniture[0].reason == "collection title");
+  CHECK(r2.furniture[1].first == 2);  // 拥有深刻立意的心得…小编今天就为您带来了…
+  CHECK(r2.furniture[1].last == 2);
+  CHECK(r2.furniture[1].reason == "preamble");
+
+  for (std::size_t i : {0u, 3u, 4u}) CHECK(neardup::split_essays(texts[i]).furniture.empty());
+}
+
+TEST_CASE("text before the first heading: essay or furniture by principle", "[split]") {
+  std::string essay;
+  for (int i = 0; i < 4; ++i) essay += paragraph(i);
+
+  SECTION("first heading numbered 2: the text before is essay 1, its short first line its title") {
+    std::string const t = "我的抗疫心得\n" + essay + "抗疫心得篇2\n" + essay + "抗疫心得篇3\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 3);
+    CHECK(r.essays[0].title == "我的抗疫心得");
+    CHECK(r.essays[0].line == 1);
+    CHECK(r.furniture.empty());
+  }
+  SECTION("first heading numbered 1 and a long text before: an essay, not a preamble") {
+    std::string const t = essay + "心得体会篇一\n" + essay + "心得体会篇二\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 3);
+    CHECK(r.essays[0].title.empty());
+    CHECK(r.furniture.empty());
+  }
+  SECTION("first heading numbered 1 and a short text before: title and preamble") {
+    std::string const t = "心得体会精选\n以下是小编整理的心得体会,欢迎阅读。\n心得体会篇一\n" + essay +
+                          "心得体会篇二\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 2);
+    REQUIRE(r.furniture.size() == 2);
+    CHECK(r.furniture[0].reason == "collection title");
+    CHECK(r.furniture[1].reason == "preamble");
+  }
+  SECTION("no numbered headings: one essay, headed by a short first line") {
+    std::string const t = "一、不是标题的一级小节\n" + essay + "二、第二节\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 1);
+    CHECK(r.essays[0].title == "一、不是标题的一级小节");
+    CHECK(r.essays[0].last_line == 10);
+  }
+  SECTION("a single heading is no sequence") {
+    std::string const t = "1、孤零零的标题\n" + essay;
+    auto const r = neardup::split_essays(t);
+    REQUIRE(r.essays.size() == 1);
+    CHECK(r.essays[0].title == "1、孤零零的标题");  // the whole line: it was not read as numbered
+  }
+}
+
+TEST_CASE("heading families and their number sequences", "[split]") {
+  std::string const essay = paragraph(1) + paragraph(2);
+  SECTION("Chinese numerals up to 99") {
+    std::string t;
+    for (int n = 1; n <= 99; ++n) t += "疫情心得篇" + chinese_number(n) + "\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 99);
+    CHECK(r.essays[98].title == "疫情心得");
+  }
+  SECTION("第<n>篇 title; families do not mix") {
+    std::string const t = "第1篇:春天\n" + essay + "第2篇:夏天\n" + essay + "【篇三】秋天\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 2);  // the 篇 line is another family: it stays in essay 2's body
+    CHECK(r.essays[0].title == "春天");
+    CHECK(r.essays[1].title == "夏天");
+    CHECK(body(t, r.essays[1]).find("【篇三】秋天") != std::string::npos);
+  }
+  SECTION("【篇<n>】 title and title(第<n>篇)") {
+    std::string const t = "【篇一】秋天\n" + essay + "【篇二】冬天\n" + essay;
+    auto const r = neardup::split_essays(t);
+    REQUIRE(r.essays.size() == 2);
+    CHECK(r.essays[1].title == "冬天");
+    std::string const u = "春天(第一篇)\n" + essay + "夏天(第二篇)\n" + essay;
+    auto const q = neardup::split_essays(u);
+    REQUIRE(q.essays.size() == 2);
+    CHECK(q.essays[0].title == "春天");
+  }
+  SECTION("the longest run wins; a shorter list inside an essay stays in it") {
+    std::string const inner = "1. 加强组织\n" + paragraph(7) + "2. 做好宣传\n" + paragraph(8);
+    std::string const t = "抗疫总结篇1\n" + essay + inner + "抗疫总结篇2\n" + essay + "抗疫总结篇3\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 3);
+    CHECK(body(t, r.essays[0]).find("2. 做好宣传") != std::string::npos);
+  }
+  SECTION("lines ending like sentences are not headings") {
+    std::string const t = "1、这是一句完整的话。\n" + essay + "2、这也是一句话!\n" + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    CHECK(r.essays.size() == 1);
+  }
+  SECTION("a decimal number is not a list number") {
+    std::string const t = "3.5亿人参与\n" + essay + "4.5亿人参与\n" + essay;
+    CHECK(neardup::split_essays(t).essays.size() == 1);
+  }
+  SECTION("web buttons and navigation links trailing essays are furniture") {
+    std::string const t = "心得篇一\n" + essay + "收藏 | 打印\n\n心得篇二\n" + essay +
+                          "下一篇:防控心得篇三\n返回顶部\n";
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 2);
+    REQUIRE(r.furniture.size() == 2);
+    CHECK(r.furniture[0].first == 4);
+    CHECK(r.furniture[0].last == 4);
+    CHECK(r.furniture[1].first == 9);
+    CHECK(r.furniture[1].last == 10);
+    CHECK(r.furniture[1].reason == "trailing page furniture");
+  }
+}
+
+TEST_CASE("CRLF is gone after decoding; split gives the same essays", "[split]") {
+  std::string const lf = bundled_texts()[1];
+  std::string crlf;
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  auto const decoded = neardup::decode_to_utf8(crlf).utf8;
+  REQUIRE(decoded == lf);
+  auto const a = neardup::split_essays(lf);
+  auto const b = neardup::split_essays(decoded);
+  REQUIRE(a.essays.size() == b.essays.size());
+  for (std::size_t i = 0; i < a.essays.size(); ++i) {
+    CHECK(a.essays[i].title == b.essays[i].title);
+    CHECK(a.essays[i].begin == b.essays[i].begin);
+    CHECK(a.essays[i].end == b.essays[i].end);
+  }
+  // Undecoded CRLF text still splits the same way; the CR is white space, not title text.
+  auto const raw = neardup::split_essays(crlf);
+  check_invariants(crlf, raw);
+  REQUIRE(raw.essays.size() == 10);
+  CHECK(raw.essays[0].title == a.essays[0].title);
+}
+
+TEST_CASE("explicit modes: whole_file, blank_line, regex", "[split]") {
+  auto const texts = bundled_texts();
+  using neardup::split_mode;
+
+  SECTION("whole_file") {
+    for (auto const& t : texts) {
+      auto const r = neardup::split_essays(t, {.mode = split_mode::whole_file});
+      check_invariants(t, r);
+      REQUIRE(r.essays.size() == 1);
+      CHECK(r.essays[0].line == 1);
+      CHECK(r.essays[0].begin == 0);
+      CHECK(r.essays[0].title.empty());
+      CHECK(r.furniture.empty());
+    }
+    std::string const padded = "\n\n  \n正文\n\n";
+    auto const r = neardup::split_essays(padded, {.mode = split_mode::whole_file});
+    REQUIRE(r.essays.size() == 1);
+    CHECK(r.essays[0].line == 4);
+    CHECK(body(padded, r.essays[0]) == "正文");
+  }
+  SECTION("blank_line") {
+    std::string const t = "甲\n乙\n\n\n丙\n \u3000\n丁";
+    auto const r = neardup::split_essays(t, {.mode = split_mode::blank_line});
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 3);
+    CHECK(body(t, r.essays[0]) == "甲\n乙");
+    CHECK(body(t, r.essays[1]) == "丙");
+    CHECK(body(t, r.essays[2]) == "丁");
+    CHECK(r.essays[2].line == 7);
+    // File 001 has one blank line, before 一键复制: two blocks, taken literally.
+    CHECK(neardup::split_essays(texts[1], {.mode = split_mode::blank_line}).essays.size() == 2);
+  }
+  SECTION("regex") {
+    neardup::split_options const o{.mode = split_mode::regex, .pattern = "篇[一二三四五六七八九十]+$"};
+    auto const r = neardup::split_essays(texts[1], o);
+    check_invariants(texts[1], r);
+    REQUIRE(r.essays.size() == 11);  // the preamble before the first match, then 篇一 … 篇十
+    CHECK(r.essays[0].title.empty());
+    CHECK(r.essays[0].last_line == 1);
+    CHECK(r.essays[1].title == "疫情社区心得体会篇一");  // the whole matching line
+    CHECK(r.essays[10].last_line == 82);                 // literal: 一键复制 included
+    CHECK(r.furniture.empty());
+    // ICU syntax, anchored: the Arabic-numbered headings of file 000.
+    auto const r0 = neardup::split_essays(texts[0], {.mode = split_mode::regex, .pattern = "^\\d+、"});
+    CHECK(r0.essays.size() == 10);
+  }
+  SECTION("a bad or missing regex is invalid_argument") {
+    for (std::string const p : {"(unclosed", "[a-", ""}) {
+      try {
+        (void)neardup::split_essays("text", {.mode = split_mode::regex, .pattern = p});
+        FAIL("no exception for '" << p << "'");
+      } catch (neardup::error const& e) {
+        CHECK(e.code() == neardup::errc::invalid_argument);
+        if (!p.empty()) CHECK(std::string(e.what()).find(p) != std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("empty or blank text gives no essays", "[split]") {
+  using neardup::split_mode;
+  for (std::string const t : {"", "\n\n", " \t\n\u3000\n\r\n"}) {
+    for (auto mode : {split_mode::automatic, split_mode::whole_file, split_mode::blank_line}) {
+      auto const r = neardup::split_essays(t, {.mode = mode});
+      CHECK(r.essays.empty());
+      CHECK(r.furniture.empty());
+    }
+    CHECK(neardup::split_essays(t, {.mode = split_mode::regex, .pattern = "x"}).essays.empty());
+  }
+}
+
+TEST_CASE("no line is lost or counted twice, on random line soups", "[split]") {
+  // Fragments of every shape the splitter tells apart, mixed at random (fixed seed).
+  std::vector<std::string> const fixed = {
+      "", "  ", "\u3000", "\r", "一键复制", "收藏 | 打印", "下一篇:心得篇二", "上一篇",
+      "新冠疫情防控总结心得7篇", "写心得体会可以让我们更好地总结经验。以下是小编为大家收集的。",
+      "一、疫情之初的困难。", "(一)严格人员排查关", "第二段:社区的平等", "总结:", "篇", "第篇",
+      "篇一", "1、", "1.5", "十十", "一二三", "\xFF\xFE broken bytes", "\xE4\xB8", "【篇二】", paragraph(1),
+      paragraph(2) + paragraph(3)};
+  std::mt19937 rng(20240607);
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto heading = [&]() -> std::string {
+    int const n = static_cast<int>(pick(12)) + 1;
+    switch (pick(6)) {
+      case 0: return std::to_string(n) + "、心得体会";
+      case 1: return "心得体会篇" + chinese_number(n);
+      case 2: return "心得体会 篇" + std::to_string(n) + ":";
+      case 3: return "第" + std::to_string(n) + "篇 心得";
+      case 4: return std::to_string(n) + ". Title";
+      default: return "篇" + chinese_number(n) + ":心得";
+    }
+  };
+  std::vector<neardup::split_options> const modes = {
+      {}, {.mode = neardup::split_mode::whole_file}, {.mode = neardup::split_mode::blank_line},
+      {.mode = neardup::split_mode::regex, .pattern = "篇"}};
+  for (int round = 0; round < 400; ++round) {
+    std::string t;
+    std::size_t const n = pick(40);
+    for (std::size_t i = 0; i < n; ++i) {
+      t += pick(3) == 0 ? heading() : fixed[pick(fixed.size())];
+      if (i + 1 < n || pick(2) == 0) t += '\n';
+    }
+    INFO("round " << round << ":\n" << t);
+    for (auto const& o : modes) check_invariants(t, neardup::split_essays(t, o));
+  }
+}
+
+TEST_CASE("every mode keeps every line of the bundled files", "[split]") {
+  auto const texts = bundled_texts();
+  std::vector<neardup::split_options> const modes = {
+      {.mode = neardup::split_mode::whole_file},
+      {.mode = neardup::split_mode::blank_line},
+      {.mode = neardup::split_mode::regex, .pattern = "心得"}};
+  for (auto const& t : texts) {
+    for (auto const& o : modes) check_invariants(t, neardup::split_essays(t, o));
+  }
+}
