@@ -1,0 +1,160 @@
+// Benchmarks of the input stages: decoding a file and splitting it into essays.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "neardup/encoding.hpp"
+#include "neardup/split.hpp"
+
+namespace {
+
+std::vector<std::string> const& bundled() {
+  static std::vector<std::string> const texts = [] {
+    std::vector<std::filesystem::path> files;
+    for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+      if (e.path().extension() == ".txt") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (auto const& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      out.push_back(neardup::decode_to_utf8(ss.str()).utf8);
+    }
+    return out;
+  }();
+  return texts;
+}
+
+/// The bodies (no heading lines) of the bundled essays, as the raw material of bigger collections.
+std::vector<std::string> const& bundled_bodies() {
+  static std::vector<std::string> const bodies = [] {
+    std::vector<std::string> out;
+    for (auto const& t : bundled()) {
+      for (auto const& e : neardup::split_essays(t).essays) out.push_back(t.substr(e.begin, e.end - e.begin));
+    }
+    return out;
+  }();
+  return bodies;
+}
+
+/// A collection of `n` essays under "…心得体会 篇<k>:" headings, after a title and a preamble.
+std::string synthetic_collection(std::size_t n) {
+  auto const& bodies = bundled_bodies();
+  std::string t = "疫情防控心得体会" + std::to_string(n) + "篇\n以下是小编为大家收集的心得体会,欢迎阅读。\n";
+  for (std::size_t k = 1; k <= n; ++k) {
+    t += "疫情防控心得体会 篇" + std::to_string(k) + ":\n";
+    t += bodies[k % bodies.size()];
+    t += "\n\n";
+  }
+  return t + "一键复制\n";
+}
+
+void BM_SplitEssays_Bundled(benchmark::State& state) {
+  auto const& texts = bundled();
+  std::size_t found = 0;
+  for (auto const& t : texts) found += neardup::split_essays(t).essays.size();
+  if (texts.size() != 5 || found != 37) {
+    state.SkipWithError("bundled essays not split into 37 essays");
+    return;
+  }
+  std::size_t bytes = 0;
+  for (auto const& t : texts) bytes += t.size();
+  for (auto _ : state) {
+    for (auto const& t : texts) {
+      auto r = neardup::split_essays(t);
+      benchmark::DoNotOptimize(r.essays.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_SplitEssays_Bundled);
+
+void BM_SplitEssays_Synthetic(benchmark::State& state) {
+  auto const n = static_cast<std::size_t>(state.range(0));
+  std::string const text = synthetic_collection(n);
+  auto const check = neardup::split_essays(text);
+  if (check.essays.size() != n || check.furniture.size() != 3) {
+    state.SkipWithError("synthetic collection split wrongly");
+    return;
+  }
+  for (auto _ : state) {
+    auto r = neardup::split_essays(text);
+    benchmark::DoNotOptimize(r.essays.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_SplitEssays_Synthetic)->RangeMultiplier(8)->Range(8, 4096);
+
+void BM_SplitEssays_BlankLine(benchmark::State& state) {
+  std::string const text = synthetic_collection(static_cast<std::size_t>(state.range(0)));
+  neardup::split_options const o{.mode = neardup::split_mode::blank_line};
+  if (neardup::split_essays(text, o).essays.empty()) {
+    state.SkipWithError("no essays");
+    return;
+  }
+  for (auto _ : state) {
+    auto r = neardup::split_essays(text, o);
+    benchmark::DoNotOptimize(r.essays.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_SplitEssays_BlankLine)->RangeMultiplier(8)->Range(8, 4096);
+
+/// UTF-16LE of UTF-8 text, by hand (the benchmark does not link ICU itself).
+std::string to_utf16le(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto const b = static_cast<unsigned char>(s[i]);
+    std::size_t const n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? b : n == 2 ? (b & 0x1Fu) : n == 3 ? (b & 0x0Fu) : (b & 0x07u);
+    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+    i += n;
+    auto put = [&](char32_t u) {
+      out += static_cast<char>(u & 0xFF);
+      out += static_cast<char>(u >> 8);
+    };
+    if (cp >= 0x10000) {
+      put(0xD800 + ((cp - 0x10000) >> 10));
+      put(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      put(cp);
+    }
+  }
+  return out;
+}
+
+void decode_benchmark(benchmark::State& state, std::string const& bytes, std::string const& expected,
+                      char const* encoding) {
+  auto const check = neardup::decode_to_utf8(bytes);
+  if (check.utf8 != expected || check.encoding != encoding) {
+    state.SkipWithError("decoded wrongly");
+    return;
+  }
+  for (auto _ : state) {
+    auto d = neardup::decode_to_utf8(bytes);
+    benchmark::DoNotOptimize(d.utf8.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes.size()));
+}
+
+void BM_DecodeToUtf8_Utf8(benchmark::State& state) {
+  std::string const text = synthetic_collection(static_cast<std::size_t>(state.range(0)));
+  decode_benchmark(state, text, text, "UTF-8");
+}
+BENCHMARK(BM_DecodeToUtf8_Utf8)->RangeMultiplier(8)->Range(8, 512);
+
+void BM_DecodeToUtf8_Utf16NoBom(benchmark::State& state) {
+  std::string const text = synthetic_collection(static_cast<std::size_t>(state.range(0)));
+  decode_benchmark(state, to_utf16le(text), text, "UTF-16LE");
+}
+BENCHMARK(BM_DecodeToUtf8_Utf16NoBom)->RangeMultiplier(8)->Range(8, 512);
+
+}  // namespace
