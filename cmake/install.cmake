@@ -19,5 +19,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/neardupConfigVersion.cmak
 install(FILES ${PROJECT_BINARY_DIR}/neardupConfig.cmake ${PROJECT_BINARY_DIR}/neardupConfigVersion.cmake
         DESTINATION ${NEARDUP_CMAKE_DIR})
 
+# The .pc file finds its prefix relative to itself, so the installed tree can move.
+file(RELATIVE_PATH NEARDUP_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" NEARDUP_PC_TO_PREFIX "${NEARDUP_PC_TO_PREFIX}")
 configure_file(cmake/neardup.pc.in ${PROJECT_BINARY_DIR}/neardup.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/neardup.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs neardup into a temporary prefix (static, then shared) and builds and runs a consumer
+# outside the tree twice: with find_package(neardup) and with pkg-config.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+jobs=$(nproc 2>/dev/null || echo 2)
+
+for kind in static shared; do
+  shared=OFF; [[ $kind == shared ]] && shared=ON
+  prefix="$work/$kind/prefix"
+  echo "== package test ($kind): install into a temporary prefix"
+  cmake -S . -B "$work/$kind/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=$shared \
+    -DNEARDUP_BUILD_TESTS=OFF -DNEARDUP_BUILD_BENCHMARKS=OFF -DNEARDUP_BUILD_EXAMPLES=OFF \
+    -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+  cmake --build "$work/$kind/build" -j "$jobs" >/dev/null
+  cmake --install "$work/$kind/build" >/dev/null
+  # Relocatable: move the installed tree and use it from its new place.
+  mv "$prefix" "$work/$kind/moved"
+  prefix="$work/$kind/moved"
+
+  echo "== package test ($kind): consumer with find_package"
+  cmake -S tests/package -B "$work/$kind/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+  cmake --build "$work/$kind/consumer" >/dev/null
+  LD_LIBRARY_PATH="$prefix/lib:${LD_LIBRARY_PATH:-}" "$work/$kind/consumer/consumer"
+
+  echo "== package test ($kind): consumer with pkg-config"
+  pcdir=$(dirname "$(find "$prefix" -name neardup.pc | head -n 1)")
+  pkgflags=--libs; [[ $kind == static ]] && pkgflags="--libs --static"
+  # shellcheck disable=SC2046,SC2086
+  g++ -o "$work/$kind/consumer-pc" tests/package/main.cpp \
+    $(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags $pkgflags neardup)
+  LD_LIBRARY_PATH="$prefix/lib:${LD_LIBRARY_PATH:-}" "$work/$kind/consumer-pc"
+done
+echo "== package tests passed"
