@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 
 #include "neardup/error.hpp"
@@ -23,7 +25,8 @@ namespace {
 
 constexpr std::size_t max_heading_chars = 40;  // headings are short; list items and sentences longer
 constexpr std::size_t max_nav_chars = 60;      // "下一篇:<a title>" navigation links
-constexpr std::size_t max_decoded_bytes = 1024;  // longer lines are never headings or buttons
+// Longer lines cannot hold max_nav_chars characters plus any sane indentation: never decoded.
+constexpr std::size_t max_decoded_bytes = 512;
 
 /// Decodes one code point leniently (an ill-formed byte reads as U+FFFD and is skipped alone); the
 /// text should already be valid UTF-8, this only keeps a bad byte from derailing the split.
@@ -486,33 +489,58 @@ struct candidate {
   std::size_t prev = none;    // previous candidate (index) in the best run ending here
   std::size_t length = 1;     // headings in that run
   std::size_t start = 0;      // candidate index where that run starts
+  double spread = 0;          // sum of log(text between consecutive headings) along that run
 };
 
 struct chain {
   std::vector<std::size_t> lines;
   std::vector<std::u32string_view> titles;
+  int rank = 0;           // 1 for the 篇 families: 篇 is the counter word for essays
   int first_number = 0;
   std::size_t score = 0;  // headings, plus an unheaded essay 1 before a "2"
-  std::size_t span = 0;   // lines from first to last heading
+  double spread = 0;      // including the text after the last heading
 };
 
-/// The longest run n, n+1, n+2, … among one family's candidates, in file order.
-chain best_chain(std::vector<candidate>& cands, std::vector<std::size_t> const& nonblank_before) {
-  std::unordered_map<int, std::size_t> best_ending_with;  // number -> candidate index
-  auto better = [&](std::size_t a, std::size_t b) {  // is run ending at a better than at b?
-    if (cands[a].length != cands[b].length) return cands[a].length > cands[b].length;
-    return cands[cands[a].start].line < cands[cands[b].start].line;
+/// Lexicographic "is (len_a, spread_a) better than (len_b, spread_b)".
+bool longer_or_more_even(std::size_t len_a, double spread_a, std::size_t len_b, double spread_b) {
+  return len_a != len_b ? len_a > len_b : spread_a > spread_b;
+}
+
+/// The best run n, n+1, n+2, … among one family's candidates, in file order: the longest, and among
+/// equally long runs the one whose headings divide the text most evenly (the largest sum of
+/// log(bytes between consecutive headings)): essays are long, list items inside them short.
+/// A candidate right after one numbered one less ("3、" just after "2、") continues that list and
+/// can follow nothing else: a run never jumps into the middle of a list nested in an essay.
+chain best_chain(std::vector<candidate>& cands, std::vector<std::size_t> const& nonblank_before,
+                 std::vector<std::size_t> const& bytes_before, std::size_t content_end) {
+  auto log_gap = [&](std::size_t from_line, std::size_t to_line) {  // text strictly between
+    return std::log(static_cast<double>(bytes_before[to_line] - bytes_before[from_line + 1]) + 1.0);
   };
+  // Predecessors looked at per candidate: enough for any real file, bounded for pathological ones.
+  constexpr std::size_t max_predecessors = 32;
+  std::unordered_map<int, std::vector<std::size_t>> by_number;
   for (std::size_t i = 0; i < cands.size(); ++i) {
     candidate& c = cands[i];
     c.start = i;
-    if (auto it = best_ending_with.find(c.number - 1); it != best_ending_with.end()) {
-      c.prev = it->second;
-      c.length = cands[it->second].length + 1;
-      c.start = cands[it->second].start;
+    bool const continues_list = i > 0 && cands[i - 1].number == c.number - 1;
+    std::size_t const just_before = i - 1;
+    if (auto it = by_number.find(c.number - 1); it != by_number.end()) {
+      std::span<std::size_t const> const preds =
+          continues_list ? std::span<std::size_t const>(&just_before, 1) : std::span<std::size_t const>(it->second);
+      std::size_t const from = preds.size() > max_predecessors ? preds.size() - max_predecessors : 0;
+      for (std::size_t k = from; k < preds.size(); ++k) {
+        candidate const& p = cands[preds[k]];
+        std::size_t const length = p.length + 1;
+        double const spread = p.spread + log_gap(p.line, c.line);
+        if (c.prev == none || longer_or_more_even(length, spread, c.length, c.spread)) {
+          c.prev = preds[k];
+          c.length = length;
+          c.spread = spread;
+          c.start = p.start;
+        }
+      }
     }
-    auto [it, inserted] = best_ending_with.try_emplace(c.number, i);
-    if (!inserted && better(i, it->second)) it->second = i;
+    by_number[c.number].push_back(i);
   }
   chain best;
   std::size_t best_end = none;
@@ -520,11 +548,11 @@ chain best_chain(std::vector<candidate>& cands, std::vector<std::size_t> const& 
     candidate const& first = cands[cands[i].start];
     bool const unheaded_first = first.number == 2 && nonblank_before[first.line] > 0;
     std::size_t const score = cands[i].length + (unheaded_first ? 1 : 0);
-    std::size_t const span = cands[i].line - first.line;
-    if (best_end == none || score > best.score || (score == best.score && span > best.span)) {
+    double const spread = cands[i].spread + log_gap(cands[i].line, std::max(content_end, cands[i].line + 1));
+    if (best_end == none || longer_or_more_even(score, spread, best.score, best.spread)) {
       best_end = i;
       best.score = score;
-      best.span = span;
+      best.spread = spread;
       best.first_number = first.number;
     }
   }
@@ -580,10 +608,22 @@ split_result split_automatic(std::string_view text) {
       cands[static_cast<std::size_t>(m->fam)].push_back(c);
     }
   }
+  std::vector<std::size_t> bytes_before(lines.size() + 1, 0);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    bytes_before[i + 1] = bytes_before[i] + (lines[i].blank ? 0 : lines[i].end - lines[i].begin);
+  }
   chain best;
-  for (auto& fam : cands) {
-    chain c = best_chain(fam, nonblank_before);
-    if (c.score > best.score || (c.score == best.score && c.span > best.span)) best = std::move(c);
+  for (std::size_t f = 0; f < family_count; ++f) {
+    chain c = best_chain(cands[f], nonblank_before, bytes_before, content_end);
+    if (c.score < 2) continue;
+    // 篇 names an essay outright, while "1、" also numbers lists inside essays: a 篇 run wins.
+    c.rank = static_cast<family>(f) == family::arabic ? 0 : 1;
+    bool better = true;
+    if (best.score >= 2) {
+      better = c.rank != best.rank ? c.rank > best.rank
+                                   : longer_or_more_even(c.score, c.spread, best.score, best.spread);
+    }
+    if (better) best = std::move(c);
   }
 
   if (best.score < 2) {

@@ -319,6 +319,39 @@ TEST_CASE("heading families and their number sequences", "[split]") {
     REQUIRE(r.essays.size() == 3);
     CHECK(body(t, r.essays[0]).find("2. 做好宣传") != std::string::npos);
   }
+  SECTION("a short numbered list inside an Arabic-numbered collection stays in its essay") {
+    // Essay 2 lists "1、…" … "4、…" as short lines: the same family and numbers as the headings.
+    std::string const list = "1、加强领导\n" + paragraph(3) + "2、做好宣传\n" + paragraph(4) +
+                             "3、落实责任\n" + paragraph(5) + "4、总结经验\n" + paragraph(6);
+    std::string t;
+    for (int k = 1; k <= 5; ++k) t += std::to_string(k) + "、心得体会第" + chinese_number(k) + "则\n" + essay + essay + (k == 2 ? list : "");
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 5);
+    for (int k = 0; k < 5; ++k) CHECK(r.essays[static_cast<std::size_t>(k)].title == "心得体会第" + chinese_number(k + 1) + "则");
+    CHECK(body(t, r.essays[1]).find("4、总结经验") != std::string::npos);
+  }
+  SECTION("a table of contents before the essays is furniture, not the headings") {
+    std::string toc, t;
+    for (int k = 1; k <= 4; ++k) toc += std::to_string(k) + "、心得第" + chinese_number(k) + "则\n";
+    for (int k = 1; k <= 4; ++k) t += std::to_string(k) + "、心得第" + chinese_number(k) + "则\n" + essay;
+    auto const r = neardup::split_essays(toc + t);
+    check_invariants(toc + t, r);
+    REQUIRE(r.essays.size() == 4);
+    CHECK(r.essays[0].line == 5);
+    REQUIRE(r.furniture.size() == 1);
+    CHECK(r.furniture[0].first == 1);
+    CHECK(r.furniture[0].last == 4);
+  }
+  SECTION("篇 (the counter word for essays) outranks a longer Arabic list") {
+    std::string const list = "1、加强领导\n" + paragraph(3) + "2、做好宣传\n" + paragraph(4) +
+                             "3、落实责任\n" + paragraph(5);
+    std::string const t = "心得篇一\n" + essay + list + "心得篇二\n" + essay + essay;
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 2);
+    CHECK(r.essays[1].line == 10);
+  }
   SECTION("lines ending like sentences are not headings") {
     std::string const t = "1、这是一句完整的话。\n" + essay + "2、这也是一句话!\n" + essay;
     auto const r = neardup::split_essays(t);
