@@ -73,12 +73,19 @@ class utf8_writer {
 
 constexpr char32_t replacement_char = 0xFFFD;
 
-/// Decodes the sequence at s[i]. Returns the bytes consumed (>= 1). For an ill-formed sequence sets
-/// `ok` to false and consumes its maximal subpart, so each subpart becomes one U+FFFD (the rule ICU
-/// and the WHATWG decoder follow). Never reads past `s`.
-std::size_t decode_utf8_one(std::string_view s, std::size_t i, char32_t& cp, bool& ok) noexcept {
+enum class utf8_status : std::uint8_t {
+  ok,
+  ill_formed,  // a byte that cannot start or continue the sequence
+  truncated,   // a well-begun sequence cut off by the end of the input
+};
+
+/// Decodes the sequence at s[i]. Returns the bytes consumed (>= 1). For an ill-formed or truncated
+/// sequence sets `status` and consumes its maximal subpart, so each subpart becomes one U+FFFD (the
+/// rule ICU and the WHATWG decoder follow). Never reads past `s`.
+std::size_t decode_utf8_one(std::string_view s, std::size_t i, char32_t& cp,
+                            utf8_status& status) noexcept {
   auto const b0 = static_cast<unsigned char>(s[i]);
-  ok = true;
+  status = utf8_status::ok;
   if (b0 < 0x80) {
     cp = b0;
     return 1;
@@ -99,19 +106,19 @@ std::size_t decode_utf8_one(std::string_view s, std::size_t i, char32_t& cp, boo
     if (b0 == 0xF0) lo = 0x90;  // overlong
     if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
   } else {
-    ok = false;
+    status = utf8_status::ill_formed;
     cp = replacement_char;
     return 1;
   }
   for (std::size_t k = 1; k <= need; ++k) {
     if (i + k >= s.size()) {
-      ok = false;
+      status = utf8_status::truncated;
       cp = replacement_char;
       return k;
     }
     auto const b = static_cast<unsigned char>(s[i + k]);
     if (b < lo || b > hi) {
-      ok = false;
+      status = utf8_status::ill_formed;
       cp = replacement_char;
       return k;
     }
@@ -126,13 +133,12 @@ std::size_t decode_utf8_one(std::string_view s, std::size_t i, char32_t& cp, boo
 struct utf8_scan {
   std::size_t invalid = 0;     // ill-formed subparts
   std::size_t multibyte = 0;   // well-formed sequences of 2-4 bytes
-  bool invalid_only_at_end = false;  // the single ill-formed subpart runs to the end of the input
+  bool truncated_tail = false;  // the last sequence is cut off by the end of the input
 };
 
 utf8_scan scan_utf8(std::string_view s) noexcept {
   utf8_scan r;
   std::size_t i = 0;
-  std::size_t last_invalid_end = 0;
   while (i < s.size()) {
     // ASCII fast path, 8 bytes at a time: text is mostly ASCII in many files.
     while (i + 8 <= s.size()) {
@@ -143,25 +149,26 @@ utf8_scan scan_utf8(std::string_view s) noexcept {
     }
     if (i >= s.size()) break;
     char32_t cp = 0;
-    bool ok = true;
-    std::size_t const n = decode_utf8_one(s, i, cp, ok);
+    utf8_status status = utf8_status::ok;
+    std::size_t const n = decode_utf8_one(s, i, cp, status);
     i += n;
-    if (!ok) {
+    if (status != utf8_status::ok) {
       ++r.invalid;
-      last_invalid_end = i;
+      r.truncated_tail = status == utf8_status::truncated;  // only the last sequence can be
     } else if (n > 1) {
       ++r.multibyte;
     }
   }
-  r.invalid_only_at_end = r.invalid == 1 && last_invalid_end == s.size();
   return r;
 }
 
-/// True when the bytes are UTF-8, allowing a truncated last sequence (a file cut mid-character) and a
-/// few stray bytes in text that is otherwise clearly UTF-8. GB18030 and Big5 text forms well-formed
-/// multi-byte UTF-8 sequences only by accident, far less often than one per 16 ill-formed ones.
+/// True when the bytes are UTF-8, allowing a truncated last sequence (a file cut mid-character) after
+/// well-formed multi-byte text, and a few stray bytes in text that is otherwise clearly UTF-8. GB18030
+/// and Big5 text forms well-formed multi-byte UTF-8 sequences only by accident, far less often than
+/// once per 16 ill-formed ones.
 bool is_likely_utf8(utf8_scan const& scan) noexcept {
-  if (scan.invalid == 0 || scan.invalid_only_at_end) return true;
+  if (scan.invalid == 0) return true;
+  if (scan.invalid == 1 && scan.truncated_tail && scan.multibyte > 0) return true;
   return scan.multibyte >= 16 * scan.invalid;
 }
 
@@ -171,9 +178,9 @@ std::size_t decode_utf8(std::string_view s, utf8_writer& w) {
   std::size_t i = 0;
   while (i < s.size()) {
     char32_t cp = 0;
-    bool ok = true;
-    i += decode_utf8_one(s, i, cp, ok);
-    if (!ok) ++replaced;
+    utf8_status status = utf8_status::ok;
+    i += decode_utf8_one(s, i, cp, status);
+    if (status != utf8_status::ok) ++replaced;
     w.put(cp);
   }
   return replaced;

@@ -289,9 +289,12 @@ TEST_CASE("empty input decodes to empty UTF-8", "[encoding]") {
 }
 
 TEST_CASE("looks_binary tells binary files from text in any supported encoding", "[encoding]") {
-  std::string const png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06", 33);
+  static char const png_header[] = "\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06";
+  std::string const png(png_header, sizeof png_header - 1);
+  REQUIRE(png.size() == 26);
   CHECK(neardup::looks_binary(png));
-  CHECK(neardup::looks_binary(std::string("text with a NUL\0 in it", 22)));
+  static char const with_nul[] = "text with a NUL\0 in it";
+  CHECK(neardup::looks_binary(std::string(with_nul, sizeof with_nul - 1)));
   std::string controls(200, 'a');
   for (std::size_t i = 0; i < controls.size(); i += 5) controls[i] = '\x01';  // 20% control bytes
   CHECK(neardup::looks_binary(controls));
