@@ -1,0 +1,639 @@
+// Tests for the normalize stage: folding, pinyin and web artifact removal, ill-formed input,
+// idempotence, and agreement of the table path with ICU called directly.
+
+#include <neardup/normalize.hpp>
+
+#include "fold_table.hpp"
+
+#include <catch2/catch.hpp>
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using neardup::normalize_options;
+using neardup::normalizer;
+
+std::string read_file(std::filesystem::path const& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::filesystem::path> essay_files() {
+  std::vector<std::filesystem::path> files;
+  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 5);
+  return files;
+}
+
+std::string essay_003() {
+  for (auto const& f : essay_files()) {
+    if (f.filename().string().starts_with("003_")) return read_file(f);
+  }
+  FAIL("essay 003 not found");
+  return {};
+}
+
+std::string to_utf8(std::u32string_view text) {
+  icu::UnicodeString u;
+  for (char32_t const c : text) u.append(static_cast<UChar32>(c));
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+std::u32string to_u32(icu::UnicodeString const& s) {
+  std::u32string out;
+  for (std::int32_t i = 0; i < s.length();) {
+    UChar32 const c = s.char32At(i);
+    out.push_back(static_cast<char32_t>(c));
+    i += U16_LENGTH(c);
+  }
+  return out;
+}
+
+normalize_options all_off() {
+  normalize_options o;
+  o.nfkc_casefold = false;
+  o.traditional_to_simplified = false;
+  o.strip_pinyin_annotations = false;
+  o.strip_web_artifacts = false;
+  o.drop_punctuation = false;
+  o.drop_whitespace = false;
+  return o;
+}
+
+normalize_options keep_punct_and_space() {
+  normalize_options o;
+  o.drop_punctuation = false;
+  o.drop_whitespace = false;
+  return o;
+}
+
+/// The slow, obviously-correct definition the table path must match: ICU's NFKC_Casefold over the
+/// whole text, ICU's Traditional-Simplified transliterator over the whole text, then dropping by
+/// general category; repeated until nothing changes (normalize promises a fixed point).
+/// Pinyin and web stripping are not part of it.
+class icu_reference {
+ public:
+  icu_reference() {
+    UErrorCode status = U_ZERO_ERROR;
+    nfkc_cf_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    REQUIRE(U_SUCCESS(status));
+    t2s_.reset(icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
+    REQUIRE(U_SUCCESS(status));
+  }
+
+  std::u32string operator()(icu::UnicodeString s, normalize_options const& o) const {
+    for (int round = 0; round < 10; ++round) {
+      icu::UnicodeString const before = s;
+      if (o.nfkc_casefold) {
+        UErrorCode status = U_ZERO_ERROR;
+        s = nfkc_cf_->normalize(s, status);
+        REQUIRE(U_SUCCESS(status));
+      }
+      if (o.traditional_to_simplified) t2s_->transliterate(s);
+      icu::UnicodeString kept;
+      for (std::int32_t i = 0; i < s.length();) {
+        UChar32 const c = s.char32At(i);
+        i += U16_LENGTH(c);
+        std::uint32_t const gc = U_GET_GC_MASK(c);
+        if (o.drop_punctuation && (gc & (U_GC_P_MASK | U_GC_S_MASK)) != 0) continue;
+        if (o.drop_whitespace && (gc & (U_GC_Z_MASK | U_GC_CC_MASK)) != 0) continue;
+        kept.append(c);
+      }
+      s = kept;
+      if (s == before) break;
+    }
+    return to_u32(s);
+  }
+
+  std::u32string operator()(std::string_view utf8, normalize_options const& o) const {
+    return (*this)(icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size()))), o);
+  }
+
+ private:
+  icu::Normalizer2 const* nfkc_cf_ = nullptr;
+  std::unique_ptr<icu::Transliterator> t2s_;
+};
+
+icu_reference const& reference() {
+  static icu_reference const ref;
+  return ref;
+}
+
+/// Random text built to hit every path: Han (Traditional and Simplified), pinyin letters and both
+/// kinds of parentheses, combining marks, Hangul jamo, full-width and compatibility characters,
+/// case, controls and spaces, markup, entities and URL prefixes, and arbitrary code points.
+class text_generator {
+ public:
+  explicit text_generator(std::uint32_t seed) : rng_(seed) {}
+
+  std::string next(std::size_t max_pieces) {
+    std::string out;
+    std::size_t const n = pick(max_pieces + 1);
+    for (std::size_t i = 0; i < n; ++i) out += piece();
+    return out;
+  }
+
+  /// A uniformly random scalar value (any plane, assigned or not, never a surrogate).
+  char32_t any_code_point() {
+    for (;;) {
+      auto const c = static_cast<char32_t>(pick(0x110000));
+      if (c < 0xD800 || c > 0xDFFF) return c;
+    }
+  }
+
+ private:
+  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+
+  std::string piece() {
+    static constexpr std::array<std::u32string_view, 24> pool = {
+        U"嚴峻復雜", U"严峻复杂", U"戰發當關導領", U"(", U")", U"（", U"）", U"fù", U"DĀN", U"zhuàng",
+        U"\u0301", U"\u0308\u0304", U"\u0338", U"\u1100\u1161\u11A8", U"ＡＢＣ１", U"Straße ΣΑΣ",
+        U"㈱①ﬁ…", U"\t\n\u3000 ", U"\x01\u200B\u00AD", U"<br>", U"&amp;&#x4E00;&#26085;&lt;",
+        U"http://ab.cd/e?f=1", U"www.x", U"e<"};
+    switch (pick(4)) {
+      case 0: return to_utf8(std::u32string(1, any_code_point()));
+      case 1: return std::string(1, static_cast<char>(' ' + pick(95)));  // printable ASCII
+      default: return to_utf8(pool[pick(pool.size())]);
+    }
+  }
+
+  std::mt19937 rng_;
+};
+
+std::size_t count_of(std::u32string_view s, char32_t c) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), c));
+}
+
+}  // namespace
+
+TEST_CASE("Traditional and Simplified fold to the same text", "[normalize]") {
+  normalizer const norm;
+  CHECK(norm.normalize("嚴峻復雜") == U"严峻复杂");
+  CHECK(norm.normalize("嚴峻復雜") == norm.normalize("严峻复杂"));
+  CHECK(norm.normalize_to_utf8("醫療工作者沖鋒在前") == "医疗工作者冲锋在前");
+  // Compatibility ideographs first fold to the unified one (NFKC), then to Simplified.
+  CHECK(norm.normalize("\uF9B5") == norm.normalize("\u4F8B"));  // 例 (compatibility) == 例
+}
+
+TEST_CASE("pinyin annotations are removed after Han characters", "[normalize]") {
+  normalizer const norm;
+  neardup::normalize_stats stats;
+  std::u32string out;
+
+  stats = norm.normalize("復(fù)雜", out);
+  CHECK(out == U"复杂");
+  CHECK(stats.pinyin_annotations == 1);
+  CHECK(norm.normalize("擔(dān)") == U"担");
+  CHECK(norm.normalize("復（fù）雜") == U"复杂");
+  CHECK(norm.normalize("復(fù）雜") == U"复杂");   // mixed kinds
+  CHECK(norm.normalize("復（fù)雜") == U"复杂");
+  CHECK(norm.normalize("復(FÙ)雜") == U"复杂");    // any case
+  CHECK(norm.normalize("莊(zhuāng)") == U"庄");     // 6 letters
+  stats = norm.normalize("戰(zhàn)發(fā)當(dāng)", out);
+  CHECK(out == U"战发当");
+  CHECK(stats.pinyin_annotations == 3);
+
+  // With punctuation kept, the parentheses must be gone too, not just the letters.
+  normalizer const keep(keep_punct_and_space());
+  CHECK(keep.normalize("嚴峻復(fù)雜。") == U"严峻复杂。");
+  CHECK(keep.normalize("擔（dān）任") == U"担任");
+}
+
+TEST_CASE("ordinary parentheses are kept", "[normalize]") {
+  normalizer const keep(keep_punct_and_space());
+  neardup::normalize_stats stats;
+  std::u32string out;
+  for (std::string_view const text :
+       {"第一部分(一)", "(2020)", "中国(2020)", "read it (see) here", "中()", "中(fu4)", "中(zhuangzh)",
+        "中 (fu)", "中(fu", "中(fù 雜)"}) {
+    INFO(text);
+    stats = keep.normalize(text, out);
+    CHECK(stats.pinyin_annotations == 0);
+    CHECK(count_of(out, U'(') == 1);  // full-width ones fold to ASCII
+  }
+  CHECK(keep.normalize("第一部分（一）") == U"第一部分(一)");
+}
+
+TEST_CASE("full-width forms and case fold", "[normalize]") {
+  normalizer const norm;
+  CHECK(norm.normalize("ＡＢＣ１") == U"abc1");
+  CHECK(norm.normalize("Straße") == U"strasse");
+  CHECK(norm.normalize("STRASSE") == U"strasse");
+  CHECK(norm.normalize("ΣΑΣ") == norm.normalize("σας"));
+  CHECK(norm.normalize("ﬁ①") == U"fi1");
+  // Expansions that are partly punctuation: ㈱ is "(株)", "…" is "...".
+  CHECK(norm.normalize("㈱…") == U"株");
+  normalizer const keep(keep_punct_and_space());
+  CHECK(keep.normalize("㈱…") == U"(株)...");
+}
+
+TEST_CASE("combining marks compose like ICU", "[normalize]") {
+  normalizer const norm;
+  CHECK(norm.normalize("e\u0301") == U"\u00E9");
+  CHECK(norm.normalize("e\u0301") == norm.normalize("\u00E9"));
+  CHECK(norm.normalize("CAFE\u0301") == U"caf\u00E9");
+  CHECK(norm.normalize("o\u0308\u0304") == U"\u022B");            // two marks onto one base
+  CHECK(norm.normalize("\u1100\u1161\u11A8") == U"\uAC01");       // Hangul jamo -> syllable
+  CHECK(norm.normalize("\u0301") == U"\u0301");                   // a lone mark stays
+  CHECK(norm.normalize("复\u0301杂") == U"复\u0301杂");             // a mark after Han stays
+  normalizer const keep(keep_punct_and_space());
+  // '<' + U+0338 composes to '≮' even though '<' alone would be dropped as a symbol...
+  CHECK(keep.normalize("a<\u0338") == U"a\u226E");
+  CHECK(norm.normalize("a<\u0338") == U"a");
+  // ...and a dropped character between a base and its mark makes them neighbours: the output
+  // is what normalizing the output again gives.
+  CHECK(norm.normalize("e\x01\u0301") == U"\u00E9");
+  CHECK(keep.normalize("e\x01\u0301") == U"e\x01\u0301");
+}
+
+TEST_CASE("each switch off is really off", "[normalize]") {
+  SECTION("nfkc_casefold") {
+    normalize_options o;
+    o.nfkc_casefold = false;
+    normalizer const norm(o);
+    CHECK(norm.normalize("ＡＢＣ１Straße") == U"ＡＢＣ１Straße");
+    CHECK(norm.normalize("e\u0301") == U"e\u0301");
+    CHECK(norm.normalize("嚴峻") == U"严峻");  // T->S still on
+  }
+  SECTION("traditional_to_simplified") {
+    normalize_options o;
+    o.traditional_to_simplified = false;
+    normalizer const norm(o);
+    CHECK(norm.normalize("嚴峻復(fù)雜ＡＢ") == U"嚴峻復雜ab");
+  }
+  SECTION("strip_pinyin_annotations") {
+    normalize_options o;
+    o.strip_pinyin_annotations = false;
+    normalizer const norm(o);
+    std::u32string out;
+    CHECK(norm.normalize("復(fù)雜", out).pinyin_annotations == 0);
+    CHECK(out == U"复f\u00F9杂");  // only the parentheses go (punctuation)
+  }
+  SECTION("strip_web_artifacts") {
+    normalize_options o;
+    o.strip_web_artifacts = false;
+    normalizer const norm(o);
+    std::u32string out;
+    CHECK(norm.normalize("<br>&amp;http://x.cn", out).web_artifacts == 0);
+    CHECK(out == U"bramphttpxcn");
+  }
+  SECTION("drop_punctuation") {
+    normalize_options o;
+    o.drop_punctuation = false;
+    normalizer const norm(o);
+    CHECK(norm.normalize("你好，世界！ $") == U"你好,世界!$");
+  }
+  SECTION("drop_whitespace") {
+    normalize_options o;
+    o.drop_whitespace = false;
+    normalizer const norm(o);
+    CHECK(norm.normalize("a b\u3000c\td，") == U"a b c\td");
+  }
+  SECTION("all off: the code points of the input, unchanged") {
+    normalizer const norm(all_off());
+    std::string_view const text = "嚴峻復(fù)雜 ＡＢ <br>&amp; http://x.cn e\u0301\n";
+    icu::UnicodeString const u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
+    CHECK(norm.normalize(text) == to_u32(u));
+    CHECK(norm.normalize_to_utf8(text) == text);
+  }
+  CHECK(normalizer(all_off()).options().drop_punctuation == false);
+  CHECK(normalizer().options().nfkc_casefold == true);
+}
+
+TEST_CASE("punctuation, symbols, separators and controls are dropped", "[normalize]") {
+  normalizer const norm;
+  CHECK(norm.normalize("a, b。c！\t\n\r\u3000d\u00A0e\u2028f") == U"abcdef");
+  CHECK(norm.normalize("“引号”《书名》【括号】——……·") == U"引号书名括号");
+  CHECK(norm.normalize("¥100 + $5 = ∑ ☺ ©") == U"1005");
+  CHECK(norm.normalize("\x01\x1F\x7F") == U"");
+  CHECK(norm.normalize("").empty());
+  CHECK(norm.normalize("   ").empty());
+  // Letters, digits and marks of every script stay.
+  CHECK(norm.normalize("Москва 東京 ١٢٣") == U"москва东京١٢٣");
+}
+
+TEST_CASE("web artifacts: tags, entities, URLs", "[normalize]") {
+  normalizer const keep(keep_punct_and_space());
+  normalizer const norm;
+  std::u32string out;
+  neardup::normalize_stats stats;
+
+  stats = keep.normalize(R"(<p class="x">段落</p><br><BR/><!-- 注释 <b> -->文字</div>)", out);
+  CHECK(out == U"段落文字");
+  CHECK(stats.web_artifacts == 6);
+
+  stats = keep.normalize("&amp;&lt;&gt;&quot;&#39;&apos;", out);
+  CHECK(out == U"&<>\"''");
+  CHECK(stats.web_artifacts == 6);
+  CHECK(keep.normalize("&#12354;&#x4E00;&#X4e00;") == U"あ一一");
+  CHECK(keep.normalize("a&nbsp;b") == U"a b");  // U+00A0 folds to a space under NFKC
+  CHECK(norm.normalize("a&nbsp;b") == U"ab");
+  // Decoded entities are folded like text but not parsed again.
+  CHECK(keep.normalize("&lt;br&gt;") == U"<br>");
+  CHECK(keep.normalize("&#x5FA9;") == U"复");
+  // Not entities: unknown names, no ';', zero, surrogates, beyond U+10FFFF.
+  for (std::string_view const text : {"&bogus;", "&amp", "&#0;", "&#xD800;", "&#x110000;", "&#;", "& amp;"}) {
+    INFO(text);
+    stats = keep.normalize(text, out);
+    CHECK(stats.web_artifacts == 0);
+    CHECK(out.size() == text.size());  // every ASCII character kept as it was
+  }
+
+  // A URL ends at whitespace or a non-URL character (CJK included); a trailing full stop is the
+  // sentence's.
+  stats = keep.normalize("见http://example.com/a?b=1&c=2中文 https://x.cn/p. WWW.Example.ORG/x 完", out);
+  CHECK(out == U"见中文 .  完");
+  CHECK(stats.web_artifacts == 3);
+  CHECK(norm.normalize("详见www.gov.cn/zhengce/2020-02/05/content.htm。谢谢") == U"详见谢谢");
+
+  // Not artifacts: comparisons, unclosed or overlong '<', URL prefixes inside words or with
+  // nothing after them.
+  for (std::string_view const text : {"1 < 2 > 0", "a<b", "<中文>", "awww.x", "http://", "www.", "xhttp://a"}) {
+    INFO(text);
+    stats = keep.normalize(text, out);
+    CHECK(stats.web_artifacts == 0);
+    CHECK(out.size() == normalizer(all_off()).normalize(text).size());
+  }
+  std::string const long_tag = "<a" + std::string(300, 'x') + ">";
+  stats = keep.normalize(long_tag, out);
+  CHECK(stats.web_artifacts == 0);
+  CHECK(out.size() == long_tag.size());
+  // A comment may be longer than a tag.
+  CHECK(keep.normalize("<!--" + std::string(1000, 'x') + "-->z") == U"z");
+}
+
+TEST_CASE("ill-formed UTF-8 is replaced, counted and never read past", "[normalize]") {
+  normalizer const keep(all_off());
+  std::u32string out;
+  struct sample {
+    std::string_view bytes;
+    std::size_t invalid;
+    std::u32string_view decoded;
+  };
+  // Each maximal ill-formed subsequence is one U+FFFD.
+  std::array<sample, 9> const samples = {{
+      {"\xFF", 1, U"\uFFFD"},
+      {"a\xE5\xBE", 2, U"a\uFFFD"},                  // truncated at the very end
+      {"\xE5\xBE" "a", 2, U"\uFFFDa"},               // truncated in the middle
+      {"\xC0\xAF", 2, U"\uFFFD\uFFFD"},              // overlong: C0 is never a lead byte
+      {"\xE0\x80\xAF", 3, U"\uFFFD\uFFFD\uFFFD"},    // overlong 3-byte form
+      {"\xED\xA0\x80", 3, U"\uFFFD\uFFFD\uFFFD"},    // an encoded surrogate
+      {"\xF4\x90\x80\x80", 4, U"\uFFFD\uFFFD\uFFFD\uFFFD"},  // above U+10FFFF
+      {"\xF0\x9F\x98", 3, U"\uFFFD"},                // truncated 4-byte form
+      {"\x80\x80中", 2, U"\uFFFD\uFFFD中"},           // stray continuation bytes
+  }};
+  for (auto const& s : samples) {
+    INFO(s.invalid);
+    // An exactly-sized heap copy, so that a read past the end is caught under ASan.
+    std::vector<char> const exact(s.bytes.begin(), s.bytes.end());
+    auto const stats = keep.normalize(std::string_view(exact.data(), exact.size()), out);
+    CHECK(stats.invalid_bytes == s.invalid);
+    CHECK(out == s.decoded);
+    // Default options drop U+FFFD as a symbol.
+    auto const folded = normalizer().normalize(std::string_view(exact.data(), exact.size()));
+    CHECK(count_of(folded, U'\uFFFD') == 0);
+  }
+}
+
+TEST_CASE("random bytes decode exactly like ICU's U8_NEXT", "[normalize]") {
+  normalizer const identity(all_off());
+  normalizer const norm;
+  std::mt19937 rng(20240601);
+  std::u32string out;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::size_t const n = std::uniform_int_distribution<std::size_t>(0, 64)(rng);
+    std::vector<char> bytes(n);
+    for (auto& b : bytes) {
+      // Bias towards lead and continuation bytes so that near-valid sequences are common.
+      int const kind = std::uniform_int_distribution<int>(0, 3)(rng);
+      int const lo = kind == 0 ? 0 : (kind == 1 ? 0x80 : 0xC0);
+      int const hi = kind == 0 ? 0x7F : (kind == 1 ? 0xBF : 0xFF);
+      b = static_cast<char>(std::uniform_int_distribution<int>(lo, hi)(rng));
+    }
+    std::u32string expected;
+    std::size_t expected_invalid = 0;
+    auto const* s = reinterpret_cast<std::uint8_t const*>(bytes.data());
+    for (std::int32_t i = 0; i < static_cast<std::int32_t>(n);) {
+      std::int32_t const start = i;
+      UChar32 c = 0;
+      U8_NEXT(s, i, static_cast<std::int32_t>(n), c);
+      if (c < 0) {
+        expected.push_back(U'\uFFFD');
+        expected_invalid += static_cast<std::size_t>(i - start);
+      } else {
+        expected.push_back(static_cast<char32_t>(c));
+      }
+    }
+    std::string_view const text(bytes.data(), bytes.size());
+    auto const stats = identity.normalize(text, out);
+    REQUIRE(out == expected);
+    REQUIRE(stats.invalid_bytes == expected_invalid);
+    // The full pipeline on garbage: no crash, only scalar values, the same count (bytes inside a
+    // removed tag are counted too).
+    auto const full = norm.normalize(text, out);
+    CHECK(full.invalid_bytes == expected_invalid);
+    for (char32_t const c : out) REQUIRE((c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF)));
+  }
+}
+
+TEST_CASE("normalization is idempotent", "[normalize]") {
+  SECTION("bundled essays") {
+    normalizer const norm;
+    for (auto const& file : essay_files()) {
+      INFO(file.filename().string());
+      std::string const text = read_file(file);
+      std::u32string const once = norm.normalize(text);
+      CHECK(once.size() > text.size() / 4);
+      CHECK(norm.normalize(norm.normalize_to_utf8(text)) == once);
+    }
+  }
+  SECTION("random text, default options") {
+    normalizer const norm;
+    text_generator gen(7);
+    for (int i = 0; i < 3000; ++i) {
+      std::string const text = gen.next(24);
+      INFO(text);
+      REQUIRE(norm.normalize(norm.normalize_to_utf8(text)) == norm.normalize(text));
+    }
+  }
+  SECTION("random text, every option combination that drops punctuation") {
+    text_generator gen(11);
+    for (unsigned bits = 0; bits < 32; ++bits) {
+      normalize_options o;
+      o.nfkc_casefold = (bits & 1) != 0;
+      o.traditional_to_simplified = (bits & 2) != 0;
+      o.strip_pinyin_annotations = (bits & 4) != 0;
+      o.strip_web_artifacts = (bits & 8) != 0;
+      o.drop_whitespace = (bits & 16) != 0;
+      normalizer const norm(o);
+      for (int i = 0; i < 200; ++i) {
+        std::string const text = gen.next(16);
+        INFO(bits << ": " << text);
+        REQUIRE(norm.normalize(norm.normalize_to_utf8(text)) == norm.normalize(text));
+      }
+    }
+  }
+}
+
+TEST_CASE("the table path agrees with ICU called directly", "[normalize]") {
+  auto const& ref = reference();
+  // The reference knows nothing of pinyin or web artifacts.
+  normalize_options o;
+  o.strip_pinyin_annotations = false;
+  o.strip_web_artifacts = false;
+  normalize_options keep = o;
+  keep.drop_punctuation = false;
+  keep.drop_whitespace = false;
+
+  SECTION("bundled essays") {
+    for (auto const& opts : {o, keep}) {
+      normalizer const norm(opts);
+      for (auto const& file : essay_files()) {
+        INFO(file.filename().string() << " drop=" << opts.drop_punctuation);
+        std::string const text = read_file(file);
+        CHECK(norm.normalize(text) == ref(text, opts));
+      }
+    }
+  }
+  SECTION("every code point ICU changes, and a random sample of the rest, one at a time") {
+    UErrorCode status = U_ZERO_ERROR;
+    auto const* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    REQUIRE(U_SUCCESS(status));
+    std::vector<char32_t> cps;
+    for (UChar32 c = 0; c <= 0x10FFFF; ++c) {
+      if (!U_IS_SURROGATE(c) && !nfkc_cf->isInert(c)) cps.push_back(static_cast<char32_t>(c));
+    }
+    CHECK(cps.size() > 5000);
+    text_generator gen(3);
+    for (int i = 0; i < 20000; ++i) cps.push_back(gen.any_code_point());
+    // Every Han character, where Traditional->Simplified acts.
+    icu::UnicodeSet han;
+    han.applyIntPropertyValue(UCHAR_SCRIPT, USCRIPT_HAN, status);
+    REQUIRE(U_SUCCESS(status));
+    for (std::int32_t r = 0; r < han.getRangeCount(); ++r) {
+      for (UChar32 c = han.getRangeStart(r); c <= han.getRangeEnd(r); ++c) cps.push_back(static_cast<char32_t>(c));
+    }
+    normalizer const norm(o);
+    normalizer const kept(keep);
+    std::u32string out;
+    std::size_t mismatches = 0;
+    for (char32_t const c : cps) {
+      std::string const text = to_utf8(std::u32string(1, c));
+      icu::UnicodeString const u(static_cast<UChar32>(c));
+      norm.normalize(text, out);
+      if (out != ref(u, o)) {
+        ++mismatches;
+        UNSCOPED_INFO("U+" << std::hex << static_cast<std::uint32_t>(c));
+      }
+      kept.normalize(text, out);
+      if (out != ref(u, keep)) {
+        ++mismatches;
+        UNSCOPED_INFO("kept U+" << std::hex << static_cast<std::uint32_t>(c));
+      }
+      if (mismatches > 10) break;
+    }
+    CHECK(mismatches == 0);
+  }
+  SECTION("random strings of code points") {
+    text_generator gen(5);
+    normalizer const norm(o);
+    normalizer const kept(keep);
+    for (int i = 0; i < 3000; ++i) {
+      std::string const text = gen.next(20);
+      INFO(text);
+      REQUIRE(norm.normalize(text) == ref(text, o));
+      REQUIRE(kept.normalize(text) == ref(text, keep));
+    }
+  }
+}
+
+TEST_CASE("bundled Traditional essay: no pinyin left", "[normalize]") {
+  std::string const raw = essay_003();
+  // Independently of the implementation: collect the annotations with ICU's script property
+  // (a Han character, an opening parenthesis, Latin letters, a closing parenthesis).
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<std::int32_t>(raw.size())));
+  std::u32string const cps = to_u32(u);
+  auto script = [](char32_t c) {
+    UErrorCode status = U_ZERO_ERROR;
+    return uscript_getScript(static_cast<UChar32>(c), &status);
+  };
+  std::set<std::u32string> syllables;
+  std::size_t annotations = 0;
+  for (std::size_t i = 1; i < cps.size(); ++i) {
+    if ((cps[i] != U'(' && cps[i] != U'（') || script(cps[i - 1]) != USCRIPT_HAN) continue;
+    std::size_t j = i + 1;
+    while (j < cps.size() && script(cps[j]) == USCRIPT_LATIN && u_isalpha(static_cast<UChar32>(cps[j]))) ++j;
+    if (j > i + 1 && j < cps.size() && (cps[j] == U')' || cps[j] == U'）')) {
+      ++annotations;
+      syllables.insert(cps.substr(i + 1, j - i - 1));
+    }
+  }
+  REQUIRE(annotations >= 90);  // the file is full of them: 復(fù)雜, 擔(dān), ...
+
+  normalizer const norm;
+  std::u32string out;
+  auto const stats = norm.normalize(raw, out);
+  CHECK(stats.pinyin_annotations == annotations);
+  CHECK(stats.invalid_bytes == 0);
+  for (auto const& syllable : syllables) {
+    std::u32string const folded = norm.normalize(to_utf8(syllable));
+    if (folded.size() < 2) continue;  // one letter could occur in any stray Latin text
+    INFO(to_utf8(syllable));
+    CHECK(out.find(folded) == std::u32string::npos);
+  }
+  // No tone-marked letter survives anywhere, and with punctuation kept no parenthesis holds Latin.
+  for (char32_t const c : out) CHECK((c < 0xC0 || script(c) != USCRIPT_LATIN));
+  normalizer const keep(keep_punct_and_space());
+  std::u32string const kept = keep.normalize(raw);
+  for (std::size_t i = 0; i + 1 < kept.size(); ++i) {
+    if (kept[i] == U'(') CHECK(script(kept[i + 1]) != USCRIPT_LATIN);
+  }
+  CHECK(kept.find(U"严峻复杂") != std::u32string::npos);
+}
+
+TEST_CASE("output buffer reuse, UTF-8 output and concurrent use", "[normalize]") {
+  normalizer const norm;
+  std::u32string out = U"left over";
+  norm.normalize("新", out);
+  CHECK(out == U"新");
+  norm.normalize("", out);
+  CHECK(out.empty());
+
+  std::string const text = essay_003();
+  std::u32string const once = norm.normalize(text);
+  CHECK(norm.normalize_to_utf8(text) == to_utf8(once));
+
+  // One normalizer shared by several threads gives every thread the same result.
+  std::vector<std::u32string> results(4);
+  std::vector<std::thread> threads;
+  for (auto& r : results) threads.emplace_back([&] { r = norm.normalize(text); });
+  for (auto& t : threads) t.join();
+  for (auto const& r : results) CHECK(r == once);
+}
