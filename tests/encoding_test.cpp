@@ -1,6 +1,7 @@
 #include "neardup/encoding.hpp"
 
 #include <unicode/ucnv.h>
+#include <unicode/ustring.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -307,4 +309,39 @@ TEST_CASE("looks_binary tells binary files from text in any supported encoding",
   CHECK_FALSE(neardup::looks_binary("line one\r\n\tline two\f\n"));
   // UTF-16 without any ASCII has no zero byte but many control-range bytes (上 is 0A 4E).
   CHECK_FALSE(neardup::looks_binary(utf16("上下上下上下上下上下上下上下上下", true, false)));
+}
+
+TEST_CASE("any bytes decode to valid UTF-8 without CR, in every path", "[encoding]") {
+  auto valid_utf8 = [](std::string const& s) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t needed = 0;
+    u_strFromUTF8(nullptr, 0, &needed, s.data(), static_cast<int32_t>(s.size()), &status);
+    return status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING ||
+           (U_SUCCESS(status) && s.empty());
+  };
+  REQUIRE_FALSE(valid_utf8("a\xFF"));  // the checker itself can fail
+  REQUIRE(valid_utf8("\xE4\xB8\x80"));
+  std::mt19937 rng(7);
+  std::vector<neardup::decode_options> const options = {
+      {}, {.encoding = "UTF-8"}, {.encoding = "GB18030"}, {.encoding = "Big5"}, {.encoding = "UTF-16BE"}};
+  for (int round = 0; round < 300; ++round) {
+    std::size_t const n = std::uniform_int_distribution<std::size_t>(0, 300)(rng);
+    int const kind = round % 3;  // any byte; ASCII with some zeros; high bytes and CR/LF
+    std::string bytes;
+    for (std::size_t i = 0; i < n; ++i) {
+      auto b = static_cast<unsigned>(rng() & 0xFF);
+      if (kind == 1) b = b % 5 == 0 ? 0 : 0x20 + b % 0x5F;
+      if (kind == 2) b = b % 7 == 0 ? (b % 2 ? '\r' : '\n') : 0x80 | b;
+      bytes += static_cast<char>(b);
+    }
+    for (auto const& o : options) {
+      auto const d = neardup::decode_to_utf8(bytes, o);
+      INFO("round " << round << " encoding '" << o.encoding << "' -> " << d.encoding);
+      CHECK(valid_utf8(d.utf8));
+      CHECK(d.utf8.find('\r') == std::string::npos);
+      CHECK(d.replaced <= bytes.size());
+      CHECK(d.detected == o.encoding.empty());
+    }
+    (void)neardup::looks_binary(bytes);
+  }
 }
