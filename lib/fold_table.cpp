@@ -5,13 +5,14 @@
 #include <neardup/error.hpp>
 
 #include <unicode/normalizer2.h>
+#include <unicode/stringpiece.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/uniset.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 
-#include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -194,6 +195,44 @@ bool icu_nfkc_casefold(std::u32string_view text, std::u32string& out) {
   }
   out.append(text);
   return false;
+}
+
+std::u32string icu_fold_reference(std::string_view utf8, bool nfkc_casefold,
+                                  bool traditional_to_simplified, bool drop_punctuation,
+                                  bool drop_whitespace) {
+  if (utf8.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    throw error(errc::limit_exceeded, "normalize: ICU reference path takes at most 2 GiB of text");
+  }
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  if (nfkc_casefold) {
+    icu::Normalizer2 const* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_SUCCESS(status)) text = nfkc_cf->normalize(text, status);
+    if (U_FAILURE(status)) {
+      throw error(errc::icu_error, std::string("normalize: ICU NFKC_Casefold failed: ") + u_errorName(status));
+    }
+  }
+  if (traditional_to_simplified) {
+    thread_local std::unique_ptr<icu::Transliterator> const t2s(
+        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
+    if (!t2s) {
+      throw error(errc::icu_error,
+                  std::string("normalize: ICU transliterator Traditional-Simplified unavailable: ") +
+                      u_errorName(status));
+    }
+    t2s->transliterate(text);
+  }
+  std::uint32_t drop = 0;
+  if (drop_punctuation) drop |= fold::punct;
+  if (drop_whitespace) drop |= fold::space;
+  std::u32string out;
+  for (std::int32_t i = 0; i < text.length();) {
+    UChar32 const c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if ((class_flags(c) & drop) == 0) out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
 }
 
 }  // namespace neardup::detail

@@ -57,4 +57,13 @@ struct fold_table {
 /// Returns false (and appends `text` unchanged) if ICU fails. Thread-safe.
 bool icu_nfkc_casefold(std::u32string_view text, std::u32string& out);
 
+/// What normalization costs without the table: one pass of ICU's NFKC_Casefold, ICU's
+/// Traditional-Simplified transliterator and a category filter over the whole text (no pinyin or
+/// web stripping). For benchmarks, to measure what the table saves. Each thread keeps its own
+/// transliterator (ICU transliterators are not safe to share). Throws error(errc::icu_error) if
+/// ICU lacks the data.
+[[nodiscard]] std::u32string icu_fold_reference(std::string_view utf8, bool nfkc_casefold,
+                                                bool traditional_to_simplified, bool drop_punctuation,
+                                                bool drop_whitespace);
+
 }  // namespace neardup::detail

@@ -134,6 +134,7 @@ constexpr std::size_t max_comment_bytes = 4096;  // same for "<!--" ... "-->"
 // Stream-Safe Text Format (UAX #15) caps a run of non-starters at 30; looking further back for the
 // start of a combining sequence would only make crafted input quadratic.
 constexpr std::size_t max_segment_lookback = 32;
+constexpr std::size_t max_segment_length = 64;
 constexpr std::uint32_t no_prev = 0xFFFFFFFF;  // nothing decoded yet
 constexpr std::uint32_t in_segment = 0xFFFFFFFE;  // previous code points are held in segment_
 
@@ -241,7 +242,12 @@ class run {
   /// last boundary, dropped ones included, because a dropped '<' followed by U+0338 still composes
   /// to '≮' (and is then dropped whole).
   void compose(char32_t cp) {
-    if (prev_ != in_segment) {
+    if (prev_ == in_segment && segment_.size() >= max_segment_length) {
+      // Not stream-safe text (UAX #15): end the segment here instead of renormalizing an
+      // ever longer one for every further mark, which would be quadratic.
+      segment_.clear();
+      segment_start_ = out_.size();
+    } else if (prev_ != in_segment) {
       segment_.clear();
       segment_start_ = out_.size();
       if (prev_ != no_prev) {

@@ -271,6 +271,14 @@ TEST_CASE("combining marks compose like ICU", "[normalize]") {
   // is what normalizing the output again gives.
   CHECK(norm.normalize("e\x01\u0301") == U"\u00E9");
   CHECK(keep.normalize("e\x01\u0301") == U"e\x01\u0301");
+
+  // Far beyond the Stream-Safe limit of 30 marks: finishes (linear work) and keeps every mark.
+  std::string many = "a";
+  for (int i = 0; i < 100000; ++i) many += "\u0301";
+  std::u32string const out = norm.normalize(many);
+  REQUIRE(out.size() == 100000);
+  CHECK(out[0] == U'\u00E1');
+  CHECK(count_of(out, U'\u0301') == 99999);
 }
 
 TEST_CASE("each switch off is really off", "[normalize]") {
