@@ -385,8 +385,9 @@ void decode_with_icu(std::string_view bytes, char const* icu_name, decoded_text&
 /// ICU's charset detector, restricted to the legacy encodings Chinese text really comes in: returns
 /// "GB18030" or "Big5", GB18030 when the detector is unsure (it is by far the more common).
 char const* detect_chinese_legacy(std::string_view bytes) {
-  // The detector's statistics settle long before this; the cap bounds its cost on huge files.
-  constexpr std::size_t sample_limit = 256 * 1024;
+  // The detector's statistics settle within a thousand Chinese characters; it costs ~100 ns a
+  // byte, so a larger sample would cost more than the whole rest of the pipeline.
+  constexpr std::size_t sample_limit = 4 * 1024;
   constexpr int32_t min_confidence = 10;
   UErrorCode status = U_ZERO_ERROR;
   detector_ptr det(ucsdet_open(&status));
