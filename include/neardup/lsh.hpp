@@ -1,0 +1,56 @@
+// lsh — signatures in, candidate pairs out: banding into b bands of r rows, so that two documents
+// of similarity s share at least one band with probability 1 - (1 - s^r)^b.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace neardup {
+
+struct lsh_params {
+  unsigned bands = 0;  ///< b
+  unsigned rows = 0;   ///< r; b * r <= num_perm
+};
+
+/// The (b, r) with b * r <= num_perm that minimises
+/// fp_weight * ∫_0^t P(s) ds + fn_weight * ∫_t^1 (1 - P(s)) ds, P(s) = 1 - (1 - s^r)^b: the method of
+/// datasketch's _optimal_param. Throws neardup::error(invalid_argument) for a threshold outside
+/// (0, 1), num_perm == 0, or negative weights.
+///
+///   auto p = neardup::optimal_lsh_params(0.5, 128);
+[[nodiscard]] lsh_params optimal_lsh_params(double threshold, unsigned num_perm,
+                                            double false_positive_weight = 0.5,
+                                            double false_negative_weight = 0.5);
+
+/// 1 - (1 - s^r)^b: the probability that two documents of similarity s become candidates.
+[[nodiscard]] double candidate_probability(double similarity, lsh_params params) noexcept;
+
+/// One 64-bit key per band (out.size() == bands): XXH3 of the band's rows, seeded with the band index.
+void band_keys(std::span<const std::uint32_t> signature, lsh_params params, std::span<std::uint64_t> out);
+
+/// One document's key in one band: the unit of the streaming candidate stage.
+struct band_entry {
+  std::uint64_t key;
+  std::uint32_t band;
+  std::uint32_t doc;
+};
+
+struct candidate_stats {
+  std::size_t entries = 0;         ///< band entries read
+  std::size_t buckets = 0;         ///< distinct (band, key)
+  std::size_t largest_bucket = 0;
+  std::size_t capped_buckets = 0;  ///< buckets larger than max_bucket
+  std::size_t pairs = 0;           ///< distinct candidate pairs returned
+};
+
+/// Sorts `entries` and returns the distinct candidate pairs (a < b), sorted. A bucket larger than
+/// max_bucket is capped so the work stays near-linear when a template makes thousands of documents
+/// alike: each member is paired only with the next max_bucket - 1 members of the bucket in document
+/// order (a sliding window, which still connects the whole bucket). Deterministic.
+[[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
+    std::vector<band_entry>& entries, std::size_t max_bucket = 256, candidate_stats* stats = nullptr);
+
+}  // namespace neardup

@@ -1,0 +1,52 @@
+// minhash — a set of shingle hashes in, a fixed-length signature out, whose slot-wise agreement
+// estimates the Jaccard similarity of two sets.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace neardup {
+
+/// How signatures are made.
+enum class minhash_scheme {
+  classic,          ///< k independent hash functions (multiply-shift), the minimum of each: O(k) a shingle
+  one_permutation,  ///< one hash, k bins, optimal densification (Shrivastava 2017): O(1) a shingle
+};
+
+struct minhash_options {
+  unsigned num_perm = 128;  ///< k, the signature length, in [1, 8192]
+  minhash_scheme scheme = minhash_scheme::one_permutation;
+  std::uint64_t seed = 1;
+};
+
+/// Every slot of the signature of an empty set.
+inline constexpr std::uint32_t empty_slot = 0xFFFFFFFFu;
+
+/// Makes signatures. Immutable after construction: share one across threads.
+///
+///   neardup::minhasher mh;                         // k = 128, one-permutation
+///   auto sig = mh.sign(neardup::char_shingles(text, {}));
+class minhasher {
+ public:
+  /// Throws neardup::error(invalid_argument) when num_perm is not in [1, 8192].
+  explicit minhasher(minhash_options const& options = {});
+
+  /// Writes the signature of `shingles` (duplicates allowed) into `out`, which has num_perm() slots.
+  void sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const;
+  [[nodiscard]] std::vector<std::uint32_t> sign(std::span<const std::uint64_t> shingles) const;
+
+  [[nodiscard]] unsigned num_perm() const noexcept { return options_.num_perm; }
+  [[nodiscard]] minhash_options const& options() const noexcept { return options_; }
+
+ private:
+  minhash_options options_;
+  std::vector<std::uint64_t> multipliers_;  // classic: odd a_i of h_i(x) = (a_i x + b_i) >> 32
+  std::vector<std::uint64_t> increments_;   // classic: b_i
+};
+
+/// The fraction of equal slots of two signatures of equal length (0.0 for empty or unequal ones):
+/// an unbiased estimate of the Jaccard similarity, with standard error about sqrt(J(1-J)/k).
+[[nodiscard]] double estimate_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept;
+
+}  // namespace neardup

@@ -1,0 +1,93 @@
+#include "neardup/lsh.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <tuple>
+
+#include "neardup/error.hpp"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace neardup {
+namespace {
+
+// Composite Simpson's rule: P(s) is a smooth polynomial, 256 intervals are far below the
+// precision the choice of (b, r) needs.
+template <class F>
+double integrate(F const& f, double lo, double hi) {
+  constexpr int intervals = 256;
+  double const h = (hi - lo) / intervals;
+  double sum = f(lo) + f(hi);
+  for (int i = 1; i < intervals; ++i) sum += f(lo + i * h) * (i % 2 == 1 ? 4.0 : 2.0);
+  return sum * h / 3.0;
+}
+
+}  // namespace
+
+double candidate_probability(double similarity, lsh_params params) noexcept {
+  return 1.0 - std::pow(1.0 - std::pow(similarity, params.rows), params.bands);
+}
+
+lsh_params optimal_lsh_params(double threshold, unsigned num_perm, double false_positive_weight,
+                              double false_negative_weight) {
+  if (!(threshold > 0.0 && threshold < 1.0))
+    throw error(errc::invalid_argument, "LSH threshold must be in (0, 1), got " + std::to_string(threshold));
+  if (num_perm == 0) throw error(errc::invalid_argument, "num_perm must be positive");
+  if (!(false_positive_weight >= 0.0 && false_negative_weight >= 0.0) ||
+      false_positive_weight + false_negative_weight <= 0.0)
+    throw error(errc::invalid_argument, "LSH weights must be non-negative and not both zero");
+  lsh_params best{1, 1};
+  double best_error = INFINITY;
+  for (unsigned b = 1; b <= num_perm; ++b) {
+    for (unsigned r = 1; r <= num_perm / b; ++r) {
+      lsh_params const p{b, r};
+      double const fp = integrate([&](double s) { return candidate_probability(s, p); }, 0.0, threshold);
+      double const fn = integrate([&](double s) { return 1.0 - candidate_probability(s, p); }, threshold, 1.0);
+      double const e = false_positive_weight * fp + false_negative_weight * fn;
+      if (e < best_error) {
+        best_error = e;
+        best = p;
+      }
+    }
+  }
+  return best;
+}
+
+void band_keys(std::span<const std::uint32_t> signature, lsh_params params, std::span<std::uint64_t> out) {
+  for (unsigned b = 0; b < params.bands; ++b)
+    out[b] = XXH3_64bits_withSeed(signature.data() + std::size_t{b} * params.rows,
+                                  std::size_t{params.rows} * sizeof(std::uint32_t), b);
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(std::vector<band_entry>& entries,
+                                                                     std::size_t max_bucket,
+                                                                     candidate_stats* stats) {
+  max_bucket = std::max<std::size_t>(max_bucket, 2);
+  std::sort(entries.begin(), entries.end(), [](band_entry const& x, band_entry const& y) {
+    return std::tie(x.band, x.key, x.doc) < std::tie(y.band, y.key, y.doc);
+  });
+  candidate_stats s;
+  s.entries = entries.size();
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  for (std::size_t i = 0; i < entries.size();) {
+    std::size_t j = i + 1;
+    while (j < entries.size() && entries[j].band == entries[i].band && entries[j].key == entries[i].key) ++j;
+    std::size_t const size = j - i;
+    ++s.buckets;
+    s.largest_bucket = std::max(s.largest_bucket, size);
+    if (size > max_bucket) ++s.capped_buckets;
+    for (std::size_t x = i; x < j; ++x)
+      for (std::size_t y = x + 1; y < j && y - x < max_bucket; ++y)
+        if (entries[x].doc != entries[y].doc) pairs.emplace_back(entries[x].doc, entries[y].doc);
+    i = j;
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  s.pairs = pairs.size();
+  if (stats) *stats = s;
+  return pairs;
+}
+
+}  // namespace neardup

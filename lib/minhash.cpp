@@ -1,0 +1,86 @@
+#include "neardup/minhash.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "hash_mix.hpp"
+#include "neardup/error.hpp"
+
+namespace neardup {
+
+minhasher::minhasher(minhash_options const& options) : options_(options) {
+  if (options.num_perm == 0 || options.num_perm > 8192)
+    throw error(errc::invalid_argument,
+                "num_perm must be in [1, 8192], got " + std::to_string(options.num_perm));
+  std::uint64_t state = options.seed;
+  if (options.scheme == minhash_scheme::classic) {
+    multipliers_.resize(options.num_perm);
+    increments_.resize(options.num_perm);
+    for (unsigned i = 0; i < options.num_perm; ++i) {
+      multipliers_[i] = detail::splitmix64(state) | 1u;  // odd: multiply-shift needs it
+      increments_[i] = detail::splitmix64(state);
+    }
+  }
+}
+
+void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const {
+  std::uint32_t const k = options_.num_perm;
+  std::fill(out.begin(), out.end(), empty_slot);
+  if (shingles.empty()) return;
+  std::uint64_t const seed = detail::mix64(options_.seed ^ 0x6a09e667f3bcc909ull);
+
+  if (options_.scheme == minhash_scheme::classic) {
+    std::uint64_t const* a = multipliers_.data();
+    std::uint64_t const* b = increments_.data();
+    for (std::uint64_t const shingle : shingles) {
+      std::uint64_t const x = detail::mix64(shingle ^ seed);
+      for (std::uint32_t i = 0; i < k; ++i) {
+        auto const h = static_cast<std::uint32_t>((a[i] * x + b[i]) >> 32);
+        out[i] = std::min(out[i], std::min(h, empty_slot - 1));
+      }
+    }
+    return;
+  }
+
+  // One permutation: the top bits choose the bin, the low 32 bits are the value. Values are kept
+  // below empty_slot so the sentinel always means "bin empty".
+  for (std::uint64_t const shingle : shingles) {
+    std::uint64_t const h = detail::mix64(shingle ^ seed);
+    std::uint32_t const bin = detail::scale_to(h, k);
+    auto const value = std::min(static_cast<std::uint32_t>(h), empty_slot - 1);
+    out[bin] = std::min(out[bin], value);
+  }
+  // Optimal densification (Shrivastava 2017): an empty bin borrows the value of the first
+  // non-empty bin along its own probe sequence, a sequence shared by all documents, so that two
+  // documents' borrowed values agree with probability J.
+  bool any_empty = false;
+  for (std::uint32_t j = 0; j < k; ++j) any_empty |= out[j] == empty_slot;
+  if (!any_empty) return;
+  std::vector<std::uint32_t> const filled(out.begin(), out.end());
+  for (std::uint32_t j = 0; j < k; ++j) {
+    if (filled[j] != empty_slot) continue;
+    for (std::uint64_t attempt = 1;; ++attempt) {
+      std::uint64_t const probe = detail::mix64(seed ^ (std::uint64_t{j} << 32) ^ attempt);
+      std::uint32_t const from = detail::scale_to(probe, k);
+      if (filled[from] != empty_slot) {
+        out[j] = filled[from];
+        break;
+      }
+    }
+  }
+}
+
+std::vector<std::uint32_t> minhasher::sign(std::span<const std::uint64_t> shingles) const {
+  std::vector<std::uint32_t> out(options_.num_perm);
+  sign(shingles, out);
+  return out;
+}
+
+double estimate_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept {
+  if (a.empty() || a.size() != b.size()) return 0.0;
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+}  // namespace neardup

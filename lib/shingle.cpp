@@ -1,0 +1,104 @@
+#include "neardup/shingle.hpp"
+
+#include <algorithm>
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
+
+#include "neardup/error.hpp"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace neardup {
+namespace {
+
+void check(shingle_options const& options) {
+  if (options.n == 0) throw error(errc::invalid_argument, "shingle size n must be at least 1");
+}
+
+std::uint64_t hash_code_points(char32_t const* p, std::size_t count, std::uint64_t seed) noexcept {
+  return XXH3_64bits_withSeed(p, count * sizeof(char32_t), seed);
+}
+
+}  // namespace
+
+void char_shingles(std::u32string_view text, shingle_options const& options, std::vector<std::uint64_t>& out) {
+  check(options);
+  out.clear();
+  if (text.empty()) return;
+  if (text.size() < options.n) {
+    out.push_back(hash_code_points(text.data(), text.size(), options.seed));
+    return;
+  }
+  std::size_t const count = text.size() - options.n + 1;
+  out.resize(count);
+  for (std::size_t i = 0; i < count; ++i) out[i] = hash_code_points(text.data() + i, options.n, options.seed);
+}
+
+std::vector<std::uint64_t> char_shingles(std::u32string_view text, shingle_options const& options) {
+  std::vector<std::uint64_t> out;
+  char_shingles(text, options, out);
+  return out;
+}
+
+struct word_shingler::impl {
+  std::unique_ptr<icu::BreakIterator> words;
+  std::vector<std::uint64_t> word_hashes;
+};
+
+word_shingler::word_shingler(std::string_view locale) : impl_(std::make_unique<impl>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale(std::string(locale).c_str()), status));
+  if (U_FAILURE(status) || !impl_->words)
+    throw error(errc::icu_error, std::string("cannot create ICU's word break iterator: ") + u_errorName(status));
+}
+
+word_shingler::~word_shingler() = default;
+word_shingler::word_shingler(word_shingler&&) noexcept = default;
+word_shingler& word_shingler::operator=(word_shingler&&) noexcept = default;
+
+void word_shingler::shingles(std::u32string_view text, shingle_options const& options,
+                             std::vector<std::uint64_t>& out) {
+  check(options);
+  out.clear();
+  auto const s = icu::UnicodeString::fromUTF32(reinterpret_cast<UChar32 const*>(text.data()),
+                                               static_cast<int32_t>(text.size()));
+  auto& hashes = impl_->word_hashes;
+  hashes.clear();
+  impl_->words->setText(s);
+  for (int32_t start = impl_->words->first(), end = impl_->words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = impl_->words->next()) {
+    if (impl_->words->getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces and punctuation
+    hashes.push_back(XXH3_64bits_withSeed(s.getBuffer() + start, static_cast<std::size_t>(end - start) * 2,
+                                          options.seed));
+  }
+  if (hashes.empty()) return;
+  // A shingle is the hash of its words' hashes, so word boundaries stay part of the shingle.
+  std::size_t const n = std::min<std::size_t>(options.n, hashes.size());
+  for (std::size_t i = 0; i + n <= hashes.size(); ++i)
+    out.push_back(XXH3_64bits_withSeed(hashes.data() + i, n * sizeof(std::uint64_t), options.seed));
+}
+
+void make_shingle_set(std::vector<std::uint64_t>& hashes) {
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+}
+
+double exact_jaccard(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) noexcept {
+  if (a.empty() && b.empty()) return 0.0;
+  std::size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+}  // namespace neardup
