@@ -1,0 +1,175 @@
+#include "neardup/corpus.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <utility>
+
+#include "neardup/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace neardup {
+namespace {
+
+std::string lower_extension(fs::path const& p) {
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+bool extension_taken(fs::path const& p, walk_options const& options) {
+  if (options.extensions.empty()) return true;
+  std::string const ext = lower_extension(p);
+  return std::any_of(options.extensions.begin(), options.extensions.end(), [&](std::string const& e) {
+    std::string want = e;
+    for (char& c : want) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return want == ext;
+  });
+}
+
+using file_id = std::pair<dev_t, ino_t>;
+
+}  // namespace
+
+std::string_view to_string(skip_reason r) noexcept {
+  switch (r) {
+    case skip_reason::not_found: return "not found";
+    case skip_reason::not_readable: return "not readable";
+    case skip_reason::symlink_loop: return "symbolic link loop";
+    case skip_reason::not_regular_file: return "not a regular file";
+    case skip_reason::too_large: return "larger than the file size limit";
+    case skip_reason::extension_filtered: return "extension not taken";
+    case skip_reason::binary: return "binary, not text";
+    case skip_reason::empty: return "empty";
+    case skip_reason::undecodable: return "could not be decoded";
+    case skip_reason::other: return "other";
+  }
+  return "other";
+}
+
+walk_result walk_paths(std::span<const std::string> paths, walk_options const& options) {
+  walk_result result;
+  std::set<file_id> seen_files;
+  std::vector<std::pair<std::string, file_id>> files;
+
+  auto take_file = [&](std::string const& path, struct stat const& st) {
+    if (static_cast<std::uint64_t>(st.st_size) > options.max_file_bytes) {
+      result.skipped.push_back({path, skip_reason::too_large, std::to_string(st.st_size) + " bytes"});
+      return;
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+      result.skipped.push_back({path, skip_reason::not_readable, std::strerror(errno)});
+      return;
+    }
+    if (seen_files.insert({st.st_dev, st.st_ino}).second) files.push_back({path, {st.st_dev, st.st_ino}});
+  };
+
+  for (auto const& root : paths) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0) {
+      int const e = errno;
+      skip_reason const reason = e == ENOENT ? skip_reason::not_found
+                                 : e == ELOOP ? skip_reason::symlink_loop
+                                 : e == EACCES ? skip_reason::not_readable
+                                               : skip_reason::other;
+      result.skipped.push_back({root, reason, std::strerror(e)});
+      continue;
+    }
+    if (S_ISREG(st.st_mode)) {
+      take_file(root, st);  // named explicitly: taken whatever its extension
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      result.skipped.push_back({root, skip_reason::not_regular_file, "a device, socket or pipe"});
+      continue;
+    }
+    // Iterative walk (no recursion, so deep trees cannot overflow the stack); the folders on the
+    // way to each folder are remembered by (device, inode) so a link back up is a loop, not a hang.
+    struct pending {
+      std::string path;
+      std::vector<file_id> ancestors;
+    };
+    std::vector<pending> stack{{root, {{st.st_dev, st.st_ino}}}};
+    while (!stack.empty()) {
+      pending dir = std::move(stack.back());
+      stack.pop_back();
+      std::error_code ec;
+      fs::directory_iterator it(dir.path, ec);
+      if (ec) {
+        result.skipped.push_back({dir.path, skip_reason::not_readable, ec.message()});
+        continue;
+      }
+      std::vector<std::string> entries;
+      for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        entries.push_back(it->path().string());
+      }
+      if (ec) result.skipped.push_back({dir.path, skip_reason::not_readable, ec.message()});
+      std::sort(entries.begin(), entries.end(), std::greater<>());  // popped in ascending order
+      for (auto const& entry : entries) {
+        struct stat est {};
+        struct stat lst {};
+        if (::lstat(entry.c_str(), &lst) != 0) {
+          result.skipped.push_back({entry, skip_reason::not_readable, std::strerror(errno)});
+          continue;
+        }
+        bool const is_link = S_ISLNK(lst.st_mode);
+        if (is_link && !options.follow_symlinks) {
+          result.skipped.push_back({entry, skip_reason::not_regular_file, "symbolic link (not followed)"});
+          continue;
+        }
+        if (::stat(entry.c_str(), &est) != 0) {
+          int const e = errno;
+          result.skipped.push_back({entry, e == ELOOP ? skip_reason::symlink_loop : skip_reason::not_found,
+                                    is_link ? std::string("dangling or looping symbolic link") : std::strerror(e)});
+          continue;
+        }
+        if (S_ISDIR(est.st_mode)) {
+          file_id const id{est.st_dev, est.st_ino};
+          if (std::find(dir.ancestors.begin(), dir.ancestors.end(), id) != dir.ancestors.end()) {
+            result.skipped.push_back({entry, skip_reason::symlink_loop, "leads back to a folder above it"});
+            continue;
+          }
+          pending child{entry, dir.ancestors};
+          child.ancestors.push_back(id);
+          stack.push_back(std::move(child));
+        } else if (S_ISREG(est.st_mode)) {
+          if (extension_taken(entry, options))
+            take_file(entry, est);
+          else
+            ++result.filtered_by_extension;
+        } else {
+          result.skipped.push_back({entry, skip_reason::not_regular_file, "a device, socket or pipe"});
+        }
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) result.files.push_back(std::move(f.first));
+  return result;
+}
+
+std::string read_file(std::string const& path, std::uint64_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io_error, path + ": " + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  auto const size = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+  if (size > max_bytes)
+    throw error(errc::limit_exceeded, path + ": " + std::to_string(size) + " bytes, over the limit of " +
+                                          std::to_string(max_bytes));
+  in.seekg(0, std::ios::beg);
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (!in && !in.eof()) throw error(errc::io_error, path + ": read failed");
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
+}
+
+}  // namespace neardup
