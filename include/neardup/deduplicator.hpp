@@ -1,0 +1,115 @@
+// deduplicator — the one-call API: add documents, get clusters of near-duplicates.
+//
+//   neardup::dedup_options options;          // threshold 0.5, 5-grams, k = 128, exact verification
+//   neardup::deduplicator dedup(options);
+//   dedup.add("a", "疫情防控要坚持全国一盘棋……");
+//   dedup.add("b", "疫情防控要堅持全國一盤棋……");
+//   neardup::dedup_result result = dedup.run();
+//   for (auto const& c : result.clusters)
+//     for (auto const& m : c.members) std::cout << dedup.id(m.doc) << ' ' << m.similarity << '\n';
+//
+// Internally it is the pipeline's stages in a row: signature (per document, in parallel) → LSH
+// band keys → candidate pairs → verify → cluster. Each stage is a public header of its own, for
+// callers that need to run them apart (across machines, against a stored index).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/cluster.hpp"
+#include "neardup/lsh.hpp"
+#include "neardup/signature.hpp"
+#include "neardup/verify.hpp"
+
+namespace neardup {
+
+/// Options of a deduplication run. Defaults were chosen by measurement (docs/accuracy.md).
+struct dedup_options {
+  double threshold = 0.5;                 ///< Jaccard similarity at which two documents are near-duplicates
+  signature_options signature;            ///< normalization, shingles, MinHash
+  std::optional<lsh_params> lsh;          ///< bands × rows; unset: optimal_lsh_params(threshold, k)
+  verify_mode verify = verify_mode::exact;
+  unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
+  std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
+  std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())
+};
+
+/// Counts and timings of a run.
+struct dedup_stats {
+  std::size_t documents = 0;
+  std::size_t empty_documents = 0;     ///< nothing left after normalization: never clustered
+  std::size_t bytes = 0;               ///< UTF-8 bytes of all documents
+  std::size_t invalid_bytes = 0;       ///< ill-formed UTF-8 bytes replaced during normalization
+  std::size_t shingles = 0;
+  candidate_stats candidates;          ///< LSH buckets, capped buckets, candidate pairs
+  std::size_t verified_pairs = 0;      ///< candidate pairs at or above the threshold
+  std::size_t clusters = 0;
+  std::size_t duplicates = 0;          ///< documents in a cluster that are not its representative
+  lsh_params lsh;
+  double seconds_sign = 0;             ///< normalize + shingle + minhash
+  double seconds_candidates = 0;
+  double seconds_verify = 0;           ///< including re-shingling texts in exact mode
+  double seconds_cluster = 0;
+};
+
+/// The clusters (size >= 2, ordered by their first document) and the run's statistics.
+struct dedup_result {
+  std::vector<cluster> clusters;
+  dedup_stats stats;
+};
+
+/// Finds near-duplicate documents. Not thread-safe itself (one caller adds), but it uses
+/// options.threads internally.
+class deduplicator {
+ public:
+  /// Throws neardup::error(errc::invalid_argument) when an option is out of range.
+  explicit deduplicator(dedup_options const& options = {});
+
+  /// Adds a document and returns its index (0, 1, 2, ... in order of addition). The text is signed in
+  /// batches; it is kept (for exact verification and text()) unless a text source is set.
+  std::uint32_t add(std::string id, std::string_view text);
+
+  /// Adds a document signed elsewhere (document_signer with the same signature options, on another
+  /// thread or machine). `signature` must have num_perm values; `empty` marks a document with no text
+  /// after normalization. Exact verification then needs a text source.
+  std::uint32_t add_signature(std::string id, std::span<const std::uint32_t> signature, bool empty);
+
+  /// Where exact verification gets texts back when the deduplicator should not keep them (large
+  /// corpora): called with a document index, possibly from several threads at once.
+  void set_text_source(std::function<std::string(std::uint32_t)> source);
+
+  /// Runs candidate generation, verification and clustering over all documents added so far.
+  [[nodiscard]] dedup_result run();
+
+  [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
+  [[nodiscard]] std::string const& id(std::uint32_t doc) const { return ids_.at(doc); }
+  /// The text of a document: kept, or from the text source.
+  [[nodiscard]] std::string text(std::uint32_t doc) const;
+  /// The signature of a document (num_perm values).
+  [[nodiscard]] std::span<const std::uint32_t> signature(std::uint32_t doc);
+  [[nodiscard]] dedup_options const& options() const noexcept { return options_; }
+
+ private:
+  void flush();  // signs the pending batch
+  void index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty);
+
+  dedup_options options_;
+  lsh_params lsh_;
+  document_signer signer_;
+  std::vector<std::string> ids_;
+  std::vector<std::string> texts_;          // by document; empty when a text source is set
+  std::vector<std::uint32_t> signatures_;   // num_perm values per signed document
+  std::vector<band_entry> band_entries_;
+  std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
+  std::vector<std::string> pending_;        // texts added but not yet signed
+  std::function<std::string(std::uint32_t)> text_source_;
+  dedup_stats stats_;
+};
+
+}  // namespace neardup

@@ -1,0 +1,203 @@
+#include "neardup/deduplicator.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <unicode/regex.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include "neardup/error.hpp"
+#include "neardup/split.hpp"
+
+namespace {
+
+std::string slurp(std::string const& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct essay_text {
+  std::string title;
+  std::string body;
+};
+
+std::vector<essay_text> bundled_essays(std::string const& file) {
+  std::string const text = slurp(std::string(NEARDUP_ESSAYS_DIR) + "/" + file);
+  std::vector<essay_text> out;
+  for (auto const& e : neardup::split_essays(text).essays)
+    out.push_back({e.title, text.substr(e.begin, e.end - e.begin)});
+  return out;
+}
+
+// A clean Simplified copy made by ICU directly (not by neardup's tables): pinyin annotations cut
+// with a regular expression, then ICU's Traditional-Simplified transliterator.
+std::string simplified_copy(std::string const& traditional) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(traditional);
+  icu::RegexMatcher pinyin(u"[\\(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[\\)）]", 0, status);
+  REQUIRE(U_SUCCESS(status));
+  pinyin.reset(s);
+  s = pinyin.replaceAll(u"", status);
+  std::unique_ptr<icu::Transliterator> t(
+      icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
+  REQUIRE(U_SUCCESS(status));
+  t->transliterate(s);
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+std::vector<std::vector<std::uint32_t>> docs_of(neardup::dedup_result const& r) {
+  std::vector<std::vector<std::uint32_t>> out;
+  for (auto const& c : r.clusters) {
+    out.emplace_back();
+    for (auto const& m : c.members) out.back().push_back(m.doc);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("bundled essays: the two copies of essay 1 and 7 cluster, essay 8 stays out", "[deduplicator]") {
+  auto const essays = bundled_essays("000_a97e9653457f191c.txt");
+  REQUIRE(essays.size() == 10);
+  REQUIRE(essays[0].title == essays[6].title);
+  REQUIRE(essays[0].title == essays[7].title);  // same title, different text
+
+  neardup::deduplicator dedup;
+  for (std::size_t i = 0; i < essays.size(); ++i) dedup.add(std::to_string(i + 1), essays[i].body);
+  auto const result = dedup.run();
+  REQUIRE(result.clusters.size() == 1);
+  auto const& members = result.clusters[0].members;
+  REQUIRE(members.size() == 2);
+  CHECK(dedup.id(members[0].doc) == "1");
+  CHECK(dedup.id(members[1].doc) == "7");
+  CHECK(members[1].similarity > 0.9);
+  CHECK(result.stats.documents == 10);
+  CHECK(result.stats.duplicates == 1);
+}
+
+TEST_CASE("bundled essays: a Traditional essay with pinyin and its clean Simplified copy cluster",
+          "[deduplicator]") {
+  auto const traditional = bundled_essays("003_ab68e8234b28ac97.txt");
+  REQUIRE(traditional.size() == 2);
+  std::string const& original = traditional[0].body;
+  REQUIRE(original.find("復(fù)雜") != std::string::npos);
+  std::string const copy = simplified_copy(original);
+  REQUIRE(copy.find("复杂") != std::string::npos);
+  REQUIRE(copy != original);
+
+  neardup::deduplicator dedup;
+  dedup.add("traditional", original);
+  dedup.add("other", traditional[1].body);
+  dedup.add("simplified", copy);
+  auto const result = dedup.run();
+  REQUIRE(result.clusters.size() == 1);
+  REQUIRE(result.clusters[0].members.size() == 2);
+  CHECK(dedup.id(result.clusters[0].members[0].doc) == "traditional");
+  CHECK(dedup.id(result.clusters[0].members[1].doc) == "simplified");
+  CHECK(result.clusters[0].members[1].similarity > 0.9);
+
+  SECTION("without Traditional→Simplified folding and pinyin removal they are far apart") {
+    neardup::dedup_options raw;
+    raw.signature.normalize.traditional_to_simplified = false;
+    raw.signature.normalize.strip_pinyin_annotations = false;
+    neardup::deduplicator plain(raw);
+    plain.add("traditional", original);
+    plain.add("simplified", copy);
+    CHECK(plain.run().clusters.empty());
+  }
+}
+
+TEST_CASE("the same clusters whatever the thread count and batch size", "[deduplicator]") {
+  std::vector<std::string> texts;
+  for (auto const* file : {"000_a97e9653457f191c.txt", "001_4b409de04eda2411.txt", "002_c7d0c75124b67a94.txt",
+                           "004_da3226ff0a120635.txt"}) {
+    for (auto const& e : bundled_essays(file)) texts.push_back(e.body);
+  }
+  // Planted copies with edits: drop a paragraph, append boilerplate.
+  std::size_t const originals = texts.size();
+  for (std::size_t i = 0; i < originals; i += 3) {
+    std::string t = texts[i];
+    t += "\n本文来源于网络,一键复制。";
+    texts.push_back(t);
+  }
+  std::vector<std::vector<std::vector<std::uint32_t>>> outcomes;
+  for (auto [threads, batch] : {std::pair{1u, 4096ul}, std::pair{2u, 7ul}, std::pair{5u, 1ul}}) {
+    neardup::dedup_options o;
+    o.threads = threads;
+    o.batch_documents = batch;
+    neardup::deduplicator dedup(o);
+    for (std::size_t i = 0; i < texts.size(); ++i) dedup.add(std::to_string(i), texts[i]);
+    auto const r = dedup.run();
+    outcomes.push_back(docs_of(r));
+    CHECK(r.stats.duplicates >= (originals + 2) / 3);
+  }
+  CHECK(outcomes[0] == outcomes[1]);
+  CHECK(outcomes[0] == outcomes[2]);
+}
+
+TEST_CASE("estimate verification agrees with exact verification on clear cases", "[deduplicator]") {
+  auto const essays = bundled_essays("000_a97e9653457f191c.txt");
+  neardup::dedup_options o;
+  o.verify = neardup::verify_mode::estimate;
+  neardup::deduplicator dedup(o);
+  for (auto const& e : essays) dedup.add(e.title, e.body);
+  auto const r = dedup.run();
+  REQUIRE(r.clusters.size() == 1);
+  CHECK(r.clusters[0].members[0].doc == 0);
+  CHECK(r.clusters[0].members[1].doc == 6);
+}
+
+TEST_CASE("a text source replaces kept texts for exact verification", "[deduplicator]") {
+  auto const essays = bundled_essays("000_a97e9653457f191c.txt");
+  neardup::deduplicator dedup;
+  std::size_t calls = 0;
+  dedup.set_text_source([&](std::uint32_t doc) {
+    ++calls;  // only called from the verification stage
+    return essays.at(doc).body;
+  });
+  for (auto const& e : essays) dedup.add(e.title, e.body);
+  auto const r = dedup.run();
+  REQUIRE(r.clusters.size() == 1);
+  CHECK(r.clusters[0].members[1].doc == 6);
+  CHECK(calls >= 2);
+}
+
+TEST_CASE("empty documents are counted and never clustered", "[deduplicator]") {
+  neardup::deduplicator dedup;
+  dedup.add("a", "");
+  dedup.add("b", "。。。,,, \n");
+  dedup.add("c", "");
+  auto const r = dedup.run();
+  CHECK(r.clusters.empty());
+  CHECK(r.stats.empty_documents == 3);
+  CHECK(r.stats.documents == 3);
+}
+
+TEST_CASE("bad options are rejected with invalid_argument", "[deduplicator]") {
+  auto rejects = [](neardup::dedup_options const& o) {
+    try {
+      neardup::deduplicator d(o);
+    } catch (neardup::error const& e) {
+      return e.code() == neardup::errc::invalid_argument;
+    }
+    return false;
+  };
+  neardup::dedup_options o;
+  o.threshold = 0;
+  CHECK(rejects(o));
+  o.threshold = 1.5;
+  CHECK(rejects(o));
+  o = {};
+  o.lsh = neardup::lsh_params{100, 2};  // 200 rows > 128 permutations
+  CHECK(rejects(o));
+  o = {};
+  o.signature.minhash.num_perm = 0;
+  CHECK(rejects(o));
+}
