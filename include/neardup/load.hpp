@@ -1,0 +1,110 @@
+// load — paths in, essays out: walk → read → detect and decode → split, with an account of every
+// file (read, or skipped and why) and every line left out of the essays.
+//
+// Essays are handed to a sink one at a time, so a caller can sign them and let the text go.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/corpus.hpp"
+#include "neardup/encoding.hpp"
+#include "neardup/jsonl.hpp"
+#include "neardup/split.hpp"
+
+namespace neardup {
+
+/// Where an essay came from: enough to report it and to read it again.
+struct essay_info {
+  std::string id;              ///< "file#index" for files, the record's own id for JSON Lines
+  std::string file;            ///< path of the file it was read from
+  std::uint32_t index = 0;     ///< 1-based essay number within its file (record number for JSON Lines)
+  std::string title;           ///< heading line, empty when the essay has none
+  std::size_t line = 0;        ///< 1-based line where the essay starts
+  std::size_t last_line = 0;   ///< 1-based last line
+  std::size_t bytes = 0;       ///< UTF-8 bytes of the essay's text
+};
+
+/// How to find and read essays.
+struct load_options {
+  walk_options walk;
+  decode_options decode;
+  split_options split;
+  bool jsonl = false;                       ///< inputs are JSON Lines files (one essay per record)
+  jsonl_options jsonl_fields;
+  std::uint64_t max_essay_bytes = 64u << 20;  ///< larger essays are skipped and reported
+  /// Called after each file with (files done, files in all, bytes read so far); may be empty.
+  std::function<void(std::size_t, std::size_t, std::size_t)> progress;
+};
+
+/// A file that was read.
+struct file_account {
+  std::string path;
+  std::string encoding;            ///< e.g. "UTF-8", "GB18030"
+  bool encoding_detected = true;   ///< false when forced with decode.encoding
+  std::size_t bytes = 0;           ///< size on disk
+  std::size_t essays = 0;
+  std::size_t replaced = 0;        ///< byte sequences that could not be decoded
+  std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
+};
+
+/// Something in a file that was read but not taken: a bad JSON line, an essay over the limit.
+struct load_problem {
+  std::string path;
+  std::size_t line = 0;  ///< 1-based; 0 when it concerns the whole file
+  std::string message;
+};
+
+/// The account of a load: every input path is in `files` or in `skipped` (or counted in
+/// filtered_by_extension when a folder held it).
+struct load_summary {
+  std::vector<file_account> files;
+  std::vector<skipped_path> skipped;
+  std::size_t filtered_by_extension = 0;
+  std::vector<load_problem> problems;
+  std::size_t essays = 0;
+  std::size_t bytes = 0;  ///< bytes read from disk
+};
+
+/// Called once per essay, in a deterministic order (files sorted, essays in file order).
+using essay_sink = std::function<void(essay_info&&, std::string_view text)>;
+
+/// Loads every essay under `paths`. Never throws for bad input: unreadable, binary, empty or
+/// undecodable files are skipped with a reason in the summary. Throws neardup::error only for bad
+/// options (an unknown forced encoding, an invalid split pattern).
+///
+///   auto summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
+///     dedup.add(e.id, t);
+///   });
+load_summary load_essays(std::span<const std::string> paths, load_options const& options,
+                         essay_sink const& sink);
+
+/// Reads essays again from their files by essay_info: for exact verification of corpora too large to
+/// keep in memory, and for writing a deduplicated copy. Keeps the last decoded file. Safe to call
+/// from several threads (calls are serialised).
+class essay_reloader {
+ public:
+  /// `files`, when given, are the accounts of the load being read back: each file is then decoded
+  /// with the encoding found the first time, without detecting it again.
+  explicit essay_reloader(load_options options, std::span<const file_account> files = {});
+  ~essay_reloader();
+  essay_reloader(essay_reloader const&) = delete;
+  essay_reloader& operator=(essay_reloader const&) = delete;
+
+  /// The essay's text as load_essays gave it. Throws neardup::error(io_error) when the file changed
+  /// or can no longer be read.
+  [[nodiscard]] std::string text(essay_info const& essay) const;
+
+ private:
+  struct state;
+  load_options options_;
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace neardup

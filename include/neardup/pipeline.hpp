@@ -1,0 +1,49 @@
+// pipeline — a corpus on disk in, clusters out, fast: files are read, decoded, split and signed on
+// every thread, one file at a time, and each essay's text is let go once signed. Exact verification
+// reads back only the essays that became candidates.
+//
+//   neardup::pipeline_options options;                      // defaults: see dedup_options
+//   auto run = neardup::run_pipeline(paths, options);
+//   for (auto const& c : run.dedup.clusters)
+//     for (auto const& m : c.members) std::cout << run.essays[m.doc].id << '\n';
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "neardup/deduplicator.hpp"
+#include "neardup/load.hpp"
+
+namespace neardup {
+
+struct pipeline_options {
+  load_options load;
+  dedup_options dedup;
+};
+
+/// Where the time went, in seconds of wall time.
+struct pipeline_timing {
+  double load_and_sign = 0;  ///< read + decode + split + normalize + shingle + minhash, all threads
+  double dedup = 0;          ///< candidates + verify + cluster (details in dedup_stats)
+};
+
+struct pipeline_result {
+  std::vector<essay_info> essays;  ///< by document index
+  load_summary load;
+  dedup_result dedup;
+  pipeline_timing timing;
+  /// An essay's text by document index, read back from memory (JSON Lines) or from its file;
+  /// safe to call from several threads. Throws neardup::error(io_error) if a file changed.
+  std::function<std::string(std::uint32_t)> text;
+};
+
+/// Runs the whole pipeline over files and folders (or JSON Lines files with options.load.jsonl).
+/// The result is the same whatever options.dedup.threads is. Throws neardup::error only for bad
+/// options; bad files are accounted for in `load`.
+[[nodiscard]] pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options);
+
+}  // namespace neardup

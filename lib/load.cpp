@@ -1,0 +1,182 @@
+#include "neardup/load.hpp"
+
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "neardup/error.hpp"
+
+namespace neardup {
+namespace {
+
+// Lines spanned by an essay: the heading line (when any) is reported but not compared, so the same
+// text under a new title is still found.
+std::string essay_id(std::string const& file, std::uint32_t index) {
+  return file + "#" + std::to_string(index);
+}
+
+void load_jsonl_file(std::string const& path, load_options const& options, load_summary& summary,
+                     essay_sink const& sink, file_account& account) {
+  std::uint32_t record = 0;
+  read_jsonl_file(
+      path, options.jsonl_fields,
+      [&](jsonl_record&& r) {
+        ++record;
+        if (r.text.size() > options.max_essay_bytes) {
+          summary.problems.push_back({path, r.line, "record \"" + r.id + "\" skipped: " +
+                                                         std::to_string(r.text.size()) +
+                                                         " bytes, over the essay limit"});
+          return;
+        }
+        essay_info e;
+        e.id = std::move(r.id);
+        e.file = path;
+        e.index = record;
+        e.line = e.last_line = r.line;
+        e.bytes = r.text.size();
+        ++account.essays;
+        ++summary.essays;
+        sink(std::move(e), r.text);
+      },
+      [&](jsonl_problem&& p) { summary.problems.push_back({path, p.line, std::move(p.message)}); });
+}
+
+}  // namespace
+
+load_summary load_essays(std::span<const std::string> paths, load_options const& options,
+                         essay_sink const& sink) {
+  load_summary summary;
+  walk_options walk = options.walk;
+  if (options.jsonl && walk.extensions == walk_options{}.extensions) walk.extensions = {".jsonl", ".json"};
+  walk_result walked = walk_paths(paths, walk);
+  summary.skipped = std::move(walked.skipped);
+  summary.filtered_by_extension = walked.filtered_by_extension;
+
+  std::size_t done = 0;
+  for (auto const& path : walked.files) {
+    if (options.progress && done > 0) options.progress(done, walked.files.size(), summary.bytes);
+    ++done;
+    file_account account;
+    account.path = path;
+    account.encoding_detected = options.decode.encoding.empty();
+    if (options.jsonl) {
+      account.encoding = "UTF-8";
+      try {
+        load_jsonl_file(path, options, summary, sink, account);
+      } catch (error const& e) {
+        summary.skipped.push_back({path, skip_reason::not_readable, e.what()});
+        continue;
+      }
+      summary.files.push_back(std::move(account));
+      continue;
+    }
+
+    std::string bytes;
+    try {
+      bytes = read_file(path, walk.max_file_bytes);
+    } catch (error const& e) {
+      summary.skipped.push_back({path, e.code() == errc::limit_exceeded ? skip_reason::too_large
+                                                                         : skip_reason::not_readable,
+                                 e.what()});
+      continue;
+    }
+    summary.bytes += bytes.size();
+    account.bytes = bytes.size();
+    if (bytes.empty()) {
+      summary.skipped.push_back({path, skip_reason::empty, "the file is empty"});
+      continue;
+    }
+    if (options.decode.encoding.empty() && looks_binary(bytes)) {
+      summary.skipped.push_back({path, skip_reason::binary, "binary content (NUL or control bytes)"});
+      continue;
+    }
+    decoded_text decoded = decode_to_utf8(bytes, options.decode);
+    bytes = std::string();  // the raw bytes are no longer needed
+    account.encoding = decoded.encoding;
+    account.replaced = decoded.replaced;
+    split_result split = split_essays(decoded.utf8, options.split);
+    account.furniture = std::move(split.furniture);
+    if (split.essays.empty()) {
+      summary.skipped.push_back({path, skip_reason::empty, "no text in the file"});
+      continue;
+    }
+    std::uint32_t index = 0;
+    for (auto& span : split.essays) {
+      ++index;
+      std::string_view const text = std::string_view(decoded.utf8).substr(span.begin, span.end - span.begin);
+      if (text.size() > options.max_essay_bytes) {
+        summary.problems.push_back({path, span.line, "essay " + std::to_string(index) + " skipped: " +
+                                                         std::to_string(text.size()) +
+                                                         " bytes, over the essay limit"});
+        continue;
+      }
+      essay_info e;
+      e.id = essay_id(path, index);
+      e.file = path;
+      e.index = index;
+      e.title = std::move(span.title);
+      e.line = span.line;
+      e.last_line = span.last_line;
+      e.bytes = text.size();
+      ++account.essays;
+      ++summary.essays;
+      sink(std::move(e), text);
+    }
+    summary.files.push_back(std::move(account));
+  }
+  return summary;
+}
+
+// Each thread keeps the last file it decoded, so threads verifying pairs in different files do not
+// evict each other's; decoding happens outside the lock.
+struct essay_reloader::state {
+  struct cache {
+    std::string path;
+    std::vector<std::string> essays;  // texts by index - 1
+  };
+  std::mutex mutex;
+  std::map<std::thread::id, std::shared_ptr<cache>> caches;
+  std::map<std::string, std::string, std::less<>> encodings;  // of legacy-encoded files, by path
+};
+
+essay_reloader::essay_reloader(load_options options, std::span<const file_account> files)
+    : options_(std::move(options)), state_(std::make_unique<state>()) {
+  if (options_.decode.encoding.empty()) {
+    for (auto const& f : files)
+      if (f.encoding != "UTF-8") state_->encodings.emplace(f.path, f.encoding);
+  }
+  options_.progress = nullptr;
+  options_.walk.extensions.clear();  // the file was taken once; take it again whatever its name
+}
+
+essay_reloader::~essay_reloader() = default;
+
+std::string essay_reloader::text(essay_info const& essay) const {
+  std::shared_ptr<state::cache> mine;
+  {
+    std::lock_guard lock(state_->mutex);
+    auto& slot = state_->caches[std::this_thread::get_id()];
+    if (!slot) slot = std::make_shared<state::cache>();
+    mine = slot;
+  }
+  if (mine->path != essay.file) {
+    mine->essays.clear();
+    mine->path.clear();
+    std::string const* only = &essay.file;
+    load_options one = options_;
+    if (auto found = state_->encodings.find(essay.file); found != state_->encodings.end())
+      one.decode.encoding = found->second;  // read-only after construction: no lock needed
+    load_essays(std::span<const std::string>(only, 1), one, [&](essay_info&& e, std::string_view t) {
+      if (mine->essays.size() < e.index) mine->essays.resize(e.index);
+      mine->essays[e.index - 1] = std::string(t);
+    });
+    mine->path = essay.file;
+  }
+  if (essay.index == 0 || essay.index > mine->essays.size())
+    throw error(errc::io_error, essay.file + ": essay " + std::to_string(essay.index) +
+                                    " is no longer there (the file changed?)");
+  return mine->essays[essay.index - 1];
+}
+
+}  // namespace neardup

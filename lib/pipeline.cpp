@@ -1,0 +1,116 @@
+#include "neardup/pipeline.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "neardup/error.hpp"
+#include "parallel.hpp"
+
+namespace neardup {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// What one file gave: its account and its essays' metadata and signatures, merged in file order.
+struct file_output {
+  load_summary summary;  // of this one file
+  std::vector<essay_info> essays;
+  std::vector<std::uint32_t> signatures;  // k per essay
+  std::vector<std::uint8_t> empty;
+  std::size_t text_bytes = 0;
+};
+
+void merge(load_summary& into, load_summary&& from) {
+  for (auto& f : from.files) into.files.push_back(std::move(f));
+  for (auto& s : from.skipped) into.skipped.push_back(std::move(s));
+  for (auto& p : from.problems) into.problems.push_back(std::move(p));
+  into.essays += from.essays;
+  into.bytes += from.bytes;
+}
+
+}  // namespace
+
+pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
+  pipeline_result result;
+  auto start = std::chrono::steady_clock::now();
+  auto dedup_ptr = std::make_shared<deduplicator>(options.dedup);
+  deduplicator& dedup = *dedup_ptr;
+  document_signer const signer(options.dedup.signature);
+  std::size_t const k = signer.num_perm();
+  unsigned const threads = detail::resolve_threads(options.dedup.threads);
+
+  if (options.load.jsonl) {
+    // One JSON Lines file is one stream: records are signed in parallel batches by the
+    // deduplicator, which keeps their texts for exact verification.
+    result.load = load_essays(paths, options.load, [&](essay_info&& e, std::string_view text) {
+      dedup.add(e.id, text);
+      result.essays.push_back(std::move(e));
+    });
+    result.timing.load_and_sign = seconds_since(start);
+    start = std::chrono::steady_clock::now();
+    result.dedup = dedup.run();
+    result.timing.dedup = seconds_since(start);
+    result.text = [dedup_ptr](std::uint32_t doc) { return dedup_ptr->text(doc); };
+    return result;
+  }
+
+  load_options per_file = options.load;
+  per_file.progress = nullptr;
+  walk_result walked = walk_paths(paths, options.load.walk);
+  result.load.skipped = std::move(walked.skipped);
+  result.load.filtered_by_extension = walked.filtered_by_extension;
+  per_file.walk.extensions.clear();  // already chosen by the walk above
+
+  // Files are handed out one at a time; their outputs are merged strictly in file order so the
+  // document numbering never depends on scheduling. A window bounds how many finished outputs wait.
+  std::vector<signer_scratch> scratch(threads);
+  std::size_t const window = std::max<std::size_t>(64, 8 * threads);
+  std::size_t done = 0;
+  for (std::size_t first = 0; first < walked.files.size(); first += window) {
+    std::size_t const count = std::min(window, walked.files.size() - first);
+    std::vector<file_output> outputs(count);
+    detail::parallel_for(count, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
+      for (std::size_t i = begin; i < end; ++i) {
+        file_output& out = outputs[i];
+        std::string const& path = walked.files[first + i];
+        out.summary = load_essays(std::span<const std::string>(&path, 1), per_file,
+                                  [&](essay_info&& e, std::string_view text) {
+                                    std::size_t const at = out.signatures.size();
+                                    out.signatures.resize(at + k);
+                                    auto const info = signer.sign(
+                                        text, std::span<std::uint32_t>(out.signatures.data() + at, k), scratch[w]);
+                                    out.empty.push_back(info.shingles == 0 ? 1 : 0);
+                                    out.text_bytes += text.size();
+                                    out.essays.push_back(std::move(e));
+                                  });
+      }
+    });
+    for (auto& out : outputs) {
+      for (std::size_t e = 0; e < out.essays.size(); ++e) {
+        dedup.add_signature(out.essays[e].id, std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
+                            out.empty[e] != 0);
+        result.essays.push_back(std::move(out.essays[e]));
+      }
+      merge(result.load, std::move(out.summary));
+      ++done;
+      if (options.load.progress) options.load.progress(done, walked.files.size(), result.load.bytes);
+    }
+  }
+  result.timing.load_and_sign = seconds_since(start);
+
+  start = std::chrono::steady_clock::now();
+  auto reloader = std::make_shared<essay_reloader>(per_file, result.load.files);
+  auto essays = std::make_shared<std::vector<essay_info>>(std::move(result.essays));
+  result.text = [reloader, essays](std::uint32_t doc) { return reloader->text(essays->at(doc)); };
+  if (options.dedup.verify == verify_mode::exact) dedup.set_text_source(result.text);
+  result.dedup = dedup.run();
+  result.essays = *essays;  // a copy: `text` keeps its own
+  result.dedup.stats.bytes = 0;
+  for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;
+  result.timing.dedup = seconds_since(start);
+  return result;
+}
+
+}  // namespace neardup

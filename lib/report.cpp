@@ -1,0 +1,256 @@
+#include "neardup/report.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include <unicode/utf8.h>
+
+#include "neardup/error.hpp"
+
+namespace neardup {
+namespace {
+
+std::string fixed(double value, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
+  return buf;
+}
+
+// 1234567 -> "1,234,567": byte counts a person can read at a glance.
+std::string grouped(std::size_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string_view scheme_name(minhash_scheme s) {
+  return s == minhash_scheme::classic ? "classic" : "one-permutation";
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string make_excerpt(std::string_view text, std::size_t chars) {
+  std::string out;
+  std::size_t taken = 0;
+  bool space = false;
+  std::int32_t i = 0;
+  auto const length = static_cast<std::int32_t>(std::min<std::size_t>(text.size(), INT32_MAX));
+  while (i < length) {
+    std::int32_t const start = i;
+    UChar32 c;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"  // inside ICU's macro
+    U8_NEXT(text.data(), i, length, c);
+#pragma GCC diagnostic pop
+    bool const is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+    if (c < 0 || (c < 0x20 && !is_space)) continue;  // no broken or control bytes in a report
+    if (is_space) {
+      space = !out.empty();
+      continue;
+    }
+    if (taken == chars) {
+      out += "…";
+      return out;
+    }
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    ++taken;
+  }
+  return out;
+}
+
+void write_text_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  std::size_t number = 0;
+  for (auto const& c : result.clusters) {
+    ++number;
+    out << "Cluster " << number << " · " << c.members.size() << " essays\n";
+    for (std::size_t m = 0; m < c.members.size(); ++m) {
+      auto const& member = c.members[m];
+      auto const& e = ctx.essays[member.doc];
+      out << "  " << e.file << "  essay " << e.index << ", line" << (e.last_line > e.line ? "s " : " ")
+          << e.line;
+      if (e.last_line > e.line) out << "-" << e.last_line;
+      if (!e.title.empty()) out << "  「" << e.title << "」";
+      out << "  similarity " << fixed(member.similarity, 3) << (m == 0 ? " (first)" : "") << "\n";
+      if (ctx.text) out << "      " << make_excerpt(ctx.text(member.doc)) << "\n";
+    }
+    out << "\n";
+  }
+  if (result.clusters.empty()) out << "No near-duplicate essays found.\n\n";
+  write_summary(out, result, ctx);
+}
+
+void write_summary(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  auto const& s = result.stats;
+  out << "Summary\n";
+  if (ctx.load) {
+    auto const& load = *ctx.load;
+    out << "  files:     " << load.files.size() << " read, " << load.skipped.size() << " skipped";
+    if (load.filtered_by_extension > 0)
+      out << ", " << load.filtered_by_extension << " not taken for their extension";
+    out << "\n";
+    for (auto const& f : load.skipped)
+      out << "    skipped " << f.path << ": " << to_string(f.reason)
+          << (f.detail.empty() ? "" : " (") << f.detail << (f.detail.empty() ? "" : ")") << "\n";
+    for (auto const& f : load.files) {
+      if (f.replaced > 0)
+        out << "    " << f.path << ": " << f.replaced << " undecodable byte sequences replaced ("
+            << f.encoding << ")\n";
+    }
+    for (auto const& p : load.problems) {
+      out << "    " << p.path;
+      if (p.line > 0) out << ":" << p.line;
+      out << ": " << p.message << "\n";
+    }
+    std::size_t furniture = 0;
+    for (auto const& f : load.files) furniture += f.furniture.size();
+    if (furniture > 0) {
+      out << "  left out:  " << furniture << " stretches of page furniture\n";
+      for (auto const& f : load.files)
+        for (auto const& r : f.furniture) {
+          out << "    " << f.path << (r.last > r.first ? " lines " : " line ") << r.first;
+          if (r.last > r.first) out << "-" << r.last;
+          out << ": " << r.reason << "\n";
+        }
+    }
+  }
+  out << "  essays:    " << s.documents;
+  if (s.empty_documents > 0) out << " (" << s.empty_documents << " with no text after normalization)";
+  out << "\n";
+  out << "  clusters:  " << s.clusters << ", holding " << s.duplicates << " duplicate essay"
+      << (s.duplicates == 1 ? "" : "s") << " beyond the first of each\n";
+  std::size_t const bytes = ctx.load ? ctx.load->bytes : s.bytes;
+  out << "  bytes:     " << grouped(bytes) << " in " << fixed(ctx.seconds, 2) << " s";
+  if (ctx.seconds > 0) out << " (" << fixed(static_cast<double>(bytes) / 1e6 / ctx.seconds, 1) << " MB/s)";
+  out << "\n";
+  out << "  time:      " << fixed(ctx.seconds_read_and_sign > 0 ? ctx.seconds_read_and_sign : s.seconds_sign, 2)
+      << " s read and sign, " << fixed(s.seconds_candidates, 2) << " s candidates ("
+      << s.candidates.pairs << " pairs), " << fixed(s.seconds_verify, 2) << " s verify ("
+      << s.verified_pairs << " kept), " << fixed(s.seconds_cluster, 2) << " s cluster\n";
+  if (ctx.options) {
+    auto const& o = *ctx.options;
+    out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n << "-"
+        << (o.signature.unit == shingle_unit::word ? "word" : "character") << " shingles, "
+        << o.signature.minhash.num_perm << " permutations (" << scheme_name(o.signature.minhash.scheme)
+        << "), LSH " << s.lsh.bands << " bands × " << s.lsh.rows << " rows, "
+        << (o.verify == verify_mode::exact ? "exact" : "estimated") << " verification\n";
+  }
+  if (s.candidates.capped_buckets > 0)
+    out << "  note:      " << s.candidates.capped_buckets << " LSH buckets over " << s.candidates.largest_bucket
+        << " essays were capped to keep the work linear\n";
+}
+
+void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  std::size_t number = 0;
+  for (auto const& c : result.clusters) {
+    ++number;
+    out << "{\"cluster\": " << number << ", \"size\": " << c.members.size() << ", \"members\": [";
+    for (std::size_t m = 0; m < c.members.size(); ++m) {
+      auto const& member = c.members[m];
+      auto const& e = ctx.essays[member.doc];
+      out << (m ? ", " : "") << "{\"id\": " << json_quote(e.id) << ", \"file\": " << json_quote(e.file)
+          << ", \"index\": " << e.index << ", \"title\": " << json_quote(e.title)
+          << ", \"line\": " << e.line << ", \"similarity\": " << fixed(member.similarity, 4) << "}";
+    }
+    out << "]}\n";
+  }
+}
+
+void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  out << "cluster,size,id,file,index,title,line,similarity\n";
+  std::size_t number = 0;
+  for (auto const& c : result.clusters) {
+    ++number;
+    for (auto const& member : c.members) {
+      auto const& e = ctx.essays[member.doc];
+      out << number << "," << c.members.size() << "," << csv_field(e.id) << "," << csv_field(e.file) << ","
+          << e.index << "," << csv_field(e.title) << "," << e.line << "," << fixed(member.similarity, 4)
+          << "\n";
+    }
+  }
+}
+
+void write_deduplicated(std::string const& path, dedup_result const& result, std::span<const essay_info> essays,
+                        std::function<std::string(std::uint32_t)> const& text_of, bool jsonl) {
+  std::vector<std::uint8_t> drop(essays.size(), 0);
+  for (auto const& c : result.clusters)
+    for (std::size_t m = 1; m < c.members.size(); ++m) drop[c.members[m].doc] = 1;
+
+  std::string const temporary = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw error(errc::io_error, temporary + ": cannot create: " + std::strerror(errno));
+    for (std::size_t doc = 0; doc < essays.size(); ++doc) {
+      if (drop[doc]) continue;
+      auto const& e = essays[doc];
+      std::string const text = text_of(static_cast<std::uint32_t>(doc));
+      if (jsonl) {
+        out << "{\"id\": " << json_quote(e.id) << ", \"text\": " << json_quote(text) << "}\n";
+      } else {
+        if (!e.title.empty()) out << e.title << "\n";
+        out << text;
+        if (text.empty() || text.back() != '\n') out << "\n";
+        out << "\n";
+      }
+    }
+    out.flush();
+    if (!out) {
+      std::remove(temporary.c_str());
+      throw error(errc::io_error, temporary + ": write failed");
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    int const saved = errno;
+    std::remove(temporary.c_str());
+    throw error(errc::io_error, path + ": cannot rename into place: " + std::strerror(saved));
+  }
+}
+
+}  // namespace neardup

@@ -1,0 +1,129 @@
+#include "neardup/report.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "neardup/error.hpp"
+
+namespace {
+
+// Two clusters over five essays: {0, 3} and {1, 2, 4}.
+neardup::dedup_result sample_result() {
+  neardup::dedup_result r;
+  r.clusters.push_back({{{0, 1.0}, {3, 0.875}}});
+  r.clusters.push_back({{{1, 1.0}, {2, 0.5}, {4, 0.61234}}});
+  r.stats.documents = 5;
+  r.stats.clusters = 2;
+  r.stats.duplicates = 3;
+  return r;
+}
+
+std::vector<neardup::essay_info> sample_essays() {
+  std::vector<neardup::essay_info> e(5);
+  for (std::uint32_t i = 0; i < 5; ++i) {
+    e[i].file = i < 3 ? "a.txt" : "dir,with \"comma\"/b.txt";
+    e[i].index = i < 3 ? i + 1 : i - 2;
+    e[i].id = e[i].file + "#" + std::to_string(e[i].index);
+    e[i].title = "标题" + std::to_string(i);
+    e[i].line = 10 * i + 1;
+    e[i].last_line = 10 * i + 5;
+  }
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("make_excerpt cuts at code points, folds white space, drops broken bytes", "[report]") {
+  CHECK(neardup::make_excerpt("一二三四五", 3) == "一二三…");
+  CHECK(neardup::make_excerpt("一二三", 3) == "一二三");
+  CHECK(neardup::make_excerpt("  a \n\n b\tc  ", 10) == "a b c");
+  CHECK(neardup::make_excerpt("好\xff\xfe文", 10) == "好文");
+  CHECK(neardup::make_excerpt("", 10).empty());
+}
+
+TEST_CASE("json_quote escapes what JSON requires and keeps UTF-8", "[report]") {
+  CHECK(neardup::json_quote("a\"b\\c\nd\te\x01") == "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+  CHECK(neardup::json_quote("中文") == "\"中文\"");
+}
+
+TEST_CASE("write_jsonl_report writes one object per cluster with the documented keys", "[report]") {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  neardup::report_context ctx;
+  ctx.essays = essays;
+  std::ostringstream out;
+  neardup::write_jsonl_report(out, r, ctx);
+  std::string const expected_first =
+      "{\"cluster\": 1, \"size\": 2, \"members\": [{\"id\": \"a.txt#1\", \"file\": \"a.txt\", \"index\": 1, "
+      "\"title\": \"标题0\", \"line\": 1, \"similarity\": 1.0000}, {\"id\": \"dir,with \\\"comma\\\"/b.txt#1\", "
+      "\"file\": \"dir,with \\\"comma\\\"/b.txt\", \"index\": 1, \"title\": \"标题3\", \"line\": 31, "
+      "\"similarity\": 0.8750}]}\n";
+  std::string const text = out.str();
+  CHECK(text.substr(0, expected_first.size()) == expected_first);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+  CHECK(text.find("\"similarity\": 0.6123}") != std::string::npos);
+}
+
+TEST_CASE("write_csv_report quotes fields with commas and quotes", "[report]") {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  neardup::report_context ctx;
+  ctx.essays = essays;
+  std::ostringstream out;
+  neardup::write_csv_report(out, r, ctx);
+  std::istringstream lines(out.str());
+  std::string line;
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) rows.push_back(line);
+  REQUIRE(rows.size() == 6);  // header + 5 members
+  CHECK(rows[0] == "cluster,size,id,file,index,title,line,similarity");
+  CHECK(rows[1] == "1,2,a.txt#1,a.txt,1,标题0,1,1.0000");
+  CHECK(rows[2] == "1,2,\"dir,with \"\"comma\"\"/b.txt#1\",\"dir,with \"\"comma\"\"/b.txt\",1,标题3,31,0.8750");
+}
+
+TEST_CASE("the text report lists members with excerpts, and the summary every skipped file", "[report]") {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  neardup::load_summary load;
+  load.files.resize(2);
+  load.skipped.push_back({"bad.txt", neardup::skip_reason::binary, "binary content"});
+  load.problems.push_back({"c.jsonl", 7, "invalid JSON"});
+  neardup::report_context ctx;
+  ctx.essays = essays;
+  ctx.load = &load;
+  ctx.text = [](std::uint32_t doc) { return "第" + std::to_string(doc) + "篇的正文"; };
+  std::ostringstream out;
+  neardup::write_text_report(out, r, ctx);
+  std::string const text = out.str();
+  CHECK(text.find("Cluster 1 · 2 essays") != std::string::npos);
+  CHECK(text.find("Cluster 2 · 3 essays") != std::string::npos);
+  CHECK(text.find("a.txt  essay 1, lines 1-5  「标题0」  similarity 1.000 (first)") != std::string::npos);
+  CHECK(text.find("第3篇的正文") != std::string::npos);
+  CHECK(text.find("2 read, 1 skipped") != std::string::npos);
+  CHECK(text.find("skipped bad.txt: ") != std::string::npos);
+  CHECK(text.find("c.jsonl:7: invalid JSON") != std::string::npos);
+}
+
+TEST_CASE("write_deduplicated keeps the first of each cluster and renames into place", "[report]") {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  auto const dir = std::filesystem::temp_directory_path() / ("neardup-report-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto const path = (dir / "kept.txt").string();
+  auto text = [](std::uint32_t doc) { return "正文" + std::to_string(doc); };
+  neardup::write_deduplicated(path, r, essays, text, false);
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  CHECK(ss.str() == "标题0\n正文0\n\n标题1\n正文1\n\n");
+  std::size_t files = 0;
+  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 1);  // no temporary file left behind
+  CHECK_THROWS_AS(neardup::write_deduplicated((dir / "no/such/dir/x.txt").string(), r, essays, text, false),
+                  neardup::error);
+  std::filesystem::remove_all(dir);
+}
