@@ -1,0 +1,274 @@
+// dedup — find repeated and templated essays in folders of text files or JSON Lines.
+// Thin: argument parsing and wiring; reading, signing, clustering and reporting live in the library.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "neardup/neardup.hpp"
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_duplicates = 1;
+constexpr int exit_usage = 2;
+
+struct progress_bar {
+  bool enabled = false;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last{};
+  bool drawn = false;
+
+  void operator()(std::size_t done, std::size_t total, std::size_t bytes) {
+    auto const now = std::chrono::steady_clock::now();
+    // Only for runs long enough to need it, and at most five times a second.
+    if (!enabled || now - start < std::chrono::seconds(1) || now - last < std::chrono::milliseconds(200))
+      return;
+    last = now;
+    int const width = 30;
+    int const filled = total ? static_cast<int>(width * done / total) : 0;
+    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu files, %.1f MB", filled,
+                 "##############################", width - filled, "", done, total,
+                 static_cast<double>(bytes) / 1e6);
+    drawn = true;
+  }
+  void clear() const {
+    if (drawn) std::fprintf(stderr, "\r%*s\r", 79, "");
+  }
+};
+
+// Checks before the work starts that `path` can be written, so a long run does not fail at the end.
+bool writable(std::string const& path, std::string& why) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path const p(path);
+  if (fs::is_directory(p, ec)) {
+    why = "it is a folder";
+    return false;
+  }
+  fs::path dir = p.parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec)) {
+    why = "folder " + dir.string() + " does not exist";
+    return false;
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    why = "folder " + dir.string() + " is not writable";
+    return false;
+  }
+  if (fs::exists(p, ec) && ::access(p.c_str(), W_OK) != 0) {
+    why = "the file is not writable";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "dedup — find repeated and templated essays.\n\n"
+      "Reads text files (folders recursively; UTF-8, UTF-16, GB18030/GBK or Big5, detected), splits\n"
+      "each file into essays, and reports the clusters of near-duplicate essays: the same text under\n"
+      "a new title, in Traditional instead of Simplified script, with changed punctuation, shuffled\n"
+      "paragraphs, a filled-in template or web boilerplate around it.\n\n"
+      "Examples:\n"
+      "  dedup essays/                       report for a person\n"
+      "  dedup --format jsonl essays/ > c.jsonl   one JSON object per cluster (summary on stderr)\n"
+      "  dedup --jsonl corpus.jsonl          JSON Lines input with fields id and text\n"
+      "  dedup --keep-one clean.txt essays/  write the essays with one per cluster\n",
+      "dedup"};
+  app.set_version_flag("--version", std::string("dedup (neardup) ") + neardup::version_string);
+  app.get_formatter()->column_width(34);
+
+  std::vector<std::string> paths;
+  app.add_option("paths", paths, "Files and folders to read (folders recursively)")->required();
+
+  neardup::dedup_options options;
+  neardup::load_options load;
+  std::string format = "text";
+  std::string output;
+  std::string keep_one;
+  std::string split = "auto";
+  std::string scheme = "oph";
+  std::string verify = "exact";
+  std::string extensions = ".txt";
+  bool quiet = false;
+  bool fail_on_duplicates = false;
+  bool words = false;
+  bool no_nfkc = false, keep_script = false, keep_pinyin = false, keep_web = false;
+  bool keep_punct = false, keep_space = false;
+  unsigned bands = 0, rows = 0;
+
+  app.add_option("--format", format, "Report format: text, jsonl or csv")
+      ->check(CLI::IsMember({"text", "jsonl", "csv"}))
+      ->capture_default_str();
+  app.add_option("-o,--output", output, "Write the report to this file instead of standard output");
+  app.add_option("--keep-one", keep_one,
+                 "Also write the corpus with one essay per cluster (the first) to this file");
+  app.add_flag("--fail-on-duplicates", fail_on_duplicates, "Exit with 1 when duplicates were found");
+  app.add_flag("-q,--quiet", quiet, "No progress bar");
+
+  auto* input = app.add_option_group("Input");
+  input->add_option("--split", split,
+                    "How files are split into essays: auto, file, blank-line or regex:PATTERN "
+                    "(a line matching PATTERN starts an essay)")
+      ->capture_default_str();
+  input->add_option("--encoding", load.decode.encoding,
+                    "Force an encoding (e.g. GB18030, Big5, UTF-16LE) instead of detecting it");
+  input->add_option("--ext", extensions,
+                    "File name endings taken from folders, comma-separated ('' = every file)")
+      ->capture_default_str();
+  input->add_flag("--jsonl", load.jsonl, "Inputs are JSON Lines files, one essay per record");
+  input->add_option("--id-field", load.jsonl_fields.id_field, "JSON Lines field with the id")
+      ->capture_default_str();
+  input->add_option("--text-field", load.jsonl_fields.text_field, "JSON Lines field with the text")
+      ->capture_default_str();
+  input->add_option("--max-file-bytes", load.walk.max_file_bytes, "Skip (and report) larger files")
+      ->capture_default_str();
+  input->add_option("--max-essay-bytes", load.max_essay_bytes, "Skip (and report) larger essays")
+      ->capture_default_str();
+
+  auto* matching = app.add_option_group("Matching");
+  matching->add_option("-t,--threshold", options.threshold,
+                       "Jaccard similarity of shingle sets at which essays are near-duplicates")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+  matching->add_option("-n,--ngram", options.signature.shingle.n, "Characters (or words) per shingle")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  matching->add_option("-k,--num-perm", options.signature.minhash.num_perm, "MinHash signature length")
+      ->check(CLI::Range(8, 4096))
+      ->capture_default_str();
+  matching->add_option("--scheme", scheme, "MinHash scheme: oph (one-permutation, fast) or classic")
+      ->check(CLI::IsMember({"oph", "classic"}))
+      ->capture_default_str();
+  matching->add_option("--verify", verify,
+                       "Verify candidates by exact Jaccard or by the signature estimate")
+      ->check(CLI::IsMember({"exact", "estimate"}))
+      ->capture_default_str();
+  matching->add_option("--bands", bands, "LSH bands (with --rows; default: chosen from the threshold)");
+  matching->add_option("--rows", rows, "LSH rows per band");
+  matching->add_option("--seed", options.signature.minhash.seed, "Seed of the MinHash functions")
+      ->capture_default_str();
+  matching->add_option("-j,--threads", options.threads, "Threads (0 = all cores); results do not change")
+      ->capture_default_str();
+  matching->add_flag("--words", words, "Word n-grams (space-separated languages) instead of characters");
+
+  auto* norm = app.add_option_group("Normalization (all on by default)");
+  norm->add_flag("--no-nfkc", no_nfkc, "Keep full-width forms and case (no NFKC, no case folding)");
+  norm->add_flag("--keep-script", keep_script, "Do not fold Traditional Chinese into Simplified");
+  norm->add_flag("--keep-pinyin", keep_pinyin, "Do not remove pinyin annotations like 復(fù)");
+  norm->add_flag("--keep-web", keep_web, "Do not remove HTML tags, entities and URLs");
+  norm->add_flag("--keep-punctuation", keep_punct, "Compare punctuation and symbols too");
+  norm->add_flag("--keep-whitespace", keep_space, "Compare white space too (implied by --words)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::ParseError const& e) {
+    return app.exit(e) == 0 ? exit_ok : exit_usage;
+  }
+
+  auto& norm_opts = options.signature.normalize;
+  norm_opts.nfkc_casefold = !no_nfkc;
+  norm_opts.traditional_to_simplified = !keep_script;
+  norm_opts.strip_pinyin_annotations = !keep_pinyin;
+  norm_opts.strip_web_artifacts = !keep_web;
+  norm_opts.drop_punctuation = !keep_punct;
+  norm_opts.drop_whitespace = !(keep_space || words);
+  options.signature.unit = words ? neardup::shingle_unit::word : neardup::shingle_unit::character;
+  options.signature.minhash.scheme =
+      scheme == "classic" ? neardup::minhash_scheme::classic : neardup::minhash_scheme::one_permutation;
+  options.verify = verify == "exact" ? neardup::verify_mode::exact : neardup::verify_mode::estimate;
+  if ((bands == 0) != (rows == 0)) {
+    std::cerr << "dedup: --bands and --rows go together\n";
+    return exit_usage;
+  }
+  if (bands) options.lsh = neardup::lsh_params{bands, rows};
+
+  if (split == "auto") {
+    load.split.mode = neardup::split_mode::automatic;
+  } else if (split == "file") {
+    load.split.mode = neardup::split_mode::whole_file;
+  } else if (split == "blank-line") {
+    load.split.mode = neardup::split_mode::blank_line;
+  } else if (split.rfind("regex:", 0) == 0) {
+    load.split.mode = neardup::split_mode::regex;
+    load.split.pattern = split.substr(6);
+  } else {
+    std::cerr << "dedup: --split must be auto, file, blank-line or regex:PATTERN, not '" << split << "'\n";
+    return exit_usage;
+  }
+  load.walk.extensions.clear();
+  for (std::stringstream ss(extensions); ss.good();) {
+    std::string ext;
+    std::getline(ss, ext, ',');
+    if (!ext.empty()) load.walk.extensions.push_back(ext[0] == '.' ? ext : "." + ext);
+  }
+  if (load.jsonl && extensions == ".txt") load.walk.extensions = {".jsonl", ".json"};
+
+  for (auto const* target : {&output, &keep_one}) {
+    std::string why;
+    if (!target->empty() && !writable(*target, why)) {
+      std::cerr << "dedup: cannot write " << *target << ": " << why << "\n";
+      return exit_usage;
+    }
+  }
+
+  auto const start = std::chrono::steady_clock::now();
+  progress_bar progress;
+  progress.enabled = !quiet && ::isatty(STDERR_FILENO);
+  load.progress = std::ref(progress);
+
+  try {
+    neardup::pipeline_options pipeline{load, options};
+    auto const run = neardup::run_pipeline(paths, pipeline);
+    progress.clear();
+    double const seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (run.load.files.empty()) {
+      std::cerr << "dedup: nothing could be read\n";
+      for (auto const& s : run.load.skipped)
+        std::cerr << "  " << s.path << ": " << neardup::to_string(s.reason)
+                  << (s.detail.empty() ? "" : " (") << s.detail << (s.detail.empty() ? "" : ")") << "\n";
+      return exit_usage;
+    }
+
+    neardup::report_context context{run.essays, run.text, &run.load, &options, seconds,
+                                    run.timing.load_and_sign};
+    std::ofstream file;
+    if (!output.empty()) {
+      file.open(output, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        std::cerr << "dedup: cannot write " << output << "\n";
+        return exit_usage;
+      }
+    }
+    std::ostream& out = output.empty() ? std::cout : file;
+    if (format == "jsonl") {
+      neardup::write_jsonl_report(out, run.dedup, context);
+      neardup::write_summary(std::cerr, run.dedup, context);
+    } else if (format == "csv") {
+      neardup::write_csv_report(out, run.dedup, context);
+      neardup::write_summary(std::cerr, run.dedup, context);
+    } else {
+      neardup::write_text_report(out, run.dedup, context);
+    }
+    out.flush();
+    if (!out) {
+      std::cerr << "dedup: writing the report failed\n";
+      return exit_usage;
+    }
+    if (!keep_one.empty()) neardup::write_deduplicated(keep_one, run.dedup, run.essays, run.text, load.jsonl);
+    return fail_on_duplicates && run.dedup.stats.duplicates > 0 ? exit_duplicates : exit_ok;
+  } catch (neardup::error const& e) {
+    progress.clear();
+    std::cerr << "dedup: " << e.what() << "\n";
+    return exit_usage;
+  }
+}

@@ -1,0 +1,298 @@
+// End-to-end tests of the dedup program: run the built binary on the bundled essays and on folders
+// made here, and check its JSON Lines output, summary and exit codes.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <simdjson.h>
+#include <sstream>
+
+#include <unicode/translit.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+
+#include "neardup/version.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(fs::path const& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(fs::path const& path, std::string const& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// A temporary folder removed at the end of the test.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    path = fs::temp_directory_path() / ("neardup-cli-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(counter()++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+std::string quote(std::string const& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+run_result run_dedup(std::string const& args) {
+  temp_dir io;
+  std::string const cmd = quote(NEARDUP_DEDUP_EXE) + " " + args + " >" + quote((io.path / "out").string()) +
+                          " 2>" + quote((io.path / "err").string()) + " </dev/null";
+  int const status = std::system(cmd.c_str());
+  run_result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(io.path / "out");
+  r.err = slurp(io.path / "err");
+  return r;
+}
+
+struct member {
+  std::string id, file, title;
+  std::int64_t index = 0, line = 0;
+  double similarity = 0;
+};
+using cluster_list = std::vector<std::vector<member>>;
+
+// Parses dedup's JSON Lines report, checking the exact set of keys of each object.
+cluster_list parse_clusters(std::string const& jsonl) {
+  cluster_list clusters;
+  simdjson::dom::parser parser;
+  std::istringstream lines(jsonl);
+  std::string line;
+  while (std::getline(lines, line)) {
+    REQUIRE_FALSE(line.empty());
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(line).get(doc) == simdjson::SUCCESS);
+    simdjson::dom::object obj;
+    REQUIRE(doc.get(obj) == simdjson::SUCCESS);
+    std::vector<std::string> keys;
+    for (auto field : obj) keys.emplace_back(field.key);
+    CHECK(keys == std::vector<std::string>{"cluster", "size", "members"});
+    CHECK(std::int64_t(obj["cluster"]) == std::int64_t(clusters.size() + 1));
+    simdjson::dom::array members = obj["members"];
+    CHECK(std::int64_t(obj["size"]) == std::int64_t(members.size()));
+    clusters.emplace_back();
+    for (simdjson::dom::object m : members) {
+      std::vector<std::string> mkeys;
+      for (auto field : m) mkeys.emplace_back(field.key);
+      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity"});
+      member x;
+      x.id = std::string(std::string_view(m["id"]));
+      x.file = std::string(std::string_view(m["file"]));
+      x.title = std::string(std::string_view(m["title"]));
+      x.index = std::int64_t(m["index"]);
+      x.line = std::int64_t(m["line"]);
+      x.similarity = double(m["similarity"]);
+      clusters.back().push_back(x);
+    }
+  }
+  return clusters;
+}
+
+std::string essays_dir() { return NEARDUP_ESSAYS_DIR; }
+
+std::string icu_encode(std::string const& utf8, char const* charset) {
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open(charset, &status), ucnv_close);
+  REQUIRE(U_SUCCESS(status));
+  std::string out(static_cast<std::size_t>(s.length()) * 4 + 16, '\0');
+  int32_t const n = ucnv_fromUChars(conv.get(), out.data(), static_cast<int32_t>(out.size()), s.getBuffer(),
+                                    s.length(), &status);
+  REQUIRE(U_SUCCESS(status));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string icu_transliterate(std::string const& utf8, char const* id) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(id, UTRANS_FORWARD, status));
+  REQUIRE(U_SUCCESS(status));
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
+  t->transliterate(s);
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+// The paragraphs of a bundled essay file between two 1-based line numbers.
+std::string lines_of(std::string const& file, int first, int last) {
+  std::istringstream in(slurp(fs::path(essays_dir()) / file));
+  std::string line, out;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (n >= first && n <= last) out += line + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("dedup on the bundled essays: essays 1 and 7 of the first file are the only cluster", "[dedup]") {
+  auto const r = run_dedup("--format jsonl " + quote(essays_dir()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const clusters = parse_clusters(r.out);
+  REQUIRE(clusters.size() == 1);
+  REQUIRE(clusters[0].size() == 2);
+  auto const& a = clusters[0][0];
+  auto const& b = clusters[0][1];
+  CHECK(fs::path(a.file).filename() == "000_a97e9653457f191c.txt");
+  CHECK(a.file == b.file);
+  CHECK(a.index == 1);
+  CHECK(b.index == 7);
+  CHECK(a.id == a.file + "#1");
+  CHECK(b.id == b.file + "#7");
+  CHECK(a.title == "平凡英雄事迹个人学习心得");
+  CHECK(b.title == a.title);
+  CHECK(a.line == 1);
+  CHECK(b.line == 33);
+  CHECK(a.similarity == 1.0);
+  CHECK(b.similarity > 0.9);
+  // The summary, on standard error, accounts for the five files and 37 essays.
+  CHECK(r.err.find("5 read, 0 skipped") != std::string::npos);
+  CHECK(r.err.find("essays:    37") != std::string::npos);
+}
+
+TEST_CASE("dedup's text report names the cluster's members and the summary", "[dedup]") {
+  auto const r = run_dedup(quote(essays_dir()));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Cluster 1 · 2 essays") != std::string::npos);
+  CHECK(r.out.find("essay 1, lines 1-6") != std::string::npos);
+  CHECK(r.out.find("essay 7, lines 33-38") != std::string::npos);
+  CHECK(r.out.find("Cluster 2") == std::string::npos);
+  CHECK(r.out.find("Summary") != std::string::npos);
+  CHECK(r.out.find("这段时间") != std::string::npos);  // the excerpt
+}
+
+TEST_CASE("dedup finds copies across encodings, scripts and line ends", "[dedup]") {
+  temp_dir dir;
+  std::string const essay1 = lines_of("000_a97e9653457f191c.txt", 2, 6);        // 平凡英雄 essay 1 body
+  std::string const other = lines_of("000_a97e9653457f191c.txt", 40, 45);       // essay 8 body
+  std::string const traditional = lines_of("003_ab68e8234b28ac97.txt", 1, 5);  // with pinyin annotations
+  std::string const simplified = icu_transliterate(traditional, "Traditional-Simplified");
+
+  write_file(dir.path / "a/utf8.txt", "1、原文\n" + essay1 + "2、别的\n" + other);
+  // The same essay 1 as GB18030 under another title.
+  write_file(dir.path / "b/gbk.txt", icu_encode("新的标题篇1\n" + essay1 + "新的标题篇2\n" + lines_of("000_a97e9653457f191c.txt", 47, 51), "GB18030"));
+  // CRLF line ends and the Simplified version of the Traditional essay (pinyin annotations kept in it
+  // by ICU's transliterator are removed by neardup too).
+  std::string crlf;
+  for (char c : simplified) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  write_file(dir.path / "b/crlf.txt", crlf);
+  write_file(dir.path / "c/traditional.txt", traditional);
+  write_file(dir.path / "c/notes.md", essay1);  // not .txt: filtered by extension, and counted
+
+  auto const r = run_dedup("--format jsonl " + quote(dir.path.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const clusters = parse_clusters(r.out);
+  REQUIRE(clusters.size() == 2);
+  // Clusters come in the order of their first member; files are read in sorted path order.
+  CHECK(fs::path(clusters[0][0].file).filename() == "utf8.txt");
+  CHECK(clusters[0][0].index == 1);
+  REQUIRE(clusters[0].size() == 2);
+  CHECK(fs::path(clusters[0][1].file).filename() == "gbk.txt");
+  CHECK(clusters[0][1].title == "新的标题");
+  CHECK(fs::path(clusters[1][0].file).filename() == "crlf.txt");
+  REQUIRE(clusters[1].size() == 2);
+  CHECK(fs::path(clusters[1][1].file).filename() == "traditional.txt");
+  CHECK(r.err.find("4 read, 0 skipped, 1 not taken for their extension") != std::string::npos);
+}
+
+TEST_CASE("dedup reads JSON Lines with ids and record numbers", "[dedup]") {
+  temp_dir dir;
+  std::string const essay = lines_of("000_a97e9653457f191c.txt", 2, 6);
+  std::string const other = lines_of("000_a97e9653457f191c.txt", 40, 45);
+  auto json_string = [](std::string const& s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '\n' ? std::string("\\n") : c == '"' ? std::string("\\\"") : std::string(1, c);
+    return out + "\"";
+  };
+  write_file(dir.path / "corpus.jsonl",
+             "{\"id\": \"a\", \"text\": " + json_string(essay) + "}\n" +
+             "{\"id\": \"b\", \"text\": " + json_string(other) + "}\n" +
+             "this line is broken\n" +
+             "{\"id\": \"c\", \"text\": " + json_string("转载:" + essay) + "}\n");
+  auto const r = run_dedup("--jsonl --format jsonl " + quote((dir.path / "corpus.jsonl").string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const clusters = parse_clusters(r.out);
+  REQUIRE(clusters.size() == 1);
+  REQUIRE(clusters[0].size() == 2);
+  CHECK(clusters[0][0].id == "a");
+  CHECK(clusters[0][0].index == 1);
+  CHECK(clusters[0][1].id == "c");
+  CHECK(clusters[0][1].index == 3);  // the broken line is not a record
+  CHECK(clusters[0][1].line == 4);
+  CHECK(r.err.find(":3:") != std::string::npos);  // the broken line is reported with its number
+}
+
+TEST_CASE("dedup's exit codes, --version and unwritable outputs", "[dedup]") {
+  CHECK(run_dedup(quote(essays_dir())).exit_code == 0);
+  CHECK(run_dedup("--fail-on-duplicates " + quote(essays_dir())).exit_code == 1);
+  auto const missing = run_dedup("/nonexistent/neardup/folder");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("/nonexistent/neardup/folder") != std::string::npos);
+  CHECK(run_dedup("--threshold 7 " + quote(essays_dir())).exit_code == 2);
+  CHECK(run_dedup("--split nonsense " + quote(essays_dir())).exit_code == 2);
+  CHECK(run_dedup("").exit_code == 2);
+  auto const version = run_dedup("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.find(neardup::version_string) != std::string::npos);
+  auto const help = run_dedup("--help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("--threshold") != std::string::npos);
+  auto const unwritable = run_dedup("-o /nonexistent/dir/report.txt " + quote(essays_dir()));
+  CHECK(unwritable.exit_code == 2);
+  CHECK(unwritable.err.find("cannot write") != std::string::npos);
+}
+
+TEST_CASE("dedup --keep-one writes every essay but the later copies; --format csv", "[dedup]") {
+  temp_dir dir;
+  auto const out = dir.path / "kept.txt";
+  auto const r = run_dedup("--format csv --keep-one " + quote(out.string()) + " " + quote(essays_dir()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity\n", 0) == 0);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // header + two members
+  std::string const kept = slurp(out);
+  // 37 essays, one of them a later copy: the first essay's opening sentence is written once.
+  std::string const opening = "这段时间,一个四川医护人员支援武汉的短视频广为流传";
+  std::size_t count = 0;
+  for (auto at = kept.find(opening); at != std::string::npos; at = kept.find(opening, at + 1)) ++count;
+  CHECK(count == 1);
+  // Re-running dedup on the kept file finds no cluster.
+  auto const again = run_dedup("--format jsonl --split blank-line " + quote(out.string()));
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.empty());
+  for (auto const& entry : fs::directory_iterator(dir.path))
+    CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);  // no temporary left
+}
