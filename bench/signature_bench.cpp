@@ -1,0 +1,70 @@
+// Benchmarks of the signature stage (normalize → shingle → minhash) on the bundled essays, one
+// essay at a time as the pipeline signs them, for both MinHash schemes and several k.
+#include <benchmark/benchmark.h>
+
+#include <neardup/load.hpp>
+#include <neardup/signature.hpp>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+std::vector<std::string> const& bundled_essays() {
+  static std::vector<std::string> const texts = [] {
+    std::vector<std::string> out;
+    std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
+    (void)neardup::load_essays(paths, {}, [&](neardup::essay_info&&, std::string_view t) { out.emplace_back(t); });
+    return out;
+  }();
+  return texts;
+}
+
+void BM_Sign_Essays(benchmark::State& state, neardup::minhash_scheme scheme) {
+  auto const& texts = bundled_essays();
+  neardup::signature_options options;
+  options.minhash.scheme = scheme;
+  options.minhash.num_perm = static_cast<unsigned>(state.range(0));
+  neardup::document_signer const signer(options);
+  neardup::signer_scratch scratch;
+  std::vector<std::uint32_t> sig(signer.num_perm());
+  // Check before timing: essays 1 and 7 of the first file are the same text.
+  if (texts.size() != 37 || signer.sign(texts[0]) != signer.sign(texts[6]) ||
+      neardup::estimate_jaccard(signer.sign(texts[0]), signer.sign(texts[7])) > 0.3) {
+    state.SkipWithError("signatures of the bundled essays are wrong");
+    return;
+  }
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    for (auto const& t : texts) {
+      signer.sign(t, sig, scratch);
+      benchmark::DoNotOptimize(sig.data());
+      bytes += t.size();
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
+}
+
+void BM_ShingleSet_Essays(benchmark::State& state) {
+  auto const& texts = bundled_essays();
+  neardup::document_signer const signer;
+  neardup::signer_scratch scratch;
+  std::vector<std::uint64_t> set;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    for (auto const& t : texts) {
+      signer.shingle_set(t, set, scratch);
+      benchmark::DoNotOptimize(set.data());
+      bytes += t.size();
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Sign_Essays, OnePermutation, neardup::minhash_scheme::one_permutation)
+    ->Arg(64)->Arg(128)->Arg(256);
+BENCHMARK_CAPTURE(BM_Sign_Essays, Classic, neardup::minhash_scheme::classic)->Arg(64)->Arg(128);
+BENCHMARK(BM_ShingleSet_Essays);
