@@ -1,0 +1,159 @@
+#include "neardup/lsh.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "neardup/error.hpp"
+#include "neardup/minhash.hpp"
+#include "neardup/shingle.hpp"
+
+namespace {
+
+// Brute-force search of the same objective with a different integrator (midpoint rule): an
+// independent check of optimal_lsh_params.
+neardup::lsh_params brute_force(double t, unsigned k) {
+  auto err = [&](neardup::lsh_params p) {
+    int const n = 4000;
+    double fp = 0, fn = 0;
+    for (int i = 0; i < n; ++i) {
+      double const s1 = t * (i + 0.5) / n;
+      double const s2 = t + (1 - t) * (i + 0.5) / n;
+      fp += neardup::candidate_probability(s1, p) * t / n;
+      fn += (1 - neardup::candidate_probability(s2, p)) * (1 - t) / n;
+    }
+    return 0.5 * fp + 0.5 * fn;
+  };
+  neardup::lsh_params best{1, 1};
+  for (unsigned b = 1; b <= k; ++b)
+    for (unsigned r = 1; b * r <= k; ++r)
+      if (err({b, r}) < err(best)) best = {b, r};
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("optimal_lsh_params: within the budget, S-curve centred near the threshold", "[lsh]") {
+  for (double t : {0.3, 0.5, 0.7, 0.9}) {
+    auto const p = neardup::optimal_lsh_params(t, 128);
+    INFO("t = " << t << ": b = " << p.bands << ", r = " << p.rows);
+    CHECK(p.bands * p.rows <= 128);
+    auto const ref = brute_force(t, 128);
+    CHECK(p.bands == ref.bands);
+    CHECK(p.rows == ref.rows);
+    // The curve's steepest point (1/b)^(1/r) lies near the threshold.
+    CHECK(std::abs(std::pow(1.0 / p.bands, 1.0 / p.rows) - t) < 0.15);
+    CHECK(neardup::candidate_probability(t + 0.2 > 1 ? 1 : t + 0.2, p) > 0.9);
+  }
+  CHECK_THROWS_AS(neardup::optimal_lsh_params(0.0, 128), neardup::error);
+  CHECK_THROWS_AS(neardup::optimal_lsh_params(1.0, 128), neardup::error);
+  CHECK_THROWS_AS(neardup::optimal_lsh_params(0.5, 0), neardup::error);
+}
+
+TEST_CASE("the measured candidate rate follows the S-curve 1-(1-s^r)^b", "[lsh]") {
+  neardup::lsh_params const p{16, 4};
+  std::mt19937_64 rng(5);
+  int const trials = 2000;
+  for (double s : {0.3, 0.5, 0.7}) {
+    // Signature pairs in which each slot agrees with probability s, independently: the model
+    // under which the S-curve is exact.
+    int hits = 0;
+    std::bernoulli_distribution agree(s);
+    for (int t = 0; t < trials; ++t) {
+      std::vector<std::uint32_t> a(64), b(64);
+      for (int i = 0; i < 64; ++i) {
+        a[i] = static_cast<std::uint32_t>(rng());
+        b[i] = agree(rng) ? a[i] : static_cast<std::uint32_t>(rng());
+      }
+      std::vector<std::uint64_t> ka(p.bands), kb(p.bands);
+      neardup::band_keys(a, p, ka);
+      neardup::band_keys(b, p, kb);
+      for (unsigned band = 0; band < p.bands; ++band)
+        if (ka[band] == kb[band]) {
+          ++hits;
+          break;
+        }
+    }
+    double const expected = neardup::candidate_probability(s, p);
+    double const sigma = std::sqrt(expected * (1 - expected) / trials);
+    INFO("s = " << s << ": expected " << expected << ", measured " << double(hits) / trials);
+    CHECK(std::abs(double(hits) / trials - expected) < 4 * sigma + 1e-9);
+  }
+}
+
+TEST_CASE("LSH candidates against brute-force Jaccard on generated texts", "[lsh]") {
+  // 300 texts: 100 random base texts and 200 edited copies of them (a share of characters changed).
+  std::mt19937_64 rng(17);
+  std::vector<std::u32string> texts;
+  for (int i = 0; i < 100; ++i) {
+    std::u32string t;
+    for (int c = 0; c < 400; ++c) t += static_cast<char32_t>(0x4E00 + rng() % 800);
+    texts.push_back(t);
+  }
+  for (int i = 0; i < 200; ++i) {
+    std::u32string t = texts[rng() % 100];
+    int const edits = static_cast<int>(rng() % 25);
+    for (int e = 0; e < edits; ++e) t[rng() % t.size()] = static_cast<char32_t>(0x4E00 + rng() % 800);
+    texts.push_back(t);
+  }
+  neardup::minhasher const mh;
+  auto const params = neardup::optimal_lsh_params(0.5, mh.num_perm());
+  std::vector<std::vector<std::uint64_t>> sets;
+  std::vector<neardup::band_entry> entries;
+  for (std::uint32_t d = 0; d < texts.size(); ++d) {
+    auto shingles = neardup::char_shingles(texts[d], {5, 0});
+    auto const sig = mh.sign(shingles);
+    std::vector<std::uint64_t> keys(params.bands);
+    neardup::band_keys(sig, params, keys);
+    for (std::uint32_t b = 0; b < params.bands; ++b) entries.push_back({keys[b], b, d});
+    neardup::make_shingle_set(shingles);
+    sets.push_back(std::move(shingles));
+  }
+  neardup::candidate_stats stats;
+  auto const pairs = neardup::candidate_pairs(entries, 1000, &stats);
+  std::set<std::pair<std::uint32_t, std::uint32_t>> const candidates(pairs.begin(), pairs.end());
+  CHECK(std::is_sorted(pairs.begin(), pairs.end()));
+  CHECK(candidates.size() == pairs.size());
+  std::size_t similar = 0, all = 0;
+  for (std::uint32_t a = 0; a < texts.size(); ++a)
+    for (std::uint32_t b = a + 1; b < texts.size(); ++b) {
+      ++all;
+      double const j = neardup::exact_jaccard(sets[a], sets[b]);
+      // At J >= 0.8 the S-curve of (25 bands, 5 rows) misses a pair with probability < 1e-4.
+      if (j >= 0.8) {
+        ++similar;
+        INFO("pair " << a << "," << b << " with Jaccard " << j);
+        CHECK(candidates.count({a, b}) == 1);
+      }
+    }
+  CHECK(similar > 50);  // the check above had pairs to check
+  CHECK(pairs.size() < all / 20);  // a small fraction of all pairs
+  CHECK(stats.pairs == pairs.size());
+  CHECK(stats.entries == texts.size() * params.bands);
+}
+
+TEST_CASE("candidate_pairs caps large buckets but still connects them", "[lsh]") {
+  std::vector<neardup::band_entry> entries;
+  for (std::uint32_t d = 0; d < 1000; ++d) entries.push_back({42, 0, d});  // one bucket of 1000
+  entries.push_back({7, 1, 3});
+  entries.push_back({7, 1, 999});
+  neardup::candidate_stats stats;
+  auto const pairs = neardup::candidate_pairs(entries, 10, &stats);
+  CHECK(stats.capped_buckets == 1);
+  CHECK(stats.largest_bucket == 1000);
+  CHECK(stats.buckets == 2);
+  CHECK(pairs.size() < 10 * 1000);  // not the 499,500 pairs of the whole bucket
+  // Union-find over the pairs: one component holds every document.
+  std::vector<std::uint32_t> parent(1000);
+  for (std::uint32_t i = 0; i < 1000; ++i) parent[i] = i;
+  auto find = [&](std::uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (auto [a, b] : pairs) parent[find(a)] = find(b);
+  std::set<std::uint32_t> roots;
+  for (std::uint32_t i = 0; i < 1000; ++i) roots.insert(find(i));
+  CHECK(roots.size() == 1);
+  CHECK(std::find(pairs.begin(), pairs.end(), std::pair<std::uint32_t, std::uint32_t>{3, 999}) != pairs.end());
+}

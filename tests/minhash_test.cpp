@@ -1,0 +1,138 @@
+#include "neardup/minhash.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "neardup/error.hpp"
+
+namespace {
+
+// Two sets of 64-bit "shingles" with |A ∩ B| = common and |A \ B| = |B \ A| = only: Jaccard
+// common / (common + 2 only).
+std::pair<std::vector<std::uint64_t>, std::vector<std::uint64_t>> set_pair(std::mt19937_64& rng, std::size_t common,
+                                                                           std::size_t only) {
+  std::vector<std::uint64_t> a, b;
+  for (std::size_t i = 0; i < common; ++i) {
+    auto const x = rng();
+    a.push_back(x);
+    b.push_back(x);
+  }
+  for (std::size_t i = 0; i < only; ++i) a.push_back(rng());
+  for (std::size_t i = 0; i < only; ++i) b.push_back(rng());
+  return {a, b};
+}
+
+struct moments {
+  double mean = 0;
+  double variance = 0;
+};
+
+// Mean and variance of the estimate over `trials` independent set pairs of Jaccard j (the hash
+// functions fixed, the sets random: the randomness the theory speaks of).
+moments estimate_moments(neardup::minhasher const& mh, double j, std::size_t size, int trials, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  // common + 2 only = size, common / size = j
+  auto const common = static_cast<std::size_t>(std::lround(j * static_cast<double>(size)));
+  std::size_t const only = (size - common) / 2;
+  double const actual = static_cast<double>(common) / static_cast<double>(common + 2 * only);
+  std::vector<double> estimates;
+  for (int t = 0; t < trials; ++t) {
+    auto [a, b] = set_pair(rng, common, only);
+    estimates.push_back(neardup::estimate_jaccard(mh.sign(a), mh.sign(b)) - actual + j);
+  }
+  moments m;
+  for (double e : estimates) m.mean += e;
+  m.mean /= trials;
+  for (double e : estimates) m.variance += (e - m.mean) * (e - m.mean);
+  m.variance /= trials - 1;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("minhash estimates are unbiased with variance near J(1-J)/k", "[minhash]") {
+  for (auto scheme : {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation}) {
+    neardup::minhash_options o;
+    o.scheme = scheme;
+    o.num_perm = 128;
+    neardup::minhasher const mh(o);
+    int const trials = 300;
+    for (double j : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+      INFO("scheme " << (scheme == neardup::minhash_scheme::classic ? "classic" : "oph") << ", J = " << j);
+      // Sets of 1000 shingles: every one of the 128 bins gets about 8, no densification needed.
+      auto const m = estimate_moments(mh, j, 1000, trials, 7 + static_cast<std::uint64_t>(j * 100));
+      double const theory = j * (1 - j) / 128;
+      // Unbiased: the mean within 4 standard errors of J.
+      CHECK(std::abs(m.mean - j) < 4 * std::sqrt(theory / trials));
+      // Variance: the sample variance of 300 draws is within ±25% of the truth with
+      // overwhelming probability (its relative standard error is sqrt(2/299) ≈ 8%). One-permutation
+      // hashing samples without replacement, so its variance is at most the classic one.
+      CHECK(m.variance < 1.25 * theory);
+      if (scheme == neardup::minhash_scheme::classic) CHECK(m.variance > 0.75 * theory);
+    }
+  }
+}
+
+TEST_CASE("one-permutation hashing stays unbiased on small sets that need densification", "[minhash]") {
+  neardup::minhasher const mh;  // k = 128, one-permutation
+  for (double j : {0.2, 0.5, 0.8}) {
+    INFO("J = " << j);
+    // 60 shingles in 128 bins: more than half the bins empty, filled by densification.
+    auto const m = estimate_moments(mh, j, 60, 400, 99);
+    double const theory = j * (1 - j) / 128;
+    CHECK(std::abs(m.mean - j) < 4 * std::sqrt(m.variance / 400));
+    // Densification makes estimates correlated: variance above J(1-J)/k, but bounded (the
+    // analysis of Shrivastava 2017 bounds it well below J(1-J)/(number of shingles)).
+    CHECK(m.variance < j * (1 - j) / 60 * 1.25);
+    CHECK(m.variance > 0.75 * theory);
+  }
+}
+
+TEST_CASE("signatures do not depend on order or duplicates of shingles", "[minhash]") {
+  for (auto scheme : {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation}) {
+    neardup::minhasher const mh({64, scheme, 5});
+    std::mt19937_64 rng(3);
+    std::vector<std::uint64_t> s(500);
+    for (auto& x : s) x = rng();
+    auto const sig = mh.sign(s);
+    auto shuffled = s;
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    shuffled.insert(shuffled.end(), s.begin(), s.begin() + 100);
+    CHECK(mh.sign(shuffled) == sig);
+    CHECK(sig.size() == 64);
+    for (auto v : sig) CHECK(v != neardup::empty_slot);
+    // Another seed, other hash functions.
+    CHECK(neardup::minhasher({64, scheme, 6}).sign(s) != sig);
+  }
+}
+
+TEST_CASE("the empty set's signature is all empty slots; one shingle fills every slot", "[minhash]") {
+  for (auto scheme : {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation}) {
+    neardup::minhasher const mh({32, scheme, 1});
+    for (auto v : mh.sign(std::vector<std::uint64_t>{})) CHECK(v == neardup::empty_slot);
+    auto const one = mh.sign(std::vector<std::uint64_t>{42});
+    for (auto v : one) CHECK(v != neardup::empty_slot);
+    if (scheme == neardup::minhash_scheme::one_permutation) {
+      // Every bin borrowed the one value.
+      for (auto v : one) CHECK(v == one[0]);
+    }
+  }
+  CHECK(neardup::estimate_jaccard(std::vector<std::uint32_t>{}, std::vector<std::uint32_t>{}) == 0.0);
+}
+
+TEST_CASE("golden signatures: a change to them must be deliberate", "[minhash]") {
+  // Pinned from the implementation: if these change, every stored signature changes meaning.
+  std::vector<std::uint64_t> const shingles = {1, 2, 3, 0xdeadbeef, 0x0123456789abcdefull};
+  auto const oph = neardup::minhasher({8, neardup::minhash_scheme::one_permutation, 1}).sign(shingles);
+  auto const classic = neardup::minhasher({8, neardup::minhash_scheme::classic, 1}).sign(shingles);
+  CHECK(oph == std::vector<std::uint32_t>{1241933433, 3016312507, 4286659015, 3016312507, 3016312507, 2977602302,
+                                          3856503527, 3856503527});
+  CHECK(classic == std::vector<std::uint32_t>{584313034, 54382991, 380522061, 804014560, 27030852, 2421889842,
+                                              1026038787, 594984601});
+}
+
+TEST_CASE("bad minhash options are rejected", "[minhash]") {
+  CHECK_THROWS_AS(neardup::minhasher({0, neardup::minhash_scheme::classic, 1}), neardup::error);
+  CHECK_THROWS_AS(neardup::minhasher({9000, neardup::minhash_scheme::one_permutation, 1}), neardup::error);
+}
