@@ -112,7 +112,8 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
         entries.push_back(it->path().string());
       }
       if (ec) result.skipped.push_back({dir.path, skip_reason::not_readable, ec.message()});
-      std::sort(entries.begin(), entries.end(), std::greater<>());  // popped in ascending order
+      std::sort(entries.begin(), entries.end());
+      std::vector<pending> subfolders;
       for (auto const& entry : entries) {
         struct stat est {};
         struct stat lst {};
@@ -139,7 +140,7 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
           }
           pending child{entry, dir.ancestors};
           child.ancestors.push_back(id);
-          stack.push_back(std::move(child));
+          subfolders.push_back(std::move(child));
         } else if (S_ISREG(est.st_mode)) {
           if (extension_taken(entry, options))
             take_file(entry, est);
@@ -149,6 +150,8 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
           result.skipped.push_back({entry, skip_reason::not_regular_file, "a device, socket or pipe"});
         }
       }
+      // Pushed in reverse so they are walked in ascending order, depth first.
+      for (auto sub = subfolders.rbegin(); sub != subfolders.rend(); ++sub) stack.push_back(std::move(*sub));
     }
   }
   std::sort(files.begin(), files.end());

@@ -1,0 +1,107 @@
+#include "neardup/jsonl.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "neardup/error.hpp"
+
+TEST_CASE("parse_jsonl: records, renamed fields, number ids, escapes", "[jsonl]") {
+  std::string const data =
+      "{\"id\": \"a\", \"text\": \"第一篇\\n第二行\"}\n"
+      "{\"id\": 17, \"text\": \"\\u4e2d\\u6587 \\ud83d\\ude00\"}\n";
+  auto const r = neardup::parse_jsonl(data);
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.problems.empty());
+  CHECK(r.records[0].id == "a");
+  CHECK(r.records[0].text == "第一篇\n第二行");
+  CHECK(r.records[0].line == 1);
+  CHECK(r.records[1].id == "17");
+  CHECK(r.records[1].text == "中文 😀");
+  CHECK(r.lines == 2);
+
+  neardup::jsonl_options o;
+  o.id_field = "url";
+  o.text_field = "content";
+  auto const renamed = neardup::parse_jsonl("{\"url\": \"u\", \"content\": \"c\", \"text\": 1}", o);
+  REQUIRE(renamed.records.size() == 1);
+  CHECK(renamed.records[0].text == "c");
+}
+
+TEST_CASE("parse_jsonl: every bad line is reported with its number, never dropped silently", "[jsonl]") {
+  std::string const data =
+      "\xEF\xBB\xBF{\"id\": \"a\", \"text\": \"ok\"}\r\n"  // BOM and CRLF
+      "\n"
+      "not json\n"
+      "{\"text\": \"no id\"}\n"
+      "{\"id\": \"b\"}\n"
+      "{\"id\": \"c\", \"text\": 5}\n"
+      "{\"id\": \"d\", \"text\": null}\n"
+      "{\"id\": [1], \"text\": \"x\"}\n"
+      "[1, 2]\n"
+      "{\"id\": \"a\", \"text\": \"again\"}\n"
+      "{\"id\": \"e\", \"text\": \"last, no newline\"}";
+  auto const r = neardup::parse_jsonl(data);
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0].id == "a");
+  CHECK(r.records[0].text == "ok");
+  CHECK(r.records[1].id == "e");
+  CHECK(r.records[1].line == 11);
+  CHECK(r.lines == 11);
+  CHECK(r.blank_lines == 1);
+  REQUIRE(r.problems.size() == 8);
+  // Every non-blank line is a record or a problem.
+  CHECK(r.records.size() + r.problems.size() == r.lines - r.blank_lines);
+  std::vector<std::size_t> lines;
+  for (auto const& p : r.problems) lines.push_back(p.line);
+  CHECK(lines == std::vector<std::size_t>{3, 4, 5, 6, 7, 8, 9, 10});
+  CHECK(r.problems[0].message.find("invalid JSON") != std::string::npos);
+  CHECK(r.problems[1].message.find("missing field \"id\"") != std::string::npos);
+  CHECK(r.problems[2].message.find("missing field \"text\"") != std::string::npos);
+  CHECK(r.problems[3].message.find("not a string") != std::string::npos);
+  CHECK(r.problems[7].message.find("duplicate id \"a\" (first on line 1)") != std::string::npos);
+}
+
+TEST_CASE("parse_jsonl: invalid UTF-8 inside a string is a reported problem", "[jsonl]") {
+  auto const r = neardup::parse_jsonl("{\"id\": \"a\", \"text\": \"\xff\xfe\"}\n");
+  CHECK(r.records.empty());
+  CHECK(r.problems.size() == 1);
+}
+
+TEST_CASE("read_jsonl_file streams the same records, long lines and over-long lines included", "[jsonl]") {
+  auto const path = std::filesystem::temp_directory_path() / ("neardup-jsonl-" + std::to_string(::getpid()) + ".jsonl");
+  std::string const long_text(3 << 20, 'x');  // longer than the 1 MiB read chunk
+  std::string data;
+  data += "{\"id\": \"a\", \"text\": \"short\"}\n";
+  data += "{\"id\": \"b\", \"text\": \"" + long_text + "\"}\n";
+  data += "broken\n";
+  data += "{\"id\": \"c\", \"text\": \"" + std::string(5 << 20, 'y') + "\"}\n";
+  data += "{\"id\": \"d\", \"text\": \"end\"}";
+  std::ofstream(path, std::ios::binary) << data;
+
+  neardup::jsonl_options o;
+  o.max_line_bytes = 4 << 20;
+  std::vector<neardup::jsonl_record> records;
+  std::vector<neardup::jsonl_problem> problems;
+  neardup::read_jsonl_file(path.string(), o, [&](neardup::jsonl_record&& r) { records.push_back(std::move(r)); },
+                           [&](neardup::jsonl_problem&& p) { problems.push_back(std::move(p)); });
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].id == "a");
+  CHECK(records[1].text == long_text);
+  CHECK(records[2].id == "d");
+  CHECK(records[2].line == 5);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].line == 3);
+  CHECK(problems[1].line == 4);
+  CHECK(problems[1].message.find("over the limit") != std::string::npos);
+
+  // parse_jsonl on the same bytes agrees.
+  auto const whole = neardup::parse_jsonl(data, o);
+  REQUIRE(whole.records.size() == records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) CHECK(whole.records[i].id == records[i].id);
+  std::filesystem::remove(path);
+
+  CHECK_THROWS_AS(neardup::read_jsonl_file("/nonexistent/x.jsonl", o, [](auto&&) {}, [](auto&&) {}), neardup::error);
+}
