@@ -21,4 +21,12 @@ build build/asan -DCMAKE_BUILD_TYPE=Debug -DNEARDUP_SANITIZE=ON -DNEARDUP_BUILD_
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
 
+echo "== ThreadSanitizer build: the threaded stages"
+build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEARDUP_SANITIZE_THREAD=ON \
+  -DNEARDUP_BUILD_BENCHMARKS=OFF -DNEARDUP_BUILD_EXAMPLES=OFF
+TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/neardup_tests "[pipeline],[deduplicator],[signature],[verify]"
+
+echo "== installed package: consumers with find_package and pkg-config"
+bash scripts/package-test.sh
+
 echo "== all test suites passed"
