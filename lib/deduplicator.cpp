@@ -141,42 +141,56 @@ dedup_result deduplicator::run() {
   auto const pairs = candidate_pairs(entries, options_.max_bucket, &stats.candidates);
   stats.seconds_candidates = seconds_since(start);
 
-  // Exact mode re-shingles each document that takes part in a candidate pair, once.
+  // Exact mode re-shingles the documents of candidate pairs, a bounded number at a time.
   start = clock_type::now();
-  std::vector<std::uint32_t> docs;
-  docs.reserve(pairs.size() * 2);
-  for (auto const& [a, b] : pairs) {
-    docs.push_back(a);
-    docs.push_back(b);
-  }
-  std::sort(docs.begin(), docs.end());
-  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
-  auto slot_of = [&](std::uint32_t doc) {
-    return static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin());
+  std::vector<signer_scratch> scratch(threads);
+  auto score = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
+    if (options_.verify == verify_mode::exact) {
+      return exact_scores(
+          which,
+          [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+            signer_.shingle_set(text(doc), out, scratch[w]);
+          },
+          options_.verify_batch_documents, threads);
+    }
+    std::vector<double> scores(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i) {
+      auto const [a, b] = which[i];
+      scores[i] = estimate_jaccard(std::span<const std::uint32_t>(signatures_.data() + std::size_t{a} * k, k),
+                                   std::span<const std::uint32_t>(signatures_.data() + std::size_t{b} * k, k));
+    }
+    return scores;
   };
-  std::vector<std::vector<std::uint64_t>> sets;
-  if (options_.verify == verify_mode::exact) {
-    sets.resize(docs.size());
-    std::vector<signer_scratch> scratch(threads);
-    detail::parallel_for(docs.size(), threads, 8, [&](std::size_t begin, std::size_t end, unsigned w) {
-      for (std::size_t i = begin; i < end; ++i) signer_.shingle_set(text(docs[i]), sets[i], scratch[w]);
-    });
-  }
-  auto similarity = [&](std::uint32_t a, std::uint32_t b) {
-    if (options_.verify == verify_mode::exact) return exact_jaccard(sets[slot_of(a)], sets[slot_of(b)]);
-    return estimate_jaccard(std::span<const std::uint32_t>(signatures_.data() + std::size_t{a} * k, k),
-                            std::span<const std::uint32_t>(signatures_.data() + std::size_t{b} * k, k));
-  };
-  auto const verified = verify_pairs(pairs, similarity, options_.threshold, threads);
+  std::vector<double> const scores = score(pairs);
+  std::vector<scored_pair> verified;
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    if (scores[i] >= options_.threshold) verified.push_back({pairs[i].first, pairs[i].second, scores[i]});
   stats.verified_pairs = verified.size();
   stats.seconds_verify = seconds_since(start);
 
   start = clock_type::now();
-  for (auto const& group : connected_groups(ids_.size(), verified)) {
+  // Each member's similarity to its cluster's representative: already measured when the two were
+  // a verified pair (pairs are sorted), else scored now, all in one batch.
+  auto const groups = connected_groups(ids_.size(), verified);
+  auto measured = [&](std::uint32_t a, std::uint32_t b) -> scored_pair const* {
+    auto const it = std::lower_bound(verified.begin(), verified.end(), std::pair{a, b},
+                                     [](scored_pair const& p, auto const& key) { return std::pair{p.a, p.b} < key; });
+    return it != verified.end() && it->a == a && it->b == b ? &*it : nullptr;
+  };
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> to_first;
+  for (auto const& group : groups)
+    for (std::size_t m = 1; m < group.size(); ++m)
+      if (!measured(group.front(), group[m])) to_first.emplace_back(group.front(), group[m]);
+  std::vector<double> const first_scores = score(to_first);
+  std::size_t next = 0;
+  for (auto const& group : groups) {
     cluster c;
     c.members.reserve(group.size());
-    for (std::uint32_t doc : group)
-      c.members.push_back({doc, doc == group.front() ? 1.0 : similarity(group.front(), doc)});
+    c.members.push_back({group.front(), 1.0});
+    for (std::size_t m = 1; m < group.size(); ++m) {
+      scored_pair const* known = measured(group.front(), group[m]);
+      c.members.push_back({group[m], known ? known->similarity : first_scores[next++]});
+    }
     stats.duplicates += group.size() - 1;
     result.clusters.push_back(std::move(c));
   }

@@ -1,5 +1,8 @@
 #include "neardup/verify.hpp"
 
+#include <algorithm>
+
+#include "neardup/shingle.hpp"
 #include "parallel.hpp"
 
 namespace neardup {
@@ -20,6 +23,43 @@ std::vector<scored_pair> verify_pairs(
     if (scores[i] >= threshold) kept.push_back({candidates[i].first, candidates[i].second, scores[i]});
   }
   return kept;
+}
+
+std::vector<double> exact_scores(
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+    std::function<void(std::uint32_t, std::vector<std::uint64_t>&, unsigned)> const& shingle_set,
+    std::size_t max_docs, unsigned threads) {
+  threads = detail::resolve_threads(threads);
+  max_docs = std::max<std::size_t>(max_docs, 2);
+  std::vector<double> scores(pairs.size());
+  std::vector<std::uint32_t> docs;                // distinct documents of the current chunk, sorted
+  std::vector<std::vector<std::uint64_t>> sets;  // their shingle sets
+  std::size_t begin = 0;
+  while (begin < pairs.size()) {
+    // At most max_docs / 2 pairs, so at most max_docs distinct documents (fewer when pairs share
+    // documents, as the pairs of one cluster do: they come sorted by first document).
+    docs.clear();
+    std::size_t const end = std::min(pairs.size(), begin + max_docs / 2);
+    for (std::size_t i = begin; i < end; ++i) {
+      docs.push_back(pairs[i].first);
+      docs.push_back(pairs[i].second);
+    }
+    std::sort(docs.begin(), docs.end());
+    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+    sets.resize(docs.size());
+    detail::parallel_for(docs.size(), threads, 4, [&](std::size_t b, std::size_t e, unsigned w) {
+      for (std::size_t i = b; i < e; ++i) shingle_set(docs[i], sets[i], w);
+    });
+    auto set_of = [&](std::uint32_t doc) -> std::vector<std::uint64_t> const& {
+      return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin())];
+    };
+    detail::parallel_for(end - begin, threads, 256, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t i = begin + b; i < begin + e; ++i)
+        scores[i] = exact_jaccard(set_of(pairs[i].first), set_of(pairs[i].second));
+    });
+    begin = end;
+  }
+  return scores;
 }
 
 }  // namespace neardup

@@ -38,6 +38,7 @@ struct dedup_options {
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
   std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())
+  std::size_t verify_batch_documents = 2048;  ///< shingle sets held at once by exact verification
 };
 
 /// Counts and timings of a run.

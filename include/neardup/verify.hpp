@@ -37,4 +37,13 @@ enum class verify_mode {
     std::function<double(std::uint32_t, std::uint32_t)> const& similarity, double threshold,
     unsigned threads = 0);
 
+/// Exact Jaccard similarity of each pair, with the shingle sets made on demand by
+/// `shingle_set(doc, out, worker)` for at most `max_docs` documents at a time: memory stays bounded
+/// by max_docs sets whatever the number of pairs (a document in pairs far apart is shingled again).
+/// `worker` is in [0, threads) and indexes per-thread scratch. The same result for any thread count.
+[[nodiscard]] std::vector<double> exact_scores(
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+    std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)> const& shingle_set,
+    std::size_t max_docs = 1024, unsigned threads = 0);
+
 }  // namespace neardup
