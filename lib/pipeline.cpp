@@ -101,12 +101,26 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.timing.load_and_sign = seconds_since(start);
 
   start = std::chrono::steady_clock::now();
+  // What reading an essay back needs, compactly: its file (by number) and its index in the file.
+  struct where {
+    std::vector<std::string> files;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> essays;  // (file number, index)
+  };
+  auto locations = std::make_shared<where>();
+  for (auto const& e : result.essays) {
+    if (locations->files.empty() || locations->files.back() != e.file) locations->files.push_back(e.file);
+    locations->essays.emplace_back(static_cast<std::uint32_t>(locations->files.size() - 1), e.index);
+  }
   auto reloader = std::make_shared<essay_reloader>(per_file, result.load.files);
-  auto essays = std::make_shared<std::vector<essay_info>>(std::move(result.essays));
-  result.text = [reloader, essays](std::uint32_t doc) { return reloader->text(essays->at(doc)); };
+  result.text = [reloader, locations](std::uint32_t doc) {
+    auto const [file, index] = locations->essays.at(doc);
+    essay_info e;
+    e.file = locations->files[file];
+    e.index = index;
+    return reloader->text(e);
+  };
   if (options.dedup.verify == verify_mode::exact) dedup.set_text_source(result.text);
   result.dedup = dedup.run();
-  result.essays = *essays;  // a copy: `text` keeps its own
   result.dedup.stats.bytes = 0;
   for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;
   result.timing.dedup = seconds_since(start);
