@@ -61,7 +61,7 @@ std::uint32_t deduplicator::add_signature(std::string id, std::span<const std::u
   if (ids_.size() >= UINT32_MAX) throw error(errc::limit_exceeded, "more than 2^32-1 documents");
   auto const doc = static_cast<std::uint32_t>(ids_.size());
   ids_.push_back(std::move(id));
-  texts_.emplace_back();
+  if (!text_source_) texts_.emplace_back();
   signatures_.insert(signatures_.end(), signature.begin(), signature.end());
   std::vector<std::uint64_t> keys(lsh_.bands);
   band_keys(signature, lsh_, keys);
@@ -108,7 +108,8 @@ void deduplicator::flush() {
     index(static_cast<std::uint32_t>(first + i),
           std::span<const std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands), info[i].shingles == 0);
   }
-  for (auto& text : pending_) texts_.push_back(text_source_ ? std::string() : std::move(text));
+  if (!text_source_)
+    for (auto& text : pending_) texts_.push_back(std::move(text));
   pending_.clear();
   stats_.seconds_sign += seconds_since(start);
 }
@@ -123,8 +124,9 @@ std::span<const std::uint32_t> deduplicator::signature(std::uint32_t doc) {
 std::string deduplicator::text(std::uint32_t doc) const {
   if (doc >= ids_.size()) throw error(errc::invalid_argument, "no document " + std::to_string(doc));
   if (text_source_) return text_source_(doc);
-  if (doc >= texts_.size()) return pending_[doc - texts_.size()];  // added, not yet signed
-  return texts_[doc];
+  std::size_t const signed_docs = ids_.size() - pending_.size();
+  if (doc >= signed_docs) return pending_[doc - signed_docs];  // added, not yet signed
+  return texts_.at(doc);
 }
 
 dedup_result deduplicator::run() {
@@ -137,8 +139,8 @@ dedup_result deduplicator::run() {
   std::size_t const k = signer_.num_perm();
 
   auto start = clock_type::now();
-  std::vector<band_entry> entries = band_entries_;  // candidate_pairs sorts its input
-  auto const pairs = candidate_pairs(entries, options_.max_bucket, &stats.candidates);
+  // Sorted in place: no copy of the largest table; later adds append and the next run sorts again.
+  auto const pairs = candidate_pairs(band_entries_, options_.max_bucket, &stats.candidates);
   stats.seconds_candidates = seconds_since(start);
 
   // Exact mode re-shingles the documents of candidate pairs, a bounded number at a time.

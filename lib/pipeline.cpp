@@ -63,6 +63,24 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.load.filtered_by_extension = walked.filtered_by_extension;
   per_file.walk.extensions.clear();  // already chosen by the walk above
 
+  // What reading an essay back needs, compactly: its file (by number) and its index in the file;
+  // the reloader is made once the load has found each file's encoding. Set as the text source
+  // before any document is added, so the deduplicator keeps no texts.
+  struct text_state {
+    std::vector<std::string> files;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> essays;  // (file number, index)
+    std::unique_ptr<essay_reloader> reloader;
+  };
+  auto state = std::make_shared<text_state>();
+  result.text = [state](std::uint32_t doc) {
+    auto const [file, index] = state->essays.at(doc);
+    essay_info e;
+    e.file = state->files[file];
+    e.index = index;
+    return state->reloader->text(e);
+  };
+  dedup.set_text_source(result.text);
+
   // Files are handed out one at a time; their outputs are merged strictly in file order so the
   // document numbering never depends on scheduling. A window bounds how many finished outputs wait.
   std::vector<signer_scratch> scratch(threads);
@@ -89,8 +107,12 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
     });
     for (auto& out : outputs) {
       for (std::size_t e = 0; e < out.essays.size(); ++e) {
-        dedup.add_signature(out.essays[e].id, std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
+        // The id lives in result.essays; the deduplicator need not keep a second copy.
+        dedup.add_signature(std::string(), std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
                             out.empty[e] != 0);
+        if (state->files.empty() || state->files.back() != out.essays[e].file)
+          state->files.push_back(out.essays[e].file);
+        state->essays.emplace_back(static_cast<std::uint32_t>(state->files.size() - 1), out.essays[e].index);
         result.essays.push_back(std::move(out.essays[e]));
       }
       merge(result.load, std::move(out.summary));
@@ -101,25 +123,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.timing.load_and_sign = seconds_since(start);
 
   start = std::chrono::steady_clock::now();
-  // What reading an essay back needs, compactly: its file (by number) and its index in the file.
-  struct where {
-    std::vector<std::string> files;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> essays;  // (file number, index)
-  };
-  auto locations = std::make_shared<where>();
-  for (auto const& e : result.essays) {
-    if (locations->files.empty() || locations->files.back() != e.file) locations->files.push_back(e.file);
-    locations->essays.emplace_back(static_cast<std::uint32_t>(locations->files.size() - 1), e.index);
-  }
-  auto reloader = std::make_shared<essay_reloader>(per_file, result.load.files);
-  result.text = [reloader, locations](std::uint32_t doc) {
-    auto const [file, index] = locations->essays.at(doc);
-    essay_info e;
-    e.file = locations->files[file];
-    e.index = index;
-    return reloader->text(e);
-  };
-  if (options.dedup.verify == verify_mode::exact) dedup.set_text_source(result.text);
+  state->reloader = std::make_unique<essay_reloader>(per_file, result.load.files);
   result.dedup = dedup.run();
   result.dedup.stats.bytes = 0;
   for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;

@@ -82,7 +82,8 @@ class deduplicator {
   std::uint32_t add_signature(std::string id, std::span<const std::uint32_t> signature, bool empty);
 
   /// Where exact verification gets texts back when the deduplicator should not keep them (large
-  /// corpora): called with a document index, possibly from several threads at once.
+  /// corpora): called with a document index, possibly from several threads at once. Set it before
+  /// the first add().
   void set_text_source(std::function<std::string(std::uint32_t)> source);
 
   /// Runs candidate generation, verification and clustering over all documents added so far.
@@ -104,7 +105,7 @@ class deduplicator {
   lsh_params lsh_;
   document_signer signer_;
   std::vector<std::string> ids_;
-  std::vector<std::string> texts_;          // by document; empty when a text source is set
+  std::vector<std::string> texts_;          // by document, unless a text source is set
   std::vector<std::uint32_t> signatures_;   // num_perm values per signed document
   std::vector<band_entry> band_entries_;
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
