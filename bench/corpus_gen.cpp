@@ -406,7 +406,7 @@ std::vector<std::u32string> sentences_of(std::u32string_view p) {
 
 class essay_factory {
  public:
-  essay_factory(std::span<const std::u32string> pool)
+  explicit essay_factory(std::span<const std::u32string> pool)
       : model_(pool),
         to_traditional_(make_transliterator("Simplified-Traditional")),
         to_pinyin_(make_transliterator("Han-Latin")) {}
@@ -886,7 +886,25 @@ corpus_gen_summary generate_corpus(corpus_gen_options const& options, std::ostre
       original.kind = "unique";
     }
     bool const hard_negative = plan.chance(options.hard_negative_share);
+    bool const related = plan.chance(options.related_share);
+    std::optional<essay> quoting;
+    if (related) {  // a new essay quoting 1..half of this one's paragraphs at random places
+      quoting = factory.base(rng, make_title(rng));
+      std::size_t const m = original.paragraphs.size();
+      std::vector<std::size_t> picks(m);
+      for (std::size_t i = 0; i < m; ++i) picks[i] = i;
+      rng.shuffle(picks);
+      picks.resize(static_cast<std::size_t>(rng.between(1, (m + 1) / 2)));
+      for (std::size_t i : picks) {
+        std::string const& quoted = original.paragraphs[i];
+        auto const at = static_cast<std::ptrdiff_t>(rng.below(quoting->paragraphs.size() + 1));
+        quoting->paragraphs.insert(quoting->paragraphs.begin() + at, quoted);
+      }
+      quoting->kind = "related";
+      ++summary.related;
+    }
     emit(std::move(original));
+    if (quoting) emit(std::move(*quoting));
     if (hard_negative) {  // another essay under the same title
       essay e = factory.base(rng, title);
       e.kind = "hard_negative";
@@ -992,6 +1010,7 @@ doc_labels label_documents(std::span<const truth_row> truth, std::span<const std
     if (row.kind == "original") labels.kind[d] = -1;
     else if (row.kind == "hard_negative") labels.kind[d] = -2;
     else if (row.kind == "unique") labels.kind[d] = -3;
+    else if (row.kind == "related") labels.kind[d] = -5;
     else
       for (std::size_t k = 0; k < std::size(variant_kinds); ++k)
         if (row.kind == variant_kinds[k]) labels.kind[d] = static_cast<std::int8_t>(k);
@@ -1028,6 +1047,10 @@ accuracy score_clusters(doc_labels const& labels, std::span<const std::vector<st
     if (labels.kind[d] == -2) {
       ++a.hard_negatives;
       a.hard_negatives_clustered += cluster_of[d] >= 0;
+    }
+    if (labels.kind[d] == -5) {
+      ++a.related;
+      a.related_clustered += cluster_of[d] >= 0;
     }
     if (labels.group[d] < 0) continue;
     auto const g = static_cast<std::size_t>(labels.group[d]);

@@ -74,6 +74,8 @@ struct corpus_gen_options {
   double group_share = 0.2;                 ///< base essays that get 1..max_variants variants
   unsigned max_variants = 5;
   double hard_negative_share = 0.05;        ///< base essays whose title is reused by an unrelated essay
+  double related_share = 0.05;              ///< base essays quoted in part (1..half of their paragraphs)
+                                            ///< by another, otherwise new, essay: a negative of Jaccard ~0.05-0.33
   double gb18030_share = 0.15;              ///< files written in GB18030 instead of UTF-8
   double crlf_share = 0.15;                 ///< files written with CRLF line ends
   std::size_t shuffle_buffer = 512;         ///< essays held back and emitted in random order
@@ -86,6 +88,7 @@ struct corpus_gen_summary {
   std::size_t groups = 0;           ///< planted near-duplicate groups
   std::size_t variants = 0;         ///< essays that are variants of a group's original
   std::size_t hard_negatives = 0;
+  std::size_t related = 0;
   std::uint64_t text_bytes = 0;     ///< UTF-8 bytes of essay text
   std::uint64_t folder_bytes = 0;   ///< bytes written to .txt files (after encoding)
   std::uint64_t jsonl_bytes = 0;    ///< bytes written to corpus.jsonl
@@ -103,7 +106,8 @@ inline constexpr std::string_view variant_kinds[] = {"script",      "punctuation
 ///                  (columns: file index group kind; file relative to OUT/folder);
 ///   jsonl format:  OUT/jsonl/corpus.jsonl and OUT/jsonl/truth.tsv (columns: id group kind).
 /// kind is "original" (a group's first essay), one of variant_kinds, "hard_negative" (an unrelated
-/// essay that reuses another's title) or "unique". Writes are streamed: memory does not grow with
+/// essay that reuses another's title), "related" (an essay that quotes some paragraphs of another but
+/// is otherwise its own: not a near-duplicate) or "unique". Writes are streamed: memory does not grow with
 /// the size. `progress` (may be null) gets a line now and then. Throws std::runtime_error when
 /// the bundled essays cannot be read or an output cannot be written.
 corpus_gen_summary generate_corpus(corpus_gen_options const& options, std::ostream* progress);
@@ -134,7 +138,7 @@ struct truth_row {
 struct doc_labels {
   std::vector<std::int32_t> group;  ///< planted group number, -1 for none
   std::vector<std::int8_t> kind;    ///< index into variant_kinds, -1 original, -2 hard negative,
-                                    ///< -3 unique, -4 not in the truth file
+                                    ///< -3 unique, -4 not in the truth file, -5 related
   std::size_t unmatched_docs = 0;   ///< loaded documents with no truth row
   std::size_t missing_rows = 0;     ///< truth rows with no loaded document
 };
@@ -153,6 +157,8 @@ struct accuracy {
   std::uint64_t kind_found[std::size(variant_kinds)] = {};
   std::size_t hard_negatives = 0;           ///< hard negatives in the corpus
   std::size_t hard_negatives_clustered = 0;  ///< ... that ended up in some cluster
+  std::size_t related = 0;                   ///< related (partly quoting) essays in the corpus
+  std::size_t related_clustered = 0;         ///< ... that ended up in some cluster
   [[nodiscard]] double kind_recall(std::size_t kind) const noexcept {
     return kind_pairs[kind] ? static_cast<double>(kind_found[kind]) / static_cast<double>(kind_pairs[kind]) : 0.0;
   }

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
                  "share of base essays whose title an unrelated essay reuses")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  app.add_option("--related-share", options.related_share,
+                 "share of base essays partly quoted by another essay (a negative)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -48,9 +52,9 @@ int main(int argc, char** argv) {
                      : format == "jsonl" ? neardup::bench::corpus_format::jsonl
                                          : neardup::bench::corpus_format::both;
     auto const s = neardup::bench::generate_corpus(options, &std::cerr);
-    std::printf("seed %llu, target %s: %zu essays (%zu groups, %zu variants, %zu hard negatives)\n",
+    std::printf("seed %llu, target %s: %zu essays (%zu groups, %zu variants, %zu hard negatives, %zu related)\n",
                 static_cast<unsigned long long>(options.seed), size.c_str(), s.essays, s.groups, s.variants,
-                s.hard_negatives);
+                s.hard_negatives, s.related);
     std::printf("variants by kind:");
     for (auto kind : neardup::bench::variant_kinds) {
       auto it = s.variants_by_kind.find(std::string(kind));
