@@ -391,12 +391,23 @@ char const* detect_chinese_legacy(std::string_view bytes) {
   // byte, so a larger sample would cost more than the whole rest of the pipeline.
   constexpr std::size_t sample_limit = 4 * 1024;
   constexpr int32_t min_confidence = 10;
-  // GB2312/GBK text uses many codes Big5 leaves unassigned (人 is C8CB), so a sample that does not
-  // decode as Big5 is GB18030, and the costly statistical detector (~1 ms a file) is not needed.
+  // GB2312/GBK text uses many codes that Big5 proper leaves unassigned (人 is C8CB); ICU's Big5
+  // (Windows code page 950) maps them into the Private Use Area. A sample that decodes as Big5
+  // into many private-use characters (or fails) is GB18030, and the costly statistical detector
+  // (~1 ms a file) is not needed.
   {
     decoded_text trial;
     decode_with_icu(bytes.substr(0, std::min(bytes.size(), sample_limit)), "Big5", trial);
-    if (trial.replaced >= 3) return "GB18030";  // one or two may be a character cut at the end
+    std::size_t private_use = 0, characters = 0;
+    std::string_view const u = trial.utf8;
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      auto const c = static_cast<unsigned char>(u[i]);
+      if ((c & 0xC0) == 0x80) continue;
+      ++characters;
+      // U+E000..U+F8FF: EE xx xx, or EF 80..A3 xx
+      if (c == 0xEE || (c == 0xEF && i + 1 < u.size() && static_cast<unsigned char>(u[i + 1]) <= 0xA3)) ++private_use;
+    }
+    if (trial.replaced >= 3 || private_use * 50 > characters) return "GB18030";
   }
   UErrorCode status = U_ZERO_ERROR;
   detector_ptr det(ucsdet_open(&status));
