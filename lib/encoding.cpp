@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "neardup/error.hpp"
+#include "utf8.hpp"
 
 namespace neardup {
 namespace {
@@ -44,21 +45,7 @@ class utf8_writer {
     bool const swallow = cp == U'\n' && after_cr_;  // the LF of a CRLF already written
     after_cr_ = false;
     if (swallow) return;
-    if (cp < 0x80) {
-      out_ += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out_ += static_cast<char>(0xC0 | (cp >> 6));
-      out_ += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out_ += static_cast<char>(0xE0 | (cp >> 12));
-      out_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out_ += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out_ += static_cast<char>(0xF0 | (cp >> 18));
-      out_ += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out_ += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    detail::append_utf8(out_, cp);
   }
 
   [[nodiscard]] bool had_bom() const noexcept { return had_bom_; }

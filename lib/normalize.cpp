@@ -5,6 +5,7 @@
 #include <neardup/normalize.hpp>
 
 #include "fold_table.hpp"
+#include "utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -419,24 +420,6 @@ class run {
   std::u32string normalized_;
 };
 
-void append_utf8(std::string& out, char32_t c) {
-  auto byte = [](char32_t v) { return static_cast<char>(static_cast<unsigned char>(v)); };
-  if (c < 0x80) {
-    out.push_back(byte(c));
-  } else if (c < 0x800) {
-    out.push_back(byte(0xC0 | (c >> 6)));
-    out.push_back(byte(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(byte(0xE0 | (c >> 12)));
-    out.push_back(byte(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(byte(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(byte(0xF0 | (c >> 18)));
-    out.push_back(byte(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(byte(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(byte(0x80 | (c & 0x3F)));
-  }
-}
 
 }  // namespace
 
@@ -467,7 +450,7 @@ std::string normalizer::normalize_to_utf8(std::string_view utf8) const {
   std::u32string const folded = normalize(utf8);
   std::string out;
   out.reserve(folded.size() * 3);
-  for (char32_t const c : folded) append_utf8(out, c);
+  for (char32_t const c : folded) detail::append_utf8(out, c);
   return out;
 }
 
