@@ -157,3 +157,41 @@ TEST_CASE("candidate_pairs caps large buckets but still connects them", "[lsh]")
   CHECK(roots.size() == 1);
   CHECK(std::find(pairs.begin(), pairs.end(), std::pair<std::uint32_t, std::uint32_t>{3, 999}) != pairs.end());
 }
+
+TEST_CASE("lsh_index: query finds what shares a band; its pairs agree with candidate_pairs", "[lsh]") {
+  neardup::minhasher const mh;
+  auto const params = neardup::optimal_lsh_params(0.5, mh.num_perm());
+  std::mt19937_64 rng(23);
+  std::vector<std::vector<std::uint32_t>> sigs;
+  for (int d = 0; d < 60; ++d) {
+    std::vector<std::uint64_t> set(300);
+    for (auto& x : set) x = rng();
+    sigs.push_back(mh.sign(set));
+  }
+  // Planted: document 2k+1 is document 2k with 5% of its slots changed.
+  for (std::size_t d = 1; d < sigs.size(); d += 2) {
+    sigs[d] = sigs[d - 1];
+    for (std::size_t i = 0; i < sigs[d].size(); i += 20) sigs[d][i] ^= 1u;
+  }
+  neardup::lsh_index index(params);
+  std::vector<neardup::band_entry> entries;
+  for (std::uint32_t d = 0; d < sigs.size(); ++d) {
+    index.insert(d, sigs[d]);
+    std::vector<std::uint64_t> keys(params.bands);
+    neardup::band_keys(sigs[d], params, keys);
+    for (std::uint32_t b = 0; b < params.bands; ++b) entries.push_back({keys[b], b, d});
+  }
+  CHECK(index.size() == sigs.size());
+  auto const expected = neardup::candidate_pairs(entries);
+  CHECK(index.candidate_pairs() == expected);
+  for (std::uint32_t d = 0; d + 1 < sigs.size(); d += 2) {
+    auto const found = index.query(sigs[d]);
+    CHECK(std::find(found.begin(), found.end(), d) != found.end());
+    CHECK(std::find(found.begin(), found.end(), d + 1) != found.end());
+    // Every document the query returns forms a candidate pair with d (or is d).
+    for (auto other : found)
+      if (other != d)
+        CHECK(std::binary_search(expected.begin(), expected.end(), std::pair{std::min(d, other), std::max(d, other)}));
+  }
+  CHECK_THROWS_AS(neardup::lsh_index(neardup::lsh_params{0, 4}), neardup::error);
+}

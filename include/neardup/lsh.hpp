@@ -53,4 +53,33 @@ struct candidate_stats {
 [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
     std::vector<band_entry>& entries, std::size_t max_bucket = 256, candidate_stats* stats = nullptr);
 
+/// An incremental index of signatures by band key: insert documents one at a time and query with
+/// a signature for the documents that share a band with it (checking new essays against a corpus).
+/// Not thread-safe for inserts; queries are const.
+///
+///   neardup::lsh_index index(neardup::optimal_lsh_params(0.5, 128));
+///   index.insert(0, sig_a);
+///   auto maybe_similar = index.query(sig_b);   // {0} when b shares a band with a
+class lsh_index {
+ public:
+  /// Throws neardup::error(invalid_argument) when bands or rows is 0.
+  explicit lsh_index(lsh_params params);
+
+  /// Adds a document; its signature must have at least bands × rows values.
+  void insert(std::uint32_t doc, std::span<const std::uint32_t> signature);
+  /// The documents sharing at least one band with `signature`, sorted and unique.
+  [[nodiscard]] std::vector<std::uint32_t> query(std::span<const std::uint32_t> signature) const;
+  /// All candidate pairs among the inserted documents (see the free candidate_pairs()).
+  [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
+      std::size_t max_bucket = 256, candidate_stats* stats = nullptr) const;
+
+  [[nodiscard]] lsh_params params() const noexcept { return params_; }
+  [[nodiscard]] std::size_t size() const noexcept { return documents_; }
+
+ private:
+  lsh_params params_;
+  std::size_t documents_ = 0;
+  std::vector<band_entry> entries_;  // kept sorted by (band, key, doc) for binary search
+};
+
 }  // namespace neardup
