@@ -90,17 +90,10 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(std::vector
   return pairs;
 }
 
-namespace {
-
-bool entry_less(band_entry const& x, band_entry const& y) noexcept {
-  return std::tie(x.band, x.key, x.doc) < std::tie(y.band, y.key, y.doc);
-}
-
-}  // namespace
-
 lsh_index::lsh_index(lsh_params params) : params_(params) {
   if (params.bands == 0 || params.rows == 0)
     throw error(errc::invalid_argument, "LSH bands and rows must be positive");
+  buckets_.resize(params.bands);
 }
 
 void lsh_index::insert(std::uint32_t doc, std::span<const std::uint32_t> signature) {
@@ -108,10 +101,7 @@ void lsh_index::insert(std::uint32_t doc, std::span<const std::uint32_t> signatu
     throw error(errc::invalid_argument, "signature shorter than bands × rows");
   std::vector<std::uint64_t> keys(params_.bands);
   band_keys(signature, params_, keys);
-  for (std::uint32_t b = 0; b < params_.bands; ++b) {
-    band_entry const e{keys[b], b, doc};
-    entries_.insert(std::upper_bound(entries_.begin(), entries_.end(), e, entry_less), e);
-  }
+  for (std::uint32_t b = 0; b < params_.bands; ++b) buckets_[b][keys[b]].push_back(doc);
   ++documents_;
 }
 
@@ -122,8 +112,8 @@ std::vector<std::uint32_t> lsh_index::query(std::span<const std::uint32_t> signa
   band_keys(signature, params_, keys);
   std::vector<std::uint32_t> docs;
   for (std::uint32_t b = 0; b < params_.bands; ++b) {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), band_entry{keys[b], b, 0}, entry_less);
-    for (; it != entries_.end() && it->band == b && it->key == keys[b]; ++it) docs.push_back(it->doc);
+    if (auto it = buckets_[b].find(keys[b]); it != buckets_[b].end())
+      docs.insert(docs.end(), it->second.begin(), it->second.end());
   }
   std::sort(docs.begin(), docs.end());
   docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
@@ -132,8 +122,12 @@ std::vector<std::uint32_t> lsh_index::query(std::span<const std::uint32_t> signa
 
 std::vector<std::pair<std::uint32_t, std::uint32_t>> lsh_index::candidate_pairs(std::size_t max_bucket,
                                                                                candidate_stats* stats) const {
-  std::vector<band_entry> copy = entries_;
-  return neardup::candidate_pairs(copy, max_bucket, stats);
+  std::vector<band_entry> entries;
+  entries.reserve(documents_ * params_.bands);
+  for (std::uint32_t b = 0; b < params_.bands; ++b)
+    for (auto const& [key, docs] : buckets_[b])
+      for (std::uint32_t doc : docs) entries.push_back({key, b, doc});
+  return neardup::candidate_pairs(entries, max_bucket, stats);
 }
 
 }  // namespace neardup

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -79,7 +80,7 @@ class lsh_index {
  private:
   lsh_params params_;
   std::size_t documents_ = 0;
-  std::vector<band_entry> entries_;  // kept sorted by (band, key, doc) for binary search
+  std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> buckets_;  // per band: key → docs
 };
 
 }  // namespace neardup
