@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs neardup into a temporary prefix (static, then shared) and builds and runs a consumer
-# outside the tree twice: with find_package(neardup) and with pkg-config.
+# outside the tree twice: with find_package(neardup) and with pkg-config; then once more with
+# add_subdirectory of the source tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -33,4 +34,9 @@ for kind in static shared; do
     $(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags $pkgflags neardup)
   LD_LIBRARY_PATH="$prefix/lib:${LD_LIBRARY_PATH:-}" "$work/$kind/consumer-pc"
 done
+echo "== package test: consumer with add_subdirectory"
+cmake -S tests/package/subdirectory -B "$work/subdirectory" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DNEARDUP_SOURCE_DIR="$PWD" >/dev/null
+cmake --build "$work/subdirectory" -j "$jobs" >/dev/null
+"$work/subdirectory/consumer"
 echo "== package tests passed"
