@@ -18,7 +18,8 @@ class line_parser {
  public:
   explicit line_parser(jsonl_options const& options) : options_(options) {}
 
-  void operator()(std::string_view line, std::size_t number, std::function<void(jsonl_record&&)> const& sink,
+  void operator()(std::string_view line, std::size_t number, std::uint64_t offset,
+                  std::function<void(jsonl_record&&)> const& sink,
                   std::function<void(jsonl_problem&&)> const& on_problem) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 BOM
@@ -42,6 +43,7 @@ class line_parser {
     }
     jsonl_record record;
     record.line = number;
+    record.offset = offset;
     simdjson::dom::element id;
     if (obj.at_key(options_.id_field).get(id)) {
       on_problem({number, "missing field \"" + options_.id_field + "\""});
@@ -66,7 +68,7 @@ class line_parser {
     }
     record.text = std::string(std::string_view(text));
     auto [at, fresh] = first_line_.try_emplace(record.id, number);
-    if (!fresh) {
+    if (!fresh && check_duplicates_) {
       on_problem({number, "duplicate id \"" + record.id + "\" (first on line " + std::to_string(at->second) + ")"});
       return;
     }
@@ -74,6 +76,7 @@ class line_parser {
   }
 
   std::size_t blank_lines = 0;
+  bool check_duplicates_ = true;  // off when re-reading one line
 
  private:
   jsonl_options options_;
@@ -89,12 +92,14 @@ jsonl_result parse_jsonl(std::string_view data, jsonl_options const& options) {
   auto sink = [&](jsonl_record&& r) { result.records.push_back(std::move(r)); };
   auto problem = [&](jsonl_problem&& p) { result.problems.push_back(std::move(p)); };
   std::size_t number = 0;
+  std::uint64_t offset = 0;
   while (!data.empty()) {
     std::size_t const end = data.find('\n');
     std::string_view const line = data.substr(0, end);
-    parse(line, ++number, sink, problem);
+    parse(line, ++number, offset, sink, problem);
     if (end == std::string_view::npos) break;
     data.remove_prefix(end + 1);
+    offset += end + 1;
   }
   result.lines = number;
   result.blank_lines = parse.blank_lines;
@@ -112,16 +117,19 @@ void read_jsonl_file(std::string const& path, jsonl_options const& options,
   bool overlong = false;  // the current line passed the limit: skip to its end without keeping it
   std::size_t overlong_bytes = 0;
   std::size_t number = 0;
+  std::uint64_t line_start = 0;  // offset of the current line
   std::string block(chunk, '\0');
   auto finish_line = [&](std::string_view line) {
     ++number;
+    std::uint64_t const length = overlong ? overlong_bytes + line.size() : line.size();
     if (overlong) {
-      on_problem({number, "line of " + std::to_string(overlong_bytes + line.size()) + " bytes, over the limit"});
+      on_problem({number, "line of " + std::to_string(length) + " bytes, over the limit"});
       overlong = false;
       overlong_bytes = 0;
     } else {
-      parse(line, number, sink, on_problem);
+      parse(line, number, line_start, sink, on_problem);
     }
+    line_start += length + 1;
   };
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(chunk));
@@ -151,6 +159,22 @@ void read_jsonl_file(std::string const& path, jsonl_options const& options,
   }
   if (in.bad()) throw error(errc::io_error, path + ": read failed");
   if (!buffer.empty() || overlong) finish_line(buffer);
+}
+
+jsonl_record read_jsonl_record_at(std::string const& path, std::uint64_t offset, jsonl_options const& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io_error, path + ": " + std::strerror(errno));
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string line;
+  if (!std::getline(in, line)) throw error(errc::io_error, path + ": no line at byte " + std::to_string(offset));
+  line_parser parse(options);
+  parse.check_duplicates_ = false;
+  jsonl_record found;
+  std::string why;
+  parse(line, 1, offset, [&](jsonl_record&& r) { found = std::move(r); }, [&](jsonl_problem&& p) { why = p.message; });
+  if (!why.empty() || (found.id.empty() && found.text.empty()))
+    throw error(errc::io_error, path + ": the record at byte " + std::to_string(offset) + " is gone (" + why + ")");
+  return found;
 }
 
 }  // namespace neardup

@@ -35,6 +35,7 @@ void load_jsonl_file(std::string const& path, load_options const& options, load_
         e.index = record;
         e.line = e.last_line = r.line;
         e.bytes = r.text.size();
+        e.offset = r.offset;
         ++account.essays;
         ++summary.essays;
         sink(std::move(e), r.text);

@@ -35,24 +35,62 @@ void merge(load_summary& into, load_summary&& from) {
 pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
   pipeline_result result;
   auto start = std::chrono::steady_clock::now();
-  auto dedup_ptr = std::make_shared<deduplicator>(options.dedup);
-  deduplicator& dedup = *dedup_ptr;
+  deduplicator dedup(options.dedup);
   document_signer const signer(options.dedup.signature);
   std::size_t const k = signer.num_perm();
   unsigned const threads = detail::resolve_threads(options.dedup.threads);
 
   if (options.load.jsonl) {
-    // One JSON Lines file is one stream: records are signed in parallel batches by the
-    // deduplicator, which keeps their texts for exact verification.
+    // A JSON Lines file is one stream: records are gathered in batches, signed on every thread,
+    // and let go; exact verification reads a candidate's line again by its byte offset.
+    struct jsonl_texts {
+      std::vector<std::string> files;
+      std::vector<std::pair<std::uint32_t, std::uint64_t>> records;  // (file number, offset)
+      jsonl_options fields;
+    };
+    auto texts = std::make_shared<jsonl_texts>();
+    texts->fields = options.load.jsonl_fields;
+    result.text = [texts](std::uint32_t doc) {
+      auto const [file, offset] = texts->records.at(doc);
+      return read_jsonl_record_at(texts->files[file], offset, texts->fields).text;
+    };
+    dedup.set_text_source(result.text);
+
+    std::vector<signer_scratch> scratch(threads);
+    std::vector<essay_info> batch;
+    std::vector<std::string> batch_texts;
+    std::vector<std::uint32_t> signatures;
+    std::vector<std::uint8_t> empty;
+    auto flush = [&] {
+      signatures.resize(batch.size() * k);
+      empty.resize(batch.size());
+      detail::parallel_for(batch.size(), threads, 16, [&](std::size_t begin, std::size_t end, unsigned w) {
+        for (std::size_t i = begin; i < end; ++i) {
+          auto const info = signer.sign(batch_texts[i], std::span<std::uint32_t>(signatures.data() + i * k, k), scratch[w]);
+          empty[i] = info.shingles == 0 ? 1 : 0;
+        }
+      });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        dedup.add_signature(std::string(), std::span<const std::uint32_t>(signatures.data() + i * k, k), empty[i] != 0);
+        if (texts->files.empty() || texts->files.back() != batch[i].file) texts->files.push_back(batch[i].file);
+        texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), batch[i].offset);
+        result.essays.push_back(std::move(batch[i]));
+      }
+      batch.clear();
+      batch_texts.clear();
+    };
     result.load = load_essays(paths, options.load, [&](essay_info&& e, std::string_view text) {
-      dedup.add(e.id, text);
-      result.essays.push_back(std::move(e));
+      batch.push_back(std::move(e));
+      batch_texts.emplace_back(text);
+      if (batch.size() >= options.dedup.batch_documents) flush();
     });
+    flush();
     result.timing.load_and_sign = seconds_since(start);
     start = std::chrono::steady_clock::now();
     result.dedup = dedup.run();
+    result.dedup.stats.bytes = 0;
+    for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;
     result.timing.dedup = seconds_since(start);
-    result.text = [dedup_ptr](std::uint32_t doc) { return dedup_ptr->text(doc); };
     return result;
   }
 

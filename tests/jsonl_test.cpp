@@ -105,3 +105,29 @@ TEST_CASE("read_jsonl_file streams the same records, long lines and over-long li
 
   CHECK_THROWS_AS(neardup::read_jsonl_file("/nonexistent/x.jsonl", o, [](auto&&) {}, [](auto&&) {}), neardup::error);
 }
+
+TEST_CASE("records carry their line's byte offset, and read_jsonl_record_at reads them again", "[jsonl]") {
+  auto const path = std::filesystem::temp_directory_path() / ("neardup-jsonl-at-" + std::to_string(::getpid()) + ".jsonl");
+  std::string const data =
+      "{\"id\": \"a\", \"text\": \"甲\"}\r\n"
+      "\n"
+      "broken\n"
+      "{\"id\": \"b\", \"text\": \"乙乙\"}\n"
+      "{\"id\": \"c\", \"text\": \"丙\"}";
+  std::ofstream(path, std::ios::binary) << data;
+  std::vector<neardup::jsonl_record> streamed;
+  neardup::read_jsonl_file(path.string(), {}, [&](neardup::jsonl_record&& r) { streamed.push_back(std::move(r)); },
+                           [](neardup::jsonl_problem&&) {});
+  auto const parsed = neardup::parse_jsonl(data);
+  REQUIRE(streamed.size() == 3);
+  REQUIRE(parsed.records.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(streamed[i].offset == parsed.records[i].offset);
+    CHECK(data.compare(streamed[i].offset, 8, "{\"id\": \"") == 0);  // the offset is the line's start
+    auto const again = neardup::read_jsonl_record_at(path.string(), streamed[i].offset, {});
+    CHECK(again.id == streamed[i].id);
+    CHECK(again.text == streamed[i].text);
+  }
+  CHECK_THROWS_AS(neardup::read_jsonl_record_at(path.string(), 30, {}), neardup::error);  // "broken"
+  std::filesystem::remove(path);
+}

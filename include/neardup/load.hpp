@@ -29,6 +29,7 @@ struct essay_info {
   std::size_t line = 0;        ///< 1-based line where the essay starts
   std::size_t last_line = 0;   ///< 1-based last line
   std::size_t bytes = 0;       ///< UTF-8 bytes of the essay's text
+  std::uint64_t offset = 0;    ///< JSON Lines: byte offset of the record's line, to read it again
 };
 
 /// How to find and read essays.
