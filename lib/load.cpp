@@ -1,5 +1,6 @@
 #include "neardup/load.hpp"
 
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -65,6 +66,10 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
       account.encoding = "UTF-8";
       try {
         load_jsonl_file(path, options, summary, sink, account);
+        std::error_code ec;
+        auto const size = std::filesystem::file_size(path, ec);
+        account.bytes = ec ? 0 : static_cast<std::size_t>(size);
+        summary.bytes += account.bytes;
       } catch (error const& e) {
         summary.skipped.push_back({path, skip_reason::not_readable, e.what()});
         continue;

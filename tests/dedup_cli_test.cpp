@@ -253,6 +253,7 @@ TEST_CASE("dedup reads JSON Lines with ids and record numbers", "[dedup]") {
   CHECK(clusters[0][1].index == 3);  // the broken line is not a record
   CHECK(clusters[0][1].line == 4);
   CHECK(r.err.find(":3:") != std::string::npos);  // the broken line is reported with its number
+  CHECK(r.err.find("bytes:     0 ") == std::string::npos);  // the file's bytes are counted
 }
 
 TEST_CASE("dedup's exit codes, --version and unwritable outputs", "[dedup]") {
