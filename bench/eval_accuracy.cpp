@@ -86,6 +86,7 @@ struct setting {
   unsigned n = 5;
   unsigned k = 128;
   neardup::minhash_scheme scheme = neardup::minhash_scheme::one_permutation;
+  double fn_weight = 0.5;  ///< false-negative weight given to optimal_lsh_params (the deduplicator: 0.5)
 };
 
 char const* scheme_name(neardup::minhash_scheme s) {
@@ -111,8 +112,11 @@ void print_header() {
 }
 
 void print_row(outcome const& o) {
-  std::printf("| %s | %u | %u | %.2f | %u×%u | %zu | %.4f | %.4f | %.4f |", scheme_name(o.s.scheme), o.s.k, o.s.n,
-              o.s.threshold, o.lsh.bands, o.lsh.rows, o.candidates, o.acc.precision, o.acc.recall, o.acc.f1);
+  char lsh[48];
+  if (o.s.fn_weight == 0.5) std::snprintf(lsh, sizeof lsh, "%u×%u", o.lsh.bands, o.lsh.rows);
+  else std::snprintf(lsh, sizeof lsh, "%u×%u (FN weight %.2f)", o.lsh.bands, o.lsh.rows, o.s.fn_weight);
+  std::printf("| %s | %u | %u | %.2f | %s | %zu | %.4f | %.4f | %.4f |", scheme_name(o.s.scheme), o.s.k, o.s.n,
+              o.s.threshold, lsh, o.candidates, o.acc.precision, o.acc.recall, o.acc.f1);
   for (std::size_t i = 0; i < std::size(variant_kinds); ++i) std::printf(" %.3f |", o.acc.kind_recall(i));
   std::printf(" %zu/%zu | %zu/%zu |\n", o.acc.hard_negatives_clustered, o.acc.hard_negatives, o.acc.related_clustered,
               o.acc.related);
@@ -138,7 +142,8 @@ T quantile(std::vector<T> v, double q) {
 
 // Exact Jaccard of planted (original, variant) pairs per kind and of random background pairs at
 // this n: how hard the corpus is, independent of LSH.
-void print_similarity_profile(corpus const& c, std::vector<std::vector<std::uint64_t>> const& sets, unsigned n) {
+void print_similarity_profile(corpus const& c, std::vector<std::vector<std::uint64_t>> const& sets, unsigned n,
+                              unsigned threads) {
   auto const& labels = c.labels;
   std::map<std::int32_t, std::uint32_t> original;
   for (std::uint32_t d = 0; d < labels.group.size(); ++d)
@@ -169,17 +174,29 @@ void print_similarity_profile(corpus const& c, std::vector<std::vector<std::uint
   std::printf("\n      background pairs (%zu random): mean %.4f, 99.9%% %.4f, max %.4f\n", background.size(), mean,
               quantile(background, 0.999), quantile(background, 1.0));
   // A related essay quotes part of one other essay: its highest Jaccard to any essay is that pair's.
-  std::vector<double> related;
-  for (std::uint32_t d = 0; d < docs; ++d) {
-    if (labels.kind[d] != -5) continue;
-    double best = 0;
-    for (std::uint32_t o = 0; o < docs; ++o)
-      if (o != d) best = std::max(best, neardup::exact_jaccard(sets[d], sets[o]));
-    related.push_back(best);
+  // A scan against every essay, so at most 200 related essays (evenly spaced) are measured.
+  std::vector<std::uint32_t> quoting;
+  for (std::uint32_t d = 0; d < docs; ++d)
+    if (labels.kind[d] == -5) quoting.push_back(d);
+  std::size_t const all_related = quoting.size();
+  if (quoting.size() > 200) {
+    std::vector<std::uint32_t> sample;
+    for (std::size_t i = 0; i < 200; ++i) sample.push_back(quoting[i * quoting.size() / 200]);
+    quoting.swap(sample);
   }
+  std::vector<double> related(quoting.size());
+  neardup::detail::parallel_for(quoting.size(), threads, 1, [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t i = b; i < e; ++i) {
+      double best = 0;
+      for (std::uint32_t o = 0; o < docs; ++o)
+        if (o != quoting[i]) best = std::max(best, neardup::exact_jaccard(sets[quoting[i]], sets[o]));
+      related[i] = best;
+    }
+  });
   if (!related.empty())
-    std::printf("      related essays (%zu), Jaccard to the essay they quote: min %.3f, median %.3f, 90%% %.3f, max %.3f\n",
-                related.size(), quantile(related, 0.0), quantile(related, 0.5), quantile(related, 0.9),
+    std::printf("      related essays (%zu of %zu), Jaccard to the essay they quote: min %.3f, median %.3f, 90%% %.3f, "
+                "max %.3f\n",
+                related.size(), all_related, quantile(related, 0.0), quantile(related, 0.5), quantile(related, 0.9),
                 quantile(related, 1.0));
 }
 
@@ -189,12 +206,16 @@ int main(int argc, char** argv) {
   CLI::App app{"Precision / recall / F1 of neardup on a corpus from neardup_gen_corpus, over a grid of settings"};
   std::string dir, truth_path;
   std::string thresholds = "0.3,0.4,0.5,0.6,0.7,0.8", ns = "3,4,5,6,7", ks = "64,128,256", schemes = "oph,classic";
+  std::string fn_weights = "0.5";
   unsigned threads = 0;
   std::size_t top = 5;
   bool estimate = false;
   app.add_option("corpus", dir, "a generated corpus: OUT/folder or OUT/jsonl")->required();
   app.add_option("--truth", truth_path, "truth file (default: CORPUS/truth.tsv)");
   app.add_option("--thresholds", thresholds, "comma-separated thresholds")->capture_default_str();
+  app.add_option("--fn-weights", fn_weights,
+                 "comma-separated false-negative weights for optimal_lsh_params (false positives get 1 - w)")
+      ->capture_default_str();
   app.add_option("--n", ns, "comma-separated shingle sizes")->capture_default_str();
   app.add_option("--k", ks, "comma-separated signature sizes")->capture_default_str();
   app.add_option("--schemes", schemes, "oph, classic or both (comma-separated)")->capture_default_str();
@@ -236,7 +257,7 @@ int main(int argc, char** argv) {
           for (std::size_t i = b; i < e; ++i) set_signer.shingle_set(c.texts[i], sets[i], scratch[w]);
         });
       }
-      print_similarity_profile(c, sets, n);
+      print_similarity_profile(c, sets, n, workers);
 
       for (double kd : parse_doubles(ks)) {
         auto const k = static_cast<unsigned>(kd);
@@ -257,11 +278,13 @@ int main(int argc, char** argv) {
           double const sign_seconds = seconds_since(ts);
           auto sig = [&](std::uint32_t d) { return std::span<const std::uint32_t>(sigs.data() + std::size_t{d} * k, k); };
 
+          for (double fw : parse_doubles(fn_weights))
           for (double t : parse_doubles(thresholds)) {
             auto const start = clock_type::now();
             outcome o;
-            o.s = {t, n, k, scheme};
-            o.lsh = neardup::optimal_lsh_params(std::min(t, 0.999), k);  // as the deduplicator does
+            o.s = {t, n, k, scheme, fw};
+            // As the deduplicator chooses them (it uses the weights 0.5 / 0.5).
+            o.lsh = neardup::optimal_lsh_params(std::min(t, 0.999), k, 1.0 - fw, fw);
             std::vector<neardup::band_entry> entries;
             entries.reserve(docs * o.lsh.bands);
             std::vector<std::uint64_t> keys(o.lsh.bands);
@@ -328,7 +351,8 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(d.acc.true_pairs), static_cast<unsigned long long>(d.acc.predicted_pairs),
                 static_cast<unsigned long long>(d.acc.correct_pairs));
     for (auto const& o : results) {
-      if (o.s.threshold == d.s.threshold && o.s.n == d.s.n && o.s.k == d.s.k && o.s.scheme == d.s.scheme) {
+      if (o.s.threshold == d.s.threshold && o.s.n == d.s.n && o.s.k == d.s.k && o.s.scheme == d.s.scheme &&
+          o.s.fn_weight == 0.5) {
         bool const same = o.clusters == clusters;
         std::printf("grid row for the same setting: %s\n", same ? "identical clusters" : "DIFFERENT clusters");
         if (!same) return 2;

@@ -120,15 +120,27 @@ breakdown measure_stages(std::vector<std::string> const& paths, bool jsonl,
 
 double mb(double bytes) { return bytes / 1e6; }
 
+// Bytes read from disk. load_summary::bytes stays 0 for JSON Lines (their reader streams), so the
+// sizes of the files read are summed instead.
+double disk_bytes(neardup::load_summary const& load) {
+  std::uintmax_t total = 0;
+  for (auto const& f : load.files) {
+    std::error_code ec;
+    auto const size = fs::file_size(f.path, ec);
+    total += ec ? f.bytes : size;
+  }
+  return static_cast<double>(std::max<std::uintmax_t>(total, load.bytes));
+}
+
 void print_run(char const* label, run_output const& r) {
   auto const& s = r.run.dedup.stats;
-  double const disk = static_cast<double>(r.run.load.bytes);
-  std::printf("%s: %zu files, %zu essays, %.1f MB read (%.1f MB UTF-8 text), %.2f s total\n", label,
+  double const disk = disk_bytes(r.run.load);
+  std::printf("%s: %zu files, %zu essays, %.1f MB read (%.1f MB UTF-8 text), %.3f s total\n", label,
               r.run.load.files.size(), s.documents, mb(disk), mb(static_cast<double>(s.bytes)), r.seconds_total);
   std::printf("  throughput: %.0f essays/s, %.1f MB/s (bytes read)\n", static_cast<double>(s.documents) / r.seconds_total,
               mb(disk) / r.seconds_total);
-  std::printf("  wall seconds: read+decode+split+sign %.2f (parallel per file) | candidates %.2f | verify %.2f "
-              "(re-reading candidates' texts) | cluster %.2f\n",
+  std::printf("  wall seconds: read+decode+split+sign %.3f (parallel per file) | candidates %.3f | verify %.3f "
+              "(re-reading candidates' texts) | cluster %.3f\n",
               r.run.timing.load_and_sign, s.seconds_candidates, s.seconds_verify, s.seconds_cluster);
   std::printf("  LSH %u×%u: %zu band entries, %zu buckets (largest %zu, %zu capped), %zu candidate pairs, "
               "%zu verified\n",
@@ -204,6 +216,14 @@ int main(int argc, char** argv) {
                 options.dedup.signature.shingle.n, options.dedup.signature.minhash.num_perm, scheme.c_str(), threads,
                 std::thread::hardware_concurrency());
 
+    // Warm-up: the normalizer's code-point table is built once per process (tens of ms); build it
+    // before any timed run so that neither run (nor the 1-vs-2-thread comparison) pays for it.
+    {
+      auto const t = clock_type::now();
+      auto const sig = neardup::document_signer(options.dedup.signature).sign("疫情防控要坚持全国一盘棋");
+      std::printf("warm-up (normalization table, signer): %.3f s%s\n", seconds_since(t), sig.empty() ? " (empty!)" : "");
+    }
+
     int status = 0;
     double pipeline_mbps = 0;
     if (compare_threads) {
@@ -220,13 +240,13 @@ int main(int argc, char** argv) {
                   one.run.dedup.stats.seconds_verify / std::max(1e-9, two.run.dedup.stats.seconds_verify));
       if (!same) status = 3;
       if (!truth_path.empty()) print_accuracy(two, truth_path, jsonl);
-      pipeline_mbps = mb(static_cast<double>(two.run.load.bytes)) / two.seconds_total;
+      pipeline_mbps = mb(disk_bytes(two.run.load)) / two.seconds_total;
     } else {
       options.dedup.threads = threads;
       auto const r = run_once(paths, options);
       print_run("run", r);
       if (!truth_path.empty()) print_accuracy(r, truth_path, jsonl);
-      pipeline_mbps = mb(static_cast<double>(r.run.load.bytes)) / r.seconds_total;
+      pipeline_mbps = mb(disk_bytes(r.run.load)) / r.seconds_total;
     }
 
     rusage usage{};
@@ -237,8 +257,8 @@ int main(int argc, char** argv) {
     if (!no_breakdown) {
       auto const b = measure_stages(paths, jsonl, options.dedup.signature);
       double const bytes = static_cast<double>(b.bytes);
-      std::printf("separate single-thread pass over %zu files, %.1f MB: read %.2f s, decode %.2f s, %s %.2f s, "
-                  "sign (normalize+shingle+minhash) %.2f s\n",
+      std::printf("separate single-thread pass over %zu files, %.1f MB: read %.3f s, decode %.3f s, %s %.3f s, "
+                  "sign (normalize+shingle+minhash) %.3f s\n",
                   b.files, mb(bytes), b.read, b.decode, jsonl ? "parse JSON Lines" : "split", b.split, b.sign);
       double const xxh3_mbps = mb(bytes) / std::max(1e-9, b.xxh3);
       std::printf("XXH3 ceiling: %.3f s, %.0f MB/s (checksum %016llx); pipeline / XXH3 = %.4f\n", b.xxh3, xxh3_mbps,
