@@ -245,6 +245,12 @@ int main(int argc, char** argv) {
       options.dedup.threads = threads;
       auto const r = run_once(paths, options);
       print_run("run", r);
+      if (r.run.essays.empty()) {
+        for (auto const& skipped : r.run.load.skipped)
+          std::fprintf(stderr, "skipped %s: %s\n", skipped.path.c_str(), skipped.detail.c_str());
+        std::fprintf(stderr, "neardup_run_corpus: no essays read\n");
+        return 1;
+      }
       if (!truth_path.empty()) print_accuracy(r, truth_path, jsonl);
       pipeline_mbps = mb(disk_bytes(r.run.load)) / r.seconds_total;
     }
