@@ -134,7 +134,10 @@ class table_builder {
     if (!changes) return class_flags(c);
     std::u32string const folded = to_u32(fold_string(icu::UnicodeString(c)));
     std::uint32_t compose = boundary_before(c) ? 0 : fold::compose;
-    if (!folded.empty() && !boundary_before(static_cast<UChar32>(folded[0]))) compose = fold::compose;
+    // Any combining character in the result counts, not only a first one: dropping what comes
+    // before it (U+00B8 folds to space + U+0327) leaves it next to earlier text.
+    for (char32_t const m : folded)
+      if (!boundary_before(static_cast<UChar32>(m))) compose = fold::compose;
     if (folded.size() == 1) {
       auto const m = static_cast<std::uint32_t>(folded[0]);
       return (m == static_cast<std::uint32_t>(c) ? 0 : m) | class_flags(static_cast<UChar32>(m)) | compose;

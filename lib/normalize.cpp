@@ -175,6 +175,14 @@ class run {
       }
       p = slow(p, next, end, cp, e);
     }
+    if (composed_) {
+      // Segment-wise composition is local; once combining characters were seen, one fixed-point
+      // pass over the whole (short, already folded) result makes the output exactly idempotent
+      // even where drops brought far-apart characters together. Chinese text never gets here.
+      std::u32string whole;
+      fold_to_fixed_point(out_, whole);
+      out_.swap(whole);
+    }
     return stats_;
   }
 
@@ -243,6 +251,7 @@ class run {
   /// last boundary, dropped ones included, because a dropped '<' followed by U+0338 still composes
   /// to '≮' (and is then dropped whole).
   void compose(char32_t cp) {
+    composed_ = true;
     if (prev_ == in_segment && segment_.size() >= max_segment_length) {
       // Not stream-safe text (UAX #15): end the segment here instead of renormalizing an
       // ever longer one for every further mark, which would be quadratic.
@@ -407,6 +416,7 @@ class run {
 
   fold_table const& table_;
   std::u32string& out_;
+  bool composed_ = false;  // a combining character took the slow path
   std::uint32_t const slow_mask_;
   std::uint32_t const drop_mask_;
   normalize_stats stats_{};
