@@ -26,6 +26,9 @@ build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEARDUP_SANITIZE_THREAD=ON 
   -DNEARDUP_BUILD_BENCHMARKS=OFF -DNEARDUP_BUILD_EXAMPLES=OFF
 TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/neardup_tests "[pipeline],[deduplicator],[signature],[verify]"
 
+echo "== fuzz targets (libFuzzer, clang), 20 s each on copies of their seed corpora"
+bash scripts/fuzz.sh 20
+
 echo "== installed package: consumers with find_package and pkg-config"
 bash scripts/package-test.sh
 

@@ -1,0 +1,32 @@
+// normalize: output code points are Unicode scalar values; normalization is idempotent; valid UTF-8
+// has no invalid bytes counted. Options come from the first byte.
+#include <neardup/normalize.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz_check.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+  if (size == 0) return 0;
+  std::uint8_t const flags = data[0];
+  std::string_view const text(reinterpret_cast<char const*>(data + 1), size - 1);
+  neardup::normalize_options o;
+  o.nfkc_casefold = (flags & 1) == 0;
+  o.traditional_to_simplified = (flags & 2) == 0;
+  o.strip_pinyin_annotations = (flags & 4) == 0;
+  o.strip_web_artifacts = (flags & 8) == 0;
+  o.drop_whitespace = (flags & 16) == 0;
+  o.drop_punctuation = true;  // idempotence is documented for this case
+  neardup::normalizer const n(o);
+  std::u32string out;
+  auto const stats = n.normalize(text, out);
+  for (char32_t c : out) FUZZ_CHECK(c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF));
+  std::string const utf8 = n.normalize_to_utf8(text);
+  std::u32string again;
+  auto const stats2 = n.normalize(utf8, again);
+  FUZZ_CHECK(again == out);
+  FUZZ_CHECK(stats2.invalid_bytes == 0);
+  (void)stats;
+  return 0;
+}
