@@ -20,6 +20,8 @@ dedup_options const& validated(dedup_options const& o) {
   if (!(o.threshold > 0.0 && o.threshold <= 1.0))
     throw error(errc::invalid_argument, "threshold must be in (0, 1], got " + std::to_string(o.threshold));
   if (o.max_bucket < 2) throw error(errc::invalid_argument, "max_bucket must be at least 2");
+  if (!(o.lsh_false_negative_weight >= 0.0 && o.lsh_false_negative_weight <= 1.0))
+    throw error(errc::invalid_argument, "lsh_false_negative_weight must be in [0, 1]");
   if (o.batch_documents == 0) throw error(errc::invalid_argument, "batch_documents must be positive");
   if (o.lsh) {
     if (o.lsh->bands == 0 || o.lsh->rows == 0)
@@ -36,7 +38,9 @@ deduplicator::deduplicator(dedup_options const& options)
     : options_(validated(options)),
       lsh_(options.lsh ? *options.lsh
                        : optimal_lsh_params(std::min(options.threshold, 0.999),
-                                            options.signature.minhash.num_perm)),
+                                            options.signature.minhash.num_perm,
+                                            1.0 - options.lsh_false_negative_weight,
+                                            options.lsh_false_negative_weight)),
       signer_(options.signature) {
   stats_.lsh = lsh_;
 }

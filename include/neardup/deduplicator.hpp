@@ -33,7 +33,10 @@ namespace neardup {
 struct dedup_options {
   double threshold = 0.5;                 ///< Jaccard similarity at which two documents are near-duplicates
   signature_options signature;            ///< normalization, shingles, MinHash
-  std::optional<lsh_params> lsh;          ///< bands × rows; unset: optimal_lsh_params(threshold, k)
+  std::optional<lsh_params> lsh;          ///< bands × rows; unset: chosen by optimal_lsh_params
+  /// Weight of false negatives against false positives when (b, r) is chosen: 0.8 finds more pairs
+  /// near the threshold for a few more candidates (docs/accuracy.md: recall 0.983 → 0.992).
+  double lsh_false_negative_weight = 0.8;
   verify_mode verify = verify_mode::exact;
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
