@@ -86,7 +86,7 @@ struct setting {
   unsigned n = 5;
   unsigned k = 128;
   neardup::minhash_scheme scheme = neardup::minhash_scheme::one_permutation;
-  double fn_weight = 0.5;  ///< false-negative weight given to optimal_lsh_params (the deduplicator: 0.5)
+  double fn_weight = neardup::dedup_options{}.lsh_false_negative_weight;  ///< given to optimal_lsh_params
 };
 
 char const* scheme_name(neardup::minhash_scheme s) {
@@ -113,7 +113,8 @@ void print_header() {
 
 void print_row(outcome const& o) {
   char lsh[48];
-  if (o.s.fn_weight == 0.5) std::snprintf(lsh, sizeof lsh, "%u×%u", o.lsh.bands, o.lsh.rows);
+  if (o.s.fn_weight == neardup::dedup_options{}.lsh_false_negative_weight)
+    std::snprintf(lsh, sizeof lsh, "%u×%u", o.lsh.bands, o.lsh.rows);
   else std::snprintf(lsh, sizeof lsh, "%u×%u (FN weight %.2f)", o.lsh.bands, o.lsh.rows, o.s.fn_weight);
   std::printf("| %s | %u | %u | %.2f | %s | %zu | %.4f | %.4f | %.4f |", scheme_name(o.s.scheme), o.s.k, o.s.n,
               o.s.threshold, lsh, o.candidates, o.acc.precision, o.acc.recall, o.acc.f1);
@@ -206,7 +207,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Precision / recall / F1 of neardup on a corpus from neardup_gen_corpus, over a grid of settings"};
   std::string dir, truth_path;
   std::string thresholds = "0.3,0.4,0.5,0.6,0.7,0.8", ns = "3,4,5,6,7", ks = "64,128,256", schemes = "oph,classic";
-  std::string fn_weights = "0.5";
+  std::string fn_weights = std::to_string(neardup::dedup_options{}.lsh_false_negative_weight).substr(0, 3);
   unsigned threads = 0;
   std::size_t top = 5;
   bool estimate = false;
@@ -352,7 +353,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(d.acc.correct_pairs));
     for (auto const& o : results) {
       if (o.s.threshold == d.s.threshold && o.s.n == d.s.n && o.s.k == d.s.k && o.s.scheme == d.s.scheme &&
-          o.s.fn_weight == 0.5) {
+          o.s.fn_weight == d.s.fn_weight) {
         bool const same = o.clusters == clusters;
         std::printf("grid row for the same setting: %s\n", same ? "identical clusters" : "DIFFERENT clusters");
         if (!same) return 2;
