@@ -1,5 +1,6 @@
 #include "neardup/load.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -134,12 +135,17 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
   return summary;
 }
 
-// Each thread keeps the last file it decoded, so threads verifying pairs in different files do not
-// evict each other's; decoding happens outside the lock.
+// Each thread keeps the last few files it decoded (verification asks for both essays of a pair,
+// often in two files, and for neighbours of the previous ones), so threads do not evict each
+// other's; decoding happens outside the lock.
 struct essay_reloader::state {
-  struct cache {
+  struct file_texts {
     std::string path;
     std::vector<std::string> essays;  // texts by index - 1
+  };
+  struct cache {
+    static constexpr std::size_t files = 8;
+    std::vector<file_texts> recent;  // most recently used last
   };
   std::mutex mutex;
   std::map<std::thread::id, std::shared_ptr<cache>> caches;
@@ -166,23 +172,29 @@ std::string essay_reloader::text(essay_info const& essay) const {
     if (!slot) slot = std::make_shared<state::cache>();
     mine = slot;
   }
-  if (mine->path != essay.file) {
-    mine->essays.clear();
-    mine->path.clear();
+  auto& recent = mine->recent;
+  auto hit = std::find_if(recent.begin(), recent.end(), [&](auto const& f) { return f.path == essay.file; });
+  if (hit != recent.end()) {
+    std::rotate(hit, hit + 1, recent.end());  // now the most recent
+  } else {
+    if (recent.size() == state::cache::files) recent.erase(recent.begin());
+    state::file_texts loaded;
     std::string const* only = &essay.file;
     load_options one = options_;
     if (auto found = state_->encodings.find(essay.file); found != state_->encodings.end())
       one.decode.encoding = found->second;  // read-only after construction: no lock needed
     load_essays(std::span<const std::string>(only, 1), one, [&](essay_info&& e, std::string_view t) {
-      if (mine->essays.size() < e.index) mine->essays.resize(e.index);
-      mine->essays[e.index - 1] = std::string(t);
+      if (loaded.essays.size() < e.index) loaded.essays.resize(e.index);
+      loaded.essays[e.index - 1] = std::string(t);
     });
-    mine->path = essay.file;
+    loaded.path = essay.file;
+    recent.push_back(std::move(loaded));
   }
-  if (essay.index == 0 || essay.index > mine->essays.size())
+  auto const& texts = recent.back().essays;
+  if (essay.index == 0 || essay.index > texts.size())
     throw error(errc::io_error, essay.file + ": essay " + std::to_string(essay.index) +
                                     " is no longer there (the file changed?)");
-  return mine->essays[essay.index - 1];
+  return texts[essay.index - 1];
 }
 
 }  // namespace neardup

@@ -34,6 +34,9 @@ std::vector<double> exact_scores(
   std::vector<double> scores(pairs.size());
   std::vector<std::uint32_t> docs;                // distinct documents of the current chunk, sorted
   std::vector<std::vector<std::uint64_t>> sets;  // their shingle sets
+  std::vector<std::uint32_t> held_docs;           // the previous chunk's, kept for reuse
+  std::vector<std::vector<std::uint64_t>> held_sets;
+  std::vector<std::size_t> missing;
   std::size_t begin = 0;
   while (begin < pairs.size()) {
     // At most max_docs / 2 pairs, so at most max_docs distinct documents (fewer when pairs share
@@ -46,9 +49,21 @@ std::vector<double> exact_scores(
     }
     std::sort(docs.begin(), docs.end());
     docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
-    sets.resize(docs.size());
-    detail::parallel_for(docs.size(), threads, 4, [&](std::size_t b, std::size_t e, unsigned w) {
-      for (std::size_t i = b; i < e; ++i) shingle_set(docs[i], sets[i], w);
+    // Sets the previous chunk already made are moved over (pairs sorted by first document meet the
+    // same near neighbours again); only the others are shingled.
+    sets.assign(docs.size(), {});
+    missing.clear();
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      auto const it = std::lower_bound(held_docs.begin(), held_docs.end(), docs[i]);
+      if (it != held_docs.end() && *it == docs[i]) {
+        sets[i] = std::move(held_sets[static_cast<std::size_t>(it - held_docs.begin())]);
+      } else {
+        missing.push_back(i);
+      }
+    }
+    // Blocks of consecutive documents: they tend to share a file, which each thread reads once.
+    detail::parallel_for(missing.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned w) {
+      for (std::size_t m = b; m < e; ++m) shingle_set(docs[missing[m]], sets[missing[m]], w);
     });
     auto set_of = [&](std::uint32_t doc) -> std::vector<std::uint64_t> const& {
       return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin())];
@@ -57,6 +72,8 @@ std::vector<double> exact_scores(
       for (std::size_t i = begin + b; i < begin + e; ++i)
         scores[i] = exact_jaccard(set_of(pairs[i].first), set_of(pairs[i].second));
     });
+    held_docs.swap(docs);
+    held_sets.swap(sets);
     begin = end;
   }
   return scores;
