@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <utility>
 
 #include "neardup/error.hpp"
@@ -135,20 +134,17 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
   return summary;
 }
 
-// Each thread keeps the last few files it decoded (verification asks for both essays of a pair,
-// often in two files, and for neighbours of the previous ones), so threads do not evict each
-// other's; decoding happens outside the lock.
+// The last files decoded, shared by all threads (most recently used last). Verification asks for
+// both essays of a pair, often in two files, and for neighbours of the previous ones. Decoding
+// happens outside the lock; two threads may now and then decode one file twice, which is harmless.
 struct essay_reloader::state {
   struct file_texts {
     std::string path;
     std::vector<std::string> essays;  // texts by index - 1
   };
-  struct cache {
-    static constexpr std::size_t files = 8;
-    std::vector<file_texts> recent;  // most recently used last
-  };
+  static constexpr std::size_t cached_files = 64;
   std::mutex mutex;
-  std::map<std::thread::id, std::shared_ptr<cache>> caches;
+  std::vector<std::shared_ptr<file_texts const>> recent;
   std::map<std::string, std::string, std::less<>> encodings;  // of legacy-encoded files, by path
 };
 
@@ -165,36 +161,36 @@ essay_reloader::essay_reloader(load_options options, std::span<const file_accoun
 essay_reloader::~essay_reloader() = default;
 
 std::string essay_reloader::text(essay_info const& essay) const {
-  std::shared_ptr<state::cache> mine;
+  std::shared_ptr<state::file_texts const> file;
   {
     std::lock_guard lock(state_->mutex);
-    auto& slot = state_->caches[std::this_thread::get_id()];
-    if (!slot) slot = std::make_shared<state::cache>();
-    mine = slot;
+    auto& recent = state_->recent;
+    auto hit = std::find_if(recent.begin(), recent.end(), [&](auto const& f) { return f->path == essay.file; });
+    if (hit != recent.end()) {
+      std::rotate(hit, hit + 1, recent.end());
+      file = recent.back();
+    }
   }
-  auto& recent = mine->recent;
-  auto hit = std::find_if(recent.begin(), recent.end(), [&](auto const& f) { return f.path == essay.file; });
-  if (hit != recent.end()) {
-    std::rotate(hit, hit + 1, recent.end());  // now the most recent
-  } else {
-    if (recent.size() == state::cache::files) recent.erase(recent.begin());
-    state::file_texts loaded;
+  if (!file) {
+    auto loaded = std::make_shared<state::file_texts>();
     std::string const* only = &essay.file;
     load_options one = options_;
     if (auto found = state_->encodings.find(essay.file); found != state_->encodings.end())
       one.decode.encoding = found->second;  // read-only after construction: no lock needed
     load_essays(std::span<const std::string>(only, 1), one, [&](essay_info&& e, std::string_view t) {
-      if (loaded.essays.size() < e.index) loaded.essays.resize(e.index);
-      loaded.essays[e.index - 1] = std::string(t);
+      if (loaded->essays.size() < e.index) loaded->essays.resize(e.index);
+      loaded->essays[e.index - 1] = std::string(t);
     });
-    loaded.path = essay.file;
-    recent.push_back(std::move(loaded));
+    loaded->path = essay.file;
+    file = loaded;
+    std::lock_guard lock(state_->mutex);
+    if (state_->recent.size() == state::cached_files) state_->recent.erase(state_->recent.begin());
+    state_->recent.push_back(file);
   }
-  auto const& texts = recent.back().essays;
-  if (essay.index == 0 || essay.index > texts.size())
+  if (essay.index == 0 || essay.index > file->essays.size())
     throw error(errc::io_error, essay.file + ": essay " + std::to_string(essay.index) +
                                     " is no longer there (the file changed?)");
-  return texts[essay.index - 1];
+  return file->essays[essay.index - 1];
 }
 
 }  // namespace neardup

@@ -72,8 +72,33 @@ std::vector<double> exact_scores(
       for (std::size_t i = begin + b; i < begin + e; ++i)
         scores[i] = exact_jaccard(set_of(pairs[i].first), set_of(pairs[i].second));
     });
-    held_docs.swap(docs);
-    held_sets.swap(sets);
+    // Keep for later chunks what may still be needed: pairs come sorted by first document, so a
+    // document below the last first document is never asked for again. Also keep what the
+    // previous chunks held and this one did not use, within a budget of held shingles (about
+    // max_docs essays' worth), dropping the furthest documents first.
+    std::uint32_t const front = pairs[end - 1].first;
+    std::vector<std::uint32_t> keep_docs;
+    std::vector<std::vector<std::uint64_t>> keep_sets;
+    std::size_t h = 0, c = 0;
+    while (h < held_docs.size() || c < docs.size()) {
+      bool const take_held = c == docs.size() || (h < held_docs.size() && held_docs[h] < docs[c]);
+      std::uint32_t const doc = take_held ? held_docs[h] : docs[c];
+      auto& set = take_held ? held_sets[h++] : sets[c++];
+      if (doc < front || (take_held && set.empty())) continue;  // behind us, or moved out above
+      keep_docs.push_back(doc);
+      keep_sets.push_back(std::move(set));
+    }
+    std::size_t const budget = max_docs * 2048;  // shingle hashes: ~16 KiB an essay-sized set
+    std::size_t held = 0;
+    std::size_t kept = 0;
+    for (; kept < keep_docs.size(); ++kept) {
+      held += keep_sets[kept].size();
+      if (held > budget) break;
+    }
+    keep_docs.resize(kept);
+    keep_sets.resize(kept);
+    held_docs.swap(keep_docs);
+    held_sets.swap(keep_sets);
     begin = end;
   }
   return scores;
