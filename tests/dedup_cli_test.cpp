@@ -1,8 +1,5 @@
 // End-to-end tests of the dedup program: run the built binary on the bundled essays and on folders
 // made here, and check its JSON Lines output, summary and exit codes.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -14,66 +11,19 @@
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
+#include "cli_helpers.hpp"
 #include "neardup/version.hpp"
 
 namespace fs = std::filesystem;
 
+using cli::quote;
+using cli::run_dedup;
+using cli::run_result;
+using cli::slurp;
+using cli::temp_dir;
+using cli::write_file;
+
 namespace {
-
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(fs::path const& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(fs::path const& path, std::string const& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-// A temporary folder removed at the end of the test.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("neardup-cli-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter()++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-};
-
-std::string quote(std::string const& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-run_result run_dedup(std::string const& args) {
-  temp_dir io;
-  std::string const cmd = quote(NEARDUP_DEDUP_EXE) + " " + args + " >" + quote((io.path / "out").string()) +
-                          " 2>" + quote((io.path / "err").string()) + " </dev/null";
-  int const status = std::system(cmd.c_str());
-  run_result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(io.path / "out");
-  r.err = slurp(io.path / "err");
-  return r;
-}
 
 struct member {
   std::string id, file, title;

@@ -1,0 +1,73 @@
+// Helpers for tests that run the built dedup program: temporary folders, files, and a runner that
+// captures exit code, standard output and standard error.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace cli {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string slurp(fs::path const& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_file(fs::path const& path, std::string const& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// A temporary folder removed at the end of the test.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    path = fs::temp_directory_path() / ("neardup-cli-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(counter()++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+inline std::string quote(std::string const& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+inline run_result run_dedup(std::string const& args) {
+  temp_dir io;
+  std::string const cmd = quote(NEARDUP_DEDUP_EXE) + " " + args + " >" + quote((io.path / "out").string()) +
+                          " 2>" + quote((io.path / "err").string()) + " </dev/null";
+  int const status = std::system(cmd.c_str());
+  run_result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(io.path / "out");
+  r.err = slurp(io.path / "err");
+  return r;
+}
+
+}  // namespace cli
