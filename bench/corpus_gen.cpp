@@ -11,6 +11,8 @@
 // and line shapes of real essays (which is what normalization and splitting see).
 #include "corpus_gen.hpp"
 
+#include <neardup/report.hpp>
+
 #include <unicode/translit.h>
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
@@ -754,27 +756,7 @@ class folder_writer {
   std::uint64_t bytes_ = 0;
 };
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+void append_json_string(std::string& out, std::string_view s) { out += neardup::json_quote(s); }
 
 class jsonl_writer {
  public:
