@@ -1,0 +1,90 @@
+// LSH: band keys, streaming candidate generation with planted groups and with one huge
+// (template) bucket, and the incremental index — checked before timing.
+#include <benchmark/benchmark.h>
+
+#include <neardup/lsh.hpp>
+
+#include <random>
+#include <vector>
+
+namespace {
+
+constexpr neardup::lsh_params params{30, 4};
+
+// n signatures in groups of 4 identical ones: each group's 6 pairs must be candidates.
+std::vector<neardup::band_entry> planted_entries(std::size_t n) {
+  std::mt19937_64 rng(9);
+  std::vector<neardup::band_entry> entries;
+  std::vector<std::uint32_t> sig(120);
+  std::vector<std::uint64_t> keys(params.bands);
+  for (std::uint32_t d = 0; d < n; ++d) {
+    if (d % 4 == 0)
+      for (auto& v : sig) v = static_cast<std::uint32_t>(rng());
+    neardup::band_keys(sig, params, keys);
+    for (std::uint32_t b = 0; b < params.bands; ++b) entries.push_back({keys[b], b, d});
+  }
+  return entries;
+}
+
+void BM_CandidatePairs_Planted(benchmark::State& state) {
+  auto const n = static_cast<std::size_t>(state.range(0));
+  auto const entries = planted_entries(n);
+  auto check = entries;
+  if (neardup::candidate_pairs(check).size() != n / 4 * 6) {
+    state.SkipWithError("planted pairs not found exactly");
+    return;
+  }
+  for (auto _ : state) {
+    auto copy = entries;
+    benchmark::DoNotOptimize(neardup::candidate_pairs(copy).size());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
+// One bucket holding every document (a template copied n times): the cap keeps the pairs linear.
+void BM_CandidatePairs_Template(benchmark::State& state) {
+  auto const n = static_cast<std::uint32_t>(state.range(0));
+  std::vector<neardup::band_entry> entries;
+  for (std::uint32_t d = 0; d < n; ++d) entries.push_back({42, 0, d});
+  neardup::candidate_stats stats;
+  auto copy = entries;
+  auto const pairs = neardup::candidate_pairs(copy, 256, &stats);
+  if (stats.capped_buckets != 1 || pairs.size() > std::size_t{n} * 255) {
+    state.SkipWithError("the bucket was not capped");
+    return;
+  }
+  for (auto _ : state) {
+    copy = entries;
+    benchmark::DoNotOptimize(neardup::candidate_pairs(copy, 256).size());
+  }
+  state.counters["pairs"] = static_cast<double>(pairs.size());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
+void BM_LshIndex_InsertQuery(benchmark::State& state) {
+  auto const n = static_cast<std::uint32_t>(state.range(0));
+  std::mt19937_64 rng(3);
+  std::vector<std::vector<std::uint32_t>> sigs(n, std::vector<std::uint32_t>(120));
+  for (auto& s : sigs)
+    for (auto& v : s) v = static_cast<std::uint32_t>(rng());
+  for (auto _ : state) {
+    neardup::lsh_index index(params);
+    for (std::uint32_t d = 0; d < n; ++d) index.insert(d, sigs[d]);
+    std::size_t found = 0;
+    for (std::uint32_t d = 0; d < n; ++d) found += index.query(sigs[d]).size();
+    if (found != n) state.SkipWithError("a document did not find itself alone");
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
+void BM_OptimalLshParams(benchmark::State& state) {
+  auto const k = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(neardup::optimal_lsh_params(0.5, k, 0.2, 0.8));
+}
+
+}  // namespace
+
+BENCHMARK(BM_CandidatePairs_Planted)->RangeMultiplier(8)->Range(1024, 262144);
+BENCHMARK(BM_CandidatePairs_Template)->Arg(10000)->Arg(100000);
+BENCHMARK(BM_LshIndex_InsertQuery)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_OptimalLshParams)->Arg(64)->Arg(128)->Arg(256);
