@@ -132,6 +132,12 @@ double disk_bytes(neardup::load_summary const& load) {
   return static_cast<double>(std::max<std::uintmax_t>(total, load.bytes));
 }
 
+std::vector<std::uint32_t> members_of(neardup::cluster const& c) {
+  std::vector<std::uint32_t> docs;
+  for (auto const& m : c.members) docs.push_back(m.doc);
+  return docs;
+}
+
 void print_run(char const* label, run_output const& r) {
   auto const& s = r.run.dedup.stats;
   double const disk = disk_bytes(r.run.load);
@@ -146,6 +152,10 @@ void print_run(char const* label, run_output const& r) {
               "%zu verified\n",
               s.lsh.bands, s.lsh.rows, s.candidates.entries, s.candidates.buckets, s.candidates.largest_bucket,
               s.candidates.capped_buckets, s.candidates.pairs, s.verified_pairs);
+  if (s.exact_pairs + s.accepted_by_estimate + s.rejected_by_estimate > 0)
+    std::printf("  verify: %zu pairs accepted and %zu rejected by the estimate, %zu measured exactly, %zu not needed "
+                "(already joined)\n",
+                s.accepted_by_estimate, s.rejected_by_estimate, s.exact_pairs, s.already_joined);
   std::printf("  %zu clusters, %zu duplicate essays, %zu empty essays, %zu skipped paths, %zu load problems\n",
               s.clusters, s.duplicates, s.empty_documents, r.run.load.skipped.size(), r.run.load.problems.size());
 }
@@ -192,7 +202,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   std::string truth_path;
   unsigned threads = 0;
-  bool jsonl = false, compare_threads = false, no_breakdown = false;
+  bool jsonl = false, compare_threads = false, compare_exact = false, no_breakdown = false;
+  std::string verify = "hybrid";
   neardup::pipeline_options options;
   std::string scheme = "oph";
   app.add_option("paths", paths, "files or folders of essays (or JSON Lines files with --jsonl)")->required();
@@ -200,12 +211,20 @@ int main(int argc, char** argv) {
   app.add_flag("--jsonl", jsonl, "inputs are JSON Lines ({\"id\", \"text\"} records)");
   app.add_option("--truth", truth_path, "truth.tsv of a generated corpus: print precision and recall");
   app.add_flag("--compare-threads", compare_threads, "run with 1 and 2 threads; exit 3 unless the clusters are equal");
+  app.add_option("--verify", verify, "hybrid, exact or estimate")
+      ->check(CLI::IsMember({"hybrid", "exact", "estimate"}))
+      ->capture_default_str();
+  app.add_flag("--compare-exact", compare_exact,
+               "run again with exact verification of every pair; exit 4 unless the clusters are the same");
   app.add_flag("--no-breakdown", no_breakdown, "skip the separate per-stage and XXH3 pass");
   app.add_option("--threshold", options.dedup.threshold, "Jaccard threshold")->capture_default_str();
   app.add_option("--n", options.dedup.signature.shingle.n, "shingle size")->capture_default_str();
   app.add_option("--k", options.dedup.signature.minhash.num_perm, "signature size")->capture_default_str();
   app.add_option("--scheme", scheme, "oph or classic")->check(CLI::IsMember({"oph", "classic"}))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  options.dedup.verify = verify == "exact"      ? neardup::verify_mode::exact
+                         : verify == "estimate" ? neardup::verify_mode::estimate
+                                                : neardup::verify_mode::hybrid;
   options.dedup.signature.minhash.scheme =
       scheme == "classic" ? neardup::minhash_scheme::classic : neardup::minhash_scheme::one_permutation;
 
@@ -226,6 +245,7 @@ int main(int argc, char** argv) {
 
     int status = 0;
     double pipeline_mbps = 0;
+    std::vector<std::vector<std::uint32_t>> clusters;  // documents of each cluster of the main run
     if (compare_threads) {
       options.dedup.threads = 1;
       auto const one = run_once(paths, options);
@@ -239,6 +259,7 @@ int main(int argc, char** argv) {
                   one.run.timing.load_and_sign / std::max(1e-9, two.run.timing.load_and_sign),
                   one.run.dedup.stats.seconds_verify / std::max(1e-9, two.run.dedup.stats.seconds_verify));
       if (!same) status = 3;
+      for (auto const& c : two.run.dedup.clusters) clusters.push_back(members_of(c));
       if (!truth_path.empty()) print_accuracy(two, truth_path, jsonl);
       pipeline_mbps = mb(disk_bytes(two.run.load)) / two.seconds_total;
     } else {
@@ -252,6 +273,7 @@ int main(int argc, char** argv) {
         return 1;
       }
       if (!truth_path.empty()) print_accuracy(r, truth_path, jsonl);
+      for (auto const& c : r.run.dedup.clusters) clusters.push_back(members_of(c));
       pipeline_mbps = mb(disk_bytes(r.run.load)) / r.seconds_total;
     }
 
@@ -259,6 +281,20 @@ int main(int argc, char** argv) {
     getrusage(RUSAGE_SELF, &usage);
     std::printf("peak memory: ru_maxrss %.1f MB, VmHWM %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0,
                 static_cast<double>(vm_hwm_kib()) / 1024.0);
+
+    if (compare_exact) {
+      // The plain path: every candidate pair measured exactly. Peak memory above is the main run's.
+      auto plain = options;
+      plain.dedup.verify = neardup::verify_mode::exact;
+      auto const r = run_once(paths, plain);
+      std::vector<std::vector<std::uint32_t>> exact_clusters;
+      for (auto const& c : r.run.dedup.clusters) exact_clusters.push_back(members_of(c));
+      bool const same = exact_clusters == clusters;
+      std::printf("exact verification of every pair: %.3f s total, verify %.3f s, %zu pairs measured; clusters %s\n",
+                  r.seconds_total, r.run.dedup.stats.seconds_verify, r.run.dedup.stats.exact_pairs,
+                  same ? "identical to this run's" : "DIFFERENT from this run's");
+      if (!same && status == 0) status = 4;
+    }
 
     if (!no_breakdown) {
       auto const b = measure_stages(paths, jsonl, options.dedup.signature);

@@ -22,6 +22,7 @@ dedup_options const& validated(dedup_options const& o) {
   if (o.max_bucket < 2) throw error(errc::invalid_argument, "max_bucket must be at least 2");
   if (!(o.lsh_false_negative_weight >= 0.0 && o.lsh_false_negative_weight <= 1.0))
     throw error(errc::invalid_argument, "lsh_false_negative_weight must be in [0, 1]");
+  if (!(o.verify_sigmas >= 0.0)) throw error(errc::invalid_argument, "verify_sigmas must be non-negative");
   if (o.batch_documents == 0) throw error(errc::invalid_argument, "batch_documents must be positive");
   if (o.lsh) {
     if (o.lsh->bands == 0 || o.lsh->rows == 0)
@@ -41,7 +42,8 @@ deduplicator::deduplicator(dedup_options const& options)
                                             options.signature.minhash.num_perm,
                                             1.0 - options.lsh_false_negative_weight,
                                             options.lsh_false_negative_weight)),
-      signer_(options.signature) {
+      signer_(options.signature),
+      bands_(lsh_.bands) {
   stats_.lsh = lsh_;
 }
 
@@ -79,7 +81,7 @@ void deduplicator::index(std::uint32_t doc, std::span<const std::uint64_t> keys,
     ++stats_.empty_documents;  // an empty text is like every other empty text: never a duplicate
     return;
   }
-  for (std::uint32_t b = 0; b < lsh_.bands; ++b) band_entries_.push_back({keys[b], b, doc});
+  bands_.add(doc, keys);
 }
 
 void deduplicator::set_text_source(std::function<std::string(std::uint32_t)> source) {
@@ -144,33 +146,72 @@ dedup_result deduplicator::run() {
 
   auto start = clock_type::now();
   // Sorted in place: no copy of the largest table; later adds append and the next run sorts again.
-  auto const pairs = candidate_pairs(band_entries_, options_.max_bucket, &stats.candidates);
+  auto const pairs = bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads);
   stats.seconds_candidates = seconds_since(start);
 
   // Exact mode re-shingles the documents of candidate pairs, a bounded number at a time.
   start = clock_type::now();
   std::vector<signer_scratch> scratch(threads);
-  auto score = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
-    if (options_.verify == verify_mode::exact) {
-      return exact_scores(
-          which,
-          [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
-            signer_.shingle_set(text(doc), out, scratch[w]);
-          },
-          options_.verify_batch_documents, threads);
-    }
+  using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+  auto exact = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
+    stats.exact_pairs += which.size();
+    return exact_scores(
+        which,
+        [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+          signer_.shingle_set(text(doc), out, scratch[w]);
+        },
+        options_.verify_batch_documents, threads);
+  };
+  auto estimates = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
     std::vector<double> scores(which.size());
-    for (std::size_t i = 0; i < which.size(); ++i) {
-      auto const [a, b] = which[i];
-      scores[i] = estimate_jaccard(std::span<const std::uint32_t>(signatures_.data() + std::size_t{a} * k, k),
-                                   std::span<const std::uint32_t>(signatures_.data() + std::size_t{b} * k, k));
-    }
+    detail::parallel_for(which.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t i = begin; i < end; ++i) {
+        auto const [a, b] = which[i];
+        scores[i] = estimate_jaccard(
+            std::span<const std::uint32_t>(signatures_.data() + std::size_t{a} * k, k),
+            std::span<const std::uint32_t>(signatures_.data() + std::size_t{b} * k, k));
+      }
+    });
     return scores;
   };
-  std::vector<double> const scores = score(pairs);
+  double const t = options_.threshold;
   std::vector<scored_pair> verified;
-  for (std::size_t i = 0; i < pairs.size(); ++i)
-    if (scores[i] >= options_.threshold) verified.push_back({pairs[i].first, pairs[i].second, scores[i]});
+  if (options_.verify == verify_mode::exact) {
+    std::vector<double> const scores = exact(pairs);
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+      if (scores[i] >= t) verified.push_back({pairs[i].first, pairs[i].second, scores[i], false});
+  } else if (options_.verify == verify_mode::estimate) {
+    std::vector<double> const scores = estimates(pairs);
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+      if (scores[i] >= t) verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
+  } else {
+    // Hybrid: sure decisions first; they join documents, and an uncertain pair whose documents are
+    // already joined cannot change any cluster, so it is not measured. The rest are measured exactly.
+    double const margin = estimate_margin(t, static_cast<unsigned>(k),
+                                          options_.signature.minhash.scheme == minhash_scheme::one_permutation,
+                                          options_.verify_sigmas);
+    std::vector<double> const scores = estimates(pairs);
+    union_find joined(ids_.size());
+    pair_list uncertain;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      if (scores[i] >= t + margin) {
+        verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
+        joined.unite(pairs[i].first, pairs[i].second);
+        ++stats.accepted_by_estimate;
+      } else if (scores[i] < t - margin) {
+        ++stats.rejected_by_estimate;
+      } else {
+        uncertain.push_back(pairs[i]);
+      }
+    }
+    std::erase_if(uncertain, [&](auto const& p) { return joined.find(p.first) == joined.find(p.second); });
+    stats.already_joined = pairs.size() - stats.accepted_by_estimate - stats.rejected_by_estimate - uncertain.size();
+    std::vector<double> const exact_scores_ = exact(uncertain);
+    for (std::size_t i = 0; i < uncertain.size(); ++i)
+      if (exact_scores_[i] >= t) verified.push_back({uncertain[i].first, uncertain[i].second, exact_scores_[i], false});
+    std::sort(verified.begin(), verified.end(),
+              [](scored_pair const& x, scored_pair const& y) { return std::pair{x.a, x.b} < std::pair{y.a, y.b}; });
+  }
   stats.verified_pairs = verified.size();
   stats.seconds_verify = seconds_since(start);
 
@@ -187,15 +228,21 @@ dedup_result deduplicator::run() {
   for (auto const& group : groups)
     for (std::size_t m = 1; m < group.size(); ++m)
       if (!measured(group.front(), group[m])) to_first.emplace_back(group.front(), group[m]);
-  std::vector<double> const first_scores = score(to_first);
+  // Exact mode measures them exactly; the others estimate them (reading no text).
+  bool const estimated = options_.verify != verify_mode::exact;
+  std::vector<double> const first_scores = estimated ? estimates(to_first) : exact(to_first);
   std::size_t next = 0;
   for (auto const& group : groups) {
     cluster c;
     c.members.reserve(group.size());
-    c.members.push_back({group.front(), 1.0});
+    c.members.push_back({group.front(), 1.0, false});
     for (std::size_t m = 1; m < group.size(); ++m) {
       scored_pair const* known = measured(group.front(), group[m]);
-      c.members.push_back({group[m], known ? known->similarity : first_scores[next++]});
+      if (known) {
+        c.members.push_back({group[m], known->similarity, known->estimated});
+      } else {
+        c.members.push_back({group[m], first_scores[next++], estimated});
+      }
     }
     stats.duplicates += group.size() - 1;
     result.clusters.push_back(std::move(c));

@@ -125,6 +125,7 @@ struct utf8_scan {
   bool truncated_tail = false;  // the last sequence is cut off by the end of the input
 };
 
+/// Scans until the end, or until the verdict of is_likely_utf8() can no longer be true.
 utf8_scan scan_utf8(std::string_view s) noexcept {
   utf8_scan r;
   std::size_t i = 0;
@@ -144,6 +145,9 @@ utf8_scan scan_utf8(std::string_view s) noexcept {
     if (status != utf8_status::ok) {
       ++r.invalid;
       r.truncated_tail = status == utf8_status::truncated;  // only the last sequence can be
+      // Legacy-encoded files fail within a few bytes: stop once even an all-multi-byte rest could
+      // not make is_likely_utf8() true, rather than scanning the whole file.
+      if (r.invalid >= 2 && r.multibyte + (s.size() - i) / 2 < 16 * r.invalid) break;
     } else if (n > 1) {
       ++r.multibyte;
     }

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <tuple>
 
 #include "neardup/error.hpp"
+#include "parallel.hpp"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -61,6 +63,37 @@ void band_keys(std::span<const std::uint32_t> signature, lsh_params params, std:
                                   std::size_t{params.rows} * sizeof(std::uint32_t), b);
 }
 
+namespace {
+
+using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+/// Pairs of one bucket (documents sorted, all of one band and key): every pair, or past max_bucket
+/// members a sliding window that still connects the bucket. Counts it in `s`.
+template <class DocAt>
+void bucket_pairs(std::size_t size, DocAt const& doc_at, std::size_t max_bucket, pair_list& pairs,
+                  candidate_stats& s) {
+  ++s.buckets;
+  s.largest_bucket = std::max(s.largest_bucket, size);
+  if (size > max_bucket) ++s.capped_buckets;
+  for (std::size_t x = 0; x < size; ++x)
+    for (std::size_t y = x + 1; y < size && y - x < max_bucket; ++y)
+      if (doc_at(x) != doc_at(y)) pairs.emplace_back(doc_at(x), doc_at(y));
+}
+
+void sort_unique(pair_list& pairs) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
+
+void add_stats(candidate_stats& into, candidate_stats const& from) {
+  into.entries += from.entries;
+  into.buckets += from.buckets;
+  into.largest_bucket = std::max(into.largest_bucket, from.largest_bucket);
+  into.capped_buckets += from.capped_buckets;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(std::vector<band_entry>& entries,
                                                                      std::size_t max_bucket,
                                                                      candidate_stats* stats) {
@@ -70,21 +103,84 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(std::vector
   });
   candidate_stats s;
   s.entries = entries.size();
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  pair_list pairs;
   for (std::size_t i = 0; i < entries.size();) {
     std::size_t j = i + 1;
     while (j < entries.size() && entries[j].band == entries[i].band && entries[j].key == entries[i].key) ++j;
-    std::size_t const size = j - i;
-    ++s.buckets;
-    s.largest_bucket = std::max(s.largest_bucket, size);
-    if (size > max_bucket) ++s.capped_buckets;
-    for (std::size_t x = i; x < j; ++x)
-      for (std::size_t y = x + 1; y < j && y - x < max_bucket; ++y)
-        if (entries[x].doc != entries[y].doc) pairs.emplace_back(entries[x].doc, entries[y].doc);
+    bucket_pairs(j - i, [&](std::size_t x) { return entries[i + x].doc; }, max_bucket, pairs, s);
     i = j;
   }
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  sort_unique(pairs);
+  s.pairs = pairs.size();
+  if (stats) *stats = s;
+  return pairs;
+}
+
+band_table::band_table(unsigned bands) {
+  if (bands == 0) throw error(errc::invalid_argument, "LSH bands must be positive");
+  columns_.resize(bands);
+}
+
+void band_table::add(std::uint32_t doc, std::span<const std::uint64_t> keys) {
+  if (keys.size() != columns_.size())
+    throw error(errc::invalid_argument, "expected " + std::to_string(columns_.size()) + " band keys, got " +
+                                            std::to_string(keys.size()));
+  for (std::size_t b = 0; b < columns_.size(); ++b) columns_[b].push_back((keys[b] & 0xFFFFFFFF00000000ULL) | doc);
+}
+
+std::size_t band_table::entries() const noexcept {
+  std::size_t n = 0;
+  for (auto const& c : columns_) n += c.size();
+  return n;
+}
+
+void band_table::reserve(std::size_t documents) {
+  for (auto& c : columns_) c.reserve(documents);
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs(std::size_t max_bucket,
+                                                                                candidate_stats* stats,
+                                                                                unsigned threads) {
+  max_bucket = std::max<std::size_t>(max_bucket, 2);
+  threads = detail::resolve_threads(threads);
+  // One task per band: sort its column (key, then document: the packed order), walk its buckets.
+  std::vector<pair_list> band_pairs(columns_.size());
+  std::vector<candidate_stats> band_stats(columns_.size());
+  detail::parallel_for(columns_.size(), threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t b = begin; b < end; ++b) {
+      auto& column = columns_[b];
+      std::sort(column.begin(), column.end());
+      candidate_stats& s = band_stats[b];
+      s.entries = column.size();
+      for (std::size_t i = 0; i < column.size();) {
+        std::size_t j = i + 1;
+        while (j < column.size() && (column[j] >> 32) == (column[i] >> 32)) ++j;
+        bucket_pairs(j - i, [&](std::size_t x) { return static_cast<std::uint32_t>(column[i + x]); }, max_bucket,
+                     band_pairs[b], s);
+        i = j;
+      }
+      sort_unique(band_pairs[b]);
+    }
+  });
+  // Merge the bands' sorted lists two at a time, each round's merges in parallel.
+  for (std::size_t step = 1; step < band_pairs.size(); step *= 2) {
+    std::size_t const merges = (band_pairs.size() + 2 * step - 1) / (2 * step);
+    detail::parallel_for(merges, threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t m = begin; m < end; ++m) {
+        std::size_t const left = m * 2 * step, right = left + step;
+        if (right >= band_pairs.size()) continue;
+        pair_list merged;
+        merged.reserve(band_pairs[left].size() + band_pairs[right].size());
+        std::set_union(band_pairs[left].begin(), band_pairs[left].end(), band_pairs[right].begin(),
+                       band_pairs[right].end(), std::back_inserter(merged));
+        band_pairs[left] = std::move(merged);
+        pair_list().swap(band_pairs[right]);
+      }
+    });
+  }
+  candidate_stats s;
+  for (auto const& bs : band_stats) add_stats(s, bs);
+  pair_list pairs = band_pairs.empty() ? pair_list{} : std::move(band_pairs.front());
   s.pairs = pairs.size();
   if (stats) *stats = s;
   return pairs;

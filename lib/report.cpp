@@ -46,6 +46,15 @@ std::string_view scheme_name(minhash_scheme s) {
   return s == minhash_scheme::classic ? "classic" : "one-permutation";
 }
 
+std::string_view verify_mode_name(verify_mode v) {
+  switch (v) {
+    case verify_mode::exact: return "exact";
+    case verify_mode::estimate: return "estimated";
+    case verify_mode::hybrid: break;
+  }
+  return "hybrid";
+}
+
 }  // namespace
 
 std::string json_quote(std::string_view s) {
@@ -118,7 +127,8 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
           << e.line;
       if (e.last_line > e.line) out << "-" << e.last_line;
       if (!e.title.empty()) out << "  「" << e.title << "」";
-      out << "  similarity " << fixed(member.similarity, 3) << (m == 0 ? " (first)" : "") << "\n";
+      out << "  similarity " << (member.estimated ? "≈" : "") << fixed(member.similarity, 3)
+          << (m == 0 ? " (first)" : "") << "\n";
       if (ctx.text) out << "      " << make_excerpt(ctx.text(member.doc)) << "\n";
     }
     out << "\n";
@@ -174,13 +184,17 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
       << " s read and sign, " << fixed(s.seconds_candidates, 2) << " s candidates ("
       << s.candidates.pairs << " pairs), " << fixed(s.seconds_verify, 2) << " s verify ("
       << s.verified_pairs << " kept), " << fixed(s.seconds_cluster, 2) << " s cluster\n";
+  if (ctx.options && ctx.options->verify == verify_mode::hybrid)
+    out << "  verify:    " << s.accepted_by_estimate << " pairs accepted and " << s.rejected_by_estimate
+        << " rejected by the estimate, " << s.exact_pairs << " measured exactly, " << s.already_joined
+        << " not needed (already joined)\n";
   if (ctx.options) {
     auto const& o = *ctx.options;
     out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n << "-"
         << (o.signature.unit == shingle_unit::word ? "word" : "character") << " shingles, "
         << o.signature.minhash.num_perm << " permutations (" << scheme_name(o.signature.minhash.scheme)
         << "), LSH " << s.lsh.bands << " bands × " << s.lsh.rows << " rows, "
-        << (o.verify == verify_mode::exact ? "exact" : "estimated") << " verification\n";
+        << verify_mode_name(o.verify) << " verification\n";
   }
   if (s.candidates.capped_buckets > 0)
     out << "  note:      " << s.candidates.capped_buckets << " LSH buckets over " << s.candidates.largest_bucket
@@ -197,14 +211,15 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
       auto const& e = ctx.essays[member.doc];
       out << (m ? ", " : "") << "{\"id\": " << json_quote(e.id) << ", \"file\": " << json_quote(e.file)
           << ", \"index\": " << e.index << ", \"title\": " << json_quote(e.title)
-          << ", \"line\": " << e.line << ", \"similarity\": " << fixed(member.similarity, 4) << "}";
+          << ", \"line\": " << e.line << ", \"similarity\": " << fixed(member.similarity, 4)
+          << ", \"estimated\": " << (member.estimated ? "true" : "false") << "}";
     }
     out << "]}\n";
   }
 }
 
 void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
-  out << "cluster,size,id,file,index,title,line,similarity\n";
+  out << "cluster,size,id,file,index,title,line,similarity,estimated\n";
   std::size_t number = 0;
   for (auto const& c : result.clusters) {
     ++number;
@@ -212,7 +227,7 @@ void write_csv_report(std::ostream& out, dedup_result const& result, report_cont
       auto const& e = ctx.essays[member.doc];
       out << number << "," << c.members.size() << "," << csv_field(e.id) << "," << csv_field(e.file) << ","
           << e.index << "," << csv_field(e.title) << "," << e.line << "," << fixed(member.similarity, 4)
-          << "\n";
+          << "," << (member.estimated ? "true" : "false") << "\n";
     }
   }
 }

@@ -1,11 +1,18 @@
 #include "neardup/verify.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "neardup/shingle.hpp"
 #include "parallel.hpp"
 
 namespace neardup {
+
+double estimate_margin(double threshold, unsigned num_perm, bool one_permutation, double sigmas) noexcept {
+  if (num_perm == 0) return 1.0;
+  double const variance = threshold * (1.0 - threshold) / num_perm * (one_permutation ? 1.25 : 1.0);
+  return sigmas * std::sqrt(variance);
+}
 
 std::vector<scored_pair> verify_pairs(
     std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,

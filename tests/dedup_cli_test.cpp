@@ -54,7 +54,7 @@ cluster_list parse_clusters(std::string const& jsonl) {
     for (simdjson::dom::object m : members) {
       std::vector<std::string> mkeys;
       for (auto field : m) mkeys.emplace_back(field.key);
-      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity"});
+      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity", "estimated"});
       member x;
       x.id = std::string(std::string_view(m["id"]));
       x.file = std::string(std::string_view(m["file"]));
@@ -232,7 +232,7 @@ TEST_CASE("dedup --keep-one writes every essay but the later copies; --format cs
   auto const r = run_dedup("--format csv --keep-one " + quote(out.string()) + " " + quote(essays_dir()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity\n", 0) == 0);
+  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity,estimated\n", 0) == 0);
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // header + two members
   std::string const kept = slurp(out);
   // 37 essays, one of them a later copy: the first essay's opening sentence is written once.

@@ -156,7 +156,9 @@ TEST_CASE("estimate verification agrees with exact verification on clear cases",
 
 TEST_CASE("a text source replaces kept texts for exact verification", "[deduplicator]") {
   auto const essays = bundled_essays("000_a97e9653457f191c.txt");
-  neardup::deduplicator dedup;
+  neardup::dedup_options o;
+  o.verify = neardup::verify_mode::exact;
+  neardup::deduplicator dedup(o);
   std::size_t calls = 0;
   dedup.set_text_source([&](std::uint32_t doc) {
     ++calls;  // only called from the verification stage
@@ -167,6 +169,65 @@ TEST_CASE("a text source replaces kept texts for exact verification", "[deduplic
   REQUIRE(r.clusters.size() == 1);
   CHECK(r.clusters[0].members[1].doc == 6);
   CHECK(calls >= 2);
+}
+
+TEST_CASE("hybrid verification gives the clusters of exact verification, reading fewer texts",
+          "[deduplicator]") {
+  // Every bundled essay, plus copies edited so far that some pairs sit near the threshold (where
+  // the estimate is unsure and exact Jaccard must decide) and others clearly above or below it.
+  std::vector<std::string> texts;
+  for (char const* file : {"000_a97e9653457f191c.txt", "001_4b409de04eda2411.txt", "002_c7d0c75124b67a94.txt"})
+    for (auto const& e : bundled_essays(file)) texts.push_back(e.body);
+  std::mt19937 rng(11);
+  std::size_t const originals = texts.size();
+  for (std::size_t i = 0; i < originals; ++i) {
+    for (double rate : {0.01, 0.06, 0.09, 0.2}) {
+      icu::UnicodeString edited = icu::UnicodeString::fromUTF8(texts[i]);
+      for (int32_t c = 0; c < edited.length(); ++c)
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < rate)
+          edited.setCharAt(c, static_cast<char16_t>(0x4E00 + rng() % 2000));
+      std::string out;
+      texts.push_back(edited.toUTF8String(out));
+    }
+  }
+  auto run = [&](neardup::verify_mode mode) {
+    neardup::dedup_options o;
+    o.verify = mode;
+    neardup::deduplicator dedup(o);
+    for (std::size_t i = 0; i < texts.size(); ++i) dedup.add(std::to_string(i), texts[i]);
+    return dedup.run();
+  };
+  auto const exact = run(neardup::verify_mode::exact);
+  auto const hybrid = run(neardup::verify_mode::hybrid);
+  auto members = [](neardup::dedup_result const& r) {
+    std::vector<std::vector<std::uint32_t>> out;
+    for (auto const& c : r.clusters) {
+      out.emplace_back();
+      for (auto const& m : c.members) out.back().push_back(m.doc);
+    }
+    return out;
+  };
+  REQUIRE(exact.clusters.size() >= originals / 2);
+  CHECK(members(hybrid) == members(exact));
+  auto const& s = hybrid.stats;
+  CHECK(s.accepted_by_estimate > 0);
+  CHECK(s.exact_pairs > 0);  // some pairs were near the threshold
+  CHECK(s.exact_pairs < exact.stats.exact_pairs);
+  CHECK(s.accepted_by_estimate + s.rejected_by_estimate + s.exact_pairs + s.already_joined == s.candidates.pairs);
+  // Similarities measured exactly agree with exact mode; estimates say they are estimates and lie
+  // within the margin of certainty of the exact value.
+  double const margin = neardup::estimate_margin(0.5, 128, true);
+  for (std::size_t c = 0; c < hybrid.clusters.size(); ++c)
+    for (std::size_t m = 0; m < hybrid.clusters[c].members.size(); ++m) {
+      auto const& h = hybrid.clusters[c].members[m];
+      auto const& x = exact.clusters[c].members[m];
+      CHECK_FALSE(x.estimated);
+      if (h.estimated) {
+        CHECK(std::abs(h.similarity - x.similarity) < margin);
+      } else {
+        CHECK(h.similarity == x.similarity);
+      }
+    }
 }
 
 TEST_CASE("empty documents are counted and never clustered", "[deduplicator]") {

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   std::string keep_one;
   std::string split = "auto";
   std::string scheme = "oph";
-  std::string verify = "exact";
+  std::string verify = "hybrid";
   std::string extensions = ".txt";
   bool quiet = false;
   bool fail_on_duplicates = false;
@@ -149,8 +149,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"oph", "classic"}))
       ->capture_default_str();
   matching->add_option("--verify", verify,
-                       "Verify candidates by exact Jaccard or by the signature estimate")
-      ->check(CLI::IsMember({"exact", "estimate"}))
+                       "Verify candidates: hybrid (the signature estimate where it is sure, exact "
+                       "Jaccard near the threshold), exact (every pair) or estimate (no texts read back)")
+      ->check(CLI::IsMember({"hybrid", "exact", "estimate"}))
       ->capture_default_str();
   matching->add_option("--bands", bands, "LSH bands (with --rows; default: chosen from the threshold)");
   matching->add_option("--rows", rows, "LSH rows per band");
@@ -184,7 +185,9 @@ int main(int argc, char** argv) {
   options.signature.unit = words ? neardup::shingle_unit::word : neardup::shingle_unit::character;
   options.signature.minhash.scheme =
       scheme == "classic" ? neardup::minhash_scheme::classic : neardup::minhash_scheme::one_permutation;
-  options.verify = verify == "exact" ? neardup::verify_mode::exact : neardup::verify_mode::estimate;
+  options.verify = verify == "exact"      ? neardup::verify_mode::exact
+                   : verify == "estimate" ? neardup::verify_mode::estimate
+                                          : neardup::verify_mode::hybrid;
   if ((bands == 0) != (rows == 0)) {
     std::cerr << "dedup: --bands and --rows go together\n";
     return exit_usage;

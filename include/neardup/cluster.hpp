@@ -29,6 +29,7 @@ class union_find {
 struct cluster_member {
   std::uint32_t doc = 0;
   double similarity = 1.0;  ///< to members[0]; 1.0 for the representative itself
+  bool estimated = false;   ///< similarity is the MinHash estimate (verify_mode::estimate or hybrid)
 
   friend bool operator==(cluster_member const&, cluster_member const&) = default;
 };

@@ -1,6 +1,6 @@
 // deduplicator — the one-call API: add documents, get clusters of near-duplicates.
 //
-//   neardup::dedup_options options;          // threshold 0.5, 5-grams, k = 128, exact verification
+//   neardup::dedup_options options;          // threshold 0.5, 5-grams, k = 128, hybrid verification
 //   neardup::deduplicator dedup(options);
 //   dedup.add("a", "疫情防控要坚持全国一盘棋……");
 //   dedup.add("b", "疫情防控要堅持全國一盤棋……");
@@ -37,7 +37,10 @@ struct dedup_options {
   /// Weight of false negatives against false positives when (b, r) is chosen: 0.8 finds more pairs
   /// near the threshold for a few more candidates (docs/accuracy.md: recall 0.983 → 0.992).
   double lsh_false_negative_weight = 0.8;
-  verify_mode verify = verify_mode::exact;
+  /// hybrid gives the clusters of exact at a fraction of its cost (docs/accuracy.md); exact also
+  /// measures every reported similarity exactly.
+  verify_mode verify = verify_mode::hybrid;
+  double verify_sigmas = 4.0;             ///< hybrid: the estimate decides beyond this many standard errors
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
   std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())
@@ -52,7 +55,11 @@ struct dedup_stats {
   std::size_t invalid_bytes = 0;       ///< ill-formed UTF-8 bytes replaced during normalization
   std::size_t shingles = 0;
   candidate_stats candidates;          ///< LSH buckets, capped buckets, candidate pairs
-  std::size_t verified_pairs = 0;      ///< candidate pairs at or above the threshold
+  std::size_t verified_pairs = 0;      ///< candidate pairs found at or above the threshold
+  std::size_t accepted_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly above the threshold
+  std::size_t rejected_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly below it
+  std::size_t already_joined = 0;      ///< hybrid: uncertain pairs not measured, their documents already joined
+  std::size_t exact_pairs = 0;         ///< pairs measured by exact Jaccard (texts read back)
   std::size_t clusters = 0;
   std::size_t duplicates = 0;          ///< documents in a cluster that are not its representative
   lsh_params lsh;
@@ -110,7 +117,7 @@ class deduplicator {
   std::vector<std::string> ids_;
   std::vector<std::string> texts_;          // by document, unless a text source is set
   std::vector<std::uint32_t> signatures_;   // num_perm values per signed document
-  std::vector<band_entry> band_entries_;
+  band_table bands_;                        // LSH band keys of the non-empty documents
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
   std::vector<std::string> pending_;        // texts added but not yet signed
   std::function<std::string(std::uint32_t)> text_source_;

@@ -54,6 +54,36 @@ struct candidate_stats {
 [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
     std::vector<band_entry>& entries, std::size_t max_bucket = 256, candidate_stats* stats = nullptr);
 
+/// The band keys of many documents, one column per band, each entry 8 bytes: the band key's upper
+/// 32 bits beside the document. Two documents whose keys differ only in the lower 32 bits meet in a
+/// bucket by accident (about n²/2^33 pairs per band for n documents); verification rejects them.
+/// candidate_pairs() sorts the columns on several threads, one band per task.
+///
+///   neardup::band_table table(params.bands);
+///   table.add(doc, keys);                       // keys from band_keys(), in any document order
+///   auto pairs = table.candidate_pairs(256, &stats, 0);
+class band_table {
+ public:
+  /// Throws neardup::error(invalid_argument) when bands is 0.
+  explicit band_table(unsigned bands);
+
+  /// Adds one document's keys (keys.size() == bands).
+  void add(std::uint32_t doc, std::span<const std::uint64_t> keys);
+  /// The distinct candidate pairs (a < b), sorted, capped as the free candidate_pairs() does. Sorts the
+  /// columns in place; more documents may be added after and the next call sorts again. The result
+  /// does not depend on `threads` (0 = all).
+  [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
+      std::size_t max_bucket = 256, candidate_stats* stats = nullptr, unsigned threads = 0);
+
+  [[nodiscard]] unsigned bands() const noexcept { return static_cast<unsigned>(columns_.size()); }
+  [[nodiscard]] std::size_t entries() const noexcept;
+  /// Reserves room for `documents` in every column (avoids the copies of growth when known).
+  void reserve(std::size_t documents);
+
+ private:
+  std::vector<std::vector<std::uint64_t>> columns_;  // per band: key's upper 32 bits << 32 | doc
+};
+
 /// An incremental index of signatures by band key: insert documents one at a time and query with
 /// a signature for the documents that share a band with it (checking new essays against a corpus).
 /// Not thread-safe for inserts; queries are const.

@@ -36,7 +36,8 @@ struct report_context {
 void write_text_report(std::ostream& out, dedup_result const& result, report_context const& context);
 
 /// One JSON object per cluster:
-/// {"cluster": N, "size": M, "members": [{"id", "file", "index", "title", "line", "similarity"}, ...]}
+/// {"cluster": N, "size": M, "members": [{"id", "file", "index", "title", "line", "similarity",
+/// "estimated"}, ...]}; "estimated" is true when the similarity is the MinHash estimate.
 void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& context);
 
 /// One CSV row per cluster member (RFC 4180 quoting), with a header row.

@@ -17,15 +17,26 @@ struct scored_pair {
   std::uint32_t a = 0;
   std::uint32_t b = 0;
   double similarity = 0.0;
+  bool estimated = false;  ///< similarity is the MinHash estimate, not the exact Jaccard
 
   friend bool operator==(scored_pair const&, scored_pair const&) = default;
 };
 
 /// How candidate pairs are verified.
 enum class verify_mode {
-  exact,     ///< Jaccard of the exact shingle sets (needs the texts again)
+  exact,     ///< Jaccard of the exact shingle sets for every candidate (needs the texts again)
   estimate,  ///< MinHash estimate from the signatures (no texts needed; ±sqrt(J(1-J)/k))
+  /// The estimate decides where it is sure, more than a margin (4 standard errors at the threshold)
+  /// above or below the threshold; the exact Jaccard decides the pairs in between, unless earlier
+  /// decisions already joined the two documents. Same clusters as exact, far fewer texts read back.
+  hybrid,
 };
+
+/// The estimate's margin of certainty for verify_mode::hybrid: `sigmas` standard errors of a
+/// k-value MinHash estimate at `threshold`, sqrt(t(1-t)/k), widened by sqrt(1.25) for one-permutation
+/// hashing (whose variance the tests bound by 1.25 × that of classic MinHash).
+[[nodiscard]] double estimate_margin(double threshold, unsigned num_perm, bool one_permutation,
+                                     double sigmas = 4.0) noexcept;
 
 /// Scores `candidates` with `similarity(a, b)` on `threads` threads (0 = all) and returns those at or
 /// above `threshold`, in the order of `candidates` — the same whatever the thread count.
