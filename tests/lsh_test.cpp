@@ -195,3 +195,40 @@ TEST_CASE("lsh_index: query finds what shares a band; its pairs agree with candi
   }
   CHECK_THROWS_AS(neardup::lsh_index(neardup::lsh_params{0, 4}), neardup::error);
 }
+
+TEST_CASE("band_table gives the pairs of candidate_pairs on any thread count, and caps alike", "[lsh]") {
+  // 2,000 documents in 20 bands; planted groups share keys in some bands, the rest are random.
+  constexpr unsigned bands = 20;
+  std::mt19937_64 rng(5);
+  std::vector<neardup::band_entry> entries;
+  std::vector<std::vector<std::uint64_t>> keys(2000, std::vector<std::uint64_t>(bands));
+  for (std::uint32_t d = 0; d < keys.size(); ++d)
+    for (unsigned b = 0; b < bands; ++b) {
+      keys[d][b] = (d % 7 == 0 && b % 3 == 0) ? (std::uint64_t{b} << 56 | std::uint64_t{d / 70} << 32) : rng();
+      entries.push_back({keys[d][b] & 0xFFFFFFFF00000000ULL, b, d});
+    }
+  // One bucket far over the cap: band 1 of every tenth document.
+  for (std::uint32_t d = 0; d < keys.size(); d += 10) {
+    keys[d][1] = 0xABCDEF0000000000ULL;
+    entries[std::size_t{d} * bands + 1].key = 0xABCDEF0000000000ULL;
+  }
+  neardup::candidate_stats expected_stats;
+  auto const expected = neardup::candidate_pairs(entries, 50, &expected_stats);
+  REQUIRE(expected_stats.capped_buckets == 1);
+  REQUIRE(expected.size() > 1000);
+  for (unsigned threads : {1u, 2u, 5u}) {
+    neardup::band_table table(bands);
+    for (std::uint32_t d = 0; d < keys.size(); ++d) table.add(d, keys[d]);
+    CHECK(table.entries() == keys.size() * bands);
+    neardup::candidate_stats stats;
+    auto const pairs = table.candidate_pairs(50, &stats, threads);
+    CHECK(pairs == expected);
+    CHECK(stats.pairs == expected_stats.pairs);
+    CHECK(stats.buckets == expected_stats.buckets);
+    CHECK(stats.capped_buckets == 1);
+    CHECK(stats.largest_bucket == expected_stats.largest_bucket);
+  }
+  neardup::band_table table(bands);
+  CHECK_THROWS_AS(table.add(0, std::vector<std::uint64_t>(bands - 1)), neardup::error);
+  CHECK_THROWS_AS(neardup::band_table(0), neardup::error);
+}
