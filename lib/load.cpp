@@ -1,7 +1,10 @@
 #include "neardup/load.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -98,6 +101,7 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
       continue;
     }
     decoded_text decoded = decode_to_utf8(bytes, options.decode);
+    account.verbatim = decoded.utf8 == bytes;
     bytes = std::string();  // the raw bytes are no longer needed
     account.encoding = decoded.encoding;
     account.replaced = decoded.replaced;
@@ -125,6 +129,7 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
       e.line = span.line;
       e.last_line = span.last_line;
       e.bytes = text.size();
+      e.offset = span.begin;
       ++account.essays;
       ++summary.essays;
       sink(std::move(e), text);
@@ -146,7 +151,26 @@ struct essay_reloader::state {
   std::mutex mutex;
   std::vector<std::shared_ptr<file_texts const>> recent;
   std::map<std::string, std::string, std::less<>> encodings;  // of legacy-encoded files, by path
+  std::map<std::string, std::uint64_t, std::less<>> verbatim;  // size of each verbatim file, by path
 };
+
+namespace {
+
+/// The essay's bytes straight from a verbatim file, after checking the file still has its size.
+std::string read_range(std::string const& path, std::uint64_t size, std::uint64_t offset, std::uint64_t bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io_error, path + ": " + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  if (static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0)) != size || offset + bytes > size)
+    throw error(errc::io_error, path + ": the file changed since it was read");
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string text(bytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(bytes));
+  if (static_cast<std::uint64_t>(in.gcount()) != bytes) throw error(errc::io_error, path + ": read failed");
+  return text;
+}
+
+}  // namespace
 
 essay_reloader::essay_reloader(load_options options, std::span<const file_account> files)
     : options_(std::move(options)), state_(std::make_unique<state>()) {
@@ -154,6 +178,9 @@ essay_reloader::essay_reloader(load_options options, std::span<const file_accoun
     for (auto const& f : files)
       if (f.encoding != "UTF-8") state_->encodings.emplace(f.path, f.encoding);
   }
+  if (!options_.jsonl)
+    for (auto const& f : files)
+      if (f.verbatim) state_->verbatim.emplace(f.path, f.bytes);
   options_.progress = nullptr;
   options_.walk.extensions.clear();  // the file was taken once; take it again whatever its name
 }
@@ -161,6 +188,9 @@ essay_reloader::essay_reloader(load_options options, std::span<const file_accoun
 essay_reloader::~essay_reloader() = default;
 
 std::string essay_reloader::text(essay_info const& essay) const {
+  // Read-only after construction: no lock needed.
+  if (auto found = state_->verbatim.find(essay.file); found != state_->verbatim.end() && essay.bytes > 0)
+    return read_range(essay.file, found->second, essay.offset, essay.bytes);
   std::shared_ptr<state::file_texts const> file;
   {
     std::lock_guard lock(state_->mutex);

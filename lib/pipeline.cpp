@@ -1,6 +1,7 @@
 #include "neardup/pipeline.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "neardup/error.hpp"
@@ -106,15 +107,23 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   // before any document is added, so the deduplicator keeps no texts.
   struct text_state {
     std::vector<std::string> files;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> essays;  // (file number, index)
+    struct essay_place {
+      std::uint64_t offset;  // in the decoded file
+      std::uint32_t file;    // number in `files`
+      std::uint32_t index;   // in the file
+      std::uint32_t bytes;   // of text; 0 when over 4 GiB (then read back by index alone)
+    };
+    std::vector<essay_place> essays;
     std::unique_ptr<essay_reloader> reloader;
   };
   auto state = std::make_shared<text_state>();
   result.text = [state](std::uint32_t doc) {
-    auto const [file, index] = state->essays.at(doc);
+    auto const& place = state->essays.at(doc);
     essay_info e;
-    e.file = state->files[file];
-    e.index = index;
+    e.file = state->files[place.file];
+    e.index = place.index;
+    e.offset = place.offset;
+    e.bytes = place.bytes;
     return state->reloader->text(e);
   };
   dedup.set_text_source(result.text);
@@ -150,7 +159,9 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
                             out.empty[e] != 0);
         if (state->files.empty() || state->files.back() != out.essays[e].file)
           state->files.push_back(out.essays[e].file);
-        state->essays.emplace_back(static_cast<std::uint32_t>(state->files.size() - 1), out.essays[e].index);
+        auto const& info = out.essays[e];
+        state->essays.push_back({info.offset, static_cast<std::uint32_t>(state->files.size() - 1), info.index,
+                                 info.bytes <= UINT32_MAX ? static_cast<std::uint32_t>(info.bytes) : 0});
         result.essays.push_back(std::move(out.essays[e]));
       }
       merge(result.load, std::move(out.summary));

@@ -106,5 +106,32 @@ TEST_CASE("essay_reloader reads back exactly what load_essays gave", "[load]") {
   for (std::size_t i = essays.size(); i-- > 0;) CHECK(reloader.text(essays[i]) == texts[i]);
   neardup::essay_info bogus = essays[0];
   bogus.index = 99;
+  bogus.offset = 1u << 30;
   CHECK_THROWS_AS(reloader.text(bogus), neardup::error);
+}
+
+TEST_CASE("essay_reloader reads verbatim files by byte range, others by decoding again", "[load]") {
+  temp_dir dir;
+  std::string const essay = "第一篇\n\n疫情防控要坚持全国一盘棋，各地区各部门要服从党中央统一指挥。\n";
+  write_file(dir.path / "plain.txt", essay + "\n\n\n" + essay);
+  write_file(dir.path / "crlf.txt", "第一篇\r\n\r\n这一篇的行尾是回车换行，读回时要重新解码。\r\n");
+  std::vector<std::string> const paths = {dir.path.string()};
+  std::vector<neardup::essay_info> essays;
+  std::vector<std::string> texts;
+  auto const summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
+    essays.push_back(std::move(e));
+    texts.emplace_back(t);
+  });
+  REQUIRE(summary.files.size() == 2);
+  std::map<std::string, bool> verbatim;
+  for (auto const& f : summary.files) verbatim[fs::path(f.path).filename().string()] = f.verbatim;
+  CHECK_FALSE(verbatim["crlf.txt"]);
+  CHECK(verbatim["plain.txt"]);
+  REQUIRE(essays.size() >= 2);
+  neardup::essay_reloader reloader({}, summary.files);
+  for (std::size_t i = 0; i < essays.size(); ++i) CHECK(reloader.text(essays[i]) == texts[i]);
+  // A verbatim file that changed size since is an error, not a wrong text.
+  write_file(dir.path / "plain.txt", essay);
+  for (std::size_t i = 0; i < essays.size(); ++i)
+    if (fs::path(essays[i].file).filename() == "plain.txt") CHECK_THROWS_AS(reloader.text(essays[i]), neardup::error);
 }

@@ -29,7 +29,9 @@ struct essay_info {
   std::size_t line = 0;        ///< 1-based line where the essay starts
   std::size_t last_line = 0;   ///< 1-based last line
   std::size_t bytes = 0;       ///< UTF-8 bytes of the essay's text
-  std::uint64_t offset = 0;    ///< JSON Lines: byte offset of the record's line, to read it again
+  /// Byte offset, to read the essay again: of the record's line for JSON Lines, of the essay's text
+  /// in the decoded file otherwise.
+  std::uint64_t offset = 0;
 };
 
 /// How to find and read essays.
@@ -52,6 +54,9 @@ struct file_account {
   std::size_t bytes = 0;           ///< size on disk
   std::size_t essays = 0;
   std::size_t replaced = 0;        ///< byte sequences that could not be decoded
+  /// The decoded text is the file's bytes (valid UTF-8 without BOM or CR): an essay can be read back
+  /// from its offset alone, without reading and splitting the whole file again.
+  bool verbatim = false;
   std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
 };
 
@@ -86,9 +91,10 @@ using essay_sink = std::function<void(essay_info&&, std::string_view text)>;
 load_summary load_essays(std::span<const std::string> paths, load_options const& options,
                          essay_sink const& sink);
 
-/// Reads essays again from their files by essay_info: for exact verification of corpora too large to
-/// keep in memory, and for writing a deduplicated copy. Keeps the last decoded file. Safe to call
-/// from several threads (calls are serialised).
+/// Reads essays again from their files by essay_info (file, index; offset and bytes too): for exact
+/// verification of corpora too large to keep in memory, and for writing a deduplicated copy. A
+/// verbatim file's essay is read by its byte range alone; other files are decoded and split again,
+/// the last 64 of them kept. Safe to call from several threads.
 class essay_reloader {
  public:
   /// `files`, when given, are the accounts of the load being read back: each file is then decoded
