@@ -47,28 +47,51 @@ deduplicator::deduplicator(dedup_options const& options)
   stats_.lsh = lsh_;
 }
 
-std::uint32_t deduplicator::add(std::string id, std::string_view text) {
-  if (ids_.size() >= UINT32_MAX) throw error(errc::limit_exceeded, "more than 2^32-1 documents");
-  auto const doc = static_cast<std::uint32_t>(ids_.size());
-  ids_.push_back(std::move(id));
+std::uint32_t deduplicator::new_document(std::string_view id) {
+  if (id_ends_.size() >= UINT32_MAX) throw error(errc::limit_exceeded, "more than 2^32-1 documents");
+  auto const doc = static_cast<std::uint32_t>(id_ends_.size());
+  id_chars_.append(id);
+  id_ends_.push_back(id_chars_.size());
+  return doc;
+}
+
+std::string_view deduplicator::id(std::uint32_t doc) const {
+  if (doc >= id_ends_.size()) throw error(errc::invalid_argument, "no document " + std::to_string(doc));
+  std::size_t const begin = doc == 0 ? 0 : id_ends_[doc - 1];
+  return std::string_view(id_chars_).substr(begin, id_ends_[doc] - begin);
+}
+
+void deduplicator::store_sketch(std::uint32_t doc, std::span<const std::uint32_t> signature) {
+  std::size_t const k = signature.size();
+  std::size_t const block = doc / sketch_block_docs;
+  while (sketch_blocks_.size() <= block)
+    sketch_blocks_.push_back(std::make_unique_for_overwrite<std::uint16_t[]>(sketch_block_docs * k));
+  truncate_signature(signature, std::span<std::uint16_t>(sketch_blocks_[block].get() + (doc % sketch_block_docs) * k, k));
+}
+
+std::span<const std::uint16_t> deduplicator::sketch(std::uint32_t doc) const {
+  std::size_t const k = signer_.num_perm();
+  return {sketch_blocks_[doc / sketch_block_docs].get() + (doc % sketch_block_docs) * k, k};
+}
+
+std::uint32_t deduplicator::add(std::string_view id, std::string_view text) {
+  std::uint32_t const doc = new_document(id);
   pending_.emplace_back(text);
   stats_.bytes += text.size();
   if (pending_.size() >= options_.batch_documents) flush();
   return doc;
 }
 
-std::uint32_t deduplicator::add_signature(std::string id, std::span<const std::uint32_t> signature,
+std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const std::uint32_t> signature,
                                           bool empty) {
   flush();  // documents keep their order of addition
   std::size_t const k = signer_.num_perm();
   if (signature.size() != k)
     throw error(errc::invalid_argument, "signature of " + std::to_string(signature.size()) +
                                             " values, expected " + std::to_string(k));
-  if (ids_.size() >= UINT32_MAX) throw error(errc::limit_exceeded, "more than 2^32-1 documents");
-  auto const doc = static_cast<std::uint32_t>(ids_.size());
-  ids_.push_back(std::move(id));
+  std::uint32_t const doc = new_document(id);
   if (!text_source_) texts_.emplace_back();
-  signatures_.insert(signatures_.end(), signature.begin(), signature.end());
+  if (keeps_sketches()) store_sketch(doc, signature);
   std::vector<std::uint64_t> keys(lsh_.bands);
   band_keys(signature, lsh_, keys);
   index(doc, keys, empty);
@@ -92,9 +115,9 @@ void deduplicator::flush() {
   if (pending_.empty()) return;
   auto const start = clock_type::now();
   std::size_t const k = signer_.num_perm();
-  std::size_t const first = ids_.size() - pending_.size();
+  std::size_t const first = id_ends_.size() - pending_.size();
   std::size_t const n = pending_.size();
-  signatures_.resize((first + n) * k);
+  std::vector<std::uint32_t> signatures(n * k);
 
   unsigned const threads = detail::resolve_threads(options_.threads);
   std::vector<signer_scratch> scratch(threads);
@@ -102,13 +125,15 @@ void deduplicator::flush() {
   std::vector<std::uint64_t> keys(n * lsh_.bands);
   detail::parallel_for(n, threads, 16, [&](std::size_t begin, std::size_t end, unsigned w) {
     for (std::size_t i = begin; i < end; ++i) {
-      std::span<std::uint32_t> sig(signatures_.data() + (first + i) * k, k);
+      std::span<std::uint32_t> sig(signatures.data() + i * k, k);
       info[i] = signer_.sign(pending_[i], sig, scratch[w]);
       band_keys(sig, lsh_, std::span<std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands));
     }
   });
 
   for (std::size_t i = 0; i < n; ++i) {
+    if (keeps_sketches())
+      store_sketch(static_cast<std::uint32_t>(first + i), std::span<const std::uint32_t>(signatures.data() + i * k, k));
     stats_.shingles += info[i].shingles;
     stats_.invalid_bytes += info[i].normalize.invalid_bytes;
     index(static_cast<std::uint32_t>(first + i),
@@ -120,17 +145,10 @@ void deduplicator::flush() {
   stats_.seconds_sign += seconds_since(start);
 }
 
-std::span<const std::uint32_t> deduplicator::signature(std::uint32_t doc) {
-  flush();
-  std::size_t const k = signer_.num_perm();
-  if (doc >= ids_.size()) throw error(errc::invalid_argument, "no document " + std::to_string(doc));
-  return {signatures_.data() + std::size_t{doc} * k, k};
-}
-
 std::string deduplicator::text(std::uint32_t doc) const {
-  if (doc >= ids_.size()) throw error(errc::invalid_argument, "no document " + std::to_string(doc));
+  if (doc >= id_ends_.size()) throw error(errc::invalid_argument, "no document " + std::to_string(doc));
   if (text_source_) return text_source_(doc);
-  std::size_t const signed_docs = ids_.size() - pending_.size();
+  std::size_t const signed_docs = id_ends_.size() - pending_.size();
   if (doc >= signed_docs) return pending_[doc - signed_docs];  // added, not yet signed
   return texts_.at(doc);
 }
@@ -140,7 +158,7 @@ dedup_result deduplicator::run() {
   dedup_result result;
   result.stats = stats_;
   dedup_stats& stats = result.stats;
-  stats.documents = ids_.size();
+  stats.documents = id_ends_.size();
   unsigned const threads = detail::resolve_threads(options_.threads);
   std::size_t const k = signer_.num_perm();
 
@@ -167,9 +185,7 @@ dedup_result deduplicator::run() {
     detail::parallel_for(which.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
       for (std::size_t i = begin; i < end; ++i) {
         auto const [a, b] = which[i];
-        scores[i] = estimate_jaccard(
-            std::span<const std::uint32_t>(signatures_.data() + std::size_t{a} * k, k),
-            std::span<const std::uint32_t>(signatures_.data() + std::size_t{b} * k, k));
+        scores[i] = estimate_jaccard_truncated(sketch(a), sketch(b));
       }
     });
     return scores;
@@ -191,7 +207,7 @@ dedup_result deduplicator::run() {
                                           options_.signature.minhash.scheme == minhash_scheme::one_permutation,
                                           options_.verify_sigmas);
     std::vector<double> const scores = estimates(pairs);
-    union_find joined(ids_.size());
+    union_find joined(id_ends_.size());
     pair_list uncertain;
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       if (scores[i] >= t + margin) {
@@ -218,7 +234,7 @@ dedup_result deduplicator::run() {
   start = clock_type::now();
   // Each member's similarity to its cluster's representative: already measured when the two were
   // a verified pair (pairs are sorted), else scored now, all in one batch.
-  auto const groups = connected_groups(ids_.size(), verified);
+  auto const groups = connected_groups(id_ends_.size(), verified);
   auto measured = [&](std::uint32_t a, std::uint32_t b) -> scored_pair const* {
     auto const it = std::lower_bound(verified.begin(), verified.end(), std::pair{a, b},
                                      [](scored_pair const& p, auto const& key) { return std::pair{p.a, p.b} < key; });

@@ -84,3 +84,20 @@ double estimate_jaccard(std::span<const std::uint32_t> a, std::span<const std::u
 }
 
 }  // namespace neardup
+
+namespace neardup {
+
+void truncate_signature(std::span<const std::uint32_t> signature, std::span<std::uint16_t> out) noexcept {
+  for (std::size_t i = 0; i < signature.size() && i < out.size(); ++i) out[i] = static_cast<std::uint16_t>(signature[i]);
+}
+
+double estimate_jaccard_truncated(std::span<const std::uint16_t> a, std::span<const std::uint16_t> b) noexcept {
+  if (a.empty() || a.size() != b.size()) return 0.0;
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  constexpr double chance = 1.0 / 65536.0;
+  double const p = static_cast<double>(equal) / static_cast<double>(a.size());
+  return std::clamp((p - chance) / (1.0 - chance), 0.0, 1.0);
+}
+
+}  // namespace neardup

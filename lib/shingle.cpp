@@ -20,6 +20,14 @@ std::uint64_t hash_code_points(char32_t const* p, std::size_t count, std::uint64
   return XXH3_64bits_withSeed(p, count * sizeof(char32_t), seed);
 }
 
+/// The shingles of a text at least N code points long: N known at compile time lets XXH3 take its
+/// branch for that input length once, not per shingle (the values are the same).
+template <std::size_t N>
+void fixed_shingles(std::u32string_view text, std::uint64_t seed, std::uint64_t* out) noexcept {
+  std::size_t const count = text.size() - N + 1;
+  for (std::size_t i = 0; i < count; ++i) out[i] = XXH3_64bits_withSeed(text.data() + i, N * sizeof(char32_t), seed);
+}
+
 }  // namespace
 
 void char_shingles(std::u32string_view text, shingle_options const& options, std::vector<std::uint64_t>& out) {
@@ -32,7 +40,15 @@ void char_shingles(std::u32string_view text, shingle_options const& options, std
   }
   std::size_t const count = text.size() - options.n + 1;
   out.resize(count);
-  for (std::size_t i = 0; i < count; ++i) out[i] = hash_code_points(text.data() + i, options.n, options.seed);
+  switch (options.n) {
+    case 3: fixed_shingles<3>(text, options.seed, out.data()); break;
+    case 4: fixed_shingles<4>(text, options.seed, out.data()); break;
+    case 5: fixed_shingles<5>(text, options.seed, out.data()); break;
+    case 6: fixed_shingles<6>(text, options.seed, out.data()); break;
+    case 7: fixed_shingles<7>(text, options.seed, out.data()); break;
+    default:
+      for (std::size_t i = 0; i < count; ++i) out[i] = hash_code_points(text.data() + i, options.n, options.seed);
+  }
 }
 
 std::vector<std::uint64_t> char_shingles(std::u32string_view text, shingle_options const& options) {

@@ -132,6 +132,37 @@ TEST_CASE("golden signatures: a change to them must be deliberate", "[minhash]")
                                               1026038787, 594984601});
 }
 
+TEST_CASE("truncated (16-bit) signatures estimate as the full ones do, unbiased", "[minhash]") {
+  neardup::minhasher const mh;
+  std::mt19937_64 rng(99);
+  for (double j : {0.0, 0.2, 0.5, 0.8}) {
+    INFO("J = " << j);
+    auto const common = static_cast<std::size_t>(std::lround(j * 1000));
+    std::size_t const only = (1000 - common) / 2;
+    double const actual = static_cast<double>(common) / static_cast<double>(common + 2 * only);
+    double sum = 0;
+    int differ = 0;
+    int const trials = 300;
+    for (int t = 0; t < trials; ++t) {
+      auto [a, b] = set_pair(rng, common, only);
+      auto const sa = mh.sign(a), sb = mh.sign(b);
+      std::vector<std::uint16_t> ta(sa.size()), tb(sb.size());
+      neardup::truncate_signature(sa, ta);
+      neardup::truncate_signature(sb, tb);
+      double const truncated = neardup::estimate_jaccard_truncated(ta, tb);
+      sum += truncated;
+      // Only a chance 16-bit collision (2^-16 a slot) makes the two differ by more than the correction.
+      if (std::abs(truncated - neardup::estimate_jaccard(sa, sb)) > 1e-4) ++differ;
+    }
+    CHECK(differ <= 3);
+    double const se = std::sqrt(std::max(actual * (1 - actual), 1e-3) / 128 / trials) * 1.2;
+    CHECK(std::abs(sum / trials - actual) < 4 * se);
+  }
+  CHECK(neardup::estimate_jaccard_truncated({}, {}) == 0.0);
+  std::vector<std::uint16_t> const same(128, 7);
+  CHECK(neardup::estimate_jaccard_truncated(same, same) == 1.0);
+}
+
 TEST_CASE("bad minhash options are rejected", "[minhash]") {
   CHECK_THROWS_AS(neardup::minhasher({0, neardup::minhash_scheme::classic, 1}), neardup::error);
   CHECK_THROWS_AS(neardup::minhasher({9000, neardup::minhash_scheme::one_permutation, 1}), neardup::error);

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -84,12 +85,12 @@ class deduplicator {
 
   /// Adds a document and returns its index (0, 1, 2, ... in order of addition). The text is signed in
   /// batches; it is kept (for exact verification and text()) unless a text source is set.
-  std::uint32_t add(std::string id, std::string_view text);
+  std::uint32_t add(std::string_view id, std::string_view text);
 
   /// Adds a document signed elsewhere (document_signer with the same signature options, on another
   /// thread or machine). `signature` must have num_perm values; `empty` marks a document with no text
   /// after normalization. Exact verification then needs a text source.
-  std::uint32_t add_signature(std::string id, std::span<const std::uint32_t> signature, bool empty);
+  std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature, bool empty);
 
   /// Where exact verification gets texts back when the deduplicator should not keep them (large
   /// corpora): called with a document index, possibly from several threads at once. Set it before
@@ -99,12 +100,11 @@ class deduplicator {
   /// Runs candidate generation, verification and clustering over all documents added so far.
   [[nodiscard]] dedup_result run();
 
-  [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
-  [[nodiscard]] std::string const& id(std::uint32_t doc) const { return ids_.at(doc); }
+  [[nodiscard]] std::size_t size() const noexcept { return id_ends_.size(); }
+  /// The id given to add(); throws neardup::error(invalid_argument) for an unknown document.
+  [[nodiscard]] std::string_view id(std::uint32_t doc) const;
   /// The text of a document: kept, or from the text source.
   [[nodiscard]] std::string text(std::uint32_t doc) const;
-  /// The signature of a document (num_perm values).
-  [[nodiscard]] std::span<const std::uint32_t> signature(std::uint32_t doc);
   [[nodiscard]] dedup_options const& options() const noexcept { return options_; }
 
  private:
@@ -114,9 +114,18 @@ class deduplicator {
   dedup_options options_;
   lsh_params lsh_;
   document_signer signer_;
-  std::vector<std::string> ids_;
+  // Per document, kept compact for corpora of millions: ids back to back, and for estimates (not
+  // needed by exact verification) the low 16 bits of each signature value, in blocks so that growth
+  // never copies them.
+  std::string id_chars_;
+  std::vector<std::uint64_t> id_ends_;
   std::vector<std::string> texts_;          // by document, unless a text source is set
-  std::vector<std::uint32_t> signatures_;   // num_perm values per signed document
+  static constexpr std::size_t sketch_block_docs = 8192;
+  std::vector<std::unique_ptr<std::uint16_t[]>> sketch_blocks_;
+  [[nodiscard]] bool keeps_sketches() const noexcept { return options_.verify != verify_mode::exact; }
+  void store_sketch(std::uint32_t doc, std::span<const std::uint32_t> signature);
+  [[nodiscard]] std::span<const std::uint16_t> sketch(std::uint32_t doc) const;
+  std::uint32_t new_document(std::string_view id);
   band_table bands_;                        // LSH band keys of the non-empty documents
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
   std::vector<std::string> pending_;        // texts added but not yet signed

@@ -49,4 +49,15 @@ class minhasher {
 /// an unbiased estimate of the Jaccard similarity, with standard error about sqrt(J(1-J)/k).
 [[nodiscard]] double estimate_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept;
 
+/// The lowest 16 bits of each slot: half the memory of a signature, kept for estimates
+/// (b-bit minwise hashing, Li and König 2010). out.size() == signature.size().
+void truncate_signature(std::span<const std::uint32_t> signature, std::span<std::uint16_t> out) noexcept;
+
+/// The Jaccard estimate from two truncated signatures. Two slots of different full values agree in
+/// their low 16 bits with probability 2^-16, so the fraction p of equal slots is J + (1 - J) 2^-16;
+/// this returns (p - 2^-16) / (1 - 2^-16), clamped to [0, 1]: unbiased, with the standard error of the
+/// full signature's estimate within a fraction of a percent.
+[[nodiscard]] double estimate_jaccard_truncated(std::span<const std::uint16_t> a,
+                                                std::span<const std::uint16_t> b) noexcept;
+
 }  // namespace neardup
