@@ -4,6 +4,8 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucsdet.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include <simdjson.h>
 #include <unicode/utypes.h>
@@ -313,9 +315,11 @@ void count_and_substitute(void const* context, UConverterToUnicodeArgs* args, ch
   ucnv_cbToUWriteUChars(args, &sub, 1, 0, status);
 }
 
-/// Converts `bytes` with `cnv` into `w`; returns the number of substitutions. Throws icu_error on an
-/// ICU failure other than a full output buffer (which is drained and retried).
-std::size_t icu_decode(UConverter* cnv, std::string_view bytes, utf8_writer& w, std::string_view name) {
+/// Converts `bytes` with `cnv` to UTF-8 appended to `utf8` (line ends untouched); returns the number
+/// of substitutions. ICU converts to UTF-16 a buffer at a time and u_strToUTF8WithSub turns each
+/// buffer into UTF-8 in one call (a high surrogate at a buffer's end waits for its low half). Throws
+/// icu_error on an ICU failure other than a full output buffer (which is drained and retried).
+std::size_t icu_decode(UConverter* cnv, std::string_view bytes, std::string& utf8, std::string_view name) {
   std::size_t replaced = 0;
   UErrorCode status = U_ZERO_ERROR;
   ucnv_setToUCallBack(cnv, count_and_substitute, &replaced, nullptr, nullptr, &status);
@@ -326,39 +330,33 @@ std::size_t icu_decode(UConverter* cnv, std::string_view bytes, utf8_writer& w, 
   std::array<UChar, 16 * 1024> buffer{};
   char const* source = bytes.data();
   char const* const source_end = bytes.data() + bytes.size();
-  char32_t pending_high = 0;  // a high surrogate whose low half is in the next chunk
+  std::size_t carried = 0;  // a high surrogate kept at buffer[0] from the previous round
   for (;;) {
-    UChar* target = buffer.data();
+    UChar* target = buffer.data() + carried;
     status = U_ZERO_ERROR;
     ucnv_toUnicode(cnv, &target, buffer.data() + buffer.size(), &source, source_end, nullptr,
                    /*flush=*/1, &status);
-    for (UChar const* p = buffer.data(); p != target; ++p) {
-      char32_t const u = *p;
-      if (pending_high != 0) {
-        if (u >= 0xDC00 && u <= 0xDFFF) {
-          w.put(0x10000 + ((pending_high - 0xD800) << 10) + (u - 0xDC00));
-          pending_high = 0;
-          continue;
-        }
-        w.put(replacement_char);  // ICU emits well-formed UTF-16; kept only to stay total
-        pending_high = 0;
-      }
-      if (u >= 0xD800 && u <= 0xDBFF) {
-        pending_high = u;
-      } else if (u >= 0xDC00 && u <= 0xDFFF) {
-        w.put(replacement_char);
-      } else {
-        w.put(u);
-      }
+    bool const more = status == U_BUFFER_OVERFLOW_ERROR;
+    if (U_FAILURE(status) && !more) {
+      throw error(errc::icu_error, "decoding as " + std::string(name) + " failed: " + u_errorName(status));
     }
-    if (status == U_BUFFER_OVERFLOW_ERROR) continue;
-    if (U_FAILURE(status)) {
-      throw error(errc::icu_error,
-                  "decoding as " + std::string(name) + " failed: " + u_errorName(status));
-    }
-    break;
+    auto units = static_cast<std::size_t>(target - buffer.data());
+    bool const hold = more && units > 0 && U16_IS_LEAD(buffer[units - 1]);
+    if (hold) --units;
+    std::size_t const at = utf8.size();
+    utf8.resize(at + 3 * units);
+    int32_t written = 0;
+    int32_t lone = 0;  // unpaired surrogates: ICU emits none, counted to stay total
+    UErrorCode s = U_ZERO_ERROR;
+    u_strToUTF8WithSub(utf8.data() + at, static_cast<int32_t>(3 * units), &written, buffer.data(),
+                       static_cast<int32_t>(units), 0xFFFD, &lone, &s);
+    if (U_FAILURE(s)) throw error(errc::icu_error, std::string("UTF-16 to UTF-8 failed: ") + u_errorName(s));
+    utf8.resize(at + static_cast<std::size_t>(written));
+    replaced += static_cast<std::size_t>(lone);
+    carried = hold ? 1 : 0;
+    if (hold) buffer[0] = buffer[units];
+    if (!more) break;
   }
-  if (pending_high != 0) w.put(replacement_char);
   return replaced;
 }
 
@@ -368,11 +366,12 @@ void decode_with_icu(std::string_view bytes, char const* icu_name, decoded_text&
   if (!cnv) {
     throw error(errc::icu_error, std::string("ICU has no converter for ") + icu_name);
   }
+  std::string utf8;
+  utf8.reserve(bytes.size() + bytes.size() / 2);
+  out.replaced = icu_decode(cnv.get(), bytes, utf8, icu_name);
   out.utf8.clear();
-  out.utf8.reserve(bytes.size() + bytes.size() / 2);
-  utf8_writer w(out.utf8);
-  out.replaced = icu_decode(cnv.get(), bytes, w, icu_name);
-  out.had_bom = w.had_bom();
+  out.had_bom = false;
+  copy_valid_utf8(utf8, out.utf8, out.had_bom);  // line ends to LF, a leading BOM dropped
 }
 
 /// ICU's charset detector, restricted to the legacy encodings Chinese text really comes in: returns
@@ -463,10 +462,12 @@ decoded_text decode_forced(std::string_view bytes, std::string const& name) {
     return out;
   }
   bool const bom_before = bom_sensing(icu_name) && starts_with_utf16_or_32_bom(bytes);
-  out.utf8.reserve(bytes.size() + bytes.size() / 2);
-  utf8_writer w(out.utf8);
-  out.replaced = icu_decode(cnv.get(), bytes, w, name);
-  out.had_bom = w.had_bom() || bom_before;
+  std::string utf8;
+  utf8.reserve(bytes.size() + bytes.size() / 2);
+  out.replaced = icu_decode(cnv.get(), bytes, utf8, name);
+  bool had_bom = false;
+  copy_valid_utf8(utf8, out.utf8, had_bom);
+  out.had_bom = had_bom || bom_before;
   return out;
 }
 
