@@ -41,6 +41,39 @@ void BM_CandidatePairs_Planted(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
 
+// The same planted groups through band_table, the columns the deduplicator keeps (8 bytes an entry,
+// sorted per band on `threads` threads).
+void BM_BandTable_Planted(benchmark::State& state) {
+  auto const n = static_cast<std::size_t>(state.range(0));
+  auto const threads = static_cast<unsigned>(state.range(1));
+  auto const entries = planted_entries(n);
+  std::vector<std::vector<std::uint64_t>> keys(n, std::vector<std::uint64_t>(params.bands));
+  for (auto const& e : entries) keys[e.doc][e.band] = e.key;
+  auto fill = [&] {
+    neardup::band_table table(params.bands);
+    table.reserve(n);
+    for (std::uint32_t d = 0; d < n; ++d) table.add(d, keys[d]);
+    return table;
+  };
+  // Every planted pair, and few others: keys that agree in their high 32 bits by chance (about
+  // (n/4)^2 / 2^33 a band) pair documents of different groups.
+  auto check = fill();
+  auto const pairs = check.candidate_pairs(256, nullptr, threads);
+  std::size_t planted = 0;
+  for (auto const& [a, b] : pairs) planted += a / 4 == b / 4 ? 1 : 0;
+  if (planted != n / 4 * 6 || pairs.size() > planted + n / 100) {
+    state.SkipWithError("planted pairs not found exactly");
+    return;
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto table = fill();
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(table.candidate_pairs(256, nullptr, threads).size());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
 // One bucket holding every document (a template copied n times): the cap keeps the pairs linear.
 void BM_CandidatePairs_Template(benchmark::State& state) {
   auto const n = static_cast<std::uint32_t>(state.range(0));
@@ -85,6 +118,7 @@ void BM_OptimalLshParams(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_CandidatePairs_Planted)->RangeMultiplier(8)->Range(1024, 262144);
+BENCHMARK(BM_BandTable_Planted)->ArgsProduct({{4096, 32768, 262144}, {1, 2}})->UseRealTime();
 BENCHMARK(BM_CandidatePairs_Template)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_LshIndex_InsertQuery)->Arg(1000)->Arg(100000);
 BENCHMARK(BM_OptimalLshParams)->Arg(64)->Arg(128)->Arg(256);

@@ -220,11 +220,23 @@ dedup_result deduplicator::run() {
         uncertain.push_back(pairs[i]);
       }
     }
-    std::erase_if(uncertain, [&](auto const& p) { return joined.find(p.first) == joined.find(p.second); });
-    stats.already_joined = pairs.size() - stats.accepted_by_estimate - stats.rejected_by_estimate - uncertain.size();
-    std::vector<double> const exact_scores_ = exact(uncertain);
-    for (std::size_t i = 0; i < uncertain.size(); ++i)
-      if (exact_scores_[i] >= t) verified.push_back({uncertain[i].first, uncertain[i].second, exact_scores_[i], false});
+    // Measured a chunk at a time: a pair found similar joins its documents at once, so that later
+    // pairs within the same group are skipped too.
+    exact_schedule schedule;
+    schedule.needed = [&](std::size_t i) { return joined.find(uncertain[i].first) != joined.find(uncertain[i].second); };
+    schedule.scored = [&](std::size_t i, double score) {
+      ++stats.exact_pairs;
+      if (score < t) return;
+      verified.push_back({uncertain[i].first, uncertain[i].second, score, false});
+      joined.unite(uncertain[i].first, uncertain[i].second);
+    };
+    (void)exact_scores(
+        uncertain,
+        [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+          signer_.shingle_set(text(doc), out, scratch[w]);
+        },
+        options_.verify_batch_documents, threads, &schedule);
+    stats.already_joined = uncertain.size() - stats.exact_pairs;
     std::sort(verified.begin(), verified.end(),
               [](scored_pair const& x, scored_pair const& y) { return std::pair{x.a, x.b} < std::pair{y.a, y.b}; });
   }

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "neardup/error.hpp"
+#include "hash_sort.hpp"
 #include "parallel.hpp"
 
 #define XXH_INLINE_ALL
@@ -149,7 +150,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   detail::parallel_for(columns_.size(), threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
     for (std::size_t b = begin; b < end; ++b) {
       auto& column = columns_[b];
-      std::sort(column.begin(), column.end());
+      std::vector<std::uint64_t> scratch;
+      detail::sort_hashes(column, scratch);  // the high half is a hash; documents come out in order
       candidate_stats& s = band_stats[b];
       s.entries = column.size();
       for (std::size_t i = 0; i < column.size();) {

@@ -4,6 +4,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
 
+#include "hash_sort.hpp"
 #include "neardup/error.hpp"
 
 #define XXH_INLINE_ALL
@@ -96,33 +97,10 @@ void word_shingler::shingles(std::u32string_view text, shingle_options const& op
 }
 
 void make_shingle_set(std::vector<std::uint64_t>& hashes) {
-  // Verification sorts one set per candidate document; the hashes are uniform, so an LSD radix
-  // sort (eight 8-bit digits) beats a comparison sort on essay-sized sets.
-  constexpr std::size_t radix_from = 256;
-  if (hashes.size() < radix_from) {
-    std::sort(hashes.begin(), hashes.end());
-  } else {
-    thread_local std::vector<std::uint64_t> buffer;
-    thread_local std::vector<std::uint32_t> counts;
-    buffer.resize(hashes.size());
-    counts.assign(std::size_t{8} << 8, 0);
-    for (std::uint64_t h : hashes)
-      for (unsigned d = 0; d < 8; ++d) ++counts[(std::size_t{d} << 8) + ((h >> (8 * d)) & 0xFF)];
-    std::uint64_t* from = hashes.data();
-    std::uint64_t* to = buffer.data();
-    for (unsigned d = 0; d < 8; ++d) {
-      std::uint32_t* c = counts.data() + (std::size_t{d} << 8);
-      std::uint32_t sum = 0;
-      for (std::size_t i = 0; i < 256; ++i) {
-        std::uint32_t const n = c[i];
-        c[i] = sum;
-        sum += n;
-      }
-      for (std::size_t i = 0; i < hashes.size(); ++i) to[c[(from[i] >> (8 * d)) & 0xFF]++] = from[i];
-      std::swap(from, to);
-    }
-    // After an even number of passes the sorted data is back in `hashes`.
-  }
+  // Verification sorts one set per candidate document; the values are hashes, which
+  // detail::sort_hashes sorts in expected linear time.
+  thread_local std::vector<std::uint64_t> scratch;
+  detail::sort_hashes(hashes, scratch);
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
 }
 

@@ -35,10 +35,13 @@ std::vector<scored_pair> verify_pairs(
 std::vector<double> exact_scores(
     std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
     std::function<void(std::uint32_t, std::vector<std::uint64_t>&, unsigned)> const& shingle_set,
-    std::size_t max_docs, unsigned threads) {
+    std::size_t max_docs, unsigned threads, exact_schedule const* schedule) {
   threads = detail::resolve_threads(threads);
   max_docs = std::max<std::size_t>(max_docs, 2);
-  std::vector<double> scores(pairs.size());
+  std::size_t const chunk_pairs =
+      std::max<std::size_t>(1, std::min(max_docs / 2, schedule ? schedule->chunk_pairs : max_docs / 2));
+  std::vector<double> scores(pairs.size(), -1.0);
+  std::vector<std::size_t> chunk;                 // indices of the pairs measured in this chunk
   std::vector<std::uint32_t> docs;                // distinct documents of the current chunk, sorted
   std::vector<std::vector<std::uint64_t>> sets;  // their shingle sets
   std::vector<std::uint32_t> held_docs;           // the previous chunk's, kept for reuse
@@ -49,11 +52,15 @@ std::vector<double> exact_scores(
     // At most max_docs / 2 pairs, so at most max_docs distinct documents (fewer when pairs share
     // documents, as the pairs of one cluster do: they come sorted by first document).
     docs.clear();
-    std::size_t const end = std::min(pairs.size(), begin + max_docs / 2);
-    for (std::size_t i = begin; i < end; ++i) {
-      docs.push_back(pairs[i].first);
-      docs.push_back(pairs[i].second);
+    chunk.clear();
+    std::size_t end = begin;
+    for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
+      if (schedule && schedule->needed && !schedule->needed(end)) continue;
+      chunk.push_back(end);
+      docs.push_back(pairs[end].first);
+      docs.push_back(pairs[end].second);
     }
+    if (chunk.empty()) break;  // the rest is not needed
     std::sort(docs.begin(), docs.end());
     docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
     // Sets the previous chunk already made are moved over (pairs sorted by first document meet the
@@ -75,15 +82,17 @@ std::vector<double> exact_scores(
     auto set_of = [&](std::uint32_t doc) -> std::vector<std::uint64_t> const& {
       return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin())];
     };
-    detail::parallel_for(end - begin, threads, 256, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t i = begin + b; i < begin + e; ++i)
-        scores[i] = exact_jaccard(set_of(pairs[i].first), set_of(pairs[i].second));
+    detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t c = b; c < e; ++c)
+        scores[chunk[c]] = exact_jaccard(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
     });
+    if (schedule && schedule->scored)
+      for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
     // Keep for later chunks what may still be needed: pairs come sorted by first document, so a
     // document below the last first document is never asked for again. Also keep what the
     // previous chunks held and this one did not use, within a budget of held shingles (about
     // max_docs essays' worth), dropping the furthest documents first.
-    std::uint32_t const front = pairs[end - 1].first;
+    std::uint32_t const front = pairs[chunk.back()].first;
     std::vector<std::uint32_t> keep_docs;
     std::vector<std::vector<std::uint64_t>> keep_sets;
     std::size_t h = 0, c = 0;

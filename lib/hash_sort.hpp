@@ -1,0 +1,53 @@
+// detail::sort_hashes — sorts 64-bit values whose high bits are uniformly spread (hash values, band
+// keys): a counting pass on the top bits into about one bucket per value, then each small bucket
+// sorted in place. Expected linear time; a bucket that is not small (equal or crafted prefixes)
+// falls back to std::sort, so the worst case stays O(n log n). The result is what std::sort gives.
+//
+// Written by hand: the packaged sorts (std::sort; Boost's spreadsort hands arrays under a few
+// thousand values to std::sort) do not use the one thing known here, that the values are hashes.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace neardup::detail {
+
+inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uint64_t>& scratch) {
+  std::size_t const n = values.size();
+  if (n < 256) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  // About one value per bucket, at most 2^16 buckets (their counters stay in L2).
+  unsigned const bits = std::min(16u, static_cast<unsigned>(std::bit_width(n)) - 1);
+  std::size_t const buckets = std::size_t{1} << bits;
+  unsigned const shift = 64 - bits;
+  std::vector<std::uint32_t> start(buckets + 1, 0);
+  for (std::uint64_t const v : values) ++start[(v >> shift) + 1];
+  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  scratch.resize(n);
+  {
+    std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+    for (std::uint64_t const v : values) scratch[next[v >> shift]++] = v;
+  }
+  for (std::size_t b = 0; b < buckets; ++b) {
+    std::uint64_t* const first = scratch.data() + start[b];
+    std::uint64_t* const last = scratch.data() + start[b + 1];
+    if (last - first > 16) {
+      std::sort(first, last);
+      continue;
+    }
+    for (std::uint64_t* i = first + (first != last ? 1 : 0); i < last; ++i) {  // insertion sort
+      std::uint64_t const v = *i;
+      std::uint64_t* j = i;
+      for (; j > first && *(j - 1) > v; --j) *j = *(j - 1);
+      *j = v;
+    }
+  }
+  values.swap(scratch);
+}
+
+}  // namespace neardup::detail
