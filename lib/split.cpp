@@ -353,6 +353,31 @@ bool is_blank(std::string_view s) noexcept {
   return true;
 }
 
+/// True when `s` certainly holds more than max_nav_chars code points after trimming, found without
+/// decoding more than its white-space ends (most lines of an essay): the bytes that start a code
+/// point between them, no more than its code points, are already too many.
+bool surely_longer_than_nav(std::string_view s) noexcept {
+  auto is_continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) == 0x80u; };
+  std::size_t begin = 0;
+  while (begin < s.size()) {
+    std::size_t i = begin;
+    if (!is_space(next_code_point(s, i))) break;
+    begin = i;
+  }
+  std::size_t end = s.size();
+  while (end > begin) {
+    std::size_t start = end - 1;
+    for (int k = 0; k < 3 && start > begin && is_continuation(s[start]); ++k) --start;
+    std::size_t i = start;
+    // A code point that does not end exactly at `end` is part of an ill-formed sequence: U+FFFD.
+    if (!is_space(next_code_point(s.substr(0, end), i)) || i != end) break;
+    end = start;
+  }
+  std::size_t starts = 0;
+  for (std::size_t i = begin; i < end; ++i) starts += is_continuation(s[i]) ? 0 : 1;
+  return starts > max_nav_chars;
+}
+
 std::vector<line_info> split_lines(std::string_view text, bool decode_short) {
   std::vector<line_info> lines;
   std::size_t begin = 0;
@@ -364,7 +389,7 @@ std::vector<line_info> split_lines(std::string_view text, bool decode_short) {
     li.end = end;
     std::string_view const s = text.substr(begin, end - begin);
     li.blank = is_blank(s);
-    if (decode_short && !li.blank && s.size() <= max_decoded_bytes) {
+    if (decode_short && !li.blank && s.size() <= max_decoded_bytes && !surely_longer_than_nav(s)) {
       std::u32string const u = to_u32(s);
       std::u32string_view const t = trim(u);
       if (t.size() <= max_nav_chars) li.trimmed.assign(t);

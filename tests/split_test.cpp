@@ -375,6 +375,20 @@ TEST_CASE("heading families and their number sequences", "[split]") {
     CHECK(r.furniture[1].last == 10);
     CHECK(r.furniture[1].reason == "trailing page furniture");
   }
+  SECTION("navigation links padded with white space are still furniture; long lines never are") {
+    std::string pad;
+    for (int i = 0; i < 40; ++i) pad += "\u3000";  // 120 bytes of ideographic spaces
+    std::string long_line;
+    for (int i = 0; i < 61; ++i) long_line += "字";
+    std::string const t = "心得篇一\n" + essay + pad + "下一篇:防控心得篇三" + pad + " \t\n" + "心得篇二\n" +
+                          essay + "\u3000\u3000" + long_line + "\n";
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 2);
+    REQUIRE(r.furniture.size() == 1);
+    CHECK(r.furniture[0].first == r.furniture[0].last);
+    CHECK(r.essays[1].end + 1 == t.size());  // the long last line stays in the essay (all but its LF)
+  }
 }
 
 TEST_CASE("CRLF is gone after decoding; split gives the same essays", "[split]") {
