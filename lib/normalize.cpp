@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace neardup {
 namespace {
@@ -148,7 +149,18 @@ class run {
   normalize_stats go(std::string_view utf8) {
     auto p = reinterpret_cast<byte_ptr>(utf8.data());
     byte_ptr const end = p + utf8.size();
+    // The fast path writes into a plain buffer (no size and terminator bookkeeping per character),
+    // appended to out_ when full and before anything else touches out_.
+    constexpr std::size_t pending_size = 16 * 1024;
+    thread_local std::vector<char32_t> pending(pending_size);
+    char32_t* const pending_begin = pending.data();
+    char32_t* const pending_end = pending_begin + pending_size;
+    char32_t* w = pending_begin;
     while (p < end) {
+      if (w == pending_end) [[unlikely]] {
+        out_.append(pending_begin, w);
+        w = pending_begin;
+      }
       char32_t cp = 0;
       byte_ptr next = nullptr;
       unsigned const b0 = p[0];
@@ -168,13 +180,16 @@ class run {
         prev_ = cp;
         if ((e & drop_mask_) == 0) {
           std::uint32_t const v = e & fold::value_mask;
-          out_.push_back(v != 0 ? static_cast<char32_t>(v) : cp);
+          *w++ = v != 0 ? static_cast<char32_t>(v) : cp;
         }
         p = next;
         continue;
       }
+      out_.append(pending_begin, w);
+      w = pending_begin;
       p = slow(p, next, end, cp, e);
     }
+    out_.append(pending_begin, w);
     if (composed_) {
       // Segment-wise composition is local; once combining characters were seen, one fixed-point
       // pass over the whole (short, already folded) result makes the output exactly idempotent
