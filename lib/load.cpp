@@ -1,10 +1,13 @@
 #include "neardup/load.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -49,6 +52,83 @@ void load_jsonl_file(std::string const& path, load_options const& options, load_
 
 }  // namespace
 
+void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
+               load_summary& summary) {
+  file_account account;
+  account.path = path;
+  account.encoding_detected = options.decode.encoding.empty();
+  if (options.jsonl) {
+    account.encoding = "UTF-8";
+    try {
+      load_jsonl_file(path, options, summary, sink, account);
+      std::error_code ec;
+      auto const size = std::filesystem::file_size(path, ec);
+      account.bytes = ec ? 0 : static_cast<std::size_t>(size);
+      summary.bytes += account.bytes;
+    } catch (error const& e) {
+      summary.skipped.push_back({path, skip_reason::not_readable, e.what()});
+      return;
+    }
+    summary.files.push_back(std::move(account));
+    return;
+  }
+
+  std::string bytes;
+  try {
+    bytes = read_file(path, options.walk.max_file_bytes);
+  } catch (error const& e) {
+    summary.skipped.push_back({path, e.code() == errc::limit_exceeded ? skip_reason::too_large
+                                                                       : skip_reason::not_readable,
+                               e.what()});
+    return;
+  }
+  summary.bytes += bytes.size();
+  account.bytes = bytes.size();
+  if (bytes.empty()) {
+    summary.skipped.push_back({path, skip_reason::empty, "the file is empty"});
+    return;
+  }
+  if (options.decode.encoding.empty() && looks_binary(bytes)) {
+    summary.skipped.push_back({path, skip_reason::binary, "binary content (NUL or control bytes)"});
+    return;
+  }
+  decoded_text decoded = decode_to_utf8(bytes, options.decode);
+  account.verbatim = decoded.utf8 == bytes;
+  bytes = std::string();  // the raw bytes are no longer needed
+  account.encoding = decoded.encoding;
+  account.replaced = decoded.replaced;
+  split_result split = split_essays(decoded.utf8, options.split);
+  account.furniture = std::move(split.furniture);
+  if (split.essays.empty()) {
+    summary.skipped.push_back({path, skip_reason::empty, "no text in the file"});
+    return;
+  }
+  std::uint32_t index = 0;
+  for (auto& span : split.essays) {
+    ++index;
+    std::string_view const text = std::string_view(decoded.utf8).substr(span.begin, span.end - span.begin);
+    if (text.size() > options.max_essay_bytes) {
+      summary.problems.push_back({path, span.line, "essay " + std::to_string(index) + " skipped: " +
+                                                       std::to_string(text.size()) +
+                                                       " bytes, over the essay limit"});
+      continue;
+    }
+    essay_info e;
+    e.id = essay_id(path, index);
+    e.file = path;
+    e.index = index;
+    e.title = std::move(span.title);
+    e.line = span.line;
+    e.last_line = span.last_line;
+    e.bytes = text.size();
+    e.offset = span.begin;
+    ++account.essays;
+    ++summary.essays;
+    sink(std::move(e), text);
+  }
+  summary.files.push_back(std::move(account));
+}
+
 load_summary load_essays(std::span<const std::string> paths, load_options const& options,
                          essay_sink const& sink) {
   load_summary summary;
@@ -62,79 +142,7 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
   for (auto const& path : walked.files) {
     if (options.progress && done > 0) options.progress(done, walked.files.size(), summary.bytes);
     ++done;
-    file_account account;
-    account.path = path;
-    account.encoding_detected = options.decode.encoding.empty();
-    if (options.jsonl) {
-      account.encoding = "UTF-8";
-      try {
-        load_jsonl_file(path, options, summary, sink, account);
-        std::error_code ec;
-        auto const size = std::filesystem::file_size(path, ec);
-        account.bytes = ec ? 0 : static_cast<std::size_t>(size);
-        summary.bytes += account.bytes;
-      } catch (error const& e) {
-        summary.skipped.push_back({path, skip_reason::not_readable, e.what()});
-        continue;
-      }
-      summary.files.push_back(std::move(account));
-      continue;
-    }
-
-    std::string bytes;
-    try {
-      bytes = read_file(path, walk.max_file_bytes);
-    } catch (error const& e) {
-      summary.skipped.push_back({path, e.code() == errc::limit_exceeded ? skip_reason::too_large
-                                                                         : skip_reason::not_readable,
-                                 e.what()});
-      continue;
-    }
-    summary.bytes += bytes.size();
-    account.bytes = bytes.size();
-    if (bytes.empty()) {
-      summary.skipped.push_back({path, skip_reason::empty, "the file is empty"});
-      continue;
-    }
-    if (options.decode.encoding.empty() && looks_binary(bytes)) {
-      summary.skipped.push_back({path, skip_reason::binary, "binary content (NUL or control bytes)"});
-      continue;
-    }
-    decoded_text decoded = decode_to_utf8(bytes, options.decode);
-    account.verbatim = decoded.utf8 == bytes;
-    bytes = std::string();  // the raw bytes are no longer needed
-    account.encoding = decoded.encoding;
-    account.replaced = decoded.replaced;
-    split_result split = split_essays(decoded.utf8, options.split);
-    account.furniture = std::move(split.furniture);
-    if (split.essays.empty()) {
-      summary.skipped.push_back({path, skip_reason::empty, "no text in the file"});
-      continue;
-    }
-    std::uint32_t index = 0;
-    for (auto& span : split.essays) {
-      ++index;
-      std::string_view const text = std::string_view(decoded.utf8).substr(span.begin, span.end - span.begin);
-      if (text.size() > options.max_essay_bytes) {
-        summary.problems.push_back({path, span.line, "essay " + std::to_string(index) + " skipped: " +
-                                                         std::to_string(text.size()) +
-                                                         " bytes, over the essay limit"});
-        continue;
-      }
-      essay_info e;
-      e.id = essay_id(path, index);
-      e.file = path;
-      e.index = index;
-      e.title = std::move(span.title);
-      e.line = span.line;
-      e.last_line = span.last_line;
-      e.bytes = text.size();
-      e.offset = span.begin;
-      ++account.essays;
-      ++summary.essays;
-      sink(std::move(e), text);
-    }
-    summary.files.push_back(std::move(account));
+    load_file(path, options, sink, summary);
   }
   return summary;
 }
@@ -157,16 +165,25 @@ struct essay_reloader::state {
 namespace {
 
 /// The essay's bytes straight from a verbatim file, after checking the file still has its size.
+/// POSIX calls, not a stream: verification reads thousands of short ranges.
 std::string read_range(std::string const& path, std::uint64_t size, std::uint64_t offset, std::uint64_t bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  if (static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0)) != size || offset + bytes > size)
+  int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } const close_at_exit{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != size || offset + bytes > size)
     throw error(errc::io_error, path + ": the file changed since it was read");
-  in.seekg(static_cast<std::streamoff>(offset));
   std::string text(bytes, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(bytes));
-  if (static_cast<std::uint64_t>(in.gcount()) != bytes) throw error(errc::io_error, path + ": read failed");
+  std::size_t done = 0;
+  while (done < bytes) {
+    ssize_t const got = ::pread(fd, text.data() + done, bytes - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) throw error(errc::io_error, path + ": read failed");
+    done += static_cast<std::size_t>(got);
+  }
   return text;
 }
 
@@ -207,10 +224,11 @@ std::string essay_reloader::text(essay_info const& essay) const {
     load_options one = options_;
     if (auto found = state_->encodings.find(essay.file); found != state_->encodings.end())
       one.decode.encoding = found->second;  // read-only after construction: no lock needed
-    load_essays(std::span<const std::string>(only, 1), one, [&](essay_info&& e, std::string_view t) {
+    load_summary ignored;
+    load_file(*only, one, [&](essay_info&& e, std::string_view t) {
       if (loaded->essays.size() < e.index) loaded->essays.resize(e.index);
       loaded->essays[e.index - 1] = std::string(t);
-    });
+    }, ignored);
     loaded->path = essay.file;
     file = loaded;
     std::lock_guard lock(state_->mutex);

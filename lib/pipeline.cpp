@@ -140,16 +140,17 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
       for (std::size_t i = begin; i < end; ++i) {
         file_output& out = outputs[i];
         std::string const& path = walked.files[first + i];
-        out.summary = load_essays(std::span<const std::string>(&path, 1), per_file,
-                                  [&](essay_info&& e, std::string_view text) {
-                                    std::size_t const at = out.signatures.size();
-                                    out.signatures.resize(at + k);
-                                    auto const info = signer.sign(
-                                        text, std::span<std::uint32_t>(out.signatures.data() + at, k), scratch[w]);
-                                    out.empty.push_back(info.shingles == 0 ? 1 : 0);
-                                    out.text_bytes += text.size();
-                                    out.essays.push_back(std::move(e));
-                                  });
+        load_file(
+            path, per_file,
+            [&](essay_info&& e, std::string_view text) {
+              std::size_t const at = out.signatures.size();
+              out.signatures.resize(at + k);
+              auto const info = signer.sign(text, std::span<std::uint32_t>(out.signatures.data() + at, k), scratch[w]);
+              out.empty.push_back(info.shingles == 0 ? 1 : 0);
+              out.text_bytes += text.size();
+              out.essays.push_back(std::move(e));
+            },
+            out.summary);
       }
     });
     for (auto& out : outputs) {

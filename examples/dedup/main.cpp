@@ -71,6 +71,9 @@ bool writable(std::string const& path, std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Reports can run to many megabytes: let std::cout buffer them itself instead of going through
+  // C stdio (nothing here writes with printf).
+  std::ios::sync_with_stdio(false);
   CLI::App app{
       "dedup — find repeated and templated essays.\n\n"
       "Reads text files (folders recursively; UTF-8, UTF-16, GB18030/GBK or Big5, detected), splits\n"
@@ -253,12 +256,18 @@ int main(int argc, char** argv) {
       }
     }
     std::ostream& out = output.empty() ? std::cout : file;
+    // The summary goes to (unbuffered) standard error in one piece, not a write per field.
+    auto summary_to_stderr = [&] {
+      std::ostringstream summary;
+      neardup::write_summary(summary, run.dedup, context);
+      std::cerr << summary.str();
+    };
     if (format == "jsonl") {
       neardup::write_jsonl_report(out, run.dedup, context);
-      neardup::write_summary(std::cerr, run.dedup, context);
+      summary_to_stderr();
     } else if (format == "csv") {
       neardup::write_csv_report(out, run.dedup, context);
-      neardup::write_summary(std::cerr, run.dedup, context);
+      summary_to_stderr();
     } else {
       neardup::write_text_report(out, run.dedup, context);
     }

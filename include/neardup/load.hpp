@@ -91,6 +91,12 @@ using essay_sink = std::function<void(essay_info&&, std::string_view text)>;
 load_summary load_essays(std::span<const std::string> paths, load_options const& options,
                          essay_sink const& sink);
 
+/// Loads the essays of one file already chosen (by walk_paths, say), adding its account to `summary`:
+/// read → decode → split, with no walking, so no second look at the file system. Never throws for bad
+/// input; the file then lands in summary.skipped.
+void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
+               load_summary& summary);
+
 /// Reads essays again from their files by essay_info (file, index; offset and bytes too): for exact
 /// verification of corpora too large to keep in memory, and for writing a deduplicated copy. A
 /// verbatim file's essay is read by its byte range alone; other files are decoded and split again,
