@@ -7,6 +7,8 @@
 #include <neardup/shingle.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -111,3 +113,28 @@ void BM_WordShingles(benchmark::State& state) {
 BENCHMARK(BM_CharShingles)->ArgsProduct({{256, 4096, 65536, 1 << 20}, {5}})->ArgsProduct({{65536}, {3, 8}});
 BENCHMARK(BM_ShingleSetOf)->Arg(1024)->Arg(16384)->Arg(262144);
 BENCHMARK(BM_WordShingles)->Arg(4096)->Arg(65536);
+
+namespace {
+
+// Exact Jaccard of two essay-sized sets sharing half their shingles (J = 1/3): what verification
+// computes per candidate pair near the threshold, where equal and unequal hashes alternate at random.
+void BM_ExactJaccard(benchmark::State& state) {
+  auto const n = static_cast<std::size_t>(state.range(0));
+  std::mt19937_64 rng(17);
+  std::vector<std::uint64_t> a(n), b;
+  for (auto& x : a) x = rng();
+  for (std::size_t i = 0; i < n; ++i) b.push_back(i % 2 == 0 ? a[i] : rng());
+  neardup::make_shingle_set(a);
+  neardup::make_shingle_set(b);
+  double const j = neardup::exact_jaccard(a, b);
+  if (std::abs(j - 1.0 / 3) > 0.01 || neardup::exact_jaccard(a, a) != 1.0) {
+    state.SkipWithError("exact_jaccard is wrong");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(neardup::exact_jaccard(a, b));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (a.size() + b.size())));
+}
+
+}  // namespace
+
+BENCHMARK(BM_ExactJaccard)->Arg(2048)->Arg(16384);
