@@ -153,9 +153,9 @@ void print_run(char const* label, run_output const& r) {
               s.lsh.bands, s.lsh.rows, s.candidates.entries, s.candidates.buckets, s.candidates.largest_bucket,
               s.candidates.capped_buckets, s.candidates.pairs, s.verified_pairs);
   if (s.exact_pairs + s.accepted_by_estimate + s.rejected_by_estimate > 0)
-    std::printf("  verify: %zu pairs accepted and %zu rejected by the estimate, %zu measured exactly, %zu not needed "
-                "(already joined)\n",
-                s.accepted_by_estimate, s.rejected_by_estimate, s.exact_pairs, s.already_joined);
+    std::printf("  verify: %zu pairs accepted and %zu rejected by the estimate, %zu measured exactly (%zu texts read "
+                "back), %zu not needed (already joined)\n",
+                s.accepted_by_estimate, s.rejected_by_estimate, s.exact_pairs, s.texts_read_back, s.already_joined);
   std::printf("  %zu clusters, %zu duplicate essays, %zu empty essays, %zu skipped paths, %zu load problems\n",
               s.clusters, s.duplicates, s.empty_documents, r.run.load.skipped.size(), r.run.load.problems.size());
 }

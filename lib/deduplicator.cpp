@@ -1,6 +1,7 @@
 #include "neardup/deduplicator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -170,12 +171,14 @@ dedup_result deduplicator::run() {
   // Exact mode re-shingles the documents of candidate pairs, a bounded number at a time.
   start = clock_type::now();
   std::vector<signer_scratch> scratch(threads);
+  std::atomic<std::size_t> texts_read{0};
   using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
   auto exact = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
     stats.exact_pairs += which.size();
     return exact_scores(
         which,
         [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+          texts_read.fetch_add(1, std::memory_order_relaxed);
           signer_.shingle_set(text(doc), out, scratch[w]);
         },
         options_.verify_batch_documents, threads);
@@ -233,6 +236,7 @@ dedup_result deduplicator::run() {
     (void)exact_scores(
         uncertain,
         [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+          texts_read.fetch_add(1, std::memory_order_relaxed);
           signer_.shingle_set(text(doc), out, scratch[w]);
         },
         options_.verify_batch_documents, threads, &schedule);
@@ -241,6 +245,7 @@ dedup_result deduplicator::run() {
               [](scored_pair const& x, scored_pair const& y) { return std::pair{x.a, x.b} < std::pair{y.a, y.b}; });
   }
   stats.verified_pairs = verified.size();
+  stats.texts_read_back = texts_read.load();
   stats.seconds_verify = seconds_since(start);
 
   start = clock_type::now();

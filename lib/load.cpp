@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <utility>
 
 #include "neardup/error.hpp"
@@ -49,6 +50,60 @@ void load_jsonl_file(std::string const& path, load_options const& options, load_
       },
       [&](jsonl_problem&& p) { summary.problems.push_back({path, p.line, std::move(p.message)}); });
 }
+
+/// Encodings in which a line break is always the byte LF or CR, so that the bytes of whole lines
+/// decode on their own to the same text (UTF-16 and stateful encodings are not).
+bool byte_oriented(std::string_view encoding) noexcept {
+  return encoding == "UTF-8" || encoding == "GB18030" || encoding == "Big5";
+}
+
+/// Maps an essay's body (whole lines of the decoded text) to the file's own bytes: decoding keeps
+/// the lines (LF, CRLF and a lone CR each become one LF), so decoded line i is stored line i.
+class source_ranges {
+ public:
+  source_ranges(std::string_view raw, std::string_view decoded, bool verbatim, bool byte_oriented)
+      : raw_(raw), decoded_(decoded), verbatim_(verbatim) {
+    if (verbatim || !byte_oriented) return;
+    decoded_starts_.push_back(0);
+    for (std::size_t i = decoded.find('\n'); i != std::string_view::npos; i = decoded.find('\n', i + 1))
+      decoded_starts_.push_back(i + 1);
+    raw_starts_.push_back(0);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '\r') {
+        if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+        raw_starts_.push_back(i + 1);
+      } else if (raw[i] == '\n') {
+        raw_starts_.push_back(i + 1);
+      }
+    }
+    if (raw_starts_.size() != decoded_starts_.size()) raw_starts_.clear();  // not the same lines
+  }
+
+  /// (offset, bytes) in the file of the decoded range [begin, end); (0, 0) when unknown.
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> of(std::size_t begin, std::size_t end) const {
+    if (verbatim_) return {begin, end - begin};
+    if (raw_starts_.empty() || end <= begin) return {0, 0};
+    auto const first = std::lower_bound(decoded_starts_.begin(), decoded_starts_.end(), begin);
+    if (first == decoded_starts_.end() || *first != begin) return {0, 0};  // not at a line start
+    if (end != decoded_.size() && decoded_[end] != '\n') return {0, 0};   // not at a line end
+    auto const i = static_cast<std::size_t>(first - decoded_starts_.begin());
+    auto const j = static_cast<std::size_t>(std::upper_bound(decoded_starts_.begin(), decoded_starts_.end(), end - 1) -
+                                            decoded_starts_.begin()) - 1;
+    std::size_t raw_end = raw_.size();
+    if (j + 1 < raw_starts_.size()) {
+      raw_end = raw_starts_[j + 1] - 1;  // the line break: LF, or a lone CR
+      if (raw_[raw_end] == '\n' && raw_end > raw_starts_[j] && raw_[raw_end - 1] == '\r') --raw_end;
+    }
+    return {raw_starts_[i], raw_end - raw_starts_[i]};
+  }
+
+ private:
+  std::string_view raw_;
+  std::string_view decoded_;
+  bool verbatim_;
+  std::vector<std::size_t> decoded_starts_;
+  std::vector<std::size_t> raw_starts_;
+};
 
 }  // namespace
 
@@ -94,7 +149,6 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
   }
   decoded_text decoded = decode_to_utf8(bytes, options.decode);
   account.verbatim = decoded.utf8 == bytes;
-  bytes = std::string();  // the raw bytes are no longer needed
   account.encoding = decoded.encoding;
   account.replaced = decoded.replaced;
   split_result split = split_essays(decoded.utf8, options.split);
@@ -103,6 +157,8 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
     summary.skipped.push_back({path, skip_reason::empty, "no text in the file"});
     return;
   }
+  source_ranges const ranges(bytes, decoded.utf8, account.verbatim, byte_oriented(account.encoding));
+  bytes = std::string();  // the raw bytes are no longer needed
   std::uint32_t index = 0;
   for (auto& span : split.essays) {
     ++index;
@@ -121,7 +177,7 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
     e.line = span.line;
     e.last_line = span.last_line;
     e.bytes = text.size();
-    e.offset = span.begin;
+    std::tie(e.offset, e.source_bytes) = ranges.of(span.begin, span.end);
     ++account.essays;
     ++summary.essays;
     sink(std::move(e), text);
@@ -159,12 +215,16 @@ struct essay_reloader::state {
   std::mutex mutex;
   std::vector<std::shared_ptr<file_texts const>> recent;
   std::map<std::string, std::string, std::less<>> encodings;  // of legacy-encoded files, by path
-  std::map<std::string, std::uint64_t, std::less<>> verbatim;  // size of each verbatim file, by path
+  struct range_file {
+    std::uint64_t size;
+    std::string encoding;  // empty for a verbatim file: no decoding needed
+  };
+  std::map<std::string, range_file, std::less<>> by_range;  // files whose essays are read by byte range
 };
 
 namespace {
 
-/// The essay's bytes straight from a verbatim file, after checking the file still has its size.
+/// Bytes [offset, offset + bytes) of a file, after checking the file still has its size.
 /// POSIX calls, not a stream: verification reads thousands of short ranges.
 std::string read_range(std::string const& path, std::uint64_t size, std::uint64_t offset, std::uint64_t bytes) {
   int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -197,7 +257,8 @@ essay_reloader::essay_reloader(load_options options, std::span<const file_accoun
   }
   if (!options_.jsonl)
     for (auto const& f : files)
-      if (f.verbatim) state_->verbatim.emplace(f.path, f.bytes);
+      if (f.verbatim || byte_oriented(f.encoding))
+        state_->by_range.emplace(f.path, state::range_file{f.bytes, f.verbatim ? std::string() : f.encoding});
   options_.progress = nullptr;
   options_.walk.extensions.clear();  // the file was taken once; take it again whatever its name
 }
@@ -206,8 +267,15 @@ essay_reloader::~essay_reloader() = default;
 
 std::string essay_reloader::text(essay_info const& essay) const {
   // Read-only after construction: no lock needed.
-  if (auto found = state_->verbatim.find(essay.file); found != state_->verbatim.end() && essay.bytes > 0)
-    return read_range(essay.file, found->second, essay.offset, essay.bytes);
+  if (auto found = state_->by_range.find(essay.file); found != state_->by_range.end() && essay.source_bytes > 0) {
+    std::string bytes = read_range(essay.file, found->second.size, essay.offset, essay.source_bytes);
+    if (found->second.encoding.empty()) return bytes;
+    decode_options forced = options_.decode;
+    forced.encoding = found->second.encoding;
+    decoded_text text = decode_to_utf8(bytes, forced);
+    if (text.utf8.size() == essay.bytes) return std::move(text.utf8);
+    // Not what the load gave: fall through to decoding the whole file again.
+  }
   std::shared_ptr<state::file_texts const> file;
   {
     std::lock_guard lock(state_->mutex);

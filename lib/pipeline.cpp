@@ -108,10 +108,11 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   struct text_state {
     std::vector<std::string> files;
     struct essay_place {
-      std::uint64_t offset;  // in the decoded file
-      std::uint32_t file;    // number in `files`
-      std::uint32_t index;   // in the file
-      std::uint32_t bytes;   // of text; 0 when over 4 GiB (then read back by index alone)
+      std::uint64_t offset;        // in the file as stored
+      std::uint32_t file;          // number in `files`
+      std::uint32_t index;         // in the file
+      std::uint32_t bytes;         // of text; 0 when over 4 GiB (then read back by index alone)
+      std::uint32_t source_bytes;  // in the file; 0 when unknown or over 4 GiB
     };
     std::vector<essay_place> essays;
     std::unique_ptr<essay_reloader> reloader;
@@ -124,6 +125,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
     e.index = place.index;
     e.offset = place.offset;
     e.bytes = place.bytes;
+    e.source_bytes = place.bytes > 0 ? place.source_bytes : 0;
     return state->reloader->text(e);
   };
   dedup.set_text_source(result.text);
@@ -161,8 +163,9 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         if (state->files.empty() || state->files.back() != out.essays[e].file)
           state->files.push_back(out.essays[e].file);
         auto const& info = out.essays[e];
+        auto const small = [](std::uint64_t n) { return n <= UINT32_MAX ? static_cast<std::uint32_t>(n) : 0u; };
         state->essays.push_back({info.offset, static_cast<std::uint32_t>(state->files.size() - 1), info.index,
-                                 info.bytes <= UINT32_MAX ? static_cast<std::uint32_t>(info.bytes) : 0});
+                                 small(info.bytes), small(info.source_bytes)});
         result.essays.push_back(std::move(out.essays[e]));
       }
       merge(result.load, std::move(out.summary));

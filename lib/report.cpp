@@ -186,8 +186,8 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
       << s.verified_pairs << " kept), " << fixed(s.seconds_cluster, 2) << " s cluster\n";
   if (ctx.options && ctx.options->verify == verify_mode::hybrid)
     out << "  verify:    " << s.accepted_by_estimate << " pairs accepted and " << s.rejected_by_estimate
-        << " rejected by the estimate, " << s.exact_pairs << " measured exactly, " << s.already_joined
-        << " not needed (already joined)\n";
+        << " rejected by the estimate, " << s.exact_pairs << " measured exactly (" << s.texts_read_back
+        << " texts read back), " << s.already_joined << " not needed (already joined)\n";
   if (ctx.options) {
     auto const& o = *ctx.options;
     out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n << "-"

@@ -9,6 +9,9 @@
 
 #include "neardup/error.hpp"
 
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -110,11 +113,37 @@ TEST_CASE("essay_reloader reads back exactly what load_essays gave", "[load]") {
   CHECK_THROWS_AS(reloader.text(bogus), neardup::error);
 }
 
-TEST_CASE("essay_reloader reads verbatim files by byte range, others by decoding again", "[load]") {
+TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriented encoding", "[load]") {
   temp_dir dir;
-  std::string const essay = "第一篇\n\n疫情防控要坚持全国一盘棋，各地区各部门要服从党中央统一指挥。\n";
-  write_file(dir.path / "plain.txt", essay + "\n\n\n" + essay);
-  write_file(dir.path / "crlf.txt", "第一篇\r\n\r\n这一篇的行尾是回车换行，读回时要重新解码。\r\n");
+  std::string const body = "疫情防控要坚持全国一盘棋，各地区各部门要服从党中央统一指挥。\n第二段：同心协力，共克时艰。";
+  std::string const two = "1、第一篇\n" + body + "\n\n2、第二篇\n" + body + "又一句。\n";
+  auto crlf = [](std::string const& s) {
+    std::string out;
+    for (char c : s) out += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    return out;
+  };
+  auto lone_cr = [](std::string s) {
+    for (char& c : s) c = c == '\n' ? '\r' : c;
+    return s;
+  };
+  auto encode = [](std::string const& utf8, char const* name) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+    std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
+    UConverter* cnv = ucnv_open(name, &status);
+    int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()), u.getBuffer(), u.length(), &status);
+    ucnv_close(cnv);
+    REQUIRE(U_SUCCESS(status));
+    out.resize(static_cast<std::size_t>(len));
+    return out;
+  };
+  write_file(dir.path / "plain.txt", two);
+  write_file(dir.path / "crlf.txt", crlf(two));
+  write_file(dir.path / "bom.txt", "\xEF\xBB\xBF" + two);
+  write_file(dir.path / "cr.txt", lone_cr(two));
+  write_file(dir.path / "gb.txt", encode(crlf(two), "GB18030"));
+  write_file(dir.path / "big5.txt", encode("1、第一篇\n眾人同心，其利斷金。萬眾一心，眾志成城。\n\n2、第二篇\n同舟共濟，攜手前行。\n", "Big5"));
+  write_file(dir.path / "utf16.txt", encode("\xEF\xBB\xBF" + two, "UTF-16LE"));
   std::vector<std::string> const paths = {dir.path.string()};
   std::vector<neardup::essay_info> essays;
   std::vector<std::string> texts;
@@ -122,16 +151,24 @@ TEST_CASE("essay_reloader reads verbatim files by byte range, others by decoding
     essays.push_back(std::move(e));
     texts.emplace_back(t);
   });
-  REQUIRE(summary.files.size() == 2);
-  std::map<std::string, bool> verbatim;
-  for (auto const& f : summary.files) verbatim[fs::path(f.path).filename().string()] = f.verbatim;
-  CHECK_FALSE(verbatim["crlf.txt"]);
-  CHECK(verbatim["plain.txt"]);
-  REQUIRE(essays.size() >= 2);
+  REQUIRE(summary.files.size() == 7);
+  std::map<std::string, neardup::file_account> accounts;
+  for (auto const& f : summary.files) accounts[fs::path(f.path).filename().string()] = f;
+  CHECK(accounts["plain.txt"].verbatim);
+  CHECK_FALSE(accounts["crlf.txt"].verbatim);
+  CHECK(accounts["gb.txt"].encoding == "GB18030");
+  CHECK(accounts["big5.txt"].encoding == "Big5");
+  CHECK(accounts["utf16.txt"].encoding == "UTF-16LE");
+  REQUIRE(essays.size() == 14);
   neardup::essay_reloader reloader({}, summary.files);
-  for (std::size_t i = 0; i < essays.size(); ++i) CHECK(reloader.text(essays[i]) == texts[i]);
-  // A verbatim file that changed size since is an error, not a wrong text.
-  write_file(dir.path / "plain.txt", essay);
+  for (std::size_t i = 0; i < essays.size(); ++i) {
+    auto const name = fs::path(essays[i].file).filename().string();
+    INFO(name << " essay " << essays[i].index);
+    CHECK((essays[i].source_bytes > 0) == (name != "utf16.txt"));  // UTF-16 is read back whole
+    CHECK(reloader.text(essays[i]) == texts[i]);
+  }
+  // A file that changed size since is an error, not a wrong text.
+  write_file(dir.path / "crlf.txt", two);
   for (std::size_t i = 0; i < essays.size(); ++i)
-    if (fs::path(essays[i].file).filename() == "plain.txt") CHECK_THROWS_AS(reloader.text(essays[i]), neardup::error);
+    if (fs::path(essays[i].file).filename() == "crlf.txt") CHECK_THROWS_AS(reloader.text(essays[i]), neardup::error);
 }

@@ -61,6 +61,7 @@ struct dedup_stats {
   std::size_t rejected_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly below it
   std::size_t already_joined = 0;      ///< hybrid: uncertain pairs not measured, their documents already joined
   std::size_t exact_pairs = 0;         ///< pairs measured by exact Jaccard (texts read back)
+  std::size_t texts_read_back = 0;     ///< shingle sets made for exact Jaccard (a text may be read twice)
   std::size_t clusters = 0;
   std::size_t duplicates = 0;          ///< documents in a cluster that are not its representative
   lsh_params lsh;

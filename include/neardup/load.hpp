@@ -29,9 +29,13 @@ struct essay_info {
   std::size_t line = 0;        ///< 1-based line where the essay starts
   std::size_t last_line = 0;   ///< 1-based last line
   std::size_t bytes = 0;       ///< UTF-8 bytes of the essay's text
-  /// Byte offset, to read the essay again: of the record's line for JSON Lines, of the essay's text
-  /// in the decoded file otherwise.
+  /// Byte offset, to read the essay again: of the record's line for JSON Lines; of the essay's
+  /// first byte in the file as stored otherwise (meaningful when source_bytes > 0).
   std::uint64_t offset = 0;
+  /// Files: how many bytes of the file, from `offset`, decode to exactly this essay's text; 0 when
+  /// it can only be read back by decoding and splitting the whole file again (UTF-16 and other
+  /// encodings that are not byte-oriented, or a body that does not span whole lines).
+  std::uint64_t source_bytes = 0;
 };
 
 /// How to find and read essays.
@@ -54,8 +58,8 @@ struct file_account {
   std::size_t bytes = 0;           ///< size on disk
   std::size_t essays = 0;
   std::size_t replaced = 0;        ///< byte sequences that could not be decoded
-  /// The decoded text is the file's bytes (valid UTF-8 without BOM or CR): an essay can be read back
-  /// from its offset alone, without reading and splitting the whole file again.
+  /// The decoded text is the file's bytes (valid UTF-8 without BOM or CR): an essay read back by its
+  /// byte range needs no decoding.
   bool verbatim = false;
   std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
 };
@@ -97,10 +101,11 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
 void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
                load_summary& summary);
 
-/// Reads essays again from their files by essay_info (file, index; offset and bytes too): for exact
-/// verification of corpora too large to keep in memory, and for writing a deduplicated copy. A
-/// verbatim file's essay is read by its byte range alone; other files are decoded and split again,
-/// the last 64 of them kept. Safe to call from several threads.
+/// Reads essays again from their files by essay_info (file, index; offset, source_bytes and bytes
+/// too): for exact verification of corpora too large to keep in memory, and for writing a
+/// deduplicated copy. An essay with a known byte range is read alone and decoded (verbatim files
+/// need no decoding); other files are decoded and split again whole, the last 64 of them kept.
+/// Safe to call from several threads.
 class essay_reloader {
  public:
   /// `files`, when given, are the accounts of the load being read back: each file is then decoded
