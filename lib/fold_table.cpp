@@ -100,6 +100,7 @@ class table_builder {
       table_.stage1[b] = it->second;
     }
     table_.stage2.shrink_to_fit();
+    table_.bmp.assign(flat.begin(), flat.begin() + 0x10000);
     table_.pool.shrink_to_fit();
     return std::move(table_);
   }
