@@ -50,4 +50,30 @@ inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uin
   values.swap(scratch);
 }
 
+/// Sorts any 64-bit values: least significant digit first, 16 bits at a time, skipping the digits
+/// all values share (the high bits of small numbers). For packed pairs of document numbers, which
+/// sort_hashes() cannot spread. Stable, linear; short inputs go to std::sort.
+inline void radix_sort(std::vector<std::uint64_t>& values, std::vector<std::uint64_t>& scratch) {
+  std::size_t const n = values.size();
+  if (n < 4096) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  scratch.resize(n);
+  std::vector<std::uint32_t> count(std::size_t{1} << 16);
+  for (unsigned shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (std::uint64_t const v : values) ++count[(v >> shift) & 0xFFFF];
+    if (count[(values[0] >> shift) & 0xFFFF] == n) continue;  // every value has this digit
+    std::uint32_t sum = 0;
+    for (auto& c : count) {
+      std::uint32_t const k = c;
+      c = sum;
+      sum += k;
+    }
+    for (std::uint64_t const v : values) scratch[count[(v >> shift) & 0xFFFF]++] = v;
+    values.swap(scratch);
+  }
+}
+
 }  // namespace neardup::detail

@@ -70,15 +70,15 @@ using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
 
 /// Pairs of one bucket (documents sorted, all of one band and key): every pair, or past max_bucket
 /// members a sliding window that still connects the bucket. Counts it in `s`.
-template <class DocAt>
-void bucket_pairs(std::size_t size, DocAt const& doc_at, std::size_t max_bucket, pair_list& pairs,
+template <class DocAt, class Emit>
+void bucket_pairs(std::size_t size, DocAt const& doc_at, std::size_t max_bucket, Emit const& emit,
                   candidate_stats& s) {
   ++s.buckets;
   s.largest_bucket = std::max(s.largest_bucket, size);
   if (size > max_bucket) ++s.capped_buckets;
   for (std::size_t x = 0; x < size; ++x)
     for (std::size_t y = x + 1; y < size && y - x < max_bucket; ++y)
-      if (doc_at(x) != doc_at(y)) pairs.emplace_back(doc_at(x), doc_at(y));
+      if (doc_at(x) != doc_at(y)) emit(doc_at(x), doc_at(y));
 }
 
 void sort_unique(pair_list& pairs) {
@@ -108,7 +108,9 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(std::vector
   for (std::size_t i = 0; i < entries.size();) {
     std::size_t j = i + 1;
     while (j < entries.size() && entries[j].band == entries[i].band && entries[j].key == entries[i].key) ++j;
-    bucket_pairs(j - i, [&](std::size_t x) { return entries[i + x].doc; }, max_bucket, pairs, s);
+    bucket_pairs(
+        j - i, [&](std::size_t x) { return entries[i + x].doc; }, max_bucket,
+        [&](std::uint32_t a, std::uint32_t b) { pairs.emplace_back(a, b); }, s);
     i = j;
   }
   sort_unique(pairs);
@@ -144,24 +146,28 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
                                                                                 unsigned threads) {
   max_bucket = std::max<std::size_t>(max_bucket, 2);
   threads = detail::resolve_threads(threads);
-  // One task per band: sort its column (key, then document: the packed order), walk its buckets.
-  std::vector<pair_list> band_pairs(columns_.size());
+  // One task per band: sort its column (key, then document: the packed order), walk its buckets,
+  // and sort its pairs, packed a << 32 | b so that a radix sort orders them as pairs.
+  std::vector<std::vector<std::uint64_t>> band_pairs(columns_.size());
   std::vector<candidate_stats> band_stats(columns_.size());
   detail::parallel_for(columns_.size(), threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    std::vector<std::uint64_t> scratch;
     for (std::size_t b = begin; b < end; ++b) {
       auto& column = columns_[b];
-      std::vector<std::uint64_t> scratch;
       detail::sort_hashes(column, scratch);  // the high half is a hash; documents come out in order
       candidate_stats& s = band_stats[b];
       s.entries = column.size();
+      auto& packed = band_pairs[b];
       for (std::size_t i = 0; i < column.size();) {
         std::size_t j = i + 1;
         while (j < column.size() && (column[j] >> 32) == (column[i] >> 32)) ++j;
-        bucket_pairs(j - i, [&](std::size_t x) { return static_cast<std::uint32_t>(column[i + x]); }, max_bucket,
-                     band_pairs[b], s);
+        bucket_pairs(
+            j - i, [&](std::size_t x) { return static_cast<std::uint32_t>(column[i + x]); }, max_bucket,
+            [&](std::uint32_t x, std::uint32_t y) { packed.push_back(std::uint64_t{x} << 32 | y); }, s);
         i = j;
       }
-      sort_unique(band_pairs[b]);
+      detail::radix_sort(packed, scratch);
+      packed.erase(std::unique(packed.begin(), packed.end()), packed.end());
     }
   });
   // Merge the bands' sorted lists two at a time, each round's merges in parallel.
@@ -171,18 +177,23 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
       for (std::size_t m = begin; m < end; ++m) {
         std::size_t const left = m * 2 * step, right = left + step;
         if (right >= band_pairs.size()) continue;
-        pair_list merged;
+        std::vector<std::uint64_t> merged;
         merged.reserve(band_pairs[left].size() + band_pairs[right].size());
         std::set_union(band_pairs[left].begin(), band_pairs[left].end(), band_pairs[right].begin(),
                        band_pairs[right].end(), std::back_inserter(merged));
         band_pairs[left] = std::move(merged);
-        pair_list().swap(band_pairs[right]);
+        std::vector<std::uint64_t>().swap(band_pairs[right]);
       }
     });
   }
   candidate_stats s;
   for (auto const& bs : band_stats) add_stats(s, bs);
-  pair_list pairs = band_pairs.empty() ? pair_list{} : std::move(band_pairs.front());
+  pair_list pairs;
+  if (!band_pairs.empty()) {
+    pairs.reserve(band_pairs.front().size());
+    for (std::uint64_t const p : band_pairs.front())
+      pairs.emplace_back(static_cast<std::uint32_t>(p >> 32), static_cast<std::uint32_t>(p));
+  }
   s.pairs = pairs.size();
   if (stats) *stats = s;
   return pairs;
