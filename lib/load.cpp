@@ -68,13 +68,21 @@ class source_ranges {
     for (std::size_t i = decoded.find('\n'); i != std::string_view::npos; i = decoded.find('\n', i + 1))
       decoded_starts_.push_back(i + 1);
     raw_starts_.push_back(0);
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '\r') {
-        if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
-        raw_starts_.push_back(i + 1);
-      } else if (raw[i] == '\n') {
-        raw_starts_.push_back(i + 1);
+    // Line breaks found with memchr; a CR is looked at only where there is one.
+    char const* const base = raw.data();
+    char const* const end = base + raw.size();
+    char const* p = base;
+    while (p < end) {
+      auto const* lf = static_cast<char const*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      char const* const stop = lf != nullptr ? lf : end;
+      for (char const* cr = p; (cr = static_cast<char const*>(std::memchr(cr, '\r', static_cast<std::size_t>(stop - cr)))) != nullptr;) {
+        if (cr + 1 == lf) break;  // CRLF: one break, at the LF
+        raw_starts_.push_back(static_cast<std::size_t>(cr + 1 - base));  // a lone CR
+        ++cr;
       }
+      if (lf == nullptr) break;
+      raw_starts_.push_back(static_cast<std::size_t>(lf + 1 - base));
+      p = lf + 1;
     }
     if (raw_starts_.size() != decoded_starts_.size()) raw_starts_.clear();  // not the same lines
   }
