@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "neardup/error.hpp"
+#include "gbk_table.hpp"
 #include "utf8.hpp"
 
 namespace neardup {
@@ -360,8 +361,19 @@ std::size_t icu_decode(UConverter* cnv, std::string_view bytes, std::string& utf
   return replaced;
 }
 
-/// Decodes `bytes` with the named ICU converter into `out`.
+/// Decodes `bytes` with the named ICU converter into `out`. GB18030 text made of two-byte codes
+/// only (nearly all of it) takes the table of gbk_table.hpp, which gives what ICU gives.
 void decode_with_icu(std::string_view bytes, char const* icu_name, decoded_text& out) {
+  if (std::strcmp(icu_name, "GB18030") == 0) {
+    std::string utf8;
+    if (detail::decode_gbk_fast(bytes, utf8)) {
+      out.replaced = 0;
+      out.utf8.clear();
+      out.had_bom = false;
+      copy_valid_utf8(utf8, out.utf8, out.had_bom);
+      return;
+    }
+  }
   converter_ptr cnv = open_converter(icu_name);
   if (!cnv) {
     throw error(errc::icu_error, std::string("ICU has no converter for ") + icu_name);
@@ -453,6 +465,10 @@ decoded_text decode_forced(std::string_view bytes, std::string const& name) {
   out.encoding = reported_name(cnv.get());
   UErrorCode status = U_ZERO_ERROR;
   std::string_view const icu_name = ucnv_getName(cnv.get(), &status);
+  if (icu_name == "gb18030") {
+    decode_with_icu(bytes, "GB18030", out);
+    return out;
+  }
   if (icu_name == "UTF-8") {
     utf8_writer w(out.utf8);
     out.utf8.reserve(bytes.size());

@@ -345,3 +345,50 @@ TEST_CASE("any bytes decode to valid UTF-8 without CR, in every path", "[encodin
     (void)neardup::looks_binary(bytes);
   }
 }
+
+namespace {
+
+/// ICU's own decoding to UTF-8 (the reference the GBK table must match), with its substitutions.
+std::string icu_decode_reference(std::string const& bytes, char const* encoding) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, converter_closer> cnv(ucnv_open(encoding, &status));
+  REQUIRE(U_SUCCESS(status));
+  icu::UnicodeString const u(bytes.data(), static_cast<int32_t>(bytes.size()), cnv.get(), status);
+  REQUIRE(U_SUCCESS(status));
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("GB18030: every two-byte code, and text with four-byte codes or bad bytes, decodes as ICU does",
+          "[encoding]") {
+  // Every lead and trail byte pair, each followed by an ASCII letter and a line break now and then.
+  std::string all;
+  for (unsigned lead = 0x81; lead <= 0xFE; ++lead) {
+    for (unsigned trail = 0x40; trail <= 0xFE; ++trail) {
+      if (trail == 0x7F) continue;
+      all += static_cast<char>(lead);
+      all += static_cast<char>(trail);
+      all += trail % 16 == 0 ? '\n' : 'a';
+    }
+  }
+  neardup::decode_options gb;
+  gb.encoding = "GB18030";
+  auto const decoded = neardup::decode_to_utf8(all, gb);
+  CHECK(decoded.utf8 == icu_decode_reference(all, "GB18030"));
+  // Four-byte codes (é, the emoji) and a stray byte: ICU decodes the whole text, substitutions counted.
+  std::string const four = icu_encode("文字€é😀文字\n", "GB18030");
+  auto const with_four = neardup::decode_to_utf8("中文" + four, gb);
+  CHECK(with_four.utf8 == icu_decode_reference("中文" + four, "GB18030"));
+  std::string const bad = icu_encode("疫情防控", "GB18030") + "\xFF" + icu_encode("要坚持", "GB18030");
+  auto const with_bad = neardup::decode_to_utf8(bad, gb);
+  CHECK(with_bad.replaced == 1);
+  CHECK(with_bad.utf8 == "疫情防控\xEF\xBF\xBD要坚持");
+  // Detection takes the same path as forcing.
+  std::string const essay = icu_encode(read_bytes(bundled_files()[0]), "GB18030");
+  auto const detected = neardup::decode_to_utf8(essay);
+  CHECK(detected.encoding == "GB18030");
+  CHECK(detected.utf8 == read_bytes(bundled_files()[0]));
+}
