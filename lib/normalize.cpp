@@ -156,6 +156,12 @@ class run {
     char32_t* const pending_begin = pending.data();
     char32_t* const pending_end = pending_begin + pending_size;
     char32_t* w = pending_begin;
+    // Everything the fast path touches in locals, so that it lives in registers: the table, the
+    // masks, the previous code point (stored back before the slow path reads it).
+    std::uint32_t const* const bmp = table_.bmp.data();
+    std::uint32_t const slow_mask = slow_mask_;
+    std::uint32_t const drop_mask = drop_mask_;
+    std::uint32_t prev = prev_;
     while (p < end) {
       if (w == pending_end) [[unlikely]] {
         out_.append(pending_begin, w);
@@ -175,10 +181,10 @@ class run {
       } else {
         next = decode_utf8(p, end, cp, stats_.invalid_bytes);
       }
-      std::uint32_t const e = table_.lookup(cp);
-      if ((e & slow_mask_) == 0) [[likely]] {
-        prev_ = cp;
-        if ((e & drop_mask_) == 0) {
+      std::uint32_t const e = cp < 0x10000 ? bmp[cp] : table_.lookup(cp);
+      if ((e & slow_mask) == 0) [[likely]] {
+        prev = cp;
+        if ((e & drop_mask) == 0) {
           std::uint32_t const v = e & fold::value_mask;
           *w++ = v != 0 ? static_cast<char32_t>(v) : cp;
         }
@@ -187,8 +193,11 @@ class run {
       }
       out_.append(pending_begin, w);
       w = pending_begin;
+      prev_ = prev;
       p = slow(p, next, end, cp, e);
+      prev = prev_;
     }
+    prev_ = prev;
     out_.append(pending_begin, w);
     if (composed_) {
       // Segment-wise composition is local; once combining characters were seen, one fixed-point
