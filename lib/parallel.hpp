@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -52,6 +53,70 @@ void parallel_for(std::size_t n, unsigned threads, std::size_t block, Fn&& fn) {
   pool.reserve(workers - 1);
   for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, static_cast<unsigned>(w));
   work(0u);  // the calling thread is worker 0
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+/// Calls produce(i, worker) for every i in [0, n) on `threads` threads, and consume(i) strictly in
+/// order 0, 1, 2, ..., each once and never two at a time, by whichever thread finds i next in line:
+/// the ordered merge of a pipeline overlaps the production of later items instead of waiting for a
+/// whole batch. At most `window` items are produced ahead of the one consumed next (produce may use
+/// slot i % window). Rethrows the first exception after all workers stopped.
+template <class Produce, class Consume>
+void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, Produce&& produce,
+                          Consume&& consume) {
+  if (threads <= 1 || n <= 1) {
+    for (std::size_t i = 0; i < n; ++i) {
+      produce(i, 0u);
+      consume(i);
+    }
+    return;
+  }
+  window = std::max<std::size_t>(window, threads);
+  std::mutex mutex;
+  std::condition_variable slot_freed;
+  std::vector<char> ready(window, 0);
+  std::size_t next = 0;      // next item to hand out
+  std::size_t consumed = 0;  // next item to consume
+  bool consuming = false;    // a thread is consuming now
+  std::exception_ptr failure;
+  auto work = [&](unsigned w) {
+    try {
+      for (;;) {
+        std::size_t i = 0;
+        {
+          std::unique_lock lock(mutex);
+          slot_freed.wait(lock, [&] { return failure || next >= n || next < consumed + window; });
+          if (failure || next >= n) return;
+          i = next++;
+        }
+        produce(i, w);
+        std::unique_lock lock(mutex);
+        ready[i % window] = 1;
+        if (consuming) continue;  // that thread sees this item when it gets to it
+        consuming = true;
+        while (!failure && consumed < n && ready[consumed % window]) {
+          std::size_t const c = consumed;
+          lock.unlock();
+          consume(c);
+          lock.lock();
+          ready[c % window] = 0;
+          ++consumed;
+          slot_freed.notify_all();
+        }
+        consuming = false;
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+      consuming = false;
+      slot_freed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  work(0u);
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
 }

@@ -131,19 +131,18 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   dedup.set_text_source(result.text);
 
   // Files are handed out one at a time; their outputs are merged strictly in file order so the
-  // document numbering never depends on scheduling. A window bounds how many finished outputs wait.
+  // document numbering never depends on scheduling, by whichever thread finishes the next file in
+  // line, while the others go on reading and signing. A window bounds how many outputs wait.
   std::vector<signer_scratch> scratch(threads);
   std::size_t const window = std::max<std::size_t>(64, 8 * threads);
-  std::size_t done = 0;
-  for (std::size_t first = 0; first < walked.files.size(); first += window) {
-    std::size_t const count = std::min(window, walked.files.size() - first);
-    std::vector<file_output> outputs(count);
-    detail::parallel_for(count, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
-      for (std::size_t i = begin; i < end; ++i) {
-        file_output& out = outputs[i];
-        std::string const& path = walked.files[first + i];
+  std::vector<file_output> outputs(window);
+  auto const small = [](std::uint64_t n) { return n <= UINT32_MAX ? static_cast<std::uint32_t>(n) : 0u; };
+  detail::ordered_parallel_for(
+      walked.files.size(), threads, window,
+      [&](std::size_t i, unsigned w) {
+        file_output& out = outputs[i % window];
         load_file(
-            path, per_file,
+            walked.files[i], per_file,
             [&](essay_info&& e, std::string_view text) {
               std::size_t const at = out.signatures.size();
               out.signatures.resize(at + k);
@@ -153,26 +152,24 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
               out.essays.push_back(std::move(e));
             },
             out.summary);
-      }
-    });
-    for (auto& out : outputs) {
-      for (std::size_t e = 0; e < out.essays.size(); ++e) {
-        // The id lives in result.essays; the deduplicator need not keep a second copy.
-        dedup.add_signature(std::string(), std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
-                            out.empty[e] != 0);
-        if (state->files.empty() || state->files.back() != out.essays[e].file)
-          state->files.push_back(out.essays[e].file);
-        auto const& info = out.essays[e];
-        auto const small = [](std::uint64_t n) { return n <= UINT32_MAX ? static_cast<std::uint32_t>(n) : 0u; };
-        state->essays.push_back({info.offset, static_cast<std::uint32_t>(state->files.size() - 1), info.index,
-                                 small(info.bytes), small(info.source_bytes)});
-        result.essays.push_back(std::move(out.essays[e]));
-      }
-      merge(result.load, std::move(out.summary));
-      ++done;
-      if (options.load.progress) options.load.progress(done, walked.files.size(), result.load.bytes);
-    }
-  }
+      },
+      [&](std::size_t i) {
+        file_output& out = outputs[i % window];
+        for (std::size_t e = 0; e < out.essays.size(); ++e) {
+          // The id lives in result.essays; the deduplicator need not keep a second copy.
+          dedup.add_signature(std::string(), std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
+                              out.empty[e] != 0);
+          if (state->files.empty() || state->files.back() != out.essays[e].file)
+            state->files.push_back(out.essays[e].file);
+          auto const& info = out.essays[e];
+          state->essays.push_back({info.offset, static_cast<std::uint32_t>(state->files.size() - 1), info.index,
+                                   small(info.bytes), small(info.source_bytes)});
+          result.essays.push_back(std::move(out.essays[e]));
+        }
+        merge(result.load, std::move(out.summary));
+        out = file_output{};
+        if (options.load.progress) options.load.progress(i + 1, walked.files.size(), result.load.bytes);
+      });
   result.timing.load_and_sign = seconds_since(start);
 
   start = std::chrono::steady_clock::now();
