@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 
 #include "neardup/error.hpp"
@@ -36,10 +37,14 @@ void merge(load_summary& into, load_summary&& from) {
 pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
   pipeline_result result;
   auto start = std::chrono::steady_clock::now();
+  unsigned const threads = detail::resolve_threads(options.dedup.threads);
+  // With threads to spare, the folders are walked while the normalization table is built.
+  std::future<walk_result> walk_ahead;
+  if (!options.load.jsonl && threads > 1)
+    walk_ahead = std::async(std::launch::async, [&] { return walk_paths(paths, options.load.walk); });
   deduplicator dedup(options.dedup);
   document_signer const signer(options.dedup.signature);
   std::size_t const k = signer.num_perm();
-  unsigned const threads = detail::resolve_threads(options.dedup.threads);
 
   if (options.load.jsonl) {
     // A JSON Lines file is one stream: records are gathered in batches, signed on every thread,
@@ -97,7 +102,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
 
   load_options per_file = options.load;
   per_file.progress = nullptr;
-  walk_result walked = walk_paths(paths, options.load.walk);
+  walk_result walked = walk_ahead.valid() ? walk_ahead.get() : walk_paths(paths, options.load.walk);
   result.load.skipped = std::move(walked.skipped);
   result.load.filtered_by_extension = walked.filtered_by_extension;
   per_file.walk.extensions.clear();  // already chosen by the walk above
