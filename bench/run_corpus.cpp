@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
   app.add_option("--threshold", options.dedup.threshold, "Jaccard threshold")->capture_default_str();
   app.add_option("--n", options.dedup.signature.shingle.n, "shingle size")->capture_default_str();
   app.add_option("--k", options.dedup.signature.minhash.num_perm, "signature size")->capture_default_str();
+  app.add_option("--seed", options.dedup.signature.minhash.seed, "MinHash seed")->capture_default_str();
   app.add_option("--scheme", scheme, "oph or classic")->check(CLI::IsMember({"oph", "classic"}))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.dedup.verify = verify == "exact"      ? neardup::verify_mode::exact

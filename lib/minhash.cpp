@@ -23,32 +23,26 @@ minhasher::minhasher(minhash_options const& options) : options_(options) {
   }
 }
 
-void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const {
-  std::uint32_t const k = options_.num_perm;
-  std::fill(out.begin(), out.end(), empty_slot);
-  if (shingles.empty()) return;
-  std::uint64_t const seed = detail::mix64(options_.seed ^ 0x6a09e667f3bcc909ull);
+namespace {
 
-  if (options_.scheme == minhash_scheme::classic) {
-    std::uint64_t const* a = multipliers_.data();
-    std::uint64_t const* b = increments_.data();
-    for (std::uint64_t const shingle : shingles) {
-      std::uint64_t const x = detail::mix64(shingle ^ seed);
-      for (std::uint32_t i = 0; i < k; ++i) {
-        auto const h = static_cast<std::uint32_t>((a[i] * x + b[i]) >> 32);
-        out[i] = std::min(out[i], std::min(h, empty_slot - 1));
-      }
+/// One-permutation hashing of `values` into `out` (all empty_slot on entry): each value, mixed with
+/// `seed` first when `mix`, picks its bin with its top bits and competes there with its low 32 bits;
+/// then empty bins are filled by optimal densification.
+void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint32_t> out, std::uint64_t seed,
+                     bool mix) {
+  auto const k = static_cast<std::uint32_t>(out.size());
+  auto fill = [&](auto hash) {
+    for (std::uint64_t const v : values) {
+      std::uint64_t const h = hash(v);
+      std::uint32_t const bin = detail::scale_to(h, k);
+      auto const value = std::min(static_cast<std::uint32_t>(h), empty_slot - 1);
+      out[bin] = std::min(out[bin], value);
     }
-    return;
-  }
-
-  // One permutation: the top bits choose the bin, the low 32 bits are the value. Values are kept
-  // below empty_slot so the sentinel always means "bin empty".
-  for (std::uint64_t const shingle : shingles) {
-    std::uint64_t const h = detail::mix64(shingle ^ seed);
-    std::uint32_t const bin = detail::scale_to(h, k);
-    auto const value = std::min(static_cast<std::uint32_t>(h), empty_slot - 1);
-    out[bin] = std::min(out[bin], value);
+  };
+  if (mix) {
+    fill([seed](std::uint64_t v) { return detail::mix64(v ^ seed); });
+  } else {
+    fill([](std::uint64_t v) { return v; });
   }
   // Optimal densification (Shrivastava 2017): an empty bin borrows the value of the first
   // non-empty bin along its own probe sequence, a sequence shared by all documents, so that two
@@ -68,6 +62,40 @@ void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uin
       }
     }
   }
+}
+
+}  // namespace
+
+void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const {
+  std::uint32_t const k = options_.num_perm;
+  std::fill(out.begin(), out.end(), empty_slot);
+  if (shingles.empty()) return;
+  std::uint64_t const seed = detail::mix64(options_.seed ^ 0x6a09e667f3bcc909ull);
+
+  if (options_.scheme == minhash_scheme::classic) {
+    std::uint64_t const* a = multipliers_.data();
+    std::uint64_t const* b = increments_.data();
+    for (std::uint64_t const shingle : shingles) {
+      std::uint64_t const x = detail::mix64(shingle ^ seed);
+      for (std::uint32_t i = 0; i < k; ++i) {
+        auto const h = static_cast<std::uint32_t>((a[i] * x + b[i]) >> 32);
+        out[i] = std::min(out[i], std::min(h, empty_slot - 1));
+      }
+    }
+    return;
+  }
+
+  one_permutation(shingles, out, seed, true);
+}
+
+void minhasher::sign_uniform(std::span<const std::uint64_t> hashes, std::span<std::uint32_t> out) const {
+  if (options_.scheme == minhash_scheme::classic) {
+    sign(hashes, out);
+    return;
+  }
+  std::fill(out.begin(), out.end(), empty_slot);
+  if (hashes.empty()) return;
+  one_permutation(hashes, out, detail::mix64(options_.seed ^ 0x6a09e667f3bcc909ull), false);
 }
 
 std::vector<std::uint32_t> minhasher::sign(std::span<const std::uint64_t> shingles) const {

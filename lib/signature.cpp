@@ -1,5 +1,7 @@
 #include "neardup/signature.hpp"
 
+#include "hash_mix.hpp"
+
 namespace neardup {
 
 signer_scratch::signer_scratch() = default;
@@ -11,17 +13,22 @@ document_signer::document_signer(signature_options const& options)
     : options_(options), normalizer_(options.normalize), minhasher_(options.minhash) {
   // Validate the shingle options once here rather than on every document.
   (void)char_shingles(std::u32string_view(U"x"), options_.shingle);
+  // One-permutation signatures take XXH3 shingle hashes as they are, seeded with both seeds (so
+  // another MinHash seed still gives an independent signature), instead of mixing each hash again.
+  signing_shingle_ = options_.shingle;
+  if (options_.minhash.scheme == minhash_scheme::one_permutation)
+    signing_shingle_.seed = detail::mix64(options_.shingle.seed ^ detail::mix64(options_.minhash.seed ^ 0x5be0cd19137e2179ull));
 }
 
-void document_signer::shingle(std::string_view text, signer_scratch& scratch,
+void document_signer::shingle(std::string_view text, shingle_options const& shingling, signer_scratch& scratch,
                               signature_info& info) const {
   info.normalize = normalizer_.normalize(text, scratch.text);
   info.normalized_chars = scratch.text.size();
   if (options_.unit == shingle_unit::word) {
     if (!scratch.words) scratch.words = std::make_unique<word_shingler>();
-    scratch.words->shingles(scratch.text, options_.shingle, scratch.shingles);
+    scratch.words->shingles(scratch.text, shingling, scratch.shingles);
   } else {
-    char_shingles(scratch.text, options_.shingle, scratch.shingles);
+    char_shingles(scratch.text, shingling, scratch.shingles);
   }
   info.shingles = scratch.shingles.size();
 }
@@ -29,8 +36,8 @@ void document_signer::shingle(std::string_view text, signer_scratch& scratch,
 signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
                                      signer_scratch& scratch) const {
   signature_info info;
-  shingle(text, scratch, info);
-  minhasher_.sign(scratch.shingles, out);
+  shingle(text, signing_shingle_, scratch, info);
+  minhasher_.sign_uniform(scratch.shingles, out);
   return info;
 }
 
@@ -44,7 +51,7 @@ std::vector<std::uint32_t> document_signer::sign(std::string_view text) const {
 void document_signer::shingle_set(std::string_view text, std::vector<std::uint64_t>& out,
                                   signer_scratch& scratch) const {
   signature_info info;
-  shingle(text, scratch, info);
+  shingle(text, options_.shingle, scratch, info);
   out.assign(scratch.shingles.begin(), scratch.shingles.end());
   make_shingle_set(out);
 }

@@ -163,6 +163,38 @@ TEST_CASE("truncated (16-bit) signatures estimate as the full ones do, unbiased"
   CHECK(neardup::estimate_jaccard_truncated(same, same) == 1.0);
 }
 
+TEST_CASE("sign_uniform: one-permutation hashing of ready-made hashes is unbiased too", "[minhash]") {
+  // The values are what XXH3 gives shingles: uniform. (mt19937_64 output stands in for them.)
+  neardup::minhasher const mh;
+  for (double j : {0.2, 0.5, 0.8}) {
+    INFO("J = " << j);
+    std::mt19937_64 rng(31 + static_cast<std::uint64_t>(j * 10));
+    int const trials = 300;
+    double sum = 0, sum_sq = 0;
+    for (int t = 0; t < trials; ++t) {
+      auto [a, b] = set_pair(rng, static_cast<std::size_t>(std::lround(j * 1000)),
+                             (1000 - static_cast<std::size_t>(std::lround(j * 1000))) / 2);
+      std::vector<std::uint32_t> sa(128), sb(128);
+      mh.sign_uniform(a, sa);
+      mh.sign_uniform(b, sb);
+      double const e = neardup::estimate_jaccard(sa, sb);
+      sum += e;
+      sum_sq += e * e;
+    }
+    double const mean = sum / trials;
+    double const variance = (sum_sq - trials * mean * mean) / (trials - 1);
+    double const theory = j * (1 - j) / 128;
+    CHECK(std::abs(mean - j) < 4 * std::sqrt(theory / trials) + 0.002);  // J rounded to 1/1000 sets
+    CHECK(variance < 1.25 * theory);
+  }
+  // Classic MinHash mixes whatever it gets: sign_uniform is sign.
+  neardup::minhasher const classic({64, neardup::minhash_scheme::classic, 1});
+  std::vector<std::uint64_t> const values = {1, 2, 3, 42};
+  std::vector<std::uint32_t> u(64);
+  classic.sign_uniform(values, u);
+  CHECK(u == classic.sign(values));
+}
+
 TEST_CASE("bad minhash options are rejected", "[minhash]") {
   CHECK_THROWS_AS(neardup::minhasher({0, neardup::minhash_scheme::classic, 1}), neardup::error);
   CHECK_THROWS_AS(neardup::minhasher({9000, neardup::minhash_scheme::one_permutation, 1}), neardup::error);

@@ -36,6 +36,12 @@ class minhasher {
   void sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const;
   [[nodiscard]] std::vector<std::uint32_t> sign(std::span<const std::uint64_t> shingles) const;
 
+  /// Like sign(), for values that are already uniform 64-bit hashes whose hash function the caller
+  /// seeded itself (document_signer's XXH3 shingles): one-permutation hashing uses them as they are,
+  /// saving sign()'s mixing step; classic MinHash, which needs the mixing, is the same as sign().
+  /// The signature is then a function of the caller's seed, not of options().seed.
+  void sign_uniform(std::span<const std::uint64_t> hashes, std::span<std::uint32_t> out) const;
+
   [[nodiscard]] unsigned num_perm() const noexcept { return options_.num_perm; }
   [[nodiscard]] minhash_options const& options() const noexcept { return options_; }
 

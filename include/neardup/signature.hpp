@@ -76,9 +76,11 @@ class document_signer {
   [[nodiscard]] signature_options const& options() const noexcept { return options_; }
 
  private:
-  void shingle(std::string_view text, signer_scratch& scratch, signature_info& info) const;
+  void shingle(std::string_view text, shingle_options const& shingling, signer_scratch& scratch,
+               signature_info& info) const;
 
   signature_options options_;
+  shingle_options signing_shingle_;  // the shingle hashes that signatures are made of
   normalizer normalizer_;
   minhasher minhasher_;
 };
