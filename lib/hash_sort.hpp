@@ -25,22 +25,31 @@ inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uin
   unsigned const bits = std::min(16u, static_cast<unsigned>(std::bit_width(n)) - 1);
   std::size_t const buckets = std::size_t{1} << bits;
   unsigned const shift = 64 - bits;
-  std::vector<std::uint32_t> start(buckets + 1, 0);
-  for (std::uint64_t const v : values) ++start[(v >> shift) + 1];
-  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-  scratch.resize(n);
-  {
-    std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
-    for (std::uint64_t const v : values) scratch[next[v >> shift]++] = v;
-  }
+  thread_local std::vector<std::uint32_t> ends;
+  ends.assign(buckets, 0);
+  std::uint32_t* const end_of = ends.data();
+  for (std::uint64_t const v : values) ++end_of[v >> shift];
+  std::uint32_t sum = 0;
   for (std::size_t b = 0; b < buckets; ++b) {
-    std::uint64_t* const first = scratch.data() + start[b];
-    std::uint64_t* const last = scratch.data() + start[b + 1];
+    sum += end_of[b];
+    end_of[b] = sum;  // one past the bucket; the scatter below walks it back to the bucket's start
+  }
+  scratch.resize(n);
+  std::uint64_t* const out = scratch.data();
+  for (std::size_t i = n; i-- > 0;) {
+    std::uint64_t const v = values[i];
+    out[--end_of[v >> shift]] = v;
+  }
+  // end_of[b] is now the start of bucket b; sort each bucket in place.
+  for (std::size_t b = 0; b < buckets; ++b) {
+    std::uint64_t* const first = out + end_of[b];
+    std::uint64_t* const last = out + (b + 1 < buckets ? end_of[b + 1] : n);
+    if (last - first < 2) continue;
     if (last - first > 16) {
       std::sort(first, last);
       continue;
     }
-    for (std::uint64_t* i = first + (first != last ? 1 : 0); i < last; ++i) {  // insertion sort
+    for (std::uint64_t* i = first + 1; i < last; ++i) {  // insertion sort
       std::uint64_t const v = *i;
       std::uint64_t* j = i;
       for (; j > first && *(j - 1) > v; --j) *j = *(j - 1);
