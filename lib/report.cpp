@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -206,19 +207,41 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
 }
 
 void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  // Each line is built in one string and written at once: large corpora give many thousand lines.
+  std::string line;
+  auto number_to = [&line](auto value) {
+    char buf[32];
+    auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    line.append(buf, end);
+  };
   std::size_t number = 0;
   for (auto const& c : result.clusters) {
     ++number;
-    out << "{\"cluster\": " << number << ", \"size\": " << c.members.size() << ", \"members\": [";
+    line.clear();
+    line += "{\"cluster\": ";
+    number_to(number);
+    line += ", \"size\": ";
+    number_to(c.members.size());
+    line += ", \"members\": [";
     for (std::size_t m = 0; m < c.members.size(); ++m) {
       auto const& member = c.members[m];
       auto const& e = ctx.essays[member.doc];
-      out << (m ? ", " : "") << "{\"id\": " << json_quote(e.id) << ", \"file\": " << json_quote(e.file)
-          << ", \"index\": " << e.index << ", \"title\": " << json_quote(e.title)
-          << ", \"line\": " << e.line << ", \"similarity\": " << fixed(member.similarity, 4)
-          << ", \"estimated\": " << (member.estimated ? "true" : "false") << "}";
+      line += m ? ", {\"id\": " : "{\"id\": ";
+      line += json_quote(e.id);
+      line += ", \"file\": ";
+      line += json_quote(e.file);
+      line += ", \"index\": ";
+      number_to(e.index);
+      line += ", \"title\": ";
+      line += json_quote(e.title);
+      line += ", \"line\": ";
+      number_to(e.line);
+      line += ", \"similarity\": ";
+      line += fixed(member.similarity, 4);
+      line += member.estimated ? ", \"estimated\": true}" : ", \"estimated\": false}";
     }
-    out << "]}\n";
+    line += "]}\n";
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
   }
 }
 
