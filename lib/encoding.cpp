@@ -560,23 +560,25 @@ bool looks_binary(std::string_view bytes) noexcept {
   std::string_view const sample = bytes.substr(0, std::min(bytes.size(), sample_limit));
   if (sample.empty()) return false;
   if (sample.starts_with("\xFF\xFE") || sample.starts_with("\xFE\xFF")) return false;
-  // Tab, LF, FF, CR occur in text; ESC starts ISO-2022 shifts; SUB ends old DOS text files. A
-  // lookup table and branch-free counting: this runs on the first 8 KiB of every file.
-  static constexpr auto is_control = [] {
-    std::array<std::uint8_t, 256> t{};
-    for (unsigned b = 0; b < 0x20; ++b) t[b] = 1;
-    for (unsigned b : {'\t', '\n', '\f', '\r'}) t[b] = 0;
-    t[0x1B] = 0;
-    t[0x1A] = 0;
-    t[0x7F] = 1;
-    return t;
-  }();
+  // Tab, LF, FF, CR occur in text; ESC starts ISO-2022 shifts; SUB ends old DOS text files. Counted
+  // branch-free in blocks of 8-bit counters, which compilers turn into vector code: this runs on the
+  // first 8 KiB of every file.
   std::size_t nul = 0;
   std::size_t control = 0;
-  for (char const ch : sample) {
-    auto const b = static_cast<unsigned char>(ch);
-    nul += b == 0 ? 1 : 0;
-    control += is_control[b];
+  auto const* bytes_ptr = reinterpret_cast<unsigned char const*>(sample.data());
+  for (std::size_t at = 0; at < sample.size(); at += 255) {
+    std::size_t const stop = std::min(sample.size(), at + 255);
+    std::uint8_t nul_block = 0, control_block = 0;
+    for (std::size_t i = at; i < stop; ++i) {
+      std::uint8_t const b = bytes_ptr[i];
+      nul_block = static_cast<std::uint8_t>(nul_block + (b == 0));
+      // Below 0x20 or DEL, less the six that text uses (each an exclusive case: plain sums).
+      int const is_control = (b < 0x20) + (b == 0x7F) - (b == '\t') - (b == '\n') - (b == '\f') - (b == '\r') -
+                             (b == 0x1A) - (b == 0x1B);
+      control_block = static_cast<std::uint8_t>(control_block + is_control);
+    }
+    nul += nul_block;
+    control += control_block;
   }
   if (nul == 0 && control * 10 <= sample.size()) return false;
   // UTF-16 explains both zero bytes (ASCII) and control-range bytes (low halves of CJK units); a
