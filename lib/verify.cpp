@@ -41,6 +41,9 @@ std::vector<double> exact_scores(
   std::size_t const chunk_pairs =
       std::max<std::size_t>(1, std::min(max_docs / 2, schedule ? schedule->chunk_pairs : max_docs / 2));
   std::vector<double> scores(pairs.size(), -1.0);
+  // Pairs sorted by first document never ask again for a document below the current first one.
+  bool const by_first = std::is_sorted(pairs.begin(), pairs.end(),
+                                       [](auto const& x, auto const& y) { return x.first < y.first; });
   std::vector<std::size_t> chunk;                 // indices of the pairs measured in this chunk
   std::vector<std::uint32_t> docs;                // distinct documents of the current chunk, sorted
   std::vector<std::vector<std::uint64_t>> sets;  // their shingle sets
@@ -92,7 +95,7 @@ std::vector<double> exact_scores(
     // document below the last first document is never asked for again. Also keep what the
     // previous chunks held and this one did not use, within a budget of held shingles (about
     // max_docs essays' worth), dropping the furthest documents first.
-    std::uint32_t const front = pairs[chunk.back()].first;
+    std::uint32_t const front = by_first ? pairs[chunk.back()].first : 0;
     std::vector<std::uint32_t> keep_docs;
     std::vector<std::vector<std::uint64_t>> keep_sets;
     std::size_t h = 0, c = 0;
