@@ -78,8 +78,8 @@ std::vector<double> exact_scores(
         missing.push_back(i);
       }
     }
-    // Blocks of consecutive documents: they tend to share a file, which each thread reads once.
-    detail::parallel_for(missing.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned w) {
+    // Small blocks: documents cost tens of microseconds each, and a chunk holds a few hundred.
+    detail::parallel_for(missing.size(), threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
       for (std::size_t m = b; m < e; ++m) shingle_set(docs[missing[m]], sets[missing[m]], w);
     });
     auto set_of = [&](std::uint32_t doc) -> std::vector<std::uint64_t> const& {
