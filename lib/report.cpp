@@ -154,11 +154,18 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
     for (auto const& f : load.skipped)
       out << "    skipped " << f.path << ": " << to_string(f.reason)
           << (f.detail.empty() ? "" : " (") << f.detail << (f.detail.empty() ? "" : ")") << "\n";
+    // Files read with replacements and stretches left out are listed up to a limit: on a large
+    // corpus they run to thousands of lines (skipped files are always listed, every one).
+    constexpr std::size_t listed_at_most = 20;
+    std::size_t replaced_files = 0;
     for (auto const& f : load.files) {
-      if (f.replaced > 0)
+      if (f.replaced == 0) continue;
+      if (++replaced_files <= listed_at_most)
         out << "    " << f.path << ": " << f.replaced << " undecodable byte sequences replaced ("
             << f.encoding << ")\n";
     }
+    if (replaced_files > listed_at_most)
+      out << "    … and " << replaced_files - listed_at_most << " more files with undecodable bytes replaced\n";
     for (auto const& p : load.problems) {
       out << "    " << p.path;
       if (p.line > 0) out << ":" << p.line;
@@ -168,12 +175,15 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
     for (auto const& f : load.files) furniture += f.furniture.size();
     if (furniture > 0) {
       out << "  left out:  " << furniture << " stretches of page furniture\n";
+      std::size_t listed = 0;
       for (auto const& f : load.files)
         for (auto const& r : f.furniture) {
+          if (++listed > listed_at_most) break;
           out << "    " << f.path << (r.last > r.first ? " lines " : " line ") << r.first;
           if (r.last > r.first) out << "-" << r.last;
           out << ": " << r.reason << "\n";
         }
+      if (furniture > listed_at_most) out << "    … and " << furniture - listed_at_most << " more\n";
     }
   }
   out << "  essays:    " << s.documents;
