@@ -58,9 +58,10 @@ std::string_view verify_mode_name(verify_mode v) {
 
 }  // namespace
 
-std::string json_quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+namespace {
+
+/// Appends `s` as a JSON string literal to `out`.
+void append_json_quoted(std::string& out, std::string_view s) {
   out += '"';
   // Runs of characters that need no escape are copied whole.
   std::size_t run = 0;
@@ -84,6 +85,14 @@ std::string json_quote(std::string_view s) {
   }
   out.append(s, run, s.size() - run);
   out += '"';
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_json_quoted(out, s);
   return out;
 }
 
@@ -237,17 +246,19 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
       auto const& member = c.members[m];
       auto const& e = ctx.essays[member.doc];
       line += m ? ", {\"id\": " : "{\"id\": ";
-      line += json_quote(e.id);
+      append_json_quoted(line, e.id);
       line += ", \"file\": ";
-      line += json_quote(e.file);
+      append_json_quoted(line, e.file);
       line += ", \"index\": ";
       number_to(e.index);
       line += ", \"title\": ";
-      line += json_quote(e.title);
+      append_json_quoted(line, e.title);
       line += ", \"line\": ";
       number_to(e.line);
       line += ", \"similarity\": ";
-      line += fixed(member.similarity, 4);
+      char buf[32];
+      auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, member.similarity, std::chars_format::fixed, 4);
+      line.append(buf, end);
       line += member.estimated ? ", \"estimated\": true}" : ", \"estimated\": false}";
     }
     line += "]}\n";
