@@ -93,9 +93,9 @@ std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const s
   std::uint32_t const doc = new_document(id);
   if (!text_source_) texts_.emplace_back();
   if (keeps_sketches()) store_sketch(doc, signature);
-  std::vector<std::uint64_t> keys(lsh_.bands);
-  band_keys(signature, lsh_, keys);
-  index(doc, keys, empty);
+  key_scratch_.resize(lsh_.bands);
+  band_keys(signature, lsh_, key_scratch_);
+  index(doc, key_scratch_, empty);
   return doc;
 }
 

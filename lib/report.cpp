@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -63,9 +64,23 @@ namespace {
 /// Appends `s` as a JSON string literal to `out`.
 void append_json_quoted(std::string& out, std::string_view s) {
   out += '"';
-  // Runs of characters that need no escape are copied whole.
+  // Runs of characters that need no escape are copied whole; eight bytes at a time are checked
+  // for a control character, a quote or a backslash (a zero byte in x - 0x20.., x ^ '"'.., x ^ '\\'..).
+  auto needs_escape = [](std::uint64_t x) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+  };
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t x = 0;
+      std::memcpy(&x, s.data() + i, 8);
+      if (needs_escape(x) == 0) {
+        i += 7;
+        continue;
+      }
+    }
     auto const c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s, run, i - run);

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "neardup/error.hpp"
@@ -128,4 +129,33 @@ TEST_CASE("write_deduplicated keeps the first of each cluster and renames into p
   CHECK_THROWS_AS(neardup::write_deduplicated((dir / "no/such/dir/x.txt").string(), r, essays, text, false),
                   neardup::error);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywhere", "[report]") {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (char const ch : s) {
+      auto const c = static_cast<unsigned char>(ch);
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      } else out += ch;
+    }
+    return out + "\"";
+  };
+  std::mt19937 rng(5);
+  std::string const alphabet = std::string("ab\"\\\n\t\x01\x1f ~") + "中文" + std::string(1, '\x7f');
+  for (int t = 0; t < 2000; ++t) {
+    std::string s;
+    std::size_t const n = rng() % 40;
+    for (std::size_t i = 0; i < n; ++i) s += alphabet[rng() % alphabet.size()];
+    INFO("case " << t);
+    CHECK(neardup::json_quote(s) == reference(s));
+  }
 }

@@ -130,6 +130,7 @@ class deduplicator {
   band_table bands_;                        // LSH band keys of the non-empty documents
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
   std::vector<std::string> pending_;        // texts added but not yet signed
+  std::vector<std::uint64_t> key_scratch_;  // band keys of the signature being added
   std::function<std::string(std::uint32_t)> text_source_;
   dedup_stats stats_;
 };
