@@ -392,3 +392,45 @@ TEST_CASE("GB18030: every two-byte code, and text with four-byte codes or bad by
   CHECK(detected.encoding == "GB18030");
   CHECK(detected.utf8 == read_bytes(bundled_files()[0]));
 }
+
+TEST_CASE("GB18030: random byte strings decode as ICU decodes them, replacements counted alike", "[encoding]") {
+  // Mostly valid two-byte codes, with ASCII, four-byte codes, stray lead bytes and truncation mixed
+  // in: the table path must either give ICU's answer or leave the text to ICU.
+  std::mt19937 rng(77);
+  neardup::decode_options gb;
+  gb.encoding = "GB18030";
+  for (int t = 0; t < 3000; ++t) {
+    std::string bytes;
+    std::size_t const n = rng() % 24;
+    for (std::size_t i = 0; i < n; ++i) {
+      switch (rng() % 8) {
+        case 0: bytes += static_cast<char>('a' + rng() % 26); break;
+        case 1: bytes += static_cast<char>(0x81 + rng() % 0x7E); break;  // a lead byte alone
+        case 2: bytes += static_cast<char>(rng() % 256); break;           // anything
+        case 3:                                                           // a four-byte code
+          bytes += static_cast<char>(0x81 + rng() % 0x7E);
+          bytes += static_cast<char>(0x30 + rng() % 10);
+          bytes += static_cast<char>(0x81 + rng() % 0x7E);
+          bytes += static_cast<char>(0x30 + rng() % 10);
+          break;
+        default:  // a two-byte code
+          bytes += static_cast<char>(0x81 + rng() % 0x7E);
+          bytes += static_cast<char>(0x40 + rng() % 0xBF);
+      }
+    }
+    std::string expected = icu_decode_reference(bytes, "GB18030");
+    // decode_to_utf8 turns CR and CRLF into LF, as for every encoding.
+    std::string lf;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      if (expected[i] == '\r') {
+        lf += '\n';
+        if (i + 1 < expected.size() && expected[i + 1] == '\n') ++i;
+      } else {
+        lf += expected[i];
+      }
+    }
+    if (lf.starts_with("\xEF\xBB\xBF")) lf.erase(0, 3);  // a leading BOM is dropped
+    INFO("case " << t);
+    CHECK(neardup::decode_to_utf8(bytes, gb).utf8 == lf);
+  }
+}
