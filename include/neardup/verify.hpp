@@ -28,7 +28,8 @@ enum class verify_mode {
   estimate,  ///< MinHash estimate from the signatures (no texts needed; ±sqrt(J(1-J)/k))
   /// The estimate decides where it is sure, more than a margin (4 standard errors at the threshold)
   /// above or below the threshold; the exact Jaccard decides the pairs in between, unless earlier
-  /// decisions already joined the two documents. Same clusters as exact, far fewer texts read back.
+  /// decisions already joined the two documents. The clusters of exact (unless an estimate strays
+  /// beyond its margin: about 3 in 100,000 pairs at the threshold), with far fewer texts read back.
   hybrid,
 };
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The end-to-end figures of docs/benchmarks.md: generates corpora of the given sizes (seed 7) under
+# a work folder, runs dedup on each with 1 and 2 threads (the median of 3 runs; 1 run past 1 GB,
+# after a warm-up read so that the page cache holds the files), checks that both thread counts give
+# byte-identical output, and prints one table row per run.
+#
+#   bash scripts/bench-corpus.sh /tmp/neardup-bench 10MB 100MB 1GB 4GB
+#
+# Needs a Release build in build/release (cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if (($# < 2)); then
+  echo "usage: $0 WORK_FOLDER SIZE..." >&2
+  exit 2
+fi
+work=$1
+shift
+bin=build/release
+for program in "$bin/bench/neardup_gen_corpus" "$bin/examples/dedup/dedup"; do
+  [[ -x $program ]] || { echo "$0: $program is missing: build build/release first" >&2; exit 2; }
+done
+mkdir -p "$work"
+
+echo "| corpus | essays | threads | wall (median) | MB/s | read…sign | candidates | verify | cluster | peak RSS |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for size in "$@"; do
+  corpus=$work/c$size
+  if [[ ! -f $corpus/folder/truth.tsv ]]; then
+    "$bin/bench/neardup_gen_corpus" --seed 7 --size "$size" --out "$corpus" --format folder >/dev/null
+  fi
+  cat "$corpus"/folder/txt/*/*.txt >/dev/null  # warm the page cache: measure the program, not the disk
+  bytes=$(find "$corpus/folder/txt" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+  runs=3
+  [[ $(du -sm "$corpus/folder/txt" | cut -f1) -gt 1500 ]] && runs=1
+  for threads in 1 2; do
+    rows=()
+    for ((r = 0; r < runs; r++)); do
+      err=$(mktemp)
+      /usr/bin/time -f "TIME %e %M" "$bin/examples/dedup/dedup" -q -j "$threads" --format jsonl \
+        "$corpus/folder/txt" >"$work/out_${size}_j$threads.jsonl" 2>"$err"
+      wall=$(awk '/^TIME/ {print $2}' "$err")
+      rss=$(awk '/^TIME/ {print $3}' "$err")
+      essays=$(awk '/^  essays:/ {print $2}' "$err")
+      stages=$(sed -n 's/^  time: *\([0-9.]*\) s read and sign, \([0-9.]*\) s candidates.*, \([0-9.]*\) s verify.*, \([0-9.]*\) s cluster/\1 \2 \3 \4/p' "$err")
+      rows+=("$wall $rss $essays $stages")
+      rm -f "$err"
+    done
+    # The run with the median wall time.
+    row=$(printf '%s\n' "${rows[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
+    read -r wall rss essays sign candidates verify cluster <<<"$row"
+    mbps=$(awk -v b="$bytes" -v w="$wall" 'BEGIN {printf "%.0f", b / 1e6 / w}')
+    printf '| %s (%.1f MB) | %s | %s | %s s | %s | %s s | %s s | %s s | %s s | %.0f MB |\n' \
+      "$size" "$(awk -v b="$bytes" 'BEGIN {print b / 1e6}')" "$essays" "$threads" "$wall" "$mbps" \
+      "$sign" "$candidates" "$verify" "$cluster" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')"
+  done
+  if ! cmp -s "$work/out_${size}_j1.jsonl" "$work/out_${size}_j2.jsonl"; then
+    echo "$0: $size: 1 and 2 threads gave different output" >&2
+    exit 1
+  fi
+done
+echo
+echo "1 and 2 threads gave byte-identical output on every corpus."
