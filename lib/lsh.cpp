@@ -202,15 +202,47 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
 lsh_index::lsh_index(lsh_params params) : params_(params) {
   if (params.bands == 0 || params.rows == 0)
     throw error(errc::invalid_argument, "LSH bands and rows must be positive");
-  buckets_.resize(params.bands);
+  bands_.resize(params.bands);
+}
+
+std::size_t lsh_index::band_buckets::find(std::uint64_t key) const noexcept {
+  // Band keys are XXH3 values: their low bits are a good slot number as they are.
+  std::size_t const mask = keys.size() - 1;
+  std::size_t slot = static_cast<std::size_t>(key) & mask;
+  while (newest[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
+  return slot;
+}
+
+void lsh_index::band_buckets::insert(std::uint64_t key, std::uint32_t doc) {
+  if (2 * (used + 1) > keys.size()) {  // keep the table at most half full
+    std::vector<std::uint64_t> old_keys(std::max<std::size_t>(64, 2 * keys.size()));
+    std::vector<std::uint32_t> old_newest(old_keys.size(), 0);
+    old_keys.swap(keys);
+    old_newest.swap(newest);
+    for (std::size_t s = 0; s < old_keys.size(); ++s) {
+      if (old_newest[s] == 0) continue;
+      std::size_t const slot = find(old_keys[s]);
+      keys[slot] = old_keys[s];
+      newest[slot] = old_newest[s];
+    }
+  }
+  if (docs.size() >= UINT32_MAX - 1) throw error(errc::limit_exceeded, "lsh_index: more than 2^32-2 entries in a band");
+  std::size_t const slot = find(key);
+  if (newest[slot] == 0) {
+    keys[slot] = key;
+    ++used;
+  }
+  docs.push_back(doc);
+  older.push_back(newest[slot]);
+  newest[slot] = static_cast<std::uint32_t>(docs.size());
 }
 
 void lsh_index::insert(std::uint32_t doc, std::span<const std::uint32_t> signature) {
   if (signature.size() < std::size_t{params_.bands} * params_.rows)
     throw error(errc::invalid_argument, "signature shorter than bands × rows");
-  std::vector<std::uint64_t> keys(params_.bands);
-  band_keys(signature, params_, keys);
-  for (std::uint32_t b = 0; b < params_.bands; ++b) buckets_[b][keys[b]].push_back(doc);
+  key_scratch_.resize(params_.bands);
+  band_keys(signature, params_, key_scratch_);
+  for (std::uint32_t b = 0; b < params_.bands; ++b) bands_[b].insert(key_scratch_[b], doc);
   ++documents_;
 }
 
@@ -221,8 +253,10 @@ std::vector<std::uint32_t> lsh_index::query(std::span<const std::uint32_t> signa
   band_keys(signature, params_, keys);
   std::vector<std::uint32_t> docs;
   for (std::uint32_t b = 0; b < params_.bands; ++b) {
-    if (auto it = buckets_[b].find(keys[b]); it != buckets_[b].end())
-      docs.insert(docs.end(), it->second.begin(), it->second.end());
+    band_buckets const& band = bands_[b];
+    if (band.keys.empty()) continue;
+    for (std::uint32_t e = band.newest[band.find(keys[b])]; e != 0; e = band.older[e - 1])
+      docs.push_back(band.docs[e - 1]);
   }
   std::sort(docs.begin(), docs.end());
   docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
@@ -233,9 +267,12 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> lsh_index::candidate_pairs(
                                                                                candidate_stats* stats) const {
   std::vector<band_entry> entries;
   entries.reserve(documents_ * params_.bands);
-  for (std::uint32_t b = 0; b < params_.bands; ++b)
-    for (auto const& [key, docs] : buckets_[b])
-      for (std::uint32_t doc : docs) entries.push_back({key, b, doc});
+  for (std::uint32_t b = 0; b < params_.bands; ++b) {
+    band_buckets const& band = bands_[b];
+    for (std::size_t s = 0; s < band.keys.size(); ++s)
+      for (std::uint32_t e = band.newest[s]; e != 0; e = band.older[e - 1])
+        entries.push_back({band.keys[s], b, band.docs[e - 1]});
+  }
   return neardup::candidate_pairs(entries, max_bucket, stats);
 }
 

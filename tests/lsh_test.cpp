@@ -232,3 +232,40 @@ TEST_CASE("band_table gives the pairs of candidate_pairs on any thread count, an
   CHECK_THROWS_AS(table.add(0, std::vector<std::uint64_t>(bands - 1)), neardup::error);
   CHECK_THROWS_AS(neardup::band_table(0), neardup::error);
 }
+
+TEST_CASE("lsh_index: thousands of documents, tables grown many times, agree with the band entries", "[lsh]") {
+  neardup::lsh_params const params{20, 3};
+  neardup::lsh_index index(params);
+  std::mt19937_64 rng(41);
+  std::vector<neardup::band_entry> entries;
+  std::vector<std::vector<std::uint32_t>> sigs;
+  for (std::uint32_t d = 0; d < 3000; ++d) {
+    std::vector<std::uint32_t> sig(60);
+    if (d % 3 == 0 || sigs.empty()) {
+      for (auto& v : sig) v = static_cast<std::uint32_t>(rng());
+    } else {
+      sig = sigs.back();                                    // a near copy of the previous document
+      for (std::size_t i = 0; i < sig.size(); i += 7) sig[i] = static_cast<std::uint32_t>(rng());
+    }
+    sigs.push_back(sig);
+    index.insert(d, sig);
+    std::vector<std::uint64_t> keys(params.bands);
+    neardup::band_keys(sig, params, keys);
+    for (std::uint32_t b = 0; b < params.bands; ++b) entries.push_back({keys[b], b, d});
+  }
+  CHECK(index.size() == 3000);
+  auto copy = entries;
+  auto const expected = neardup::candidate_pairs(copy);
+  REQUIRE(expected.size() > 1000);
+  CHECK(index.candidate_pairs() == expected);
+  // query(d) is d itself and exactly its partners in the expected pairs.
+  for (std::uint32_t d = 0; d < 3000; d += 37) {
+    std::vector<std::uint32_t> partners{d};
+    for (auto const& [a, b] : expected) {
+      if (a == d) partners.push_back(b);
+      if (b == d) partners.push_back(a);
+    }
+    std::sort(partners.begin(), partners.end());
+    CHECK(index.query(sigs[d]) == partners);
+  }
+}

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -108,9 +107,22 @@ class lsh_index {
   [[nodiscard]] std::size_t size() const noexcept { return documents_; }
 
  private:
+  /// One band's buckets: an open-addressing table from band key to the newest entry of its bucket,
+  /// and the entries (document, older entry) of all buckets in one array. No allocation per bucket.
+  struct band_buckets {
+    std::vector<std::uint64_t> keys;     // by slot
+    std::vector<std::uint32_t> newest;   // by slot: entry index + 1; 0 = empty slot
+    std::vector<std::uint32_t> docs;     // by entry
+    std::vector<std::uint32_t> older;    // by entry: the bucket's previous entry + 1; 0 = none
+    std::size_t used = 0;                // occupied slots
+    [[nodiscard]] std::size_t find(std::uint64_t key) const noexcept;  // its slot, or an empty one
+    void insert(std::uint64_t key, std::uint32_t doc);
+  };
+
   lsh_params params_;
   std::size_t documents_ = 0;
-  std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> buckets_;  // per band: key → docs
+  std::vector<band_buckets> bands_;
+  std::vector<std::uint64_t> key_scratch_;  // insert()'s band keys
 };
 
 }  // namespace neardup
