@@ -28,7 +28,7 @@ for size in "$@"; do
   if [[ ! -f $corpus/folder/truth.tsv ]]; then
     "$bin/bench/neardup_gen_corpus" --seed 7 --size "$size" --out "$corpus" --format folder >/dev/null
   fi
-  cat "$corpus"/folder/txt/*/*.txt >/dev/null  # warm the page cache: measure the program, not the disk
+  find "$corpus/folder/txt" -type f -exec cat {} + >/dev/null  # warm the page cache: measure the program, not the disk
   bytes=$(find "$corpus/folder/txt" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
   runs=3
   [[ $(du -sm "$corpus/folder/txt" | cut -f1) -gt 1500 ]] && runs=1
