@@ -39,6 +39,7 @@ void BM_CandidatePairs_Planted(benchmark::State& state) {
     benchmark::DoNotOptimize(neardup::candidate_pairs(copy).size());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * entries.size() * sizeof(neardup::band_entry)));
 }
 
 // The same planted groups through band_table, the columns the deduplicator keeps (8 bytes an entry,
@@ -72,6 +73,7 @@ void BM_BandTable_Planted(benchmark::State& state) {
     benchmark::DoNotOptimize(table.candidate_pairs(256, nullptr, threads).size());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * params.bands * sizeof(std::uint64_t)));
 }
 
 // One bucket holding every document (a template copied n times): the cap keeps the pairs linear.
@@ -92,6 +94,7 @@ void BM_CandidatePairs_Template(benchmark::State& state) {
   }
   state.counters["pairs"] = static_cast<double>(pairs.size());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * sizeof(neardup::band_entry)));
 }
 
 void BM_LshIndex_InsertQuery(benchmark::State& state) {
@@ -108,6 +111,8 @@ void BM_LshIndex_InsertQuery(benchmark::State& state) {
     if (found != n) state.SkipWithError("a document did not find itself alone");
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  // Bytes: the signatures inserted and queried.
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * 2 * n * 120 * sizeof(std::uint32_t)));
 }
 
 void BM_OptimalLshParams(benchmark::State& state) {
