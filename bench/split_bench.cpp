@@ -9,6 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+
+#include <memory>
+
 #include "neardup/encoding.hpp"
 #include "neardup/split.hpp"
 
@@ -156,5 +161,44 @@ void BM_DecodeToUtf8_Utf16NoBom(benchmark::State& state) {
   decode_benchmark(state, to_utf16le(text), text, "UTF-16LE");
 }
 BENCHMARK(BM_DecodeToUtf8_Utf16NoBom)->RangeMultiplier(8)->Range(8, 512);
+
+/// GB18030 of UTF-8 text, by ICU.
+std::string to_gb18030(std::string const& utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> cnv(ucnv_open("GB18030", &status), &ucnv_close);
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+  std::string out(static_cast<std::size_t>(u.length()) * 4 + 16, '\0');
+  int32_t const n = ucnv_fromUChars(cnv.get(), out.data(), static_cast<int32_t>(out.size()), u.getBuffer(), u.length(), &status);
+  out.resize(U_SUCCESS(status) ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
+// GB18030 text of two-byte codes: the table path of decode_to_utf8 (detection included).
+void BM_DecodeToUtf8_Gb18030(benchmark::State& state) {
+  std::string const text = synthetic_collection(static_cast<std::size_t>(state.range(0)));
+  decode_benchmark(state, to_gb18030(text), text, "GB18030");
+}
+BENCHMARK(BM_DecodeToUtf8_Gb18030)->RangeMultiplier(8)->Range(8, 512);
+
+// The same bytes through ICU's converter alone (to UTF-16, then UTF-8): what the table replaces.
+void BM_Gb18030_IcuConverter(benchmark::State& state) {
+  std::string const text = synthetic_collection(static_cast<std::size_t>(state.range(0)));
+  std::string const bytes = to_gb18030(text);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> cnv(ucnv_open("GB18030", &status), &ucnv_close);
+  auto decode = [&] {
+    icu::UnicodeString const u(bytes.data(), static_cast<int32_t>(bytes.size()), cnv.get(), status);
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+  };
+  if (decode() != text) {
+    state.SkipWithError("ICU decoded wrongly");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(decode().data());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes.size()));
+}
+BENCHMARK(BM_Gb18030_IcuConverter)->Arg(64);
 
 }  // namespace
