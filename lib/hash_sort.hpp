@@ -1,7 +1,7 @@
 // detail::sort_hashes — sorts 64-bit values whose high bits are uniformly spread (hash values, band
-// keys): a counting pass on the top bits into about one bucket per value, then each small bucket
-// sorted in place. Expected linear time; a bucket that is not small (equal or crafted prefixes)
-// falls back to std::sort, so the worst case stays O(n log n). The result is what std::sort gives.
+// keys): a counting pass on the top bits into one or two buckets per value, then one insertion pass.
+// Expected linear time; when a bucket is crowded (equal or crafted prefixes) the buckets are sorted
+// by std::sort instead, so the worst case stays O(n log n). The result is what std::sort gives.
 //
 // Written by hand: the packaged sorts (std::sort; Boost's spreadsort hands arrays under a few
 // thousand values to std::sort) do not use the one thing known here, that the values are hashes.
@@ -21,8 +21,8 @@ inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uin
     std::sort(values.begin(), values.end());
     return;
   }
-  // About one value per bucket, at most 2^16 buckets (their counters stay in L2).
-  unsigned const bits = std::min(16u, static_cast<unsigned>(std::bit_width(n)) - 1);
+  // Between one and two buckets per value, at most 2^16 (their counters stay in L1 and L2).
+  unsigned const bits = std::min(16u, static_cast<unsigned>(std::bit_width(n)));
   std::size_t const buckets = std::size_t{1} << bits;
   unsigned const shift = 64 - bits;
   thread_local std::vector<std::uint32_t> ends;
@@ -30,7 +30,9 @@ inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uin
   std::uint32_t* const end_of = ends.data();
   for (std::uint64_t const v : values) ++end_of[v >> shift];
   std::uint32_t sum = 0;
+  std::uint32_t largest = 0;
   for (std::size_t b = 0; b < buckets; ++b) {
+    largest = std::max(largest, end_of[b]);
     sum += end_of[b];
     end_of[b] = sum;  // one past the bucket; the scatter below walks it back to the bucket's start
   }
@@ -40,20 +42,22 @@ inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uin
     std::uint64_t const v = values[i];
     out[--end_of[v >> shift]] = v;
   }
-  // end_of[b] is now the start of bucket b; sort each bucket in place.
-  for (std::size_t b = 0; b < buckets; ++b) {
-    std::uint64_t* const first = out + end_of[b];
-    std::uint64_t* const last = out + (b + 1 < buckets ? end_of[b + 1] : n);
-    if (last - first < 2) continue;
-    if (last - first > 16) {
-      std::sort(first, last);
-      continue;
+  if (largest <= 32) {
+    // Every value is at most 31 places from where it belongs: one insertion pass over the whole
+    // array, whose "already in place" test is the predictable common case (a pass per bucket would
+    // branch on each bucket's size, a coin flip at one value per bucket).
+    for (std::size_t i = 1; i < n; ++i) {
+      std::uint64_t const v = out[i];
+      std::size_t j = i;
+      for (; j > 0 && out[j - 1] > v; --j) out[j] = out[j - 1];
+      out[j] = v;
     }
-    for (std::uint64_t* i = first + 1; i < last; ++i) {  // insertion sort
-      std::uint64_t const v = *i;
-      std::uint64_t* j = i;
-      for (; j > first && *(j - 1) > v; --j) *j = *(j - 1);
-      *j = v;
+  } else {
+    // Crowded buckets (equal or crafted prefixes): each bucket sorted on its own, by std::sort.
+    for (std::size_t b = 0; b < buckets; ++b) {
+      std::uint64_t* const first = out + end_of[b];
+      std::uint64_t* const last = out + (b + 1 < buckets ? end_of[b + 1] : n);
+      if (last - first > 1) std::sort(first, last);
     }
   }
   values.swap(scratch);
