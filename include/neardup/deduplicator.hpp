@@ -67,7 +67,7 @@ struct dedup_stats {
   lsh_params lsh;
   double seconds_sign = 0;             ///< normalize + shingle + minhash
   double seconds_candidates = 0;
-  double seconds_verify = 0;           ///< including re-shingling texts in exact mode
+  double seconds_verify = 0;           ///< including reading back and re-shingling texts
   double seconds_cluster = 0;
 };
 
