@@ -160,31 +160,66 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
   return result;
 }
 
+namespace {
+
+/// An open file, closed when it goes: POSIX calls rather than a stream, since the pipeline reads a
+/// file per essay collection and verification thousands of short ranges.
+class open_file {
+ public:
+  explicit open_file(std::string const& path) : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
+  }
+  ~open_file() { ::close(fd_); }
+  open_file(open_file const&) = delete;
+  open_file& operator=(open_file const&) = delete;
+
+  [[nodiscard]] std::uint64_t size() const {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) throw error(errc::io_error, path_ + ": " + std::strerror(errno));
+    return static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0));
+  }
+
+  /// Reads up to `bytes` from `offset` into `out` (resized to what was read).
+  void read(std::uint64_t offset, std::uint64_t bytes, std::string& out) const {
+    out.assign(bytes, '\0');
+    std::size_t done = 0;
+    while (done < bytes) {
+      ssize_t const got = ::pread(fd_, out.data() + done, bytes - done, static_cast<off_t>(offset + done));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw error(errc::io_error, path_ + ": " + std::strerror(errno));
+      if (got == 0) break;  // the file ended early
+      done += static_cast<std::size_t>(got);
+    }
+    out.resize(done);
+  }
+
+ private:
+  std::string const& path_;
+  int fd_;
+};
+
+}  // namespace
+
 std::string read_file(std::string const& path, std::uint64_t max_bytes) {
-  // POSIX calls rather than a stream: one open, one fstat and a read or two per file.
-  int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } const close_at_exit{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  auto const size = static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0));
+  open_file const file(path);
+  std::uint64_t const size = file.size();
   if (size > max_bytes)
     throw error(errc::limit_exceeded, path + ": " + std::to_string(size) + " bytes, over the limit of " +
                                           std::to_string(max_bytes));
-  std::string bytes(size, '\0');
-  std::size_t done = 0;
-  while (done < size) {
-    ssize_t const got = ::read(fd, bytes.data() + done, size - done);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
-    if (got == 0) break;  // the file shrank since fstat
-    done += static_cast<std::size_t>(got);
-  }
-  bytes.resize(done);
+  std::string bytes;
+  file.read(0, size, bytes);  // fewer bytes when the file shrank since
   return bytes;
+}
+
+std::string read_file_range(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
+                            std::uint64_t bytes) {
+  open_file const file(path);
+  if (file.size() != expected_size || offset + bytes > expected_size)
+    throw error(errc::io_error, path + ": the file changed since it was read");
+  std::string text;
+  file.read(offset, bytes, text);
+  if (text.size() != bytes) throw error(errc::io_error, path + ": the file changed since it was read");
+  return text;
 }
 
 }  // namespace neardup

@@ -168,20 +168,19 @@ dedup_result deduplicator::run() {
   auto const pairs = bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads);
   stats.seconds_candidates = seconds_since(start);
 
-  // Exact mode re-shingles the documents of candidate pairs, a bounded number at a time.
+  // Exact Jaccard re-shingles the documents of the pairs it measures (their texts read back), a
+  // bounded number at a time; estimates come from the kept 16-bit sketches.
   start = clock_type::now();
   std::vector<signer_scratch> scratch(threads);
   std::atomic<std::size_t> texts_read{0};
   using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+  auto shingle_set_of = [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+    texts_read.fetch_add(1, std::memory_order_relaxed);
+    signer_.shingle_set(text(doc), out, scratch[w]);
+  };
   auto exact = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
     stats.exact_pairs += which.size();
-    return exact_scores(
-        which,
-        [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
-          texts_read.fetch_add(1, std::memory_order_relaxed);
-          signer_.shingle_set(text(doc), out, scratch[w]);
-        },
-        options_.verify_batch_documents, threads);
+    return exact_scores(which, shingle_set_of, options_.verify_batch_documents, threads);
   };
   auto estimates = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
     std::vector<double> scores(which.size());
@@ -245,13 +244,7 @@ dedup_result deduplicator::run() {
       verified.push_back({uncertain[i].first, uncertain[i].second, score, false});
       joined.unite(uncertain[i].first, uncertain[i].second);
     };
-    (void)exact_scores(
-        uncertain,
-        [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
-          texts_read.fetch_add(1, std::memory_order_relaxed);
-          signer_.shingle_set(text(doc), out, scratch[w]);
-        },
-        options_.verify_batch_documents, threads, &schedule);
+    (void)exact_scores(uncertain, shingle_set_of, options_.verify_batch_documents, threads, &schedule);
     stats.already_joined = uncertain.size() - stats.exact_pairs;
     std::sort(verified.begin(), verified.end(),
               [](scored_pair const& x, scored_pair const& y) { return std::pair{x.a, x.b} < std::pair{y.a, y.b}; });

@@ -1,11 +1,6 @@
 #include "neardup/load.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -230,32 +225,6 @@ struct essay_reloader::state {
   std::map<std::string, range_file, std::less<>> by_range;  // files whose essays are read by byte range
 };
 
-namespace {
-
-/// Bytes [offset, offset + bytes) of a file, after checking the file still has its size.
-/// POSIX calls, not a stream: verification reads thousands of short ranges.
-std::string read_range(std::string const& path, std::uint64_t size, std::uint64_t offset, std::uint64_t bytes) {
-  int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } const close_at_exit{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != size || offset + bytes > size)
-    throw error(errc::io_error, path + ": the file changed since it was read");
-  std::string text(bytes, '\0');
-  std::size_t done = 0;
-  while (done < bytes) {
-    ssize_t const got = ::pread(fd, text.data() + done, bytes - done, static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) throw error(errc::io_error, path + ": read failed");
-    done += static_cast<std::size_t>(got);
-  }
-  return text;
-}
-
-}  // namespace
 
 essay_reloader::essay_reloader(load_options options, std::span<const file_account> files)
     : options_(std::move(options)), state_(std::make_unique<state>()) {
@@ -276,7 +245,7 @@ essay_reloader::~essay_reloader() = default;
 std::string essay_reloader::text(essay_info const& essay) const {
   // Read-only after construction: no lock needed.
   if (auto found = state_->by_range.find(essay.file); found != state_->by_range.end() && essay.source_bytes > 0) {
-    std::string bytes = read_range(essay.file, found->second.size, essay.offset, essay.source_bytes);
+    std::string bytes = read_file_range(essay.file, found->second.size, essay.offset, essay.source_bytes);
     if (found->second.encoding.empty()) return bytes;
     decode_options forced = options_.decode;
     forced.encoding = found->second.encoding;

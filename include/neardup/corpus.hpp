@@ -31,4 +31,9 @@ struct walk_result {
 // Reads a whole file (binary-safe). Throws error(io_error, "<path>: <strerror>") when it cannot, and
 // error(limit_exceeded) past max_bytes.
 [[nodiscard]] std::string read_file(std::string const& path, std::uint64_t max_bytes = 1ull << 30);
+
+/// Bytes [offset, offset + bytes) of a file that had `expected_size` bytes when it was read: to read
+/// one essay back. Throws neardup::error(io_error) when the file cannot be read or changed size.
+[[nodiscard]] std::string read_file_range(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
+                                          std::uint64_t bytes);
 }
