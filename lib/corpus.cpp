@@ -67,7 +67,10 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
     }
     // Readability is found out by reading: a file that cannot be opened is skipped as not readable
     // by the load, which spares a system call per file here.
-    if (seen_files.insert({st.st_dev, st.st_ino}).second) files.push_back({path, {st.st_dev, st.st_ino}});
+    if (seen_files.insert({st.st_dev, st.st_ino}).second) {
+      files.push_back({path, {st.st_dev, st.st_ino}});
+      result.bytes += static_cast<std::uint64_t>(st.st_size);
+    }
   };
 
   for (auto const& root : paths) {

@@ -56,6 +56,12 @@ std::uint32_t deduplicator::new_document(std::string_view id) {
   return doc;
 }
 
+void deduplicator::reserve(std::size_t documents) {
+  bands_.reserve(documents);
+  id_ends_.reserve(documents);
+  sketch_blocks_.reserve(documents / sketch_block_docs + 1);
+}
+
 std::string_view deduplicator::id(std::uint32_t doc) const {
   if (doc >= id_ends_.size()) throw error(errc::invalid_argument, "no document " + std::to_string(doc));
   std::size_t const begin = doc == 0 ? 0 : id_ends_[doc - 1];

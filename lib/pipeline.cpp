@@ -1,5 +1,6 @@
 #include "neardup/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -103,6 +104,10 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   load_options per_file = options.load;
   per_file.progress = nullptr;
   walk_result walked = walk_ahead.valid() ? walk_ahead.get() : walk_paths(paths, options.load.walk);
+  // Room for as many essays as the bytes could hold at 2 KB each (capped): growing the per-essay
+  // tables by doubling would copy them and touch twice the memory, which costs as much as the copy
+  // on a machine where first-touched pages are slow. Untouched capacity costs nothing.
+  std::size_t const expected = static_cast<std::size_t>(std::min<std::uint64_t>(walked.bytes / 2048, 8u << 20));
   result.load.skipped = std::move(walked.skipped);
   result.load.filtered_by_extension = walked.filtered_by_extension;
   per_file.walk.extensions.clear();  // already chosen by the walk above
@@ -123,6 +128,9 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
     std::unique_ptr<essay_reloader> reloader;
   };
   auto state = std::make_shared<text_state>();
+  state->essays.reserve(expected);
+  result.essays.reserve(expected);
+  dedup.reserve(expected);
   result.text = [state](std::uint32_t doc) {
     auto const& place = state->essays.at(doc);
     essay_info e;

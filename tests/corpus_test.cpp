@@ -58,6 +58,9 @@ TEST_CASE("walk_paths: folders recursively, sorted, by extension; explicit files
   CHECK(names(w.files, dir.path) == std::vector<std::string>{"a/deep/x.txt", "a/notes.md", "b/1.TXT", "b/2.txt", "c.txt"});
   CHECK(w.filtered_by_extension == 1);  // notes.md inside the folder; taken once as named
   CHECK(w.skipped.empty());
+  std::uint64_t total = 0;
+  for (auto const& f : w.files) total += std::filesystem::file_size(f);
+  CHECK(w.bytes == total);
 
   neardup::walk_options every;
   every.extensions.clear();

@@ -24,6 +24,7 @@ struct walk_result {
   std::vector<skipped_path> skipped;   // everything not read, with why (extension_filtered only for files
                                        // named explicitly on the command line, or counted — see below)
   std::size_t filtered_by_extension = 0;   // files inside folders skipped for their extension (counted, not listed)
+  std::uint64_t bytes = 0;                 // total size of `files` when walked
 };
 // Walks files and folders (folders recursively, sorted so the result is deterministic). Never throws for a
 // bad path: it is reported in `skipped`. An explicitly named file is taken whatever its extension.

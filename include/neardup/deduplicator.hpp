@@ -98,6 +98,10 @@ class deduplicator {
   /// the first add().
   void set_text_source(std::function<std::string(std::uint32_t)> source);
 
+  /// Makes room for `documents` in all, so that a large run does not copy its tables as they grow
+  /// (capacity only: memory not yet written costs nothing).
+  void reserve(std::size_t documents);
+
   /// Runs candidate generation, verification and clustering over all documents added so far.
   [[nodiscard]] dedup_result run();
 
