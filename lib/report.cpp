@@ -48,6 +48,11 @@ std::string_view scheme_name(minhash_scheme s) {
   return s == minhash_scheme::classic ? "classic" : "one-permutation";
 }
 
+/// "pair" or "pairs", as `n` asks.
+std::string plural(std::size_t n, std::string_view word) {
+  return std::string(word) + (n == 1 ? "" : "s");
+}
+
 std::string_view verify_mode_name(verify_mode v) {
   switch (v) {
     case verify_mode::exact: return "exact";
@@ -221,12 +226,13 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
   out << "\n";
   out << "  time:      " << fixed(ctx.seconds_read_and_sign > 0 ? ctx.seconds_read_and_sign : s.seconds_sign, 2)
       << " s read and sign, " << fixed(s.seconds_candidates, 2) << " s candidates ("
-      << s.candidates.pairs << " pairs), " << fixed(s.seconds_verify, 2) << " s verify ("
+      << s.candidates.pairs << plural(s.candidates.pairs, " pair") << "), " << fixed(s.seconds_verify, 2) << " s verify ("
       << s.verified_pairs << " kept), " << fixed(s.seconds_cluster, 2) << " s cluster\n";
   if (ctx.options && ctx.options->verify == verify_mode::hybrid)
-    out << "  verify:    " << s.accepted_by_estimate << " pairs accepted and " << s.rejected_by_estimate
-        << " rejected by the estimate, " << s.exact_pairs << " measured exactly (" << s.texts_read_back
-        << " texts read back), " << s.already_joined << " not needed (already joined)\n";
+    out << "  verify:    " << s.accepted_by_estimate << plural(s.accepted_by_estimate, " pair") << " accepted and "
+        << s.rejected_by_estimate << " rejected by the estimate, " << s.exact_pairs << " measured exactly ("
+        << s.texts_read_back << plural(s.texts_read_back, " text") << " read back), " << s.already_joined
+        << " not needed (already joined)\n";
   if (ctx.options) {
     auto const& o = *ctx.options;
     out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n << "-"
