@@ -361,29 +361,34 @@ std::size_t icu_decode(UConverter* cnv, std::string_view bytes, std::string& utf
   return replaced;
 }
 
-/// Decodes `bytes` with the named ICU converter into `out`. GB18030 text made of two-byte codes
-/// only (nearly all of it) takes the table of gbk_table.hpp, which gives what ICU gives.
-void decode_with_icu(std::string_view bytes, char const* icu_name, decoded_text& out) {
-  if (std::strcmp(icu_name, "GB18030") == 0) {
-    std::string utf8;
-    if (detail::decode_gbk_fast(bytes, utf8)) {
-      out.replaced = 0;
-      out.utf8.clear();
-      out.had_bom = false;
-      copy_valid_utf8(utf8, out.utf8, out.had_bom);
-      return;
-    }
-  }
-  converter_ptr cnv = open_converter(icu_name);
-  if (!cnv) {
-    throw error(errc::icu_error, std::string("ICU has no converter for ") + icu_name);
-  }
+/// Converts `bytes` to `out` (UTF-8, LF line ends, a leading BOM dropped; replaced and had_bom set)
+/// with `cnv`, or with the converter named `icu_name` when `cnv` is null. GB18030 text made of
+/// two-byte codes only (nearly all of it) takes the table of gbk_table.hpp, which gives what ICU
+/// gives. `label` names the encoding in error messages.
+void convert(std::string_view bytes, UConverter* cnv, std::string_view icu_name, std::string_view label,
+             decoded_text& out) {
   std::string utf8;
   utf8.reserve(bytes.size() + bytes.size() / 2);
-  out.replaced = icu_decode(cnv.get(), bytes, utf8, icu_name);
+  bool const gb18030 = icu_name == "GB18030" || icu_name == "gb18030";
+  if (gb18030 && detail::decode_gbk_fast(bytes, utf8)) {
+    out.replaced = 0;
+  } else {
+    converter_ptr opened;
+    if (cnv == nullptr) {
+      opened = open_converter(std::string(icu_name).c_str());
+      if (!opened) throw error(errc::icu_error, "ICU has no converter for " + std::string(icu_name));
+      cnv = opened.get();
+    }
+    out.replaced = icu_decode(cnv, bytes, utf8, label);
+  }
   out.utf8.clear();
   out.had_bom = false;
   copy_valid_utf8(utf8, out.utf8, out.had_bom);  // line ends to LF, a leading BOM dropped
+}
+
+/// Decodes `bytes` with the named ICU converter into `out`.
+void decode_with_icu(std::string_view bytes, char const* icu_name, decoded_text& out) {
+  convert(bytes, nullptr, icu_name, icu_name, out);
 }
 
 /// ICU's charset detector, restricted to the legacy encodings Chinese text really comes in: returns
@@ -465,10 +470,6 @@ decoded_text decode_forced(std::string_view bytes, std::string const& name) {
   out.encoding = reported_name(cnv.get());
   UErrorCode status = U_ZERO_ERROR;
   std::string_view const icu_name = ucnv_getName(cnv.get(), &status);
-  if (icu_name == "gb18030") {
-    decode_with_icu(bytes, "GB18030", out);
-    return out;
-  }
   if (icu_name == "UTF-8") {
     utf8_writer w(out.utf8);
     out.utf8.reserve(bytes.size());
@@ -478,12 +479,8 @@ decoded_text decode_forced(std::string_view bytes, std::string const& name) {
     return out;
   }
   bool const bom_before = bom_sensing(icu_name) && starts_with_utf16_or_32_bom(bytes);
-  std::string utf8;
-  utf8.reserve(bytes.size() + bytes.size() / 2);
-  out.replaced = icu_decode(cnv.get(), bytes, utf8, name);
-  bool had_bom = false;
-  copy_valid_utf8(utf8, out.utf8, had_bom);
-  out.had_bom = had_bom || bom_before;
+  convert(bytes, cnv.get(), icu_name, name, out);
+  out.had_bom = out.had_bom || bom_before;
   return out;
 }
 
