@@ -216,8 +216,7 @@ dedup_result deduplicator::run() {
                                           options_.verify_sigmas);
     std::vector<double> const scores = estimates(pairs);
     union_find joined(id_ends_.size());
-    pair_list uncertain;
-    std::vector<double> uncertain_scores;
+    std::vector<std::size_t> unsure;  // indices into pairs
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       if (scores[i] >= t + margin) {
         verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
@@ -226,20 +225,13 @@ dedup_result deduplicator::run() {
       } else if (scores[i] < t - margin) {
         ++stats.rejected_by_estimate;
       } else {
-        uncertain.push_back(pairs[i]);
-        uncertain_scores.push_back(scores[i]);
+        unsure.push_back(i);
       }
     }
     // Most similar first: they are the likeliest to join documents, which spares later pairs.
-    {
-      std::vector<std::size_t> order(uncertain.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t x, std::size_t y) { return uncertain_scores[x] > uncertain_scores[y]; });
-      pair_list sorted(uncertain.size());
-      for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = uncertain[order[i]];
-      uncertain.swap(sorted);
-    }
+    std::stable_sort(unsure.begin(), unsure.end(), [&](std::size_t x, std::size_t y) { return scores[x] > scores[y]; });
+    pair_list uncertain(unsure.size());
+    for (std::size_t i = 0; i < unsure.size(); ++i) uncertain[i] = pairs[unsure[i]];
     // Measured a chunk at a time: a pair found similar joins its documents at once, so that later
     // pairs within the same group are skipped too.
     exact_schedule schedule;

@@ -104,16 +104,22 @@ std::vector<std::uint32_t> minhasher::sign(std::span<const std::uint64_t> shingl
   return out;
 }
 
-double estimate_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept {
+namespace {
+
+/// The fraction of equal slots of two signatures of equal length; 0.0 for empty or unequal ones.
+template <class Slot>
+double fraction_equal(std::span<const Slot> a, std::span<const Slot> b) noexcept {
   if (a.empty() || a.size() != b.size()) return 0.0;
   std::size_t equal = 0;
   for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
   return static_cast<double>(equal) / static_cast<double>(a.size());
 }
 
-}  // namespace neardup
+}  // namespace
 
-namespace neardup {
+double estimate_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) noexcept {
+  return fraction_equal(a, b);
+}
 
 void truncate_signature(std::span<const std::uint32_t> signature, std::span<std::uint16_t> out) noexcept {
   for (std::size_t i = 0; i < signature.size() && i < out.size(); ++i) out[i] = static_cast<std::uint16_t>(signature[i]);
@@ -121,11 +127,8 @@ void truncate_signature(std::span<const std::uint32_t> signature, std::span<std:
 
 double estimate_jaccard_truncated(std::span<const std::uint16_t> a, std::span<const std::uint16_t> b) noexcept {
   if (a.empty() || a.size() != b.size()) return 0.0;
-  std::size_t equal = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
   constexpr double chance = 1.0 / 65536.0;
-  double const p = static_cast<double>(equal) / static_cast<double>(a.size());
-  return std::clamp((p - chance) / (1.0 - chance), 0.0, 1.0);
+  return std::clamp((fraction_equal(a, b) - chance) / (1.0 - chance), 0.0, 1.0);
 }
 
 }  // namespace neardup

@@ -181,6 +181,7 @@ class run {
       } else {
         next = decode_utf8(p, end, cp, stats_.invalid_bytes);
       }
+      // table_.lookup() does the same, but reloads the table's address on every character.
       std::uint32_t const e = cp < 0x10000 ? bmp[cp] : table_.lookup(cp);
       if ((e & slow_mask) == 0) [[likely]] {
         prev = cp;

@@ -22,7 +22,6 @@ struct file_output {
   std::vector<essay_info> essays;
   std::vector<std::uint32_t> signatures;  // k per essay
   std::vector<std::uint8_t> empty;
-  std::size_t text_bytes = 0;
 };
 
 void merge(load_summary& into, load_summary&& from) {
@@ -161,7 +160,6 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
               out.signatures.resize(at + k);
               auto const info = signer.sign(text, std::span<std::uint32_t>(out.signatures.data() + at, k), scratch[w]);
               out.empty.push_back(info.shingles == 0 ? 1 : 0);
-              out.text_bytes += text.size();
               out.essays.push_back(std::move(e));
             },
             out.summary);

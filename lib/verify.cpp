@@ -8,6 +8,13 @@
 
 namespace neardup {
 
+std::optional<verify_mode> verify_mode_from_name(std::string_view name) noexcept {
+  if (name == "exact") return verify_mode::exact;
+  if (name == "estimate") return verify_mode::estimate;
+  if (name == "hybrid") return verify_mode::hybrid;
+  return std::nullopt;
+}
+
 double estimate_margin(double threshold, unsigned num_perm, bool one_permutation, double sigmas) noexcept {
   if (num_perm == 0) return 1.0;
   double const variance = threshold * (1.0 - threshold) / num_perm * (one_permutation ? 1.25 : 1.0);

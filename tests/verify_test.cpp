@@ -26,3 +26,10 @@ TEST_CASE("verify_pairs passes on the similarity function's exception", "[verify
   auto failing = [](std::uint32_t, std::uint32_t) -> double { throw std::runtime_error("boom"); };
   CHECK_THROWS_AS(neardup::verify_pairs(candidates, failing, 0.5, 2), std::runtime_error);
 }
+
+TEST_CASE("verify modes by the names the programs take", "[verify]") {
+  CHECK(neardup::verify_mode_from_name("exact") == neardup::verify_mode::exact);
+  CHECK(neardup::verify_mode_from_name("estimate") == neardup::verify_mode::estimate);
+  CHECK(neardup::verify_mode_from_name("hybrid") == neardup::verify_mode::hybrid);
+  CHECK_FALSE(neardup::verify_mode_from_name("Exact").has_value());
+}

@@ -189,9 +189,7 @@ int main(int argc, char** argv) {
   options.signature.unit = words ? neardup::shingle_unit::word : neardup::shingle_unit::character;
   options.signature.minhash.scheme =
       scheme == "classic" ? neardup::minhash_scheme::classic : neardup::minhash_scheme::one_permutation;
-  options.verify = verify == "exact"      ? neardup::verify_mode::exact
-                   : verify == "estimate" ? neardup::verify_mode::estimate
-                                          : neardup::verify_mode::hybrid;
+  options.verify = *neardup::verify_mode_from_name(verify);  // CLI11 checked the name
   if ((bands == 0) != (rows == 0)) {
     std::cerr << "dedup: --bands and --rows go together\n";
     return exit_usage;

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,9 @@ enum class verify_mode {
   /// beyond its margin: about 3 in 100,000 pairs at the threshold), with far fewer texts read back.
   hybrid,
 };
+
+/// "exact", "estimate" or "hybrid" (the names the command-line programs take), or nullopt.
+[[nodiscard]] std::optional<verify_mode> verify_mode_from_name(std::string_view name) noexcept;
 
 /// The estimate's margin of certainty for verify_mode::hybrid: `sigmas` standard errors of a
 /// k-value MinHash estimate at `threshold`, sqrt(t(1-t)/k), widened by sqrt(1.25) for one-permutation
