@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -197,7 +199,7 @@ class open_file {
   }
 
  private:
-  std::string const& path_;
+  std::string path_;  // for error messages
   int fd_;
 };
 
@@ -214,13 +216,47 @@ std::string read_file(std::string const& path, std::uint64_t max_bytes) {
   return bytes;
 }
 
-std::string read_file_range(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
-                            std::uint64_t bytes) {
-  open_file const file(path);
-  if (file.size() != expected_size || offset + bytes > expected_size)
+struct range_reader::state {
+  struct entry {
+    std::string path;
+    std::shared_ptr<open_file const> file;
+  };
+  std::size_t capacity;
+  std::mutex mutex;
+  std::vector<entry> recent;  // most recently used last
+};
+
+range_reader::range_reader(std::size_t open_files) : state_(std::make_unique<state>()) {
+  state_->capacity = std::max<std::size_t>(open_files, 1);
+}
+
+range_reader::~range_reader() = default;
+
+std::string range_reader::read(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
+                               std::uint64_t bytes) {
+  std::shared_ptr<open_file const> file;
+  {
+    std::lock_guard lock(state_->mutex);
+    auto& recent = state_->recent;
+    auto hit = std::find_if(recent.begin(), recent.end(), [&](auto const& e) { return e.path == path; });
+    if (hit != recent.end()) {
+      std::rotate(hit, hit + 1, recent.end());
+      file = recent.back().file;
+    }
+  }
+  if (!file) {
+    auto opened = std::make_shared<open_file const>(path);  // outside the lock
+    std::lock_guard lock(state_->mutex);
+    auto& recent = state_->recent;
+    if (recent.size() == state_->capacity) recent.erase(recent.begin());
+    recent.push_back({path, opened});
+    file = std::move(opened);
+  }
+  // Checked on every read (an fstat is far cheaper than an open): a file rewritten in place since.
+  if (file->size() != expected_size || offset + bytes > expected_size)
     throw error(errc::io_error, path + ": the file changed since it was read");
   std::string text;
-  file.read(offset, bytes, text);
+  file->read(offset, bytes, text);  // pread: safe on a descriptor shared by threads
   if (text.size() != bytes) throw error(errc::io_error, path + ": the file changed since it was read");
   return text;
 }

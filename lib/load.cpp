@@ -223,6 +223,7 @@ struct essay_reloader::state {
     std::string encoding;  // empty for a verbatim file: no decoding needed
   };
   std::map<std::string, range_file, std::less<>> by_range;  // files whose essays are read by byte range
+  range_reader ranges;
 };
 
 
@@ -245,7 +246,7 @@ essay_reloader::~essay_reloader() = default;
 std::string essay_reloader::text(essay_info const& essay) const {
   // Read-only after construction: no lock needed.
   if (auto found = state_->by_range.find(essay.file); found != state_->by_range.end() && essay.source_bytes > 0) {
-    std::string bytes = read_file_range(essay.file, found->second.size, essay.offset, essay.source_bytes);
+    std::string bytes = state_->ranges.read(essay.file, found->second.size, essay.offset, essay.source_bytes);
     if (found->second.encoding.empty()) return bytes;
     decode_options forced = options_.decode;
     forced.encoding = found->second.encoding;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -150,6 +151,22 @@ std::string make_excerpt(std::string_view text, std::size_t chars) {
 }
 
 void write_text_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  // Excerpts are read in document order, which is file order, so that a reader keeping the last
+  // files open opens each once rather than once per cluster that lists it.
+  std::vector<std::uint32_t> excerpt_docs;
+  std::vector<std::string> excerpts;
+  if (ctx.text) {
+    for (auto const& c : result.clusters)
+      for (auto const& member : c.members) excerpt_docs.push_back(member.doc);
+    std::sort(excerpt_docs.begin(), excerpt_docs.end());
+    excerpt_docs.erase(std::unique(excerpt_docs.begin(), excerpt_docs.end()), excerpt_docs.end());
+    excerpts.reserve(excerpt_docs.size());
+    for (std::uint32_t const doc : excerpt_docs) excerpts.push_back(make_excerpt(ctx.text(doc)));
+  }
+  auto excerpt_of = [&](std::uint32_t doc) -> std::string const& {
+    return excerpts[static_cast<std::size_t>(std::lower_bound(excerpt_docs.begin(), excerpt_docs.end(), doc) -
+                                             excerpt_docs.begin())];
+  };
   std::size_t number = 0;
   for (auto const& c : result.clusters) {
     ++number;
@@ -163,7 +180,7 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
       if (!e.title.empty()) out << "  「" << e.title << "」";
       out << "  similarity " << (member.estimated ? "≈" : "") << fixed(member.similarity, 3)
           << (m == 0 ? " (first)" : "") << "\n";
-      if (ctx.text) out << "      " << make_excerpt(ctx.text(member.doc)) << "\n";
+      if (ctx.text) out << "      " << excerpt_of(member.doc) << "\n";
     }
     out << "\n";
   }

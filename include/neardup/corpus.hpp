@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,8 +34,23 @@ struct walk_result {
 // error(limit_exceeded) past max_bytes.
 [[nodiscard]] std::string read_file(std::string const& path, std::uint64_t max_bytes = 1ull << 30);
 
-/// Bytes [offset, offset + bytes) of a file that had `expected_size` bytes when it was read: to read
-/// one essay back. Throws neardup::error(io_error) when the file cannot be read or changed size.
-[[nodiscard]] std::string read_file_range(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
-                                          std::uint64_t bytes);
+/// Reads essays back by byte range, keeping the last few files open: verification and the report's
+/// excerpts read thousands of short ranges, often several from one file in a row, and opening the
+/// file for each costs more than the read. Thread-safe.
+class range_reader {
+ public:
+  explicit range_reader(std::size_t open_files = 16);
+  ~range_reader();
+  range_reader(range_reader const&) = delete;
+  range_reader& operator=(range_reader const&) = delete;
+
+  /// Bytes [offset, offset + bytes) of a file that had `expected_size` bytes when it was read.
+  /// Throws neardup::error(io_error) when the file cannot be read or changed size.
+  [[nodiscard]] std::string read(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
+                                 std::uint64_t bytes);
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
 }
