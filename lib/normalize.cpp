@@ -5,6 +5,7 @@
 #include <neardup/normalize.hpp>
 
 #include "fold_table.hpp"
+#include "normalize_block.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
@@ -162,7 +163,23 @@ class run {
     std::uint32_t const slow_mask = slow_mask_;
     std::uint32_t const drop_mask = drop_mask_;
     std::uint32_t prev = prev_;
+    // Where the CPU has them, 64-byte blocks go through detail::normalize_block() first; what it
+    // hands back (up to scalar_until) takes the loop below, character by character.
+    bool const blocks = detail::normalize_blocks_enabled();
+    byte_ptr scalar_until = p;
     while (p < end) {
+      if (blocks && p >= scalar_until && end - p >= static_cast<std::ptrdiff_t>(detail::block_input_bytes)) {
+        if (pending_end - w < static_cast<std::ptrdiff_t>(detail::block_output_slots)) {
+          out_.append(pending_begin, w);
+          w = pending_begin;
+        }
+        detail::block_step const step = detail::normalize_block(p, bmp, slow_mask, drop_mask, w, prev);
+        if (step.consumed > 0) {
+          p += step.consumed;
+          continue;
+        }
+        scalar_until = p + step.scalar;
+      }
       if (w == pending_end) [[unlikely]] {
         out_.append(pending_begin, w);
         w = pending_begin;

@@ -4,6 +4,7 @@
 #include <neardup/normalize.hpp>
 
 #include "fold_table.hpp"
+#include "normalize_block.hpp"
 
 #include <catch2/catch.hpp>
 #include <unicode/normalizer2.h>
@@ -644,4 +645,46 @@ TEST_CASE("output buffer reuse, UTF-8 output and concurrent use", "[normalize]")
   for (auto& r : results) threads.emplace_back([&] { r = norm.normalize(text); });
   for (auto& t : threads) t.join();
   for (auto const& r : results) CHECK(r == once);
+}
+
+TEST_CASE("the 64-byte block path gives what the scalar loop gives", "[normalize]") {
+  if (!neardup::detail::normalize_blocks_enabled()) WARN("this CPU has no AVX-512 VBMI2: only the scalar loop runs");
+  // Pieces that keep blocks whole (Han, CJK punctuation, ASCII) and pieces that hand them back
+  // (2- and 4-byte sequences, E0/ED leads, ill-formed bytes, tags, entities, URLs, pinyin), mixed
+  // at random so that every kind lands on every block boundary.
+  std::vector<std::string> const pieces = {
+      "疫", "情", "防", "控", "復", "雜", "們", "，", "。", "、", "“", "”", "（", "）", "…", "a", "Z", "7", " ",
+      ",", ".", "\n", "\t", "à", "×", "é", "𠀀", "😀", "\xE0\xA0\x80", "\xED\x95\x9C", "\xFF", "\x80",
+      "\xE4\xB8", "\xC3", "<p>", "</div>", "&nbsp;", "&lt;", "&#x4E2D;", "http://example.cn/a?b=1", "www.x.cn",
+      "h", "w", "(fù)", "（fù）", "(", "e\u0301", "\u0301", "ｆｕｌｌ", "\0", "\x7F"};
+  std::mt19937 rng(20261126);
+  std::vector<normalize_options> settings(4);
+  settings[1].drop_punctuation = false;
+  settings[2].strip_web_artifacts = false;
+  settings[2].strip_pinyin_annotations = false;
+  settings[3].traditional_to_simplified = false;
+  settings[3].drop_whitespace = false;
+  for (int round = 0; round < 400; ++round) {
+    std::string text;
+    // Mostly Han and punctuation, as in essays, with a varying share of everything else.
+    std::size_t const common = round % 4 == 0 ? pieces.size() : 15;
+    std::size_t const length = std::uniform_int_distribution<std::size_t>(0, 300)(rng);
+    for (std::size_t i = 0; i < length; ++i) {
+      bool const rare = std::uniform_int_distribution<int>(0, 19)(rng) == 0;
+      std::size_t const upto = rare ? pieces.size() : common;
+      text += pieces[std::uniform_int_distribution<std::size_t>(0, upto - 1)(rng)];
+    }
+    for (auto const& options : settings) {
+      normalizer const n(options);
+      std::u32string scalar;
+      std::u32string blocks;
+      neardup::detail::set_normalize_blocks(false);
+      auto const scalar_stats = n.normalize(text, scalar);
+      neardup::detail::set_normalize_blocks(true);
+      auto const block_stats = n.normalize(text, blocks);
+      INFO("round " << round << ", text " << text);
+      REQUIRE(blocks == scalar);
+      REQUIRE(block_stats == scalar_stats);
+    }
+  }
 }
