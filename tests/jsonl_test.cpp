@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "neardup/error.hpp"
 
@@ -129,5 +132,56 @@ TEST_CASE("records carry their line's byte offset, and read_jsonl_record_at read
     CHECK(again.text == streamed[i].text);
   }
   CHECK_THROWS_AS(neardup::read_jsonl_record_at(path.string(), 30, {}), neardup::error);  // "broken"
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines get a chunk of their own", "[jsonl]") {
+  auto const path = std::filesystem::temp_directory_path() / ("neardup-chunks-" + std::to_string(::getpid()) + ".jsonl");
+  std::mt19937 rng(7);
+  for (int round = 0; round < 60; ++round) {
+    // Lines of every length from empty to well past the limit, with or without a last newline.
+    std::string data;
+    std::vector<std::string> lines;
+    int const count = std::uniform_int_distribution<int>(0, 40)(rng);
+    for (int i = 0; i < count; ++i) {
+      std::size_t const length = std::uniform_int_distribution<int>(0, 9)(rng) == 0
+                                     ? std::uniform_int_distribution<std::size_t>(200, 3000)(rng)
+                                     : std::uniform_int_distribution<std::size_t>(0, 60)(rng);
+      lines.emplace_back(length, static_cast<char>('a' + i % 26));
+      data += lines.back();
+      if (i + 1 < count || round % 2 == 0) data += '\n';
+    }
+    if (count > 0 && lines.back().empty() && round % 2 == 1) lines.pop_back();  // no line after the last newline
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+    std::uint64_t const max_line = round % 3 == 0 ? 1u << 20 : 100;
+    std::uint64_t const chunk_bytes = std::uniform_int_distribution<std::uint64_t>(1, 500)(rng);
+    INFO("round " << round << ", chunks of " << chunk_bytes << ", limit " << max_line);
+    neardup::jsonl_chunker chunker(path.string(), max_line);
+    neardup::jsonl_chunker::chunk chunk;
+    neardup::jsonl_lines got;
+    std::uint64_t covered = 0;
+    std::size_t line = 0;
+    while (chunker.next(chunk_bytes, chunk)) {
+      REQUIRE(chunk.begin == covered);
+      REQUIRE(chunk.end > chunk.begin);
+      if (chunk.end < data.size()) REQUIRE(data[chunk.end - 1] == '\n');  // cut after a newline
+      covered = chunk.end;
+      neardup::read_jsonl_chunk(path.string(), chunk, got);
+      if (chunk.overlong_bytes > 0) REQUIRE(got.lines.size() == 1);
+      for (auto const& l : got.lines) {
+        REQUIRE(line < lines.size());
+        CHECK(data.compare(l.offset, lines[line].size(), lines[line]) == 0);
+        if (l.overlong_bytes > 0) {
+          CHECK(l.overlong_bytes == lines[line].size());
+          CHECK(l.overlong_bytes > max_line);
+        } else {
+          CHECK(got.text(l) == lines[line]);
+        }
+        ++line;
+      }
+    }
+    CHECK(covered == data.size());
+    CHECK(line == lines.size());
+  }
   std::filesystem::remove(path);
 }
