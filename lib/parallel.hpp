@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace neardup::detail {
@@ -57,16 +58,16 @@ void parallel_for(std::size_t n, unsigned threads, std::size_t block, Fn&& fn) {
   if (failure) std::rethrow_exception(failure);
 }
 
-/// Calls produce(i, worker) for every i in [0, n) on `threads` threads, and consume(i) strictly in
-/// order 0, 1, 2, ..., each once and never two at a time, by whichever thread finds i next in line:
-/// the ordered merge of a pipeline overlaps the production of later items instead of waiting for a
-/// whole batch. At most `window` items are produced ahead of the one consumed next (produce may use
-/// slot i % window). Rethrows the first exception after all workers stopped.
-template <class Produce, class Consume>
-void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, Produce&& produce,
-                          Consume&& consume) {
-  if (threads <= 1 || n <= 1) {
-    for (std::size_t i = 0; i < n; ++i) {
+/// Takes items 0, 1, 2, ... while take(i) says there is one, calls produce(i, worker) for each on
+/// `threads` threads, and consume(i) strictly in order, each once and never two at a time, by
+/// whichever thread finds i next in line: the ordered merge of a pipeline overlaps the production of
+/// later items instead of waiting for a whole batch. take() runs in order and one at a time (it may
+/// read the next piece of a stream); at most `window` items are taken ahead of the one consumed next
+/// (take and produce may use slot i % window). Rethrows the first exception after all workers stopped.
+template <class Take, class Produce, class Consume>
+void ordered_stream_for(unsigned threads, std::size_t window, Take&& take, Produce&& produce, Consume&& consume) {
+  if (threads <= 1) {
+    for (std::size_t i = 0; take(i); ++i) {
       produce(i, 0u);
       consume(i);
     }
@@ -76,8 +77,9 @@ void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, P
   std::mutex mutex;
   std::condition_variable slot_freed;
   std::vector<char> ready(window, 0);
-  std::size_t next = 0;      // next item to hand out
+  std::size_t next = 0;      // next item to take
   std::size_t consumed = 0;  // next item to consume
+  bool exhausted = false;    // take() said there are no more
   bool consuming = false;    // a thread is consuming now
   std::exception_ptr failure;
   auto work = [&](unsigned w) {
@@ -86,8 +88,13 @@ void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, P
         std::size_t i = 0;
         {
           std::unique_lock lock(mutex);
-          slot_freed.wait(lock, [&] { return failure || next >= n || next < consumed + window; });
-          if (failure || next >= n) return;
+          slot_freed.wait(lock, [&] { return failure || exhausted || next < consumed + window; });
+          if (failure || exhausted) return;
+          if (!take(next)) {
+            exhausted = true;
+            slot_freed.notify_all();
+            return;
+          }
           i = next++;
         }
         produce(i, w);
@@ -95,7 +102,7 @@ void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, P
         ready[i % window] = 1;
         if (consuming) continue;  // that thread sees this item when it gets to it
         consuming = true;
-        while (!failure && consumed < n && ready[consumed % window]) {
+        while (!failure && consumed < next && ready[consumed % window]) {
           std::size_t const c = consumed;
           lock.unlock();
           consume(c);
@@ -119,6 +126,15 @@ void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, P
   work(0u);
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+/// ordered_stream_for() over the items [0, n).
+template <class Produce, class Consume>
+void ordered_parallel_for(std::size_t n, unsigned threads, std::size_t window, Produce&& produce,
+                          Consume&& consume) {
+  ordered_stream_for(
+      n <= 1 ? 1u : threads, window, [n](std::size_t i) { return i < n; }, std::forward<Produce>(produce),
+      std::forward<Consume>(consume));
 }
 
 }  // namespace neardup::detail

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <future>
 #include <memory>
+#include <optional>
 
 #include "neardup/error.hpp"
 #include "parallel.hpp"
@@ -47,8 +49,10 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   std::size_t const k = signer.num_perm();
 
   if (options.load.jsonl) {
-    // A JSON Lines file is one stream: records are gathered in batches, signed on every thread,
-    // and let go; exact verification reads a candidate's line again by its byte offset.
+    // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
+    // thread takes the next batch; every thread parses and signs batches; they are merged in order
+    // (where duplicate ids are found), so the result does not depend on the thread count. Exact
+    // verification reads a candidate's line again by its byte offset.
     struct jsonl_texts {
       std::vector<std::string> files;
       std::vector<std::pair<std::uint32_t, std::uint64_t>> records;  // (file number, offset)
@@ -62,35 +66,177 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
     };
     dedup.set_text_source(result.text);
 
-    std::vector<signer_scratch> scratch(threads);
-    std::vector<essay_info> batch;
-    std::vector<std::string> batch_texts;
-    std::vector<std::uint32_t> signatures;
-    std::vector<std::uint8_t> empty;
-    auto flush = [&] {
-      signatures.resize(batch.size() * k);
-      empty.resize(batch.size());
-      detail::parallel_for(batch.size(), threads, 16, [&](std::size_t begin, std::size_t end, unsigned w) {
-        for (std::size_t i = begin; i < end; ++i) {
-          auto const info = signer.sign(batch_texts[i], std::span<std::uint32_t>(signatures.data() + i * k, k), scratch[w]);
-          empty[i] = info.shingles == 0 ? 1 : 0;
-        }
-      });
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        dedup.add_signature(std::string(), std::span<const std::uint32_t>(signatures.data() + i * k, k), empty[i] != 0);
-        if (texts->files.empty() || texts->files.back() != batch[i].file) texts->files.push_back(batch[i].file);
-        texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), batch[i].offset);
-        result.essays.push_back(std::move(batch[i]));
-      }
-      batch.clear();
-      batch_texts.clear();
+    walk_options walk = options.load.walk;
+    if (walk.extensions == walk_options{}.extensions) walk.extensions = {".jsonl", ".json"};
+    walk_result walked = walk_paths(paths, walk);
+    result.load.skipped = std::move(walked.skipped);
+    result.load.filtered_by_extension = walked.filtered_by_extension;
+
+    struct line_batch {
+      std::size_t file = 0;  // in walked.files
+      bool first = false;    // the file's first batch
+      bool last = false;     // its last
+      std::string failure;   // the file could not be read
+      jsonl_chunker::chunk chunk;
+      std::size_t lines = 0;  // in the chunk, blank ones included
+      // What its lines gave, in line order: records (signed, their texts let go) and problems, with
+      // line numbers within the chunk (the merge knows where the chunk starts).
+      std::vector<jsonl_record> records;
+      std::vector<std::size_t> text_bytes;
+      std::vector<jsonl_problem> problems;
+      std::vector<std::uint8_t> is_record;  // per line that was not blank
+      std::vector<std::size_t> line_in_chunk;
+      std::vector<std::uint32_t> signatures;
+      std::vector<std::uint8_t> empty;
     };
-    result.load = load_essays(paths, options.load, [&](essay_info&& e, std::string_view text) {
-      batch.push_back(std::move(e));
-      batch_texts.emplace_back(text);
-      if (batch.size() >= options.dedup.batch_documents) flush();
-    });
-    flush();
+    std::size_t const window = std::max<std::size_t>(8, 4 * threads);
+    std::vector<line_batch> batches(window);
+    std::size_t next_file = 0;
+    std::optional<jsonl_chunker> chunker;
+    // Only cuts the file (reading a little around each cut): the one part done by one thread at a time.
+    auto take = [&](std::size_t i) {
+      if (next_file == walked.files.size()) return false;
+      line_batch& b = batches[i % window];
+      b = line_batch{};
+      b.file = next_file;
+      try {
+        if (!chunker) {
+          b.first = true;
+          chunker.emplace(walked.files[next_file], options.load.jsonl_fields.max_line_bytes);
+        }
+        if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) return true;
+        b.chunk = {};
+      } catch (error const& e) {
+        b.failure = e.what();
+      }
+      // The file ended or failed: this batch says so to the merge, with no lines.
+      b.last = true;
+      chunker.reset();
+      ++next_file;
+      return true;
+    };
+    std::vector<jsonl_line_parser> parsers;
+    for (unsigned w = 0; w < threads; ++w) parsers.emplace_back(options.load.jsonl_fields);
+    std::vector<signer_scratch> scratch(threads);
+    std::vector<jsonl_lines> lines(threads);
+    auto produce = [&](std::size_t i, unsigned w) {
+      line_batch& b = batches[i % window];
+      if (b.last) return;
+      try {
+        read_jsonl_chunk(walked.files[b.file], b.chunk, lines[w]);
+      } catch (error const& e) {
+        b.failure = e.what();
+        return;
+      }
+      b.lines = lines[w].lines.size();
+      jsonl_record record;
+      jsonl_problem problem;
+      std::size_t local = 0;
+      for (auto const& l : lines[w].lines) {
+        ++local;
+        if (l.overlong_bytes > 0) {
+          b.problems.push_back({0, "line of " + std::to_string(l.overlong_bytes) + " bytes, over the limit"});
+          b.is_record.push_back(0);
+          b.line_in_chunk.push_back(local);
+          continue;
+        }
+        // Only the file's first line is line 1 to the parser (it may start with a BOM).
+        std::size_t const number = b.chunk.begin == 0 ? local : local + 1;
+        switch (parsers[w].parse(lines[w].text(l), number, l.offset, record, problem)) {
+          case jsonl_line_parser::outcome::blank: continue;
+          case jsonl_line_parser::outcome::problem:
+            b.problems.push_back(std::move(problem));
+            b.is_record.push_back(0);
+            break;
+          case jsonl_line_parser::outcome::record:
+            b.records.push_back(std::move(record));
+            b.is_record.push_back(1);
+            break;
+        }
+        b.line_in_chunk.push_back(local);
+      }
+      b.signatures.resize(b.records.size() * k);
+      b.empty.assign(b.records.size(), 1);
+      for (std::size_t r = 0; r < b.records.size(); ++r) {
+        auto& rec = b.records[r];
+        b.text_bytes.push_back(rec.text.size());
+        if (rec.text.size() <= options.load.max_essay_bytes) {  // larger ones are reported by the merge
+          auto const info = signer.sign(rec.text, std::span<std::uint32_t>(b.signatures.data() + r * k, k), scratch[w]);
+          b.empty[r] = info.shingles == 0 ? 1 : 0;
+        }
+        rec.text = std::string();
+      }
+    };
+    jsonl_duplicates ids;
+    file_account account;
+    std::uint32_t record_number = 0;  // in the current file, as load_essays numbers them
+    std::size_t lines_before = 0;     // in the current file, before this batch
+    std::string failure;              // of the current file
+    auto consume = [&](std::size_t i) {
+      line_batch& b = batches[i % window];
+      std::string const& path = walked.files[b.file];
+      if (b.first) {
+        account = file_account{};
+        account.path = path;
+        account.encoding = "UTF-8";
+        record_number = 0;
+        lines_before = 0;
+        failure.clear();
+      }
+      if (failure.empty()) failure = b.failure;
+      std::size_t r = 0, p = 0;
+      jsonl_problem duplicate;
+      for (std::size_t o = 0; o < b.is_record.size() && failure.empty(); ++o) {
+        std::size_t const line = lines_before + b.line_in_chunk[o];
+        if (b.is_record[o] == 0) {
+          result.load.problems.push_back({path, line, std::move(b.problems[p++].message)});
+          continue;
+        }
+        std::size_t const at = r++;
+        auto& rec = b.records[at];
+        rec.line = line;
+        if (!ids.first(rec, duplicate)) {
+          result.load.problems.push_back({path, line, std::move(duplicate.message)});
+          continue;
+        }
+        ++record_number;
+        if (b.text_bytes[at] > options.load.max_essay_bytes) {
+          result.load.problems.push_back({path, line, "record \"" + rec.id + "\" skipped: " +
+                                                          std::to_string(b.text_bytes[at]) +
+                                                          " bytes, over the essay limit"});
+          continue;
+        }
+        dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
+                            b.empty[at] != 0);
+        if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
+        texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), rec.offset);
+        essay_info e;
+        e.id = std::move(rec.id);
+        e.file = path;
+        e.index = record_number;
+        e.line = e.last_line = line;
+        e.bytes = b.text_bytes[at];
+        e.offset = rec.offset;
+        result.essays.push_back(std::move(e));
+        ++account.essays;
+        ++result.load.essays;
+      }
+      lines_before += b.lines;
+      if (b.last) {
+        if (!failure.empty()) {
+          result.load.skipped.push_back({path, skip_reason::not_readable, failure});
+        } else {
+          std::error_code ec;
+          auto const size = std::filesystem::file_size(path, ec);
+          account.bytes = ec ? 0 : static_cast<std::size_t>(size);
+          result.load.bytes += account.bytes;
+          result.load.files.push_back(std::move(account));
+        }
+        if (options.load.progress) options.load.progress(b.file + 1, walked.files.size(), result.load.bytes);
+      }
+      b = line_batch{};
+    };
+    detail::ordered_stream_for(threads, window, take, produce, consume);
     result.timing.load_and_sign = seconds_since(start);
     start = std::chrono::steady_clock::now();
     result.dedup = dedup.run();

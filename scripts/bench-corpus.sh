@@ -2,15 +2,26 @@
 # The end-to-end figures of docs/benchmarks.md: generates corpora of the given sizes (seed 7) under
 # a work folder, runs dedup on each with 1 and 2 threads (the median of 3 runs; 1 run past 1 GB,
 # after a warm-up read so that the page cache holds the files), checks that both thread counts give
-# byte-identical output, and prints one table row per run.
+# byte-identical output, and prints one table row per run. With --jsonl, the corpora are single
+# JSON Lines files and dedup reads them with --jsonl.
 #
 #   bash scripts/bench-corpus.sh /tmp/neardup-bench 10MB 100MB 1GB 4GB
+#   bash scripts/bench-corpus.sh --jsonl /tmp/neardup-bench 100MB 1GB
 #
 # Needs a Release build in build/release (cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+format=folder
+input=txt
+jsonl_flag=()
+if [[ ${1:-} == --jsonl ]]; then
+  format=jsonl
+  input=
+  jsonl_flag=(--jsonl)
+  shift
+fi
 if (($# < 2)); then
-  echo "usage: $0 WORK_FOLDER SIZE..." >&2
+  echo "usage: $0 [--jsonl] WORK_FOLDER SIZE..." >&2
   exit 2
 fi
 work=$1
@@ -25,19 +36,20 @@ echo "| corpus | essays | threads | wall (median) | MB/s | read…sign | candida
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for size in "$@"; do
   corpus=$work/c$size
-  if [[ ! -f $corpus/folder/truth.tsv ]]; then
-    "$bin/bench/neardup_gen_corpus" --seed 7 --size "$size" --out "$corpus" --format folder >/dev/null
+  if [[ ! -f $corpus/$format/truth.tsv ]]; then
+    "$bin/bench/neardup_gen_corpus" --seed 7 --size "$size" --out "$corpus" --format "$format" >/dev/null
   fi
-  find "$corpus/folder/txt" -type f -exec cat {} + >/dev/null  # warm the page cache: measure the program, not the disk
-  bytes=$(find "$corpus/folder/txt" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+  data=$corpus/$format${input:+/$input}
+  find "$data" -type f -exec cat {} + >/dev/null  # warm the page cache: measure the program, not the disk
+  bytes=$(find "$data" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
   runs=3
-  [[ $(du -sm "$corpus/folder/txt" | cut -f1) -gt 1500 ]] && runs=1
+  [[ $(du -sm "$data" | cut -f1) -gt 1500 ]] && runs=1
   for threads in 1 2; do
     rows=()
     for ((r = 0; r < runs; r++)); do
       err=$(mktemp)
-      /usr/bin/time -f "TIME %e %M" "$bin/examples/dedup/dedup" -q -j "$threads" --format jsonl \
-        "$corpus/folder/txt" >"$work/out_${size}_j$threads.jsonl" 2>"$err"
+      /usr/bin/time -f "TIME %e %M" "$bin/examples/dedup/dedup" -q -j "$threads" "${jsonl_flag[@]}" \
+        --format jsonl "$data" >"$work/out_${format}_${size}_j$threads.jsonl" 2>"$err"
       wall=$(awk '/^TIME/ {print $2}' "$err")
       rss=$(awk '/^TIME/ {print $3}' "$err")
       essays=$(awk '/^  essays:/ {print $2}' "$err")
@@ -49,11 +61,11 @@ for size in "$@"; do
     row=$(printf '%s\n' "${rows[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
     read -r wall rss essays sign candidates verify cluster <<<"$row"
     mbps=$(awk -v b="$bytes" -v w="$wall" 'BEGIN {printf "%.0f", b / 1e6 / w}')
-    printf '| %s (%.1f MB) | %s | %s | %s s | %s | %s s | %s s | %s s | %s s | %.0f MB |\n' \
-      "$size" "$(awk -v b="$bytes" 'BEGIN {print b / 1e6}')" "$essays" "$threads" "$wall" "$mbps" \
+    printf '| %s %s (%.1f MB) | %s | %s | %s s | %s | %s s | %s s | %s s | %s s | %.0f MB |\n' \
+      "$size" "$format" "$(awk -v b="$bytes" 'BEGIN {print b / 1e6}')" "$essays" "$threads" "$wall" "$mbps" \
       "$sign" "$candidates" "$verify" "$cluster" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')"
   done
-  if ! cmp -s "$work/out_${size}_j1.jsonl" "$work/out_${size}_j2.jsonl"; then
+  if ! cmp -s "$work/out_${format}_${size}_j1.jsonl" "$work/out_${format}_${size}_j2.jsonl"; then
     echo "$0: $size: 1 and 2 threads gave different output" >&2
     exit 1
   fi

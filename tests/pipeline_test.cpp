@@ -69,3 +69,76 @@ TEST_CASE("run_pipeline on JSON Lines: parallel signing, texts read back by offs
   CHECK(results[0].clusters == results[1].clusters);
   std::filesystem::remove(path);
 }
+
+TEST_CASE("run_pipeline on JSON Lines in chunks, on any thread count, accounts for every line as load_essays does",
+          "[pipeline]") {
+  std::vector<std::string> const essay_dir = {NEARDUP_ESSAYS_DIR};
+  std::vector<std::string> texts;
+  (void)neardup::load_essays(essay_dir, {}, [&](neardup::essay_info&&, std::string_view t) { texts.emplace_back(t); });
+  auto const dir = std::filesystem::temp_directory_path() / ("neardup-chunked-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    // A BOM, CRLF, blank and broken lines, a duplicate id, an over-long line and an essay over the
+    // limit, spread over many chunks; then a second file, and an empty one.
+    std::ofstream a(dir / "a.jsonl", std::ios::binary);
+    a << "\xEF\xBB\xBF";
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      a << "{\"id\": \"e" << i << "\", \"text\": " << neardup::json_quote(texts[i]) << "}" << (i % 5 == 0 ? "\r\n" : "\n");
+      if (i % 7 == 3) a << "\n   \nnot json\n";
+      if (i == 20) a << "{\"id\": \"e3\", \"text\": \"again\"}\n";
+      if (i == 25) a << "{\"id\": \"long\", \"text\": \"" << std::string(9000, 'x') << "\"}\n";
+    }
+    std::ofstream b(dir / "b.jsonl", std::ios::binary);
+    b << "{\"id\": 1, \"text\": " << neardup::json_quote(texts[0]) << "}\n{\"id\": 2, \"text\": \"短\"}";
+    std::ofstream(dir / "c.jsonl", std::ios::binary);
+  }
+  std::vector<std::string> const paths = {dir.string(), (dir / "missing.jsonl").string()};
+  neardup::load_options load;
+  load.jsonl = true;
+  load.jsonl_fields.max_line_bytes = 8000;
+  load.max_essay_bytes = 6000;
+  std::vector<neardup::essay_info> expected;
+  auto const summary = neardup::load_essays(paths, load, [&](neardup::essay_info&& e, std::string_view) {
+    expected.push_back(std::move(e));
+  });
+  REQUIRE(summary.problems.size() >= 8);
+  REQUIRE(summary.skipped.size() == 1);
+  std::vector<neardup::dedup_result> results;
+  for (std::uint64_t chunk : {1u, 700u, 1u << 20})
+    for (unsigned threads : {1u, 2u, 3u}) {
+      INFO(chunk << "-byte chunks, " << threads << " threads");
+      neardup::pipeline_options options;
+      options.load = load;
+      options.load.jsonl_chunk_bytes = chunk;
+      options.dedup.threads = threads;
+      auto const run = neardup::run_pipeline(paths, options);
+      REQUIRE(run.essays.size() == expected.size());
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        CHECK(run.essays[i].id == expected[i].id);
+        CHECK(run.essays[i].index == expected[i].index);
+        CHECK(run.essays[i].line == expected[i].line);
+        CHECK(run.essays[i].offset == expected[i].offset);
+        CHECK(run.essays[i].bytes == expected[i].bytes);
+      }
+      REQUIRE(run.load.problems.size() == summary.problems.size());
+      for (std::size_t i = 0; i < summary.problems.size(); ++i) {
+        CHECK(run.load.problems[i].path == summary.problems[i].path);
+        CHECK(run.load.problems[i].line == summary.problems[i].line);
+        CHECK(run.load.problems[i].message == summary.problems[i].message);
+      }
+      REQUIRE(run.load.files.size() == summary.files.size());
+      for (std::size_t i = 0; i < summary.files.size(); ++i) {
+        CHECK(run.load.files[i].path == summary.files[i].path);
+        CHECK(run.load.files[i].essays == summary.files[i].essays);
+        CHECK(run.load.files[i].bytes == summary.files[i].bytes);
+      }
+      REQUIRE(run.load.skipped.size() == 1);
+      CHECK(run.load.skipped[0].path == summary.skipped[0].path);
+      CHECK(run.load.essays == summary.essays);
+      CHECK(run.load.bytes == summary.bytes);
+      results.push_back(run.dedup);
+    }
+  for (auto const& r : results) CHECK(r.clusters == results.front().clusters);
+  CHECK(results.front().clusters.size() >= 1);
+  std::filesystem::remove_all(dir);
+}

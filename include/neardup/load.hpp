@@ -45,6 +45,9 @@ struct load_options {
   split_options split;
   bool jsonl = false;                       ///< inputs are JSON Lines files (one essay per record)
   jsonl_options jsonl_fields;
+  /// run_pipeline cuts JSON Lines files into chunks of about this many bytes, parsed and signed on
+  /// every thread.
+  std::uint64_t jsonl_chunk_bytes = 1u << 20;
   std::uint64_t max_essay_bytes = 64u << 20;  ///< larger essays are skipped and reported
   /// Called after each file with (files done, files in all, bytes read so far); may be empty.
   std::function<void(std::size_t, std::size_t, std::size_t)> progress;
