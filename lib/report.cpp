@@ -14,9 +14,15 @@
 #include <unicode/utf8.h>
 
 #include "neardup/error.hpp"
+#include "parallel.hpp"
 
 namespace neardup {
 namespace {
+
+/// The threads the run used (the report is formatted on as many), or one.
+unsigned report_threads(report_context const& ctx) noexcept {
+  return ctx.options != nullptr ? detail::resolve_threads(ctx.options->threads) : 1u;
+}
 
 std::string fixed(double value, int digits) {
   char buf[64];
@@ -160,8 +166,11 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
       for (auto const& member : c.members) excerpt_docs.push_back(member.doc);
     std::sort(excerpt_docs.begin(), excerpt_docs.end());
     excerpt_docs.erase(std::unique(excerpt_docs.begin(), excerpt_docs.end()), excerpt_docs.end());
-    excerpts.reserve(excerpt_docs.size());
-    for (std::uint32_t const doc : excerpt_docs) excerpts.push_back(make_excerpt(ctx.text(doc)));
+    excerpts.resize(excerpt_docs.size());
+    // Read back on every thread, each taking a run of neighbouring documents (the same files).
+    detail::parallel_for(excerpt_docs.size(), report_threads(ctx), 256, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t i = begin; i < end; ++i) excerpts[i] = make_excerpt(ctx.text(excerpt_docs[i]));
+    });
   }
   auto excerpt_of = [&](std::uint32_t doc) -> std::string const& {
     return excerpts[static_cast<std::size_t>(std::lower_bound(excerpt_docs.begin(), excerpt_docs.end(), doc) -
@@ -264,44 +273,57 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
 }
 
 void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
-  // Each line is built in one string and written at once: large corpora give many thousand lines.
-  std::string line;
-  auto number_to = [&line](auto value) {
-    char buf[32];
-    auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-    line.append(buf, end);
-  };
-  std::size_t number = 0;
-  for (auto const& c : result.clusters) {
-    ++number;
+  // Blocks of clusters are formatted on every thread and written in order: a large corpus gives
+  // tens of megabytes of lines.
+  constexpr std::size_t clusters_per_block = 1024;
+  std::size_t const blocks = (result.clusters.size() + clusters_per_block - 1) / clusters_per_block;
+  unsigned const threads = report_threads(ctx);
+  std::size_t const window = 4 * static_cast<std::size_t>(threads);
+  std::vector<std::string> formatted(window);
+  auto format_block = [&](std::size_t block, unsigned) {
+    std::string& line = formatted[block % window];
     line.clear();
-    line += "{\"cluster\": ";
-    number_to(number);
-    line += ", \"size\": ";
-    number_to(c.members.size());
-    line += ", \"members\": [";
-    for (std::size_t m = 0; m < c.members.size(); ++m) {
-      auto const& member = c.members[m];
-      auto const& e = ctx.essays[member.doc];
-      line += m ? ", {\"id\": " : "{\"id\": ";
-      append_json_quoted(line, e.id);
-      line += ", \"file\": ";
-      append_json_quoted(line, e.file);
-      line += ", \"index\": ";
-      number_to(e.index);
-      line += ", \"title\": ";
-      append_json_quoted(line, e.title);
-      line += ", \"line\": ";
-      number_to(e.line);
-      line += ", \"similarity\": ";
+    auto number_to = [&line](auto value) {
       char buf[32];
-      auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, member.similarity, std::chars_format::fixed, 4);
+      auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
       line.append(buf, end);
-      line += member.estimated ? ", \"estimated\": true}" : ", \"estimated\": false}";
+    };
+    std::size_t const first = block * clusters_per_block;
+    std::size_t const last = std::min(result.clusters.size(), first + clusters_per_block);
+    for (std::size_t number = first + 1; number <= last; ++number) {
+      auto const& c = result.clusters[number - 1];
+      line += "{\"cluster\": ";
+      number_to(number);
+      line += ", \"size\": ";
+      number_to(c.members.size());
+      line += ", \"members\": [";
+      for (std::size_t m = 0; m < c.members.size(); ++m) {
+        auto const& member = c.members[m];
+        auto const& e = ctx.essays[member.doc];
+        line += m ? ", {\"id\": " : "{\"id\": ";
+        append_json_quoted(line, e.id);
+        line += ", \"file\": ";
+        append_json_quoted(line, e.file);
+        line += ", \"index\": ";
+        number_to(e.index);
+        line += ", \"title\": ";
+        append_json_quoted(line, e.title);
+        line += ", \"line\": ";
+        number_to(e.line);
+        line += ", \"similarity\": ";
+        char buf[32];
+        auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, member.similarity, std::chars_format::fixed, 4);
+        line.append(buf, end);
+        line += member.estimated ? ", \"estimated\": true}" : ", \"estimated\": false}";
+      }
+      line += "]}\n";
     }
-    line += "]}\n";
-    out.write(line.data(), static_cast<std::streamsize>(line.size()));
-  }
+  };
+  auto write_block = [&](std::size_t block) {
+    std::string& text = formatted[block % window];
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  };
+  detail::ordered_parallel_for(blocks, threads, window, format_block, write_block);
 }
 
 void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
