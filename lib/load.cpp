@@ -243,6 +243,29 @@ essay_reloader::essay_reloader(load_options options, std::span<const file_accoun
 
 essay_reloader::~essay_reloader() = default;
 
+std::string essay_reloader::text_start(essay_info const& essay, std::size_t bytes) const {
+  auto const found = state_->by_range.find(essay.file);
+  if (found == state_->by_range.end() || essay.source_bytes <= bytes) return text(essay);
+  std::string start = state_->ranges.read(essay.file, found->second.size, essay.offset, bytes);
+  if (found->second.encoding.empty()) {
+    // Verbatim UTF-8: leave out a sequence the cut left incomplete.
+    std::size_t lead = start.size();
+    while (lead > 0 && start.size() - lead < 4 && (static_cast<unsigned char>(start[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      auto const b = static_cast<unsigned char>(start[lead - 1]);
+      std::size_t const length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      if (start.size() - (lead - 1) < length) start.resize(lead - 1);
+    }
+    return start;
+  }
+  decode_options forced = options_.decode;
+  forced.encoding = found->second.encoding;
+  std::string utf8 = decode_to_utf8(start, forced).utf8;
+  constexpr std::string_view replacement = "\xEF\xBF\xBD";  // what the cut character decodes to
+  if (std::string_view(utf8).ends_with(replacement)) utf8.resize(utf8.size() - replacement.size());
+  return utf8;
+}
+
 std::string essay_reloader::text(essay_info const& essay) const {
   // Read-only after construction: no lock needed.
   if (auto found = state_->by_range.find(essay.file); found != state_->by_range.end() && essay.source_bytes > 0) {

@@ -64,6 +64,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
       auto const [file, offset] = texts->records.at(doc);
       return read_jsonl_record_at(texts->files[file], offset, texts->fields).text;
     };
+    result.text_start = result.text;  // a record is read whole to parse it
     dedup.set_text_source(result.text);
 
     walk_options walk = options.load.walk;
@@ -276,7 +277,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   state->essays.reserve(expected);
   result.essays.reserve(expected);
   dedup.reserve(expected);
-  result.text = [state](std::uint32_t doc) {
+  auto reload = [state](std::uint32_t doc, std::size_t start_bytes) {
     auto const& place = state->essays.at(doc);
     essay_info e;
     e.file = state->files[place.file];
@@ -284,8 +285,10 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
     e.offset = place.offset;
     e.bytes = place.bytes;
     e.source_bytes = place.bytes > 0 ? place.source_bytes : 0;
-    return state->reloader->text(e);
+    return start_bytes > 0 ? state->reloader->text_start(e, start_bytes) : state->reloader->text(e);
   };
+  result.text = [reload](std::uint32_t doc) { return reload(doc, 0); };
+  result.text_start = [reload](std::uint32_t doc) { return reload(doc, 2048); };
   dedup.set_text_source(result.text);
 
   // Files are handed out one at a time; their outputs are merged strictly in file order so the

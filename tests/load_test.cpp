@@ -166,6 +166,15 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
     INFO(name << " essay " << essays[i].index);
     CHECK((essays[i].source_bytes > 0) == (name != "utf16.txt"));  // UTF-16 is read back whole
     CHECK(reloader.text(essays[i]) == texts[i]);
+    // The start of the text, for excerpts: a prefix of it, short of at most one cut character, and
+    // the whole text once the bytes cover the essay.
+    for (std::size_t bytes : {1u, 2u, 5u, 17u, 40u, 1000u}) {
+      INFO(bytes << " bytes");
+      std::string const start = reloader.text_start(essays[i], bytes);
+      CHECK(texts[i].starts_with(start));
+      if (essays[i].source_bytes == 0 || bytes >= essays[i].source_bytes) CHECK(start == texts[i]);
+      else CHECK(start.size() + 4 >= std::min(bytes, texts[i].size()) / 2);
+    }
   }
   // A file that changed size since is an error, not a wrong text.
   write_file(dir.path / "crlf.txt", two);

@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
       return exit_usage;
     }
 
-    neardup::report_context context{run.essays, run.text, &run.load, &options, seconds,
+    neardup::report_context context{run.essays, run.text_start, &run.load, &options, seconds,
                                     run.timing.load_and_sign};
     std::ofstream file;
     if (!output.empty()) {

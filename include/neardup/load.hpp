@@ -122,6 +122,11 @@ class essay_reloader {
   /// or can no longer be read.
   [[nodiscard]] std::string text(essay_info const& essay) const;
 
+  /// The start of the essay's text, for an excerpt: from a file read back by byte range only its
+  /// first `bytes` bytes as stored are read (a character they cut is left out); otherwise, or when
+  /// the essay is shorter, the whole text.
+  [[nodiscard]] std::string text_start(essay_info const& essay, std::size_t bytes) const;
+
  private:
   struct state;
   load_options options_;

@@ -37,9 +37,13 @@ struct pipeline_result {
   load_summary load;
   dedup_result dedup;
   pipeline_timing timing;
-  /// An essay's text by document index, read back from memory (JSON Lines) or from its file;
-  /// safe to call from several threads. Throws neardup::error(io_error) if a file changed.
+  /// An essay's text by document index, read back from its file (by byte range where it can,
+  /// by offset for JSON Lines); safe to call from several threads. Throws neardup::error(io_error)
+  /// if a file changed.
   std::function<std::string(std::uint32_t)> text;
+  /// The same, but only the start of long essays (about 2 KB as stored): what a report's excerpt
+  /// needs, for a fraction of the reading and decoding.
+  std::function<std::string(std::uint32_t)> text_start;
 };
 
 /// Runs the whole pipeline over files and folders (or JSON Lines files with options.load.jsonl).

@@ -19,7 +19,8 @@ namespace neardup {
 /// What a report needs besides the clusters.
 struct report_context {
   std::span<const essay_info> essays;      ///< by document index
-  /// An essay's text by document index, for excerpts of cluster members; may be empty (no excerpts).
+  /// An essay's text by document index, or its start (the excerpt takes 60 characters), for
+  /// excerpts of cluster members; may be empty (no excerpts).
   std::function<std::string(std::uint32_t)> text;
   load_summary const* load = nullptr;      ///< for the file accounting; may be null
   dedup_options const* options = nullptr;  ///< for the settings line; may be null
