@@ -91,17 +91,28 @@ std::uint32_t deduplicator::add(std::string_view id, std::string_view text) {
 
 std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const std::uint32_t> signature,
                                           bool empty) {
+  if (signature.size() != signer_.num_perm())
+    throw error(errc::invalid_argument, "signature of " + std::to_string(signature.size()) +
+                                            " values, expected " + std::to_string(signer_.num_perm()));
+  key_scratch_.resize(lsh_.bands);
+  band_keys(signature, lsh_, key_scratch_);
+  return add_signature(id, signature, key_scratch_, empty);
+}
+
+std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const std::uint32_t> signature,
+                                          std::span<const std::uint64_t> keys, bool empty) {
   flush();  // documents keep their order of addition
   std::size_t const k = signer_.num_perm();
   if (signature.size() != k)
     throw error(errc::invalid_argument, "signature of " + std::to_string(signature.size()) +
                                             " values, expected " + std::to_string(k));
+  if (keys.size() != lsh_.bands)
+    throw error(errc::invalid_argument, std::to_string(keys.size()) + " band keys, expected " +
+                                            std::to_string(lsh_.bands));
   std::uint32_t const doc = new_document(id);
   if (!text_source_) texts_.emplace_back();
   if (keeps_sketches()) store_sketch(doc, signature);
-  key_scratch_.resize(lsh_.bands);
-  band_keys(signature, lsh_, key_scratch_);
-  index(doc, key_scratch_, empty);
+  index(doc, keys, empty);
   return doc;
 }
 

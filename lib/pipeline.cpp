@@ -23,6 +23,7 @@ struct file_output {
   load_summary summary;  // of this one file
   std::vector<essay_info> essays;
   std::vector<std::uint32_t> signatures;  // k per essay
+  std::vector<std::uint64_t> keys;        // LSH band keys, bands per essay
   std::vector<std::uint8_t> empty;
 };
 
@@ -47,6 +48,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   deduplicator dedup(options.dedup);
   document_signer const signer(options.dedup.signature);
   std::size_t const k = signer.num_perm();
+  lsh_params const lsh = dedup.lsh();  // band keys are computed with the signatures, on every thread
 
   if (options.load.jsonl) {
     // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
@@ -88,6 +90,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
       std::vector<std::uint8_t> is_record;  // per line that was not blank
       std::vector<std::size_t> line_in_chunk;
       std::vector<std::uint32_t> signatures;
+      std::vector<std::uint64_t> keys;  // LSH band keys
       std::vector<std::uint8_t> empty;
     };
     std::size_t const window = std::max<std::size_t>(8, 4 * threads);
@@ -157,12 +160,15 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         b.line_in_chunk.push_back(local);
       }
       b.signatures.resize(b.records.size() * k);
+      b.keys.resize(b.records.size() * lsh.bands);
       b.empty.assign(b.records.size(), 1);
       for (std::size_t r = 0; r < b.records.size(); ++r) {
         auto& rec = b.records[r];
         b.text_bytes.push_back(rec.text.size());
         if (rec.text.size() <= options.load.max_essay_bytes) {  // larger ones are reported by the merge
-          auto const info = signer.sign(rec.text, std::span<std::uint32_t>(b.signatures.data() + r * k, k), scratch[w]);
+          std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
+          auto const info = signer.sign(rec.text, signature, scratch[w]);
+          band_keys(signature, lsh, std::span<std::uint64_t>(b.keys.data() + r * lsh.bands, lsh.bands));
           b.empty[r] = info.shingles == 0 ? 1 : 0;
         }
         rec.text = std::string();
@@ -208,6 +214,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
           continue;
         }
         dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
+                            std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
                             b.empty[at] != 0);
         if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
         texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), rec.offset);
@@ -307,7 +314,11 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
             [&](essay_info&& e, std::string_view text) {
               std::size_t const at = out.signatures.size();
               out.signatures.resize(at + k);
-              auto const info = signer.sign(text, std::span<std::uint32_t>(out.signatures.data() + at, k), scratch[w]);
+              std::span<std::uint32_t> const signature(out.signatures.data() + at, k);
+              auto const info = signer.sign(text, signature, scratch[w]);
+              std::size_t const key_at = out.keys.size();
+              out.keys.resize(key_at + lsh.bands);
+              band_keys(signature, lsh, std::span<std::uint64_t>(out.keys.data() + key_at, lsh.bands));
               out.empty.push_back(info.shingles == 0 ? 1 : 0);
               out.essays.push_back(std::move(e));
             },
@@ -318,6 +329,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         for (std::size_t e = 0; e < out.essays.size(); ++e) {
           // The id lives in result.essays; the deduplicator need not keep a second copy.
           dedup.add_signature(std::string(), std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
+                              std::span<const std::uint64_t>(out.keys.data() + e * lsh.bands, lsh.bands),
                               out.empty[e] != 0);
           if (state->files.empty() || state->files.back() != out.essays[e].file)
             state->files.push_back(out.essays[e].file);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end figures of docs/benchmarks.md: generates corpora of the given sizes (seed 7) under
-# a work folder, runs dedup on each with 1 and 2 threads (the median of 3 runs,
+# a work folder, runs dedup on each with 1 and 2 threads (the median of 3 runs each, alternating,
 # after a warm-up read so that the page cache holds the files), checks that both thread counts give
 # byte-identical output, and prints one table row per run. With --jsonl, the corpora are single
 # JSON Lines files and dedup reads them with --jsonl.
@@ -43,9 +43,11 @@ for size in "$@"; do
   find "$data" -type f -exec cat {} + >/dev/null  # warm the page cache: measure the program, not the disk
   bytes=$(find "$data" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
   runs=3
-  for threads in 1 2; do
-    rows=()
-    for ((r = 0; r < runs; r++)); do
+  # 1 and 2 threads alternate, so that a drift of the machine's speed reaches both alike.
+  rows1=()
+  rows2=()
+  for ((r = 0; r < runs; r++)); do
+    for threads in 1 2; do
       err=$(mktemp)
       /usr/bin/time -f "TIME %e %M" "$bin/examples/dedup/dedup" -q -j "$threads" "${jsonl_flag[@]}" \
         --format jsonl "$data" >"$work/out_${format}_${size}_j$threads.jsonl" 2>"$err"
@@ -53,9 +55,12 @@ for size in "$@"; do
       rss=$(awk '/^TIME/ {print $3}' "$err")
       essays=$(awk '/^  essays:/ {print $2}' "$err")
       stages=$(sed -n 's/^  time: *\([0-9.]*\) s read and sign, \([0-9.]*\) s candidates.*, \([0-9.]*\) s verify.*, \([0-9.]*\) s cluster/\1 \2 \3 \4/p' "$err")
-      rows+=("$wall $rss $essays $stages")
+      if ((threads == 1)); then rows1+=("$wall $rss $essays $stages"); else rows2+=("$wall $rss $essays $stages"); fi
       rm -f "$err"
     done
+  done
+  for threads in 1 2; do
+    if ((threads == 1)); then rows=("${rows1[@]}"); else rows=("${rows2[@]}"); fi
     # The run with the median wall time.
     row=$(printf '%s\n' "${rows[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
     read -r wall rss essays sign candidates verify cluster <<<"$row"

@@ -262,3 +262,35 @@ TEST_CASE("bad options are rejected with invalid_argument", "[deduplicator]") {
   o.signature.minhash.num_perm = 0;
   CHECK(rejects(o));
 }
+
+TEST_CASE("add_signature, with or without band keys computed by the caller, gives what add gives", "[deduplicator]") {
+  std::vector<std::string> texts;
+  for (auto const* file : {"000_a97e9653457f191c.txt", "001_4b409de04eda2411.txt"})
+    for (auto const& e : bundled_essays(file)) texts.push_back(e.body);
+  texts.push_back(texts[3] + "又一句。");  // a near-duplicate, so that there is a cluster to find
+  texts.push_back("");                    // an empty document
+  neardup::dedup_options options;
+  neardup::deduplicator by_text(options), by_signature(options), by_keys(options);
+  neardup::document_signer const signer(options.signature);
+  std::vector<std::uint64_t> keys(by_keys.lsh().bands);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::string const id = std::to_string(i);
+    by_text.add(id, texts[i]);
+    std::vector<std::uint32_t> signature(signer.num_perm());
+    neardup::signer_scratch scratch;
+    bool const empty = signer.sign(texts[i], signature, scratch).shingles == 0;
+    by_signature.add_signature(id, signature, empty);
+    neardup::band_keys(signature, by_keys.lsh(), keys);
+    by_keys.add_signature(id, signature, keys, empty);
+  }
+  for (auto* d : {&by_signature, &by_keys}) d->set_text_source([&](std::uint32_t doc) { return texts[doc]; });
+  auto const expected = by_text.run();
+  REQUIRE_FALSE(expected.clusters.empty());
+  CHECK(by_signature.run().clusters == expected.clusters);
+  CHECK(by_keys.run().clusters == expected.clusters);
+  std::vector<std::uint32_t> const signature(signer.num_perm());
+  CHECK_THROWS_AS(by_keys.add_signature("x", signature, std::span<const std::uint64_t>(keys).first(1), false),
+                  neardup::error);
+  CHECK_THROWS_AS(by_keys.add_signature("x", std::span<const std::uint32_t>(signature).first(3), keys, false),
+                  neardup::error);
+}

@@ -93,6 +93,15 @@ class deduplicator {
   /// after normalization. Exact verification then needs a text source.
   std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature, bool empty);
 
+  /// The same with its band keys already computed (band_keys(signature, lsh(), keys)): a caller that
+  /// adds from one thread can compute them on all. Throws neardup::error(invalid_argument) when the
+  /// sizes do not match.
+  std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature,
+                              std::span<const std::uint64_t> keys, bool empty);
+
+  /// The LSH bands and rows in use (from the options, or chosen from the threshold).
+  [[nodiscard]] lsh_params lsh() const noexcept { return lsh_; }
+
   /// Where exact verification gets texts back when the deduplicator should not keep them (large
   /// corpora): called with a document index, possibly from several threads at once. Set it before
   /// the first add().
