@@ -13,10 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 format=folder
 input=txt
+pattern="*.txt"
 jsonl_flag=()
 if [[ ${1:-} == --jsonl ]]; then
   format=jsonl
   input=
+  pattern="*.jsonl"
   jsonl_flag=(--jsonl)
   shift
 fi
@@ -41,7 +43,7 @@ for size in "$@"; do
   fi
   data=$corpus/$format${input:+/$input}
   find "$data" -type f -exec cat {} + >/dev/null  # warm the page cache: measure the program, not the disk
-  bytes=$(find "$data" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+  bytes=$(find "$data" -type f -name "$pattern" -printf '%s\n' | awk '{s += $1} END {print s}')
   runs=3
   # 1 and 2 threads alternate, so that a drift of the machine's speed reaches both alike.
   rows1=()
