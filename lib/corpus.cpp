@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "neardup/error.hpp"
+#include "posix_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -176,48 +177,10 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
   return result;
 }
 
-namespace {
-
-/// An open file, closed when it goes: POSIX calls rather than a stream, since the pipeline reads a
-/// file per essay collection and verification thousands of short ranges.
-class open_file {
- public:
-  explicit open_file(std::string const& path) : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (fd_ < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  }
-  ~open_file() { ::close(fd_); }
-  open_file(open_file const&) = delete;
-  open_file& operator=(open_file const&) = delete;
-
-  [[nodiscard]] std::uint64_t size() const {
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) throw error(errc::io_error, path_ + ": " + std::strerror(errno));
-    return static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0));
-  }
-
-  /// Reads up to `bytes` from `offset` into `out` (resized to what was read).
-  void read(std::uint64_t offset, std::uint64_t bytes, std::string& out) const {
-    out.assign(bytes, '\0');
-    std::size_t done = 0;
-    while (done < bytes) {
-      ssize_t const got = ::pread(fd_, out.data() + done, bytes - done, static_cast<off_t>(offset + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) throw error(errc::io_error, path_ + ": " + std::strerror(errno));
-      if (got == 0) break;  // the file ended early
-      done += static_cast<std::size_t>(got);
-    }
-    out.resize(done);
-  }
-
- private:
-  std::string path_;  // for error messages
-  int fd_;
-};
-
-}  // namespace
+using detail::posix_file;
 
 std::string read_file(std::string const& path, std::uint64_t max_bytes) {
-  open_file const file(path);
+  posix_file const file(path);
   std::uint64_t const size = file.size();
   if (size > max_bytes)
     throw error(errc::limit_exceeded, path + ": " + std::to_string(size) + " bytes, over the limit of " +
@@ -230,7 +193,7 @@ std::string read_file(std::string const& path, std::uint64_t max_bytes) {
 struct range_reader::state {
   struct entry {
     std::string path;
-    std::shared_ptr<open_file const> file;
+    std::shared_ptr<posix_file const> file;
   };
   std::size_t capacity;
   std::mutex mutex;
@@ -245,7 +208,7 @@ range_reader::~range_reader() = default;
 
 std::string range_reader::read(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
                                std::uint64_t bytes) {
-  std::shared_ptr<open_file const> file;
+  std::shared_ptr<posix_file const> file;
   {
     std::lock_guard lock(state_->mutex);
     auto& recent = state_->recent;
@@ -256,7 +219,7 @@ std::string range_reader::read(std::string const& path, std::uint64_t expected_s
     }
   }
   if (!file) {
-    auto opened = std::make_shared<open_file const>(path);  // outside the lock
+    auto opened = std::make_shared<posix_file const>(path);  // outside the lock
     std::lock_guard lock(state_->mutex);
     auto& recent = state_->recent;
     if (recent.size() == state_->capacity) recent.erase(recent.begin());

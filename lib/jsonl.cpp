@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "neardup/error.hpp"
+#include "posix_file.hpp"
 
 namespace neardup {
 
@@ -100,42 +101,7 @@ jsonl_result parse_jsonl(std::string_view data, jsonl_options const& options) {
 
 namespace {
 
-/// A file opened for pread, closed when it goes.
-class posix_file {
- public:
-  explicit posix_file(std::string const& path) : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (fd_ < 0) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  }
-  ~posix_file() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  posix_file(posix_file&& other) noexcept : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
-  posix_file& operator=(posix_file&&) = delete;
-  posix_file(posix_file const&) = delete;
-  posix_file& operator=(posix_file const&) = delete;
-
-  [[nodiscard]] std::uint64_t size() const {
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) throw error(errc::io_error, path_ + ": " + std::strerror(errno));
-    return static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0));
-  }
-  /// Reads up to `bytes` at `offset` into `out`; returns how many were read (fewer only at the end).
-  std::size_t read(std::uint64_t offset, std::size_t bytes, char* out) const {
-    std::size_t done = 0;
-    while (done < bytes) {
-      ssize_t const got = ::pread(fd_, out + done, bytes - done, static_cast<off_t>(offset + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) throw error(errc::io_error, path_ + ": " + std::strerror(errno));
-      if (got == 0) break;
-      done += static_cast<std::size_t>(got);
-    }
-    return done;
-  }
-
- private:
-  std::string path_;
-  int fd_;
-};
+using detail::posix_file;
 
 constexpr std::size_t scan_window = 64 * 1024;
 
