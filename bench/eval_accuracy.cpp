@@ -2,8 +2,8 @@
 // overall and per variant kind, over a grid of settings; then the best settings by F1 and the
 // figures of the current defaults (run through neardup::deduplicator itself).
 //
-//   neardup_gen_corpus --seed 7 --size 10MB --out /tmp/c10
-//   neardup_eval_accuracy /tmp/c10/folder            # or /tmp/c10/jsonl
+//   neardup_gen_corpus --seed 7 --size 10MB --out bench-work/c10
+//   neardup_eval_accuracy bench-work/c10/folder            # or bench-work/c10/jsonl
 //
 // The grid runs the library's stages directly so that work shared by settings is done once:
 // shingle sets per n, signatures per (n, k, scheme), then per threshold the LSH parameters

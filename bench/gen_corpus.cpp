@@ -1,6 +1,6 @@
 // neardup_gen_corpus — writes a deterministic synthetic corpus with planted near-duplicates.
 //
-//   neardup_gen_corpus --seed 7 --size 100MB --out /tmp/corpus100 --format both
+//   neardup_gen_corpus --seed 7 --size 100MB --out bench-work/c100 --format both
 //
 // The same seed, size and bundled essays give byte-identical output on every platform.
 #include <CLI/CLI.hpp>

@@ -2,10 +2,10 @@
 // shingle → signature → LSH → verify → cluster, with throughput, seconds per stage, peak memory, and
 // (with --truth) precision and recall against planted groups.
 //
-//   neardup_gen_corpus --seed 7 --size 100MB --out /tmp/c100
-//   neardup_run_corpus --truth /tmp/c100/folder/truth.tsv /tmp/c100/folder/txt
-//   neardup_run_corpus --jsonl --truth /tmp/c100/jsonl/truth.tsv /tmp/c100/jsonl/corpus.jsonl
-//   neardup_run_corpus --compare-threads /tmp/c100/folder/txt     # 1 vs 2 threads: same clusters?
+//   neardup_gen_corpus --seed 7 --size 100MB --out bench-work/c100
+//   neardup_run_corpus --truth bench-work/c100/folder/truth.tsv bench-work/c100/folder/txt
+//   neardup_run_corpus --jsonl --truth bench-work/c100/jsonl/truth.tsv bench-work/c100/jsonl/corpus.jsonl
+//   neardup_run_corpus --compare-threads bench-work/c100/folder/txt     # 1 vs 2 threads: same clusters?
 //
 // The XXH3 line is a ceiling: the time to hash the same bytes once with XXH3_64bits, read into
 // memory first. pipeline MB/s divided by it says how far the pipeline is from "touch every byte once".

@@ -5,8 +5,8 @@
 # byte-identical output, and prints one table row per run. With --jsonl, the corpora are single
 # JSON Lines files and dedup reads them with --jsonl.
 #
-#   bash scripts/bench-corpus.sh /tmp/neardup-bench 10MB 100MB 1GB 4GB
-#   bash scripts/bench-corpus.sh --jsonl /tmp/neardup-bench 100MB 1GB
+#   bash scripts/bench-corpus.sh bench-work 10MB 100MB 1GB 4GB
+#   bash scripts/bench-corpus.sh --jsonl bench-work 100MB 1GB
 #
 # Needs a Release build in build/release (cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release).
 set -euo pipefail
