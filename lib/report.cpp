@@ -341,33 +341,55 @@ void write_csv_report(std::ostream& out, dedup_result const& result, report_cont
 }
 
 void write_deduplicated(std::string const& path, dedup_result const& result, std::span<const essay_info> essays,
-                        std::function<std::string(std::uint32_t)> const& text_of, bool jsonl) {
+                        std::function<std::string(std::uint32_t)> const& text_of, bool jsonl, unsigned threads) {
   std::vector<std::uint8_t> drop(essays.size(), 0);
   for (auto const& c : result.clusters)
     for (std::size_t m = 1; m < c.members.size(); ++m) drop[c.members[m].doc] = 1;
 
   std::string const temporary = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw error(errc::io_error, temporary + ": cannot create: " + std::strerror(errno));
-    for (std::size_t doc = 0; doc < essays.size(); ++doc) {
+  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+  if (!out) throw error(errc::io_error, temporary + ": cannot create: " + std::strerror(errno));
+  // Blocks of essays are read back and formatted on every thread, and written in order.
+  constexpr std::size_t essays_per_block = 256;
+  std::size_t const blocks = (essays.size() + essays_per_block - 1) / essays_per_block;
+  threads = detail::resolve_threads(threads);
+  std::size_t const window = 4 * static_cast<std::size_t>(threads);
+  std::vector<std::string> formatted(window);
+  auto format_block = [&](std::size_t block, unsigned) {
+    std::string& s = formatted[block % window];
+    s.clear();
+    std::size_t const last = std::min(essays.size(), (block + 1) * essays_per_block);
+    for (std::size_t doc = block * essays_per_block; doc < last; ++doc) {
       if (drop[doc]) continue;
       auto const& e = essays[doc];
       std::string const text = text_of(static_cast<std::uint32_t>(doc));
       if (jsonl) {
-        out << "{\"id\": " << json_quote(e.id) << ", \"text\": " << json_quote(text) << "}\n";
+        s += "{\"id\": ";
+        append_json_quoted(s, e.id);
+        s += ", \"text\": ";
+        append_json_quoted(s, text);
+        s += "}\n";
       } else {
-        if (!e.title.empty()) out << e.title << "\n";
-        out << text;
-        if (text.empty() || text.back() != '\n') out << "\n";
-        out << "\n";
+        if (!e.title.empty()) (s += e.title) += '\n';
+        s += text;
+        if (text.empty() || text.back() != '\n') s += '\n';
+        s += '\n';
       }
     }
+  };
+  auto write_block = [&](std::size_t block) {
+    std::string const& s = formatted[block % window];
+    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+  };
+  try {
+    detail::ordered_parallel_for(blocks, threads, window, format_block, write_block);
     out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      throw error(errc::io_error, temporary + ": write failed");
-    }
+    if (!out) throw error(errc::io_error, temporary + ": write failed");
+    out.close();
+  } catch (...) {
+    out.close();
+    std::remove(temporary.c_str());  // no half file left behind, whatever failed
+    throw;
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     int const saved = errno;

@@ -131,6 +131,45 @@ TEST_CASE("write_deduplicated keeps the first of each cluster and renames into p
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("write_deduplicated on several threads writes what one thread writes, in order", "[report]") {
+  // Many essays (several blocks), every third one a later member of a cluster.
+  std::vector<neardup::essay_info> essays(2000);
+  neardup::dedup_result r;
+  for (std::uint32_t doc = 0; doc < essays.size(); ++doc) {
+    essays[doc].id = "e" + std::to_string(doc);
+    essays[doc].title = doc % 2 == 0 ? "题" + std::to_string(doc) : "";
+    if (doc % 3 == 2) r.clusters.push_back({{{doc - 1, 1.0, false}, {doc, 0.9, true}}});
+  }
+  auto text = [](std::uint32_t doc) { return std::string(doc % 17, 'x') + "\"文\"" + std::to_string(doc); };
+  auto const dir = std::filesystem::temp_directory_path() / ("neardup-keep-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto read = [](std::filesystem::path const& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  for (bool const jsonl : {false, true}) {
+    neardup::write_deduplicated((dir / "one").string(), r, essays, text, jsonl, 1);
+    neardup::write_deduplicated((dir / "three").string(), r, essays, text, jsonl, 3);
+    std::string const one = read(dir / "one");
+    CHECK(one == read(dir / "three"));
+    // Essay 1 is kept; essay 2, a later member, is not.
+    CHECK(one.find(jsonl ? std::string("\"id\": \"e1\"") : text(1)) != std::string::npos);
+    CHECK(one.find(jsonl ? std::string("\"id\": \"e2\"") : "\n" + text(2) + "\n") == std::string::npos);
+  }
+  // A text that cannot be read back fails the write and leaves no file, temporary or final.
+  auto failing = [&](std::uint32_t doc) -> std::string {
+    if (doc == 1500) throw neardup::error(neardup::errc::io_error, "gone");
+    return text(doc);
+  };
+  CHECK_THROWS_AS(neardup::write_deduplicated((dir / "failed").string(), r, essays, failing, false, 2), neardup::error);
+  std::size_t files = 0;
+  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 2);  // "one" and "three"
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywhere", "[report]") {
   auto reference = [](std::string_view s) {
     std::string out = "\"";

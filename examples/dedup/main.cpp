@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
       std::cerr << "dedup: writing the report failed\n";
       return exit_usage;
     }
-    if (!keep_one.empty()) neardup::write_deduplicated(keep_one, run.dedup, run.essays, run.text, load.jsonl);
+    if (!keep_one.empty()) neardup::write_deduplicated(keep_one, run.dedup, run.essays, run.text, load.jsonl, options.threads);
     int const status = fail_on_duplicates && run.dedup.stats.duplicates > 0 ? exit_duplicates : exit_ok;
     // Everything is written and flushed: leave without freeing the run piece by piece (on a large
     // corpus hundreds of thousands of strings, a tenth of a second); the system takes it all back.

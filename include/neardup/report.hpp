@@ -51,9 +51,11 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
 /// Writes every essay except the later members of each cluster to `path`, in input order: for text
 /// input the title line (if any), the text and a blank line; for JSON Lines input {"id", "text"}
 /// records. Written to a temporary file and renamed into place, so an interrupted run leaves no half
-/// file. Throws neardup::error(errc::io_error) naming the path.
+/// file. Essays are read back on `threads` threads (0 = all) and written in order. Throws
+/// neardup::error(errc::io_error) naming the path, and lets through what `text` throws; either
+/// way no file is left behind.
 void write_deduplicated(std::string const& path, dedup_result const& result, std::span<const essay_info> essays,
-                        std::function<std::string(std::uint32_t)> const& text, bool jsonl);
+                        std::function<std::string(std::uint32_t)> const& text, bool jsonl, unsigned threads = 1);
 
 /// `s` as a JSON string literal (quotes included), escaping what JSON requires.
 [[nodiscard]] std::string json_quote(std::string_view s);
