@@ -24,6 +24,25 @@ unsigned report_threads(report_context const& ctx) noexcept {
   return ctx.options != nullptr ? detail::resolve_threads(ctx.options->threads) : 1u;
 }
 
+/// Calls format(block, text) for blocks [0, blocks) on `threads` threads and writes each block's
+/// text to `out` in order: reports of large corpora run to hundreds of megabytes.
+template <class Format>
+void write_blocks_in_order(std::ostream& out, std::size_t blocks, unsigned threads, Format const& format) {
+  std::size_t const window = 4 * static_cast<std::size_t>(threads);
+  std::vector<std::string> formatted(window);
+  detail::ordered_parallel_for(
+      blocks, threads, window,
+      [&](std::size_t block, unsigned) {
+        std::string& text = formatted[block % window];
+        text.clear();
+        format(block, text);
+      },
+      [&](std::size_t block) {
+        std::string const& text = formatted[block % window];
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      });
+}
+
 std::string fixed(double value, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, value);
@@ -277,12 +296,7 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
   // tens of megabytes of lines.
   constexpr std::size_t clusters_per_block = 1024;
   std::size_t const blocks = (result.clusters.size() + clusters_per_block - 1) / clusters_per_block;
-  unsigned const threads = report_threads(ctx);
-  std::size_t const window = 4 * static_cast<std::size_t>(threads);
-  std::vector<std::string> formatted(window);
-  auto format_block = [&](std::size_t block, unsigned) {
-    std::string& line = formatted[block % window];
-    line.clear();
+  write_blocks_in_order(out, blocks, report_threads(ctx), [&](std::size_t block, std::string& line) {
     auto number_to = [&line](auto value) {
       char buf[32];
       auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
@@ -318,12 +332,7 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
       }
       line += "]}\n";
     }
-  };
-  auto write_block = [&](std::size_t block) {
-    std::string& text = formatted[block % window];
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  };
-  detail::ordered_parallel_for(blocks, threads, window, format_block, write_block);
+  });
 }
 
 void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
@@ -352,12 +361,7 @@ void write_deduplicated(std::string const& path, dedup_result const& result, std
   // Blocks of essays are read back and formatted on every thread, and written in order.
   constexpr std::size_t essays_per_block = 256;
   std::size_t const blocks = (essays.size() + essays_per_block - 1) / essays_per_block;
-  threads = detail::resolve_threads(threads);
-  std::size_t const window = 4 * static_cast<std::size_t>(threads);
-  std::vector<std::string> formatted(window);
-  auto format_block = [&](std::size_t block, unsigned) {
-    std::string& s = formatted[block % window];
-    s.clear();
+  auto format_block = [&](std::size_t block, std::string& s) {
     std::size_t const last = std::min(essays.size(), (block + 1) * essays_per_block);
     for (std::size_t doc = block * essays_per_block; doc < last; ++doc) {
       if (drop[doc]) continue;
@@ -377,12 +381,8 @@ void write_deduplicated(std::string const& path, dedup_result const& result, std
       }
     }
   };
-  auto write_block = [&](std::size_t block) {
-    std::string const& s = formatted[block % window];
-    out.write(s.data(), static_cast<std::streamsize>(s.size()));
-  };
   try {
-    detail::ordered_parallel_for(blocks, threads, window, format_block, write_block);
+    write_blocks_in_order(out, blocks, detail::resolve_threads(threads), format_block);
     out.flush();
     if (!out) throw error(errc::io_error, temporary + ": write failed");
     out.close();
