@@ -1,11 +1,12 @@
 // Benchmarks of the normalize stage on the bundled Chinese essays, repeated to the wanted size:
-// the table path (default options, and everything off as the decode-only floor) against the
-// ICU-only path it replaces.
+// the table path (default options, the scalar loop alone, and everything off as the decode-only
+// floor) against the ICU-only path it replaces.
 #include <benchmark/benchmark.h>
 
 #include <neardup/normalize.hpp>
 
 #include "fold_table.hpp"
+#include "normalize_block.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -89,6 +90,22 @@ void run_normalize(benchmark::State& state, neardup::normalize_options const& op
 
 void BM_Normalize_Essays(benchmark::State& state) { run_normalize(state, {}, true); }
 BENCHMARK(BM_Normalize_Essays)->RangeMultiplier(4)->Range(4 << 10, 4 << 20);
+
+// The same with the AVX-512 block path switched off: what CPUs without it run. Checked first to
+// give the block path's output.
+void BM_NormalizeScalar_Essays(benchmark::State& state) {
+  std::string const input = essays_of_size(static_cast<std::size_t>(state.range(0)));
+  std::u32string const with_blocks = neardup::normalizer().normalize(input);
+  neardup::detail::set_normalize_blocks(false);
+  if (neardup::normalizer().normalize(input) != with_blocks) {
+    neardup::detail::set_normalize_blocks(true);
+    state.SkipWithError("the scalar loop and the block path disagree");
+    return;
+  }
+  run_normalize(state, {}, true);
+  neardup::detail::set_normalize_blocks(true);
+}
+BENCHMARK(BM_NormalizeScalar_Essays)->Arg(64 << 10)->Arg(4 << 20);
 
 // Every option off: decoding and appending only, the floor under the table path.
 void BM_NormalizeIdentity_Essays(benchmark::State& state) {

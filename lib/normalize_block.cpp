@@ -99,7 +99,7 @@ NEARDUP_BLOCK_TARGET int normalize_group(__m128i b0, __m128i b1, __m128i b2, int
 
 NEARDUP_BLOCK_TARGET block_step normalize_block(unsigned char const* p, std::uint32_t const* bmp,
                                                 std::uint32_t slow_mask, std::uint32_t drop_mask,
-                                                char32_t*& w, std::uint32_t& prev) noexcept {
+                                                char32_t* w, std::uint32_t prev) noexcept {
   __m512i const v = _mm512_loadu_si512(p);
   __mmask64 const ascii = ~_mm512_movepi8_mask(v);
   __mmask64 const cont =
@@ -113,9 +113,9 @@ NEARDUP_BLOCK_TARGET block_step normalize_block(unsigned char const* p, std::uin
   __mmask64 const narrow = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0xE0))) |
                            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0xED)));
   __mmask64 const other = ~(ascii | cont | lead3) | narrow;
-  if (other != 0) return {0, static_cast<std::size_t>(std::countr_zero(other)) + 1};
+  if (other != 0) return {0, static_cast<std::size_t>(std::countr_zero(other)) + 1, w, prev};
   // Well-formed exactly when the continuation bytes are the two after each 3-byte lead.
-  if (cont != ((lead3 << 1) | (lead3 << 2))) return {0, block_input_bytes};
+  if (cont != ((lead3 << 1) | (lead3 << 2))) return {0, block_input_bytes, w, prev};
 
   // Characters starting at bytes 62 and 63 may end past the block: left to the next block.
   __mmask64 const leads = ascii | lead3;
@@ -160,13 +160,13 @@ NEARDUP_BLOCK_TARGET block_step normalize_block(unsigned char const* p, std::uin
         slow < 16) {
       // Done up to the slow character; the scalar loop takes it (and whatever it starts).
       int const character = first + slow;
-      if (character == 0) return {0, 1};
+      if (character == 0) return {0, 1, w, prev};
       alignas(64) unsigned char offset_of[64];
       _mm512_store_si512(offset_of, at);
-      return {offset_of[character], 0};
+      return {offset_of[character], 0, w, prev};
     }
   }
-  return {consumed, 0};
+  return {consumed, 0, w, prev};
 }
 
 #if !defined(__clang__)
@@ -176,8 +176,8 @@ NEARDUP_BLOCK_TARGET block_step normalize_block(unsigned char const* p, std::uin
 #else
 
 block_step normalize_block(unsigned char const*, std::uint32_t const*, std::uint32_t, std::uint32_t,
-                           char32_t*&, std::uint32_t&) noexcept {
-  return {0, block_input_bytes};
+                           char32_t* w, std::uint32_t prev) noexcept {
+  return {0, block_input_bytes, w, prev};
 }
 
 #endif

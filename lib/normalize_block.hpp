@@ -13,11 +13,13 @@
 
 namespace neardup::detail {
 
-/// What normalize_block() did.
+/// What normalize_block() did. The output position and the previous code point come back by value,
+/// not through references, so that the caller's loop can keep them in registers.
 struct block_step {
   std::size_t consumed = 0;  ///< input bytes done; 0 when the scalar loop must take over
-  std::size_t scalar =
-      0;  ///< when consumed == 0: bytes the scalar loop should take before the next try
+  std::size_t scalar = 0;    ///< when consumed == 0: bytes the scalar loop takes before the next try
+  char32_t* w = nullptr;     ///< where the next kept code point goes
+  std::uint32_t prev = 0;    ///< the last code point taken (the one passed in when none was)
 };
 
 /// The bytes the block reads (its input must have this many from `p`) and the output slots it may
@@ -35,11 +37,9 @@ void set_normalize_blocks(bool enabled) noexcept;
 
 /// Normalizes the characters that start in the first 62 bytes at `p` (a character boundary), if
 /// every one is ASCII or a well-formed 3-byte sequence and none has a `slow_mask` flag in `bmp`
-/// (the flat BMP fold table); appends the kept ones to `w` and sets `prev` to the last code point
-/// taken. Stops early before a character with a slow flag. Only call when
-/// normalize_blocks_enabled().
-block_step normalize_block(unsigned char const* p, std::uint32_t const* bmp,
-                           std::uint32_t slow_mask, std::uint32_t drop_mask, char32_t*& w,
-                           std::uint32_t& prev) noexcept;
+/// (the flat BMP fold table); writes the kept ones from `w` on. Stops early before a character with
+/// a slow flag. Only call when normalize_blocks_enabled().
+block_step normalize_block(unsigned char const* p, std::uint32_t const* bmp, std::uint32_t slow_mask,
+                           std::uint32_t drop_mask, char32_t* w, std::uint32_t prev) noexcept;
 
 }  // namespace neardup::detail
