@@ -35,224 +35,231 @@ void merge(load_summary& into, load_summary&& from) {
   into.bytes += from.bytes;
 }
 
-}  // namespace
+/// What both readers need: the deduplicator to add to, the signer and the LSH bands, the threads.
+struct signing {
+  deduplicator& dedup;
+  document_signer const& signer;
+  std::size_t k;
+  lsh_params lsh;  // band keys are computed with the signatures, on every thread
+  unsigned threads;
+};
 
-pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
-  pipeline_result result;
-  auto start = std::chrono::steady_clock::now();
-  unsigned const threads = detail::resolve_threads(options.dedup.threads);
-  // With threads to spare, the folders are walked while the normalization table is built.
-  std::future<walk_result> walk_ahead;
-  if (!options.load.jsonl && threads > 1)
-    walk_ahead = std::async(std::launch::async, [&] { return walk_paths(paths, options.load.walk); });
-  deduplicator dedup(options.dedup);
-  document_signer const signer(options.dedup.signature);
-  std::size_t const k = signer.num_perm();
-  lsh_params const lsh = dedup.lsh();  // band keys are computed with the signatures, on every thread
+/// JSON Lines files: each is one stream, cut into chunks of whole lines, in order, by whichever
+/// thread takes the next chunk; every thread reads, parses and signs chunks; they are merged in
+/// order (where duplicate ids are found), so the result does not depend on the thread count. Exact
+/// verification reads a candidate's line again by its byte offset.
+void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options, signing const& sign,
+                         pipeline_result& result) {
+  auto& dedup = sign.dedup;
+  auto const& signer = sign.signer;
+  std::size_t const k = sign.k;
+  lsh_params const lsh = sign.lsh;
+  unsigned const threads = sign.threads;
+  // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
+  // thread takes the next batch; every thread parses and signs batches; they are merged in order
+  // (where duplicate ids are found), so the result does not depend on the thread count. Exact
+  // verification reads a candidate's line again by its byte offset.
+  struct jsonl_texts {
+    std::vector<std::string> files;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> records;  // (file number, offset)
+    jsonl_options fields;
+  };
+  auto texts = std::make_shared<jsonl_texts>();
+  texts->fields = options.load.jsonl_fields;
+  result.text = [texts](std::uint32_t doc) {
+    auto const [file, offset] = texts->records.at(doc);
+    return read_jsonl_record_at(texts->files[file], offset, texts->fields).text;
+  };
+  result.text_start = result.text;  // a record is read whole to parse it
+  dedup.set_text_source(result.text);
 
-  if (options.load.jsonl) {
-    // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
-    // thread takes the next batch; every thread parses and signs batches; they are merged in order
-    // (where duplicate ids are found), so the result does not depend on the thread count. Exact
-    // verification reads a candidate's line again by its byte offset.
-    struct jsonl_texts {
-      std::vector<std::string> files;
-      std::vector<std::pair<std::uint32_t, std::uint64_t>> records;  // (file number, offset)
-      jsonl_options fields;
-    };
-    auto texts = std::make_shared<jsonl_texts>();
-    texts->fields = options.load.jsonl_fields;
-    result.text = [texts](std::uint32_t doc) {
-      auto const [file, offset] = texts->records.at(doc);
-      return read_jsonl_record_at(texts->files[file], offset, texts->fields).text;
-    };
-    result.text_start = result.text;  // a record is read whole to parse it
-    dedup.set_text_source(result.text);
+  walk_options walk = options.load.walk;
+  if (walk.extensions == walk_options{}.extensions) walk.extensions = {".jsonl", ".json"};
+  walk_result walked = walk_paths(paths, walk);
+  result.load.skipped = std::move(walked.skipped);
+  result.load.filtered_by_extension = walked.filtered_by_extension;
 
-    walk_options walk = options.load.walk;
-    if (walk.extensions == walk_options{}.extensions) walk.extensions = {".jsonl", ".json"};
-    walk_result walked = walk_paths(paths, walk);
-    result.load.skipped = std::move(walked.skipped);
-    result.load.filtered_by_extension = walked.filtered_by_extension;
-
-    struct line_batch {
-      std::size_t file = 0;  // in walked.files
-      bool first = false;    // the file's first batch
-      bool last = false;     // its last
-      std::string failure;   // the file could not be read
-      jsonl_chunker::chunk chunk;
-      std::size_t lines = 0;  // in the chunk, blank ones included
-      // What its lines gave, in line order: records (signed, their texts let go) and problems, with
-      // line numbers within the chunk (the merge knows where the chunk starts).
-      std::vector<jsonl_record> records;
-      std::vector<std::size_t> text_bytes;
-      std::vector<jsonl_problem> problems;
-      std::vector<std::uint8_t> is_record;  // per line that was not blank
-      std::vector<std::size_t> line_in_chunk;
-      std::vector<std::uint32_t> signatures;
-      std::vector<std::uint64_t> keys;  // LSH band keys
-      std::vector<std::uint8_t> empty;
-    };
-    std::size_t const window = std::max<std::size_t>(8, 4 * threads);
-    std::vector<line_batch> batches(window);
-    std::size_t next_file = 0;
-    std::optional<jsonl_chunker> chunker;
-    // Only cuts the file (reading a little around each cut): the one part done by one thread at a time.
-    auto take = [&](std::size_t i) {
-      if (next_file == walked.files.size()) return false;
-      line_batch& b = batches[i % window];
-      b = line_batch{};
-      b.file = next_file;
-      try {
-        if (!chunker) {
-          b.first = true;
-          chunker.emplace(walked.files[next_file], options.load.jsonl_fields.max_line_bytes);
-        }
-        if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) return true;
-        b.chunk = {};
-      } catch (error const& e) {
-        b.failure = e.what();
+  struct line_batch {
+    std::size_t file = 0;  // in walked.files
+    bool first = false;    // the file's first batch
+    bool last = false;     // its last
+    std::string failure;   // the file could not be read
+    jsonl_chunker::chunk chunk;
+    std::size_t lines = 0;  // in the chunk, blank ones included
+    // What its lines gave, in line order: records (signed, their texts let go) and problems, with
+    // line numbers within the chunk (the merge knows where the chunk starts).
+    std::vector<jsonl_record> records;
+    std::vector<std::size_t> text_bytes;
+    std::vector<jsonl_problem> problems;
+    std::vector<std::uint8_t> is_record;  // per line that was not blank
+    std::vector<std::size_t> line_in_chunk;
+    std::vector<std::uint32_t> signatures;
+    std::vector<std::uint64_t> keys;  // LSH band keys
+    std::vector<std::uint8_t> empty;
+  };
+  std::size_t const window = std::max<std::size_t>(8, 4 * threads);
+  std::vector<line_batch> batches(window);
+  std::size_t next_file = 0;
+  std::optional<jsonl_chunker> chunker;
+  // Only cuts the file (reading a little around each cut): the one part done by one thread at a time.
+  auto take = [&](std::size_t i) {
+    if (next_file == walked.files.size()) return false;
+    line_batch& b = batches[i % window];
+    b = line_batch{};
+    b.file = next_file;
+    try {
+      if (!chunker) {
+        b.first = true;
+        chunker.emplace(walked.files[next_file], options.load.jsonl_fields.max_line_bytes);
       }
-      // The file ended or failed: this batch says so to the merge, with no lines.
-      b.last = true;
-      chunker.reset();
-      ++next_file;
-      return true;
-    };
-    std::vector<jsonl_line_parser> parsers;
-    for (unsigned w = 0; w < threads; ++w) parsers.emplace_back(options.load.jsonl_fields);
-    std::vector<signer_scratch> scratch(threads);
-    std::vector<jsonl_lines> lines(threads);
-    auto produce = [&](std::size_t i, unsigned w) {
-      line_batch& b = batches[i % window];
-      if (b.last) return;
-      try {
-        read_jsonl_chunk(walked.files[b.file], b.chunk, lines[w]);
-      } catch (error const& e) {
-        b.failure = e.what();
-        return;
-      }
-      b.lines = lines[w].lines.size();
-      jsonl_record record;
-      jsonl_problem problem;
-      std::size_t local = 0;
-      for (auto const& l : lines[w].lines) {
-        ++local;
-        if (l.overlong_bytes > 0) {
-          b.problems.push_back({0, "line of " + std::to_string(l.overlong_bytes) + " bytes, over the limit"});
-          b.is_record.push_back(0);
-          b.line_in_chunk.push_back(local);
-          continue;
-        }
-        // Only the file's first line is line 1 to the parser (it may start with a BOM).
-        std::size_t const number = b.chunk.begin == 0 ? local : local + 1;
-        switch (parsers[w].parse(lines[w].text(l), number, l.offset, record, problem)) {
-          case jsonl_line_parser::outcome::blank: continue;
-          case jsonl_line_parser::outcome::problem:
-            b.problems.push_back(std::move(problem));
-            b.is_record.push_back(0);
-            break;
-          case jsonl_line_parser::outcome::record:
-            b.records.push_back(std::move(record));
-            b.is_record.push_back(1);
-            break;
-        }
+      if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) return true;
+      b.chunk = {};
+    } catch (error const& e) {
+      b.failure = e.what();
+    }
+    // The file ended or failed: this batch says so to the merge, with no lines.
+    b.last = true;
+    chunker.reset();
+    ++next_file;
+    return true;
+  };
+  std::vector<jsonl_line_parser> parsers;
+  for (unsigned w = 0; w < threads; ++w) parsers.emplace_back(options.load.jsonl_fields);
+  std::vector<signer_scratch> scratch(threads);
+  std::vector<jsonl_lines> lines(threads);
+  auto produce = [&](std::size_t i, unsigned w) {
+    line_batch& b = batches[i % window];
+    if (b.last) return;
+    try {
+      read_jsonl_chunk(walked.files[b.file], b.chunk, lines[w]);
+    } catch (error const& e) {
+      b.failure = e.what();
+      return;
+    }
+    b.lines = lines[w].lines.size();
+    jsonl_record record;
+    jsonl_problem problem;
+    std::size_t local = 0;
+    for (auto const& l : lines[w].lines) {
+      ++local;
+      if (l.overlong_bytes > 0) {
+        b.problems.push_back({0, "line of " + std::to_string(l.overlong_bytes) + " bytes, over the limit"});
+        b.is_record.push_back(0);
         b.line_in_chunk.push_back(local);
+        continue;
       }
-      b.signatures.resize(b.records.size() * k);
-      b.keys.resize(b.records.size() * lsh.bands);
-      b.empty.assign(b.records.size(), 1);
-      for (std::size_t r = 0; r < b.records.size(); ++r) {
-        auto& rec = b.records[r];
-        b.text_bytes.push_back(rec.text.size());
-        if (rec.text.size() <= options.load.max_essay_bytes) {  // larger ones are reported by the merge
-          std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
-          auto const info = signer.sign(rec.text, signature, scratch[w]);
-          band_keys(signature, lsh, std::span<std::uint64_t>(b.keys.data() + r * lsh.bands, lsh.bands));
-          b.empty[r] = info.shingles == 0 ? 1 : 0;
-        }
-        rec.text = std::string();
+      // Only the file's first line is line 1 to the parser (it may start with a BOM).
+      std::size_t const number = b.chunk.begin == 0 ? local : local + 1;
+      switch (parsers[w].parse(lines[w].text(l), number, l.offset, record, problem)) {
+        case jsonl_line_parser::outcome::blank: continue;
+        case jsonl_line_parser::outcome::problem:
+          b.problems.push_back(std::move(problem));
+          b.is_record.push_back(0);
+          break;
+        case jsonl_line_parser::outcome::record:
+          b.records.push_back(std::move(record));
+          b.is_record.push_back(1);
+          break;
       }
-    };
-    jsonl_duplicates ids;
-    file_account account;
-    std::uint32_t record_number = 0;  // in the current file, as load_essays numbers them
-    std::size_t lines_before = 0;     // in the current file, before this batch
-    std::string failure;              // of the current file
-    auto consume = [&](std::size_t i) {
-      line_batch& b = batches[i % window];
-      std::string const& path = walked.files[b.file];
-      if (b.first) {
-        account = file_account{};
-        account.path = path;
-        account.encoding = "UTF-8";
-        record_number = 0;
-        lines_before = 0;
-        failure.clear();
+      b.line_in_chunk.push_back(local);
+    }
+    b.signatures.resize(b.records.size() * k);
+    b.keys.resize(b.records.size() * lsh.bands);
+    b.empty.assign(b.records.size(), 1);
+    for (std::size_t r = 0; r < b.records.size(); ++r) {
+      auto& rec = b.records[r];
+      b.text_bytes.push_back(rec.text.size());
+      if (rec.text.size() <= options.load.max_essay_bytes) {  // larger ones are reported by the merge
+        std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
+        auto const info = signer.sign(rec.text, signature, scratch[w]);
+        band_keys(signature, lsh, std::span<std::uint64_t>(b.keys.data() + r * lsh.bands, lsh.bands));
+        b.empty[r] = info.shingles == 0 ? 1 : 0;
       }
-      if (failure.empty()) failure = b.failure;
-      std::size_t r = 0, p = 0;
-      jsonl_problem duplicate;
-      for (std::size_t o = 0; o < b.is_record.size() && failure.empty(); ++o) {
-        std::size_t const line = lines_before + b.line_in_chunk[o];
-        if (b.is_record[o] == 0) {
-          result.load.problems.push_back({path, line, std::move(b.problems[p++].message)});
-          continue;
-        }
-        std::size_t const at = r++;
-        auto& rec = b.records[at];
-        rec.line = line;
-        if (!ids.first(rec, duplicate)) {
-          result.load.problems.push_back({path, line, std::move(duplicate.message)});
-          continue;
-        }
-        ++record_number;
-        if (b.text_bytes[at] > options.load.max_essay_bytes) {
-          result.load.problems.push_back({path, line, "record \"" + rec.id + "\" skipped: " +
-                                                          std::to_string(b.text_bytes[at]) +
-                                                          " bytes, over the essay limit"});
-          continue;
-        }
-        dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
-                            std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
-                            b.empty[at] != 0);
-        if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
-        texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), rec.offset);
-        essay_info e;
-        e.id = std::move(rec.id);
-        e.file = path;
-        e.index = record_number;
-        e.line = e.last_line = line;
-        e.bytes = b.text_bytes[at];
-        e.offset = rec.offset;
-        result.essays.push_back(std::move(e));
-        ++account.essays;
-        ++result.load.essays;
+      rec.text = std::string();
+    }
+  };
+  jsonl_duplicates ids;
+  file_account account;
+  std::uint32_t record_number = 0;  // in the current file, as load_essays numbers them
+  std::size_t lines_before = 0;     // in the current file, before this batch
+  std::string failure;              // of the current file
+  auto consume = [&](std::size_t i) {
+    line_batch& b = batches[i % window];
+    std::string const& path = walked.files[b.file];
+    if (b.first) {
+      account = file_account{};
+      account.path = path;
+      account.encoding = "UTF-8";
+      record_number = 0;
+      lines_before = 0;
+      failure.clear();
+    }
+    if (failure.empty()) failure = b.failure;
+    std::size_t r = 0, p = 0;
+    jsonl_problem duplicate;
+    for (std::size_t o = 0; o < b.is_record.size() && failure.empty(); ++o) {
+      std::size_t const line = lines_before + b.line_in_chunk[o];
+      if (b.is_record[o] == 0) {
+        result.load.problems.push_back({path, line, std::move(b.problems[p++].message)});
+        continue;
       }
-      lines_before += b.lines;
-      if (b.last) {
-        if (!failure.empty()) {
-          result.load.skipped.push_back({path, skip_reason::not_readable, failure});
-        } else {
-          std::error_code ec;
-          auto const size = std::filesystem::file_size(path, ec);
-          account.bytes = ec ? 0 : static_cast<std::size_t>(size);
-          result.load.bytes += account.bytes;
-          result.load.files.push_back(std::move(account));
-        }
-        if (options.load.progress) options.load.progress(b.file + 1, walked.files.size(), result.load.bytes);
+      std::size_t const at = r++;
+      auto& rec = b.records[at];
+      rec.line = line;
+      if (!ids.first(rec, duplicate)) {
+        result.load.problems.push_back({path, line, std::move(duplicate.message)});
+        continue;
       }
-      b = line_batch{};
-    };
-    detail::ordered_stream_for(threads, window, take, produce, consume);
-    result.timing.load_and_sign = seconds_since(start);
-    start = std::chrono::steady_clock::now();
-    result.dedup = dedup.run();
-    result.dedup.stats.bytes = 0;
-    for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;
-    result.timing.dedup = seconds_since(start);
-    return result;
-  }
+      ++record_number;
+      if (b.text_bytes[at] > options.load.max_essay_bytes) {
+        result.load.problems.push_back({path, line, "record \"" + rec.id + "\" skipped: " +
+                                                        std::to_string(b.text_bytes[at]) +
+                                                        " bytes, over the essay limit"});
+        continue;
+      }
+      dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
+                          std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
+                          b.empty[at] != 0);
+      if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
+      texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), rec.offset);
+      essay_info e;
+      e.id = std::move(rec.id);
+      e.file = path;
+      e.index = record_number;
+      e.line = e.last_line = line;
+      e.bytes = b.text_bytes[at];
+      e.offset = rec.offset;
+      result.essays.push_back(std::move(e));
+      ++account.essays;
+      ++result.load.essays;
+    }
+    lines_before += b.lines;
+    if (b.last) {
+      if (!failure.empty()) {
+        result.load.skipped.push_back({path, skip_reason::not_readable, failure});
+      } else {
+        std::error_code ec;
+        auto const size = std::filesystem::file_size(path, ec);
+        account.bytes = ec ? 0 : static_cast<std::size_t>(size);
+        result.load.bytes += account.bytes;
+        result.load.files.push_back(std::move(account));
+      }
+      if (options.load.progress) options.load.progress(b.file + 1, walked.files.size(), result.load.bytes);
+    }
+    b = line_batch{};
+  };
+  detail::ordered_stream_for(threads, window, take, produce, consume);
+}
+
+/// Text files: read, decoded, split and signed one file at a time on every thread, merged in file
+/// order; texts are read back by byte range when verification or a report needs them.
+void load_and_sign_files(std::span<const std::string> paths, pipeline_options const& options,
+                         std::future<walk_result>& walk_ahead, signing const& sign, pipeline_result& result) {
+  auto& dedup = sign.dedup;
+  auto const& signer = sign.signer;
+  std::size_t const k = sign.k;
+  lsh_params const lsh = sign.lsh;
+  unsigned const threads = sign.threads;
 
   load_options per_file = options.load;
   per_file.progress = nullptr;
@@ -342,10 +349,30 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         out = file_output{};
         if (options.load.progress) options.load.progress(i + 1, walked.files.size(), result.load.bytes);
       });
+  // The reloader needs each file's encoding, known now.
+  state->reloader = std::make_unique<essay_reloader>(per_file, result.load.files);
+}
+
+}  // namespace
+
+pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
+  pipeline_result result;
+  auto start = std::chrono::steady_clock::now();
+  unsigned const threads = detail::resolve_threads(options.dedup.threads);
+  // With threads to spare, the folders are walked while the normalization table is built.
+  std::future<walk_result> walk_ahead;
+  if (!options.load.jsonl && threads > 1)
+    walk_ahead = std::async(std::launch::async, [&] { return walk_paths(paths, options.load.walk); });
+  deduplicator dedup(options.dedup);
+  document_signer const signer(options.dedup.signature);
+  signing const sign{dedup, signer, signer.num_perm(), dedup.lsh(), threads};
+  if (options.load.jsonl)
+    load_and_sign_jsonl(paths, options, sign, result);
+  else
+    load_and_sign_files(paths, options, walk_ahead, sign, result);
   result.timing.load_and_sign = seconds_since(start);
 
   start = std::chrono::steady_clock::now();
-  state->reloader = std::make_unique<essay_reloader>(per_file, result.load.files);
   result.dedup = dedup.run();
   result.dedup.stats.bytes = 0;
   for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;
