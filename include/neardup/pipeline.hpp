@@ -1,7 +1,7 @@
-// pipeline — a corpus on disk in, clusters out, fast: files are read, decoded, split and signed on
-// every thread, one file at a time, and merged in file order; each essay's text is let go once
-// signed. Verification reads back, by its byte range, only the essays whose candidate pairs the
-// signature estimate cannot decide.
+// pipeline — a corpus on disk in, clusters out, fast: files (or chunks of JSON Lines files) are
+// read, decoded, split and signed on every thread and merged in order; each essay's text is let go
+// once signed. Verification reads back, by its byte range, only the essays whose candidate pairs
+// the signature estimate cannot decide.
 //
 //   neardup::pipeline_options options;                      // defaults: see dedup_options
 //   auto run = neardup::run_pipeline(paths, options);
