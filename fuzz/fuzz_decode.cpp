@@ -4,15 +4,13 @@
 #include <neardup/encoding.hpp>
 #include <neardup/error.hpp>
 
-#include <unicode/ucnv.h>
-#include <unicode/unistr.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "fuzz_check.hpp"
+#include "icu_decode_reference.hpp"
 
 namespace {
 
@@ -35,27 +33,6 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-/// ICU's decoding of `bytes`, with CR and CRLF turned into LF and a leading BOM dropped, as
-/// decode_to_utf8 returns text.
-std::string icu_reference(std::string_view bytes, char const* encoding) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, decltype(&ucnv_close)> cnv(ucnv_open(encoding, &status), &ucnv_close);
-  icu::UnicodeString const u(bytes.data(), static_cast<int32_t>(bytes.size()), cnv.get(), status);
-  std::string utf8;
-  u.toUTF8String(utf8);
-  std::string out;
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    if (utf8[i] == '\r') {
-      out += '\n';
-      if (i + 1 < utf8.size() && utf8[i + 1] == '\n') ++i;
-    } else {
-      out += utf8[i];
-    }
-  }
-  if (out.starts_with("\xEF\xBB\xBF")) out.erase(0, 3);
-  return out;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
@@ -69,6 +46,6 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   FUZZ_CHECK(valid_utf8(d.utf8));
   FUZZ_CHECK(d.utf8.find('\r') == std::string::npos);
   FUZZ_CHECK(!d.encoding.empty());
-  if (data[0] % 6 == 2) FUZZ_CHECK(d.utf8 == icu_reference(bytes, "GB18030"));
+  if (data[0] % 6 == 2) FUZZ_CHECK(d.utf8 == neardup_test::as_decoded_text(neardup_test::icu_decode(bytes, "GB18030")));
   return 0;
 }

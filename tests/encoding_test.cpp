@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "icu_decode_reference.hpp"
 #include "neardup/error.hpp"
 
 namespace {
@@ -346,22 +347,6 @@ TEST_CASE("any bytes decode to valid UTF-8 without CR, in every path", "[encodin
   }
 }
 
-namespace {
-
-/// ICU's own decoding to UTF-8 (the reference the GBK table must match), with its substitutions.
-std::string icu_decode_reference(std::string const& bytes, char const* encoding) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, converter_closer> cnv(ucnv_open(encoding, &status));
-  REQUIRE(U_SUCCESS(status));
-  icu::UnicodeString const u(bytes.data(), static_cast<int32_t>(bytes.size()), cnv.get(), status);
-  REQUIRE(U_SUCCESS(status));
-  std::string out;
-  u.toUTF8String(out);
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("GB18030: every two-byte code, and text with four-byte codes or bad bytes, decodes as ICU does",
           "[encoding]") {
   // Every lead and trail byte pair, each followed by an ASCII letter and a line break now and then.
@@ -377,11 +362,11 @@ TEST_CASE("GB18030: every two-byte code, and text with four-byte codes or bad by
   neardup::decode_options gb;
   gb.encoding = "GB18030";
   auto const decoded = neardup::decode_to_utf8(all, gb);
-  CHECK(decoded.utf8 == icu_decode_reference(all, "GB18030"));
+  CHECK(decoded.utf8 == neardup_test::icu_decode(all, "GB18030"));
   // Four-byte codes (é, the emoji) and a stray byte: ICU decodes the whole text, substitutions counted.
   std::string const four = icu_encode("文字€é😀文字\n", "GB18030");
   auto const with_four = neardup::decode_to_utf8("中文" + four, gb);
-  CHECK(with_four.utf8 == icu_decode_reference("中文" + four, "GB18030"));
+  CHECK(with_four.utf8 == neardup_test::icu_decode("中文" + four, "GB18030"));
   std::string const bad = icu_encode("疫情防控", "GB18030") + "\xFF" + icu_encode("要坚持", "GB18030");
   auto const with_bad = neardup::decode_to_utf8(bad, gb);
   CHECK(with_bad.replaced == 1);
@@ -418,19 +403,9 @@ TEST_CASE("GB18030: random byte strings decode as ICU decodes them, replacements
           bytes += static_cast<char>(0x40 + rng() % 0xBF);
       }
     }
-    std::string expected = icu_decode_reference(bytes, "GB18030");
-    // decode_to_utf8 turns CR and CRLF into LF, as for every encoding.
-    std::string lf;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      if (expected[i] == '\r') {
-        lf += '\n';
-        if (i + 1 < expected.size() && expected[i + 1] == '\n') ++i;
-      } else {
-        lf += expected[i];
-      }
-    }
-    if (lf.starts_with("\xEF\xBB\xBF")) lf.erase(0, 3);  // a leading BOM is dropped
+    // decode_to_utf8 turns CR and CRLF into LF and drops a leading BOM, as for every encoding.
+    std::string const expected = neardup_test::as_decoded_text(neardup_test::icu_decode(bytes, "GB18030"));
     INFO("case " << t);
-    CHECK(neardup::decode_to_utf8(bytes, gb).utf8 == lf);
+    CHECK(neardup::decode_to_utf8(bytes, gb).utf8 == expected);
   }
 }
