@@ -28,6 +28,21 @@ struct temp_dir {
   }
 };
 
+/// load_essays with default options: its summary, and every essay with its text, in order.
+struct loaded {
+  neardup::load_summary summary;
+  std::vector<neardup::essay_info> essays;
+  std::vector<std::string> texts;
+};
+loaded load_all(std::vector<std::string> const& paths) {
+  loaded out;
+  out.summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
+    out.essays.push_back(std::move(e));
+    out.texts.emplace_back(t);
+  });
+  return out;
+}
+
 void write_file(fs::path const& p, std::string const& bytes) {
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << bytes;
@@ -37,12 +52,7 @@ void write_file(fs::path const& p, std::string const& bytes) {
 
 TEST_CASE("load_essays: the bundled essays, 37 in five files, in order", "[load]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
-  std::vector<neardup::essay_info> essays;
-  std::vector<std::string> texts;
-  auto const summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
-    essays.push_back(std::move(e));
-    texts.emplace_back(t);
-  });
+  auto const [summary, essays, texts] = load_all(paths);
   REQUIRE(summary.files.size() == 5);
   CHECK(summary.skipped.empty());
   CHECK(summary.essays == 37);
@@ -99,12 +109,7 @@ TEST_CASE("load_essays reports essays over the size limit instead of dropping th
 
 TEST_CASE("essay_reloader reads back exactly what load_essays gave", "[load]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
-  std::vector<neardup::essay_info> essays;
-  std::vector<std::string> texts;
-  auto const summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
-    essays.push_back(std::move(e));
-    texts.emplace_back(t);
-  });
+  auto const [summary, essays, texts] = load_all(paths);
   neardup::essay_reloader reloader({}, summary.files);
   for (std::size_t i = essays.size(); i-- > 0;) CHECK(reloader.text(essays[i]) == texts[i]);
   neardup::essay_info bogus = essays[0];
@@ -145,12 +150,7 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
   write_file(dir.path / "big5.txt", encode("1、第一篇\n眾人同心，其利斷金。萬眾一心，眾志成城。\n\n2、第二篇\n同舟共濟，攜手前行。\n", "Big5"));
   write_file(dir.path / "utf16.txt", encode("\xEF\xBB\xBF" + two, "UTF-16LE"));
   std::vector<std::string> const paths = {dir.path.string()};
-  std::vector<neardup::essay_info> essays;
-  std::vector<std::string> texts;
-  auto const summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
-    essays.push_back(std::move(e));
-    texts.emplace_back(t);
-  });
+  auto const [summary, essays, texts] = load_all(paths);
   REQUIRE(summary.files.size() == 7);
   std::map<std::string, neardup::file_account> accounts;
   for (auto const& f : summary.files) accounts[fs::path(f.path).filename().string()] = f;
