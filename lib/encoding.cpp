@@ -183,7 +183,17 @@ std::size_t decode_utf8(std::string_view s, utf8_writer& w) {
 }
 
 /// Copies valid UTF-8, only fixing line ends and a leading BOM: byte copies, no decoding.
-void copy_valid_utf8(std::string_view s, std::string& out, bool& had_bom) {
+/// True when copy_valid_utf8 would change `s`: it starts with a BOM or holds a CR.
+bool has_bom_or_cr(std::string_view s) noexcept {
+  return s.starts_with("\xEF\xBB\xBF") || s.find('\r') != std::string_view::npos;
+}
+
+/// Returns whether `out` is `s` unchanged (no BOM, no CR).
+bool copy_valid_utf8(std::string_view s, std::string& out, bool& had_bom) {
+  if (!has_bom_or_cr(s)) {
+    out.assign(s);
+    return true;
+  }
   if (s.starts_with("\xEF\xBB\xBF")) {
     had_bom = true;
     s.remove_prefix(3);
@@ -200,6 +210,7 @@ void copy_valid_utf8(std::string_view s, std::string& out, bool& had_bom) {
     s.remove_prefix(cr + 1);
     if (!s.empty() && s.front() == '\n') s.remove_prefix(1);
   }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,9 +392,11 @@ void convert(std::string_view bytes, UConverter* cnv, std::string_view icu_name,
     }
     out.replaced = icu_decode(cnv, bytes, utf8, label);
   }
-  out.utf8.clear();
   out.had_bom = false;
-  copy_valid_utf8(utf8, out.utf8, out.had_bom);  // line ends to LF, a leading BOM dropped
+  out.utf8.clear();
+  // Line ends to LF, a leading BOM dropped; most text has neither, and is moved rather than copied.
+  if (!has_bom_or_cr(utf8)) out.utf8 = std::move(utf8);
+  else copy_valid_utf8(utf8, out.utf8, out.had_bom);
 }
 
 /// Decodes `bytes` with the named ICU converter into `out`.
@@ -484,11 +497,8 @@ decoded_text decode_forced(std::string_view bytes, std::string const& name) {
   return out;
 }
 
-}  // namespace
-
-decoded_text decode_to_utf8(std::string_view bytes, decode_options const& options) {
-  if (!options.encoding.empty()) return decode_forced(bytes, options.encoding);
-
+/// decode_to_utf8 with the encoding detected.
+decoded_text decode_detected(std::string_view bytes) {
   decoded_text out;
   out.detected = true;
   if (bytes.starts_with("\xEF\xBB\xBF")) {
@@ -523,7 +533,7 @@ decoded_text decode_to_utf8(std::string_view bytes, decode_options const& option
   utf8_scan const scan = simdjson::validate_utf8(bytes.data(), bytes.size()) ? utf8_scan{} : scan_utf8(bytes);
   if (scan.invalid == 0) {
     out.encoding = "UTF-8";
-    copy_valid_utf8(bytes, out.utf8, out.had_bom);
+    out.verbatim = copy_valid_utf8(bytes, out.utf8, out.had_bom);
     return out;
   }
   if (is_likely_utf8(scan)) {
@@ -549,6 +559,15 @@ decoded_text decode_to_utf8(std::string_view bytes, decode_options const& option
       return alt;
     }
   }
+  return out;
+}
+
+}  // namespace
+
+decoded_text decode_to_utf8(std::string_view bytes, decode_options const& options) {
+  decoded_text out = options.encoding.empty() ? decode_detected(bytes) : decode_forced(bytes, options.encoding);
+  // The UTF-8 copy says so where it knows; elsewhere a comparison, skipped when the sizes differ.
+  if (!out.verbatim) out.verbatim = out.utf8.size() == bytes.size() && out.utf8 == bytes;
   return out;
 }
 

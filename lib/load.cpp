@@ -151,7 +151,7 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
     return;
   }
   decoded_text decoded = decode_to_utf8(bytes, options.decode);
-  account.verbatim = decoded.utf8 == bytes;
+  account.verbatim = decoded.verbatim;
   account.encoding = decoded.encoding;
   account.replaced = decoded.replaced;
   split_result split = split_essays(decoded.utf8, options.split);

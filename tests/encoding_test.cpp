@@ -409,3 +409,14 @@ TEST_CASE("GB18030: random byte strings decode as ICU decodes them, replacements
     CHECK(neardup::decode_to_utf8(bytes, gb).utf8 == expected);
   }
 }
+
+TEST_CASE("decoded_text.verbatim: the text is the input bytes, unchanged", "[encoding]") {
+  std::string const plain = "疫情防控\n要坚持\n";
+  CHECK(neardup::decode_to_utf8(plain).verbatim);
+  CHECK(neardup::decode_to_utf8(plain, {.encoding = "UTF-8"}).verbatim);
+  CHECK_FALSE(neardup::decode_to_utf8("\xEF\xBB\xBF" + plain).verbatim);
+  CHECK_FALSE(neardup::decode_to_utf8("疫情防控\r\n要坚持\r\n").verbatim);
+  CHECK_FALSE(neardup::decode_to_utf8("疫情防控\r要坚持\r").verbatim);  // same size, not the same bytes
+  CHECK_FALSE(neardup::decode_to_utf8(plain, {.encoding = "GB18030"}).verbatim);
+  CHECK(neardup::decode_to_utf8("plain ASCII\n", {.encoding = "GB18030"}).verbatim);
+}

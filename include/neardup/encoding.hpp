@@ -25,6 +25,7 @@ struct decoded_text {
   bool detected = false;     ///< true when the encoding was detected, false when forced by the caller
   bool had_bom = false;      ///< the input started with a byte order mark (now removed)
   std::size_t replaced = 0;  ///< byte sequences that could not be decoded and became U+FFFD
+  bool verbatim = false;     ///< utf8 is the input bytes unchanged (UTF-8 without BOM or CR)
 };
 
 /// Decodes a whole file to UTF-8 with LF line ends.
