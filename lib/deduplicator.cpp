@@ -91,11 +91,9 @@ std::uint32_t deduplicator::add(std::string_view id, std::string_view text) {
 
 std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const std::uint32_t> signature,
                                           bool empty) {
-  if (signature.size() != signer_.num_perm())
-    throw error(errc::invalid_argument, "signature of " + std::to_string(signature.size()) +
-                                            " values, expected " + std::to_string(signer_.num_perm()));
   key_scratch_.resize(lsh_.bands);
-  band_keys(signature, lsh_, key_scratch_);
+  // A signature of the wrong size gets no keys; the call below rejects it.
+  if (signature.size() == signer_.num_perm()) band_keys(signature, lsh_, key_scratch_);
   return add_signature(id, signature, key_scratch_, empty);
 }
 

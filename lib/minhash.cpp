@@ -25,6 +25,11 @@ minhasher::minhasher(minhash_options const& options) : options_(options) {
 
 namespace {
 
+/// The seed the hash functions of a signature are derived from (mixed, so that nearby seeds differ).
+std::uint64_t signature_seed(minhash_options const& options) noexcept {
+  return detail::mix64(options.seed ^ 0x6a09e667f3bcc909ull);
+}
+
 /// One-permutation hashing of `values` into `out` (all empty_slot on entry): each value, mixed with
 /// `seed` first when `mix`, picks its bin with its top bits and competes there with its low 32 bits;
 /// then empty bins are filled by optimal densification.
@@ -70,7 +75,7 @@ void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uin
   std::uint32_t const k = options_.num_perm;
   std::fill(out.begin(), out.end(), empty_slot);
   if (shingles.empty()) return;
-  std::uint64_t const seed = detail::mix64(options_.seed ^ 0x6a09e667f3bcc909ull);
+  std::uint64_t const seed = signature_seed(options_);
 
   if (options_.scheme == minhash_scheme::classic) {
     std::uint64_t const* a = multipliers_.data();
@@ -95,7 +100,7 @@ void minhasher::sign_uniform(std::span<const std::uint64_t> hashes, std::span<st
   }
   std::fill(out.begin(), out.end(), empty_slot);
   if (hashes.empty()) return;
-  one_permutation(hashes, out, detail::mix64(options_.seed ^ 0x6a09e667f3bcc909ull), false);
+  one_permutation(hashes, out, signature_seed(options_), false);
 }
 
 std::vector<std::uint32_t> minhasher::sign(std::span<const std::uint64_t> shingles) const {
