@@ -32,7 +32,7 @@
 #include "neardup/shingle.hpp"
 #include "neardup/signature.hpp"
 #include "neardup/verify.hpp"
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 namespace {
 

@@ -5,8 +5,8 @@
 
 #include <neardup/normalize.hpp>
 
-#include "fold_table.hpp"
-#include "normalize_block.hpp"
+#include "text/fold_table.hpp"
+#include "text/normalize_block.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -30,7 +30,7 @@ for kind in static shared; do
   pcdir=$(dirname "$(find "$prefix" -name neardup.pc | head -n 1)")
   pkgflags=--libs; [[ $kind == static ]] && pkgflags="--libs --static"
   # shellcheck disable=SC2046,SC2086
-  g++ -o "$work/$kind/consumer-pc" tests/package/main.cpp \
+  g++ -std=c++20 -o "$work/$kind/consumer-pc" tests/package/main.cpp \
     $(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags $pkgflags neardup)
   LD_LIBRARY_PATH="$prefix/lib:${LD_LIBRARY_PATH:-}" "$work/$kind/consumer-pc"
 done

@@ -1,6 +1,6 @@
 // The hand-written sorts behind shingle sets and candidate pairs give exactly what std::sort gives,
 // on hash-like input and on input made to defeat them.
-#include "hash_sort.hpp"
+#include "common/hash_sort.hpp"
 
 #include <catch2/catch.hpp>
 #include <random>

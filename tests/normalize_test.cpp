@@ -3,8 +3,8 @@
 
 #include <neardup/normalize.hpp>
 
-#include "fold_table.hpp"
-#include "normalize_block.hpp"
+#include "text/fold_table.hpp"
+#include "text/normalize_block.hpp"
 
 #include <catch2/catch.hpp>
 #include <unicode/normalizer2.h>

@@ -1,6 +1,6 @@
 // The thread helpers the stages share: every index handled once, ordered consumption in order and
 // one at a time, the first exception passed on.
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 #include <catch2/catch.hpp>
 #include <atomic>

@@ -4,9 +4,9 @@
 
 #include <neardup/normalize.hpp>
 
-#include "fold_table.hpp"
-#include "normalize_block.hpp"
-#include "utf8.hpp"
+#include "text/fold_table.hpp"
+#include "text/normalize_block.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <array>

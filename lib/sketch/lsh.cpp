@@ -7,8 +7,8 @@
 #include <tuple>
 
 #include "neardup/error.hpp"
-#include "hash_sort.hpp"
-#include "parallel.hpp"
+#include "common/hash_sort.hpp"
+#include "common/parallel.hpp"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>

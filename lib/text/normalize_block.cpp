@@ -2,9 +2,9 @@
 // intrinsics for one target, chosen at run time, because what it needs (byte compress and 64-byte
 // byte permutes) is what makes it fast; every other CPU runs the scalar loop.
 
-#include "normalize_block.hpp"
+#include "text/normalize_block.hpp"
 
-#include "fold_table.hpp"
+#include "text/fold_table.hpp"
 
 #include <atomic>
 #include <bit>

@@ -17,8 +17,8 @@
 #include <memory>
 
 #include "neardup/error.hpp"
-#include "gbk_table.hpp"
-#include "utf8.hpp"
+#include "corpus/gbk_table.hpp"
+#include "common/utf8.hpp"
 
 namespace neardup {
 namespace {

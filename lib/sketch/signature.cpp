@@ -1,6 +1,6 @@
 #include "neardup/signature.hpp"
 
-#include "hash_mix.hpp"
+#include "common/hash_mix.hpp"
 
 namespace neardup {
 

@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "neardup/error.hpp"
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 namespace neardup {
 namespace {

@@ -16,7 +16,7 @@
 #include <unordered_map>
 
 #include "neardup/error.hpp"
-#include "utf8.hpp"
+#include "common/utf8.hpp"
 
 namespace neardup {
 namespace {

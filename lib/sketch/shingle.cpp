@@ -4,7 +4,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
 
-#include "hash_sort.hpp"
+#include "common/hash_sort.hpp"
 #include "neardup/error.hpp"
 
 #define XXH_INLINE_ALL

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "neardup/shingle.hpp"
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 namespace neardup {
 

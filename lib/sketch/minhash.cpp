@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "hash_mix.hpp"
+#include "common/hash_mix.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "neardup/error.hpp"
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 namespace neardup {
 namespace {

@@ -1,6 +1,6 @@
 // Builds the normalize stage's code point table with ICU, once per process and option pair.
 
-#include "fold_table.hpp"
+#include "text/fold_table.hpp"
 
 #include <neardup/error.hpp>
 

@@ -14,7 +14,7 @@
 #include <unicode/utf8.h>
 
 #include "neardup/error.hpp"
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 namespace neardup {
 namespace {

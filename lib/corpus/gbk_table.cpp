@@ -1,4 +1,4 @@
-#include "gbk_table.hpp"
+#include "corpus/gbk_table.hpp"
 
 #include <unicode/ucnv.h>
 

@@ -16,7 +16,7 @@
 #include <utility>
 
 #include "neardup/error.hpp"
-#include "posix_file.hpp"
+#include "corpus/posix_file.hpp"
 
 namespace fs = std::filesystem;
 

@@ -12,7 +12,7 @@
 #include <unordered_map>
 
 #include "neardup/error.hpp"
-#include "posix_file.hpp"
+#include "corpus/posix_file.hpp"
 
 namespace neardup {
 
