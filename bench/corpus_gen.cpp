@@ -11,7 +11,7 @@
 // and line shapes of real essays (which is what normalization and splitting see).
 #include "corpus_gen.hpp"
 
-#include <neardup/report.hpp>
+#include "report/format.hpp"
 
 #include <unicode/translit.h>
 #include <unicode/ucnv.h>
@@ -756,7 +756,7 @@ class folder_writer {
   std::uint64_t bytes_ = 0;
 };
 
-void append_json_string(std::string& out, std::string_view s) { out += neardup::json_quote(s); }
+void append_json_string(std::string& out, std::string_view s) { out += neardup::detail::json_quote(s); }
 
 class jsonl_writer {
  public:

@@ -8,6 +8,7 @@
 
 #include "neardup/deduplicator.hpp"
 #include "neardup/report.hpp"
+#include "report/format.hpp"
 
 TEST_CASE("run_pipeline on the bundled essays: one cluster, essays 1 and 7 of the first file", "[pipeline]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
@@ -49,7 +50,7 @@ TEST_CASE("run_pipeline on JSON Lines: parallel signing, texts read back by offs
   {
     std::ofstream out(path, std::ios::binary);
     for (std::size_t i = 0; i < texts.size(); ++i)
-      out << "{\"id\": \"e" << i << "\", \"text\": " << neardup::json_quote(texts[i]) << "}\n";
+      out << "{\"id\": \"e" << i << "\", \"text\": " << neardup::detail::json_quote(texts[i]) << "}\n";
   }
   std::vector<std::string> const paths = {path.string()};
   std::vector<neardup::dedup_result> results;
@@ -83,13 +84,13 @@ TEST_CASE("run_pipeline on JSON Lines in chunks, on any thread count, accounts f
     std::ofstream a(dir / "a.jsonl", std::ios::binary);
     a << "\xEF\xBB\xBF";
     for (std::size_t i = 0; i < texts.size(); ++i) {
-      a << "{\"id\": \"e" << i << "\", \"text\": " << neardup::json_quote(texts[i]) << "}" << (i % 5 == 0 ? "\r\n" : "\n");
+      a << "{\"id\": \"e" << i << "\", \"text\": " << neardup::detail::json_quote(texts[i]) << "}" << (i % 5 == 0 ? "\r\n" : "\n");
       if (i % 7 == 3) a << "\n   \nnot json\n";
       if (i == 20) a << "{\"id\": \"e3\", \"text\": \"again\"}\n";
       if (i == 25) a << "{\"id\": \"long\", \"text\": \"" << std::string(9000, 'x') << "\"}\n";
     }
     std::ofstream b(dir / "b.jsonl", std::ios::binary);
-    b << "{\"id\": 1, \"text\": " << neardup::json_quote(texts[0]) << "}\n{\"id\": 2, \"text\": \"短\"}";
+    b << "{\"id\": 1, \"text\": " << neardup::detail::json_quote(texts[0]) << "}\n{\"id\": 2, \"text\": \"短\"}";
     std::ofstream(dir / "c.jsonl", std::ios::binary);
   }
   std::vector<std::string> const paths = {dir.string(), (dir / "missing.jsonl").string()};

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "neardup/error.hpp"
+#include "report/format.hpp"
 
 namespace {
 
@@ -39,16 +40,16 @@ std::vector<neardup::essay_info> sample_essays() {
 }  // namespace
 
 TEST_CASE("make_excerpt cuts at code points, folds white space, drops broken bytes", "[report]") {
-  CHECK(neardup::make_excerpt("一二三四五", 3) == "一二三…");
-  CHECK(neardup::make_excerpt("一二三", 3) == "一二三");
-  CHECK(neardup::make_excerpt("  a \n\n b\tc  ", 10) == "a b c");
-  CHECK(neardup::make_excerpt("好\xff\xfe文", 10) == "好文");
-  CHECK(neardup::make_excerpt("", 10).empty());
+  CHECK(neardup::detail::make_excerpt("一二三四五", 3) == "一二三…");
+  CHECK(neardup::detail::make_excerpt("一二三", 3) == "一二三");
+  CHECK(neardup::detail::make_excerpt("  a \n\n b\tc  ", 10) == "a b c");
+  CHECK(neardup::detail::make_excerpt("好\xff\xfe文", 10) == "好文");
+  CHECK(neardup::detail::make_excerpt("", 10).empty());
 }
 
 TEST_CASE("json_quote escapes what JSON requires and keeps UTF-8", "[report]") {
-  CHECK(neardup::json_quote("a\"b\\c\nd\te\x01") == "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
-  CHECK(neardup::json_quote("中文") == "\"中文\"");
+  CHECK(neardup::detail::json_quote("a\"b\\c\nd\te\x01") == "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+  CHECK(neardup::detail::json_quote("中文") == "\"中文\"");
 }
 
 TEST_CASE("write_jsonl_report writes one object per cluster with the documented keys", "[report]") {
@@ -195,6 +196,6 @@ TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywh
     std::size_t const n = rng() % 40;
     for (std::size_t i = 0; i < n; ++i) s += alphabet[rng() % alphabet.size()];
     INFO("case " << t);
-    CHECK(neardup::json_quote(s) == reference(s));
+    CHECK(neardup::detail::json_quote(s) == reference(s));
   }
 }

@@ -28,10 +28,6 @@ struct report_context {
   double seconds_read_and_sign = 0;        ///< of which reading, decoding, splitting and signing
 };
 
-/// The first `chars` code points of `text` on one line (white space runs folded to one space),
-/// with "…" when cut.
-[[nodiscard]] std::string make_excerpt(std::string_view text, std::size_t chars = 60);
-
 /// Clusters as a person reads them: members with file, essay number, title, lines, similarity to
 /// the cluster's first member and an excerpt; then the summary.
 void write_text_report(std::ostream& out, dedup_result const& result, report_context const& context);
@@ -56,8 +52,5 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
 /// way no file is left behind.
 void write_deduplicated(std::string const& path, dedup_result const& result, std::span<const essay_info> essays,
                         std::function<std::string(std::uint32_t)> const& text, bool jsonl, unsigned threads = 1);
-
-/// `s` as a JSON string literal (quotes included), escaping what JSON requires.
-[[nodiscard]] std::string json_quote(std::string_view s);
 
 }  // namespace neardup

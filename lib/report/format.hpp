@@ -1,0 +1,61 @@
+// detail:: the pieces every report is made of: numbers and fields as text, JSON string quoting,
+// excerpts, and blocks formatted on every thread but written in order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/parallel.hpp"
+#include "neardup/report.hpp"
+
+namespace neardup::detail {
+
+/// The threads the run used (the report is formatted on as many), or one.
+[[nodiscard]] unsigned report_threads(report_context const& ctx) noexcept;
+
+/// Calls format(block, text) for blocks [0, blocks) on `threads` threads and writes each block's
+/// text to `out` in order: reports of large corpora run to hundreds of megabytes.
+template <class Format>
+void write_blocks_in_order(std::ostream& out, std::size_t blocks, unsigned threads, Format const& format) {
+  std::size_t const window = 4 * static_cast<std::size_t>(threads);
+  std::vector<std::string> formatted(window);
+  ordered_parallel_for(
+      blocks, threads, window,
+      [&](std::size_t block, unsigned) {
+        std::string& text = formatted[block % window];
+        text.clear();
+        format(block, text);
+      },
+      [&](std::size_t block) {
+        std::string const& text = formatted[block % window];
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      });
+}
+
+/// `value` with `digits` decimals ("0.500").
+[[nodiscard]] std::string fixed(double value, int digits);
+
+/// 1234567 -> "1,234,567": byte counts a person can read at a glance.
+[[nodiscard]] std::string grouped(std::size_t n);
+
+/// One CSV field, quoted as RFC 4180 asks when it holds a comma, a quote or a line end.
+[[nodiscard]] std::string csv_field(std::string_view s);
+
+/// "pair" or "pairs", as `n` asks.
+[[nodiscard]] std::string plural(std::size_t n, std::string_view word);
+
+/// Appends `s` as a JSON string literal (quotes included) to `out`, escaping what JSON requires.
+void append_json_quoted(std::string& out, std::string_view s);
+
+/// `s` as a JSON string literal (quotes included).
+[[nodiscard]] std::string json_quote(std::string_view s);
+
+/// The first `chars` code points of `text` on one line (white space runs folded to one space),
+/// with "…" when cut; broken and control bytes left out.
+[[nodiscard]] std::string make_excerpt(std::string_view text, std::size_t chars = 60);
+
+}  // namespace neardup::detail
