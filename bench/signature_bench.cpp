@@ -20,6 +20,19 @@ std::vector<std::string> const& bundled_essays() {
   return texts;
 }
 
+/// Runs `work` on every text once per iteration and counts their bytes.
+template <class Work>
+void for_each_text(benchmark::State& state, std::vector<std::string> const& texts, Work const& work) {
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    for (auto const& t : texts) {
+      work(t);
+      bytes += t.size();
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
 void BM_Sign_Essays(benchmark::State& state, neardup::minhash_scheme scheme) {
   auto const& texts = bundled_essays();
   neardup::signature_options options;
@@ -34,15 +47,10 @@ void BM_Sign_Essays(benchmark::State& state, neardup::minhash_scheme scheme) {
     state.SkipWithError("signatures of the bundled essays are wrong");
     return;
   }
-  std::size_t bytes = 0;
-  for (auto _ : state) {
-    for (auto const& t : texts) {
-      signer.sign(t, sig, scratch);
-      benchmark::DoNotOptimize(sig.data());
-      bytes += t.size();
-    }
-  }
-  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  for_each_text(state, texts, [&](std::string const& t) {
+    signer.sign(t, sig, scratch);
+    benchmark::DoNotOptimize(sig.data());
+  });
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
 }
 
@@ -51,15 +59,10 @@ void BM_ShingleSet_Essays(benchmark::State& state) {
   neardup::document_signer const signer;
   neardup::signer_scratch scratch;
   std::vector<std::uint64_t> set;
-  std::size_t bytes = 0;
-  for (auto _ : state) {
-    for (auto const& t : texts) {
-      signer.shingle_set(t, set, scratch);
-      benchmark::DoNotOptimize(set.data());
-      bytes += t.size();
-    }
-  }
-  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  for_each_text(state, texts, [&](std::string const& t) {
+    signer.shingle_set(t, set, scratch);
+    benchmark::DoNotOptimize(set.data());
+  });
 }
 
 }  // namespace

@@ -22,31 +22,29 @@ function(run_check root expect_ok expect_text)
   endif()
 endfunction()
 
-# with_bad_include(NAME FILE LINE EXPECT): a copy of the tree with LINE added to FILE.
-function(with_bad_include name file line expect)
-  set(copy ${WORK}/${name})
+run_check(${ROOT} TRUE "")
+
+# Each case: the file given a bad first line | that line | what the check must say. The check
+# must refuse every one of them.
+set(cases
+  "lib/sketch/minhash.cpp|#include \"neardup/pipeline.hpp\"|lib/sketch/minhash.cpp:1: includes neardup/pipeline.hpp of layer pipeline, but sketch may use only"
+  "lib/text/normalize.cpp|#include \"corpus/posix_file.hpp\"|lib/text/normalize.cpp:1: includes corpus/posix_file.hpp of layer corpus"
+  "lib/corpus/split.cpp|#include <neardup/deduplicator.hpp>|includes neardup/deduplicator.hpp of layer match, but corpus may use only"
+  "include/neardup/minhash.hpp|#include \"neardup/load.hpp\"|include/neardup/minhash.hpp:1: includes neardup/load.hpp of layer corpus"
+  "include/neardup/lsh.hpp|#include \"common/hash_sort.hpp\"|a public header includes common/hash_sort.hpp"
+  "lib/match/verify.cpp|#include <unistd.h>|lib/match/verify.cpp:1: includes <unistd.h>, but match is part of neardup_core"
+  "lib/sketch/lsh.cpp|#include <simdjson.h>|includes <simdjson.h>, but sketch is part of neardup_core"
+  "lib/match/cluster.cpp|#include \"parallel.hpp\"|private headers are named by their layer")
+set(copy ${WORK}/tree)
+foreach(case IN LISTS cases)
+  string(REPLACE "|" ";" parts "${case}")
+  list(GET parts 0 file)
+  list(GET parts 1 line)
+  list(GET parts 2 expect)
   file(REMOVE_RECURSE ${copy})
   file(COPY ${ROOT}/lib ${ROOT}/include DESTINATION ${copy})
   file(READ ${copy}/${file} text)
   file(WRITE ${copy}/${file} "${line}\n${text}")
   run_check(${copy} FALSE "${expect}")
-  file(REMOVE_RECURSE ${copy})
-endfunction()
-
-run_check(${ROOT} TRUE "")
-with_bad_include(upward lib/sketch/minhash.cpp "#include \"neardup/pipeline.hpp\""
-                 "lib/sketch/minhash.cpp:1: includes neardup/pipeline.hpp of layer pipeline, but sketch may use only")
-with_bad_include(private_upward lib/text/normalize.cpp "#include \"corpus/posix_file.hpp\""
-                 "lib/text/normalize.cpp:1: includes corpus/posix_file.hpp of layer corpus")
-with_bad_include(sideways lib/corpus/split.cpp "#include <neardup/deduplicator.hpp>"
-                 "includes neardup/deduplicator.hpp of layer match, but corpus may use only")
-with_bad_include(public_upward include/neardup/minhash.hpp "#include \"neardup/load.hpp\""
-                 "include/neardup/minhash.hpp:1: includes neardup/load.hpp of layer corpus")
-with_bad_include(public_private include/neardup/lsh.hpp "#include \"common/hash_sort.hpp\""
-                 "a public header includes common/hash_sort.hpp")
-with_bad_include(core_posix lib/match/verify.cpp "#include <unistd.h>"
-                 "lib/match/verify.cpp:1: includes <unistd.h>, but match is part of neardup_core")
-with_bad_include(core_simdjson lib/sketch/lsh.cpp "#include <simdjson.h>"
-                 "includes <simdjson.h>, but sketch is part of neardup_core")
-with_bad_include(unqualified lib/match/cluster.cpp "#include \"parallel.hpp\""
-                 "private headers are named by their layer")
+endforeach()
+file(REMOVE_RECURSE ${copy})

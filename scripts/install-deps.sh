@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkgconf
   libicu-dev libxxhash-dev xxhash
-  catch2 libbenchmark-dev libcli11-dev libfmt-dev libsimdjson-dev
+  catch2 libbenchmark-dev libcli11-dev libsimdjson-dev
   clang libclang-rt-14-dev
 )
 

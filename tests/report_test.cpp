@@ -37,6 +37,18 @@ std::vector<neardup::essay_info> sample_essays() {
   return e;
 }
 
+/// The report `write` gives for the sample clusters, with no excerpts.
+template <class Write>
+std::string sample_report(Write const& write) {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  neardup::report_context ctx;
+  ctx.essays = essays;
+  std::ostringstream out;
+  write(out, r, ctx);
+  return out.str();
+}
+
 }  // namespace
 
 TEST_CASE("make_excerpt cuts at code points, folds white space, drops broken bytes", "[report]") {
@@ -53,31 +65,21 @@ TEST_CASE("json_quote escapes what JSON requires and keeps UTF-8", "[report]") {
 }
 
 TEST_CASE("write_jsonl_report writes one object per cluster with the documented keys", "[report]") {
-  auto const r = sample_result();
-  auto const essays = sample_essays();
-  neardup::report_context ctx;
-  ctx.essays = essays;
-  std::ostringstream out;
-  neardup::write_jsonl_report(out, r, ctx);
+  std::string const report = sample_report(neardup::write_jsonl_report);
   std::string const expected_first =
       "{\"cluster\": 1, \"size\": 2, \"members\": [{\"id\": \"a.txt#1\", \"file\": \"a.txt\", \"index\": 1, "
       "\"title\": \"标题0\", \"line\": 1, \"similarity\": 1.0000, \"estimated\": false}, {\"id\": \"dir,with \\\"comma\\\"/b.txt#1\", "
       "\"file\": \"dir,with \\\"comma\\\"/b.txt\", \"index\": 1, \"title\": \"标题3\", \"line\": 31, "
       "\"similarity\": 0.8750, \"estimated\": false}]}\n";
-  std::string const text = out.str();
+  std::string const& text = report;
   CHECK(text.substr(0, expected_first.size()) == expected_first);
   CHECK(std::count(text.begin(), text.end(), '\n') == 2);
   CHECK(text.find("\"similarity\": 0.6123, \"estimated\": true}") != std::string::npos);
 }
 
 TEST_CASE("write_csv_report quotes fields with commas and quotes", "[report]") {
-  auto const r = sample_result();
-  auto const essays = sample_essays();
-  neardup::report_context ctx;
-  ctx.essays = essays;
-  std::ostringstream out;
-  neardup::write_csv_report(out, r, ctx);
-  std::istringstream lines(out.str());
+  std::string const report = sample_report(neardup::write_csv_report);
+  std::istringstream lines(report);
   std::string line;
   std::vector<std::string> rows;
   while (std::getline(lines, line)) rows.push_back(line);

@@ -33,13 +33,16 @@ struct progress_bar {
     last = now;
     int const width = 30;
     int const filled = total ? static_cast<int>(width * done / total) : 0;
-    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu files, %.1f MB", filled,
-                 "##############################", width - filled, "", done, total,
-                 static_cast<double>(bytes) / 1e6);
+    char mb[32];
+    std::snprintf(mb, sizeof mb, "%.1f", static_cast<double>(bytes) / 1e6);
+    // std::cerr like every other message: C stdio is not synchronized with it.
+    std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+              << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << done << '/'
+              << total << " files, " << mb << " MB" << std::flush;
     drawn = true;
   }
   void clear() const {
-    if (drawn) std::fprintf(stderr, "\r%*s\r", 79, "");
+    if (drawn) std::cerr << '\r' << std::string(79, ' ') << '\r' << std::flush;
   }
 };
 
