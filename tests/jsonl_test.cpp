@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "corpus/jsonl_chunks.hpp"
 #include "neardup/error.hpp"
 
 TEST_CASE("parse_jsonl: records, renamed fields, number ids, escapes", "[jsonl]") {
@@ -156,9 +157,9 @@ TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines 
     std::uint64_t const max_line = round % 3 == 0 ? 1u << 20 : 100;
     std::uint64_t const chunk_bytes = std::uniform_int_distribution<std::uint64_t>(1, 500)(rng);
     INFO("round " << round << ", chunks of " << chunk_bytes << ", limit " << max_line);
-    neardup::jsonl_chunker chunker(path.string(), max_line);
-    neardup::jsonl_chunker::chunk chunk;
-    neardup::jsonl_lines got;
+    neardup::detail::jsonl_chunker chunker(path.string(), max_line);
+    neardup::detail::jsonl_chunker::chunk chunk;
+    neardup::detail::jsonl_lines got;
     std::uint64_t covered = 0;
     std::size_t line = 0;
     while (chunker.next(chunk_bytes, chunk)) {
@@ -166,7 +167,7 @@ TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines 
       REQUIRE(chunk.end > chunk.begin);
       if (chunk.end < data.size()) REQUIRE(data[chunk.end - 1] == '\n');  // cut after a newline
       covered = chunk.end;
-      neardup::read_jsonl_chunk(path.string(), chunk, got);
+      neardup::detail::read_jsonl_chunk(path.string(), chunk, got);
       if (chunk.overlong_bytes > 0) REQUIRE(got.lines.size() == 1);
       for (auto const& l : got.lines) {
         REQUIRE(line < lines.size());

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "corpus/read_back.hpp"
 #include "neardup/error.hpp"
 
 #include <unicode/ucnv.h>
@@ -110,7 +111,7 @@ TEST_CASE("load_essays reports essays over the size limit instead of dropping th
 TEST_CASE("essay_reloader reads back exactly what load_essays gave", "[load]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
   auto const [summary, essays, texts] = load_all(paths);
-  neardup::essay_reloader reloader({}, summary.files);
+  neardup::detail::essay_reloader reloader({}, summary.files);
   for (std::size_t i = essays.size(); i-- > 0;) CHECK(reloader.text(essays[i]) == texts[i]);
   neardup::essay_info bogus = essays[0];
   bogus.index = 99;
@@ -160,7 +161,7 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
   CHECK(accounts["big5.txt"].encoding == "Big5");
   CHECK(accounts["utf16.txt"].encoding == "UTF-16LE");
   REQUIRE(essays.size() == 14);
-  neardup::essay_reloader reloader({}, summary.files);
+  neardup::detail::essay_reloader reloader({}, summary.files);
   for (std::size_t i = 0; i < essays.size(); ++i) {
     auto const name = fs::path(essays[i].file).filename().string();
     INFO(name << " essay " << essays[i].index);

@@ -1,20 +1,19 @@
-#include "neardup/jsonl.hpp"
+#include "corpus/jsonl_chunks.hpp"
 
-#include <fcntl.h>
 #include <simdjson.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <utility>
-#include <unordered_map>
 
-#include "neardup/error.hpp"
 #include "corpus/posix_file.hpp"
+#include "neardup/error.hpp"
 
-namespace neardup {
+namespace neardup::detail {
+
+std::string overlong_line_message(std::uint64_t bytes) {
+  return "line of " + std::to_string(bytes) + " bytes, over the limit";
+}
 
 // Lines are parsed one at a time with simdjson's DOM parser, which validates the whole line, UTF-8
 // included.
@@ -30,18 +29,18 @@ jsonl_line_parser::~jsonl_line_parser() = default;
 jsonl_line_parser::jsonl_line_parser(jsonl_line_parser&&) noexcept = default;
 jsonl_line_parser& jsonl_line_parser::operator=(jsonl_line_parser&&) noexcept = default;
 
-jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view line, std::size_t number,
-                                                    std::uint64_t offset, jsonl_record& record,
-                                                    jsonl_problem& problem) {
+jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view line, bool at_file_start,
+                                                    std::size_t number, std::uint64_t offset,
+                                                    jsonl_record& record, jsonl_problem& problem) {
   auto const& options = state_->options;
   auto fail = [&](std::string message) {
     problem = {number, std::move(message)};
     return outcome::problem;
   };
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 BOM
+  if (at_file_start && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 BOM
   if (line.find_first_not_of(" \t") == std::string_view::npos) return outcome::blank;
-  if (line.size() > options.max_line_bytes) return fail("line of " + std::to_string(line.size()) + " bytes, over the limit");
+  if (line.size() > options.max_line_bytes) return fail(overlong_line_message(line.size()));
   simdjson::dom::element doc;
   if (auto err = state_->parser.parse(line.data(), line.size(), true).get(doc); err)
     return fail(std::string("invalid JSON: ") + simdjson::error_message(err));
@@ -51,7 +50,8 @@ jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view line, std::
   record.line = number;
   record.offset = offset;
   simdjson::dom::element id;
-  if (obj.at_key(options.id_field).get(id)) return fail("missing field \"" + options.id_field + "\"");
+  if (obj.at_key(options.id_field).get(id))
+    return fail("missing field \"" + options.id_field + "\"");
   if (id.is_string()) {
     record.id = std::string(std::string_view(id));
   } else if (id.is_int64() || id.is_uint64()) {
@@ -60,48 +60,32 @@ jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view line, std::
     return fail("field \"" + options.id_field + "\" is not a string or an integer");
   }
   simdjson::dom::element text;
-  if (obj.at_key(options.text_field).get(text)) return fail("missing field \"" + options.text_field + "\"");
+  if (obj.at_key(options.text_field).get(text))
+    return fail("missing field \"" + options.text_field + "\"");
   if (!text.is_string()) return fail("field \"" + options.text_field + "\" is not a string");
   record.text = std::string(std::string_view(text));
   return outcome::record;
 }
 
+jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view bytes,
+                                                    jsonl_lines::line const& l, std::size_t number,
+                                                    jsonl_record& record, jsonl_problem& problem) {
+  if (l.overlong_bytes > 0) {
+    problem = {number, overlong_line_message(l.overlong_bytes)};
+    return outcome::problem;
+  }
+  return parse(bytes.substr(l.begin, l.size), l.offset == 0, number, l.offset, record, problem);
+}
+
 bool jsonl_duplicates::first(jsonl_record const& record, jsonl_problem& problem) {
   auto const [at, fresh] = first_line_.try_emplace(record.id, record.line);
   if (fresh) return true;
-  problem = {record.line, "duplicate id \"" + record.id + "\" (first on line " + std::to_string(at->second) + ")"};
+  problem = {record.line, "duplicate id \"" + record.id + "\" (first on line " +
+                              std::to_string(at->second) + ")"};
   return false;
 }
 
-jsonl_result parse_jsonl(std::string_view data, jsonl_options const& options) {
-  jsonl_result result;
-  jsonl_line_parser parser(options);
-  jsonl_duplicates ids;
-  jsonl_record record;
-  jsonl_problem problem;
-  std::size_t number = 0;
-  std::uint64_t offset = 0;
-  while (!data.empty()) {
-    std::size_t const end = data.find('\n');
-    switch (parser.parse(data.substr(0, end), ++number, offset, record, problem)) {
-      case jsonl_line_parser::outcome::blank: ++result.blank_lines; break;
-      case jsonl_line_parser::outcome::problem: result.problems.push_back(std::move(problem)); break;
-      case jsonl_line_parser::outcome::record:
-        if (ids.first(record, problem)) result.records.push_back(std::move(record));
-        else result.problems.push_back(std::move(problem));
-        break;
-    }
-    if (end == std::string_view::npos) break;
-    data.remove_prefix(end + 1);
-    offset += end + 1;
-  }
-  result.lines = number;
-  return result;
-}
-
 namespace {
-
-using detail::posix_file;
 
 constexpr std::size_t scan_window = 64 * 1024;
 
@@ -118,7 +102,8 @@ struct jsonl_chunker::state {
   std::uint64_t newline_after(std::uint64_t from, std::uint64_t limit) {
     limit = std::min(limit, size);
     for (std::uint64_t at = from; at < limit;) {
-      std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(scan_window, limit - at));
+      std::size_t const want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(scan_window, limit - at));
       std::size_t const got = file.read(at, want, window.data());
       if (got == 0) break;
       if (void const* nl = std::memchr(window.data(), '\n', got))
@@ -145,7 +130,8 @@ struct jsonl_chunker::state {
 jsonl_chunker::jsonl_chunker(std::string const& path, std::uint64_t max_line_bytes) {
   posix_file file(path);
   std::uint64_t const size = file.size();
-  state_ = std::make_unique<state>(state{std::move(file), size, std::max<std::uint64_t>(max_line_bytes, 1)});
+  state_ = std::make_unique<state>(
+      state{std::move(file), size, std::max<std::uint64_t>(max_line_bytes, 1)});
 }
 jsonl_chunker::~jsonl_chunker() = default;
 jsonl_chunker::jsonl_chunker(jsonl_chunker&&) noexcept = default;
@@ -179,7 +165,8 @@ bool jsonl_chunker::next(std::uint64_t bytes, chunk& out) {
   return true;
 }
 
-void read_jsonl_chunk(std::string const& path, jsonl_chunker::chunk const& chunk, jsonl_lines& out) {
+void read_jsonl_chunk(std::string const& path, jsonl_chunker::chunk const& chunk,
+                      jsonl_lines& out) {
   out.lines.clear();
   out.bytes.clear();
   if (chunk.overlong_bytes > 0) {
@@ -190,60 +177,8 @@ void read_jsonl_chunk(std::string const& path, jsonl_chunker::chunk const& chunk
   out.bytes.resize(static_cast<std::size_t>(chunk.end - chunk.begin));
   if (file.read(chunk.begin, out.bytes.size(), out.bytes.data()) != out.bytes.size())
     throw error(errc::io_error, path + ": the file changed while it was read");
-  std::string_view const data = out.bytes;
-  for (std::size_t at = 0; at < data.size();) {
-    std::size_t const nl = data.find('\n', at);
-    std::size_t const end = nl == std::string_view::npos ? data.size() : nl;
-    out.lines.push_back({at, end - at, chunk.begin + at, 0});
-    at = end + 1;
-  }
+  for_each_jsonl_line(out.bytes, chunk.begin,
+                      [&](jsonl_lines::line const& l) { out.lines.push_back(l); });
 }
 
-void read_jsonl_file(std::string const& path, jsonl_options const& options,
-                     std::function<void(jsonl_record&&)> const& sink,
-                     std::function<void(jsonl_problem&&)> const& on_problem) {
-  jsonl_chunker chunker(path, options.max_line_bytes);
-  jsonl_line_parser parser(options);
-  jsonl_duplicates ids;
-  jsonl_chunker::chunk chunk;
-  jsonl_lines lines;
-  jsonl_record record;
-  jsonl_problem problem;
-  std::size_t number = 0;
-  while (chunker.next(1 << 20, chunk)) {
-    read_jsonl_chunk(path, chunk, lines);
-    for (auto const& l : lines.lines) {
-      ++number;
-      if (l.overlong_bytes > 0) {
-        on_problem({number, "line of " + std::to_string(l.overlong_bytes) + " bytes, over the limit"});
-        continue;
-      }
-      switch (parser.parse(lines.text(l), number, l.offset, record, problem)) {
-        case jsonl_line_parser::outcome::blank: break;
-        case jsonl_line_parser::outcome::problem: on_problem(std::move(problem)); break;
-        case jsonl_line_parser::outcome::record:
-          if (ids.first(record, problem)) sink(std::move(record));
-          else on_problem(std::move(problem));
-          break;
-      }
-    }
-  }
-}
-
-jsonl_record read_jsonl_record_at(std::string const& path, std::uint64_t offset, jsonl_options const& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw error(errc::io_error, path + ": " + std::strerror(errno));
-  in.seekg(static_cast<std::streamoff>(offset));
-  std::string line;
-  if (!std::getline(in, line)) throw error(errc::io_error, path + ": no line at byte " + std::to_string(offset));
-  jsonl_line_parser parser(options);
-  jsonl_record found;
-  jsonl_problem problem;
-  // Line 1 only for its BOM: the record at offset 0 is line 1.
-  if (parser.parse(line, offset == 0 ? 1 : 2, offset, found, problem) != jsonl_line_parser::outcome::record)
-    throw error(errc::io_error, path + ": the record at byte " + std::to_string(offset) + " is gone (" +
-                                    problem.message + ")");
-  return found;
-}
-
-}  // namespace neardup
+}  // namespace neardup::detail
