@@ -13,7 +13,9 @@ namespace neardup {
 struct jsonl_options {
   std::string id_field = "id";
   std::string text_field = "text";
-  std::uint64_t max_line_bytes = 64ull << 20;  ///< longer lines are reported, not parsed
+  /// Longer lines are reported, not parsed (blank ones too): measured as stored, a CR before the
+  /// newline and a BOM included.
+  std::uint64_t max_line_bytes = 64ull << 20;
 };
 
 /// JSON Lines files are read in chunks of about this many bytes of whole lines (the default of

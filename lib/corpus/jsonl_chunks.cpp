@@ -37,10 +37,12 @@ jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view line, bool 
     problem = {number, std::move(message)};
     return outcome::problem;
   };
+  // The limit is on the line as stored, its CR and BOM included, as the chunker measures lines
+  // it leaves unread: so whether a line is over it does not depend on where chunks are cut.
+  if (line.size() > options.max_line_bytes) return fail(overlong_line_message(line.size()));
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (at_file_start && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 BOM
   if (line.find_first_not_of(" \t") == std::string_view::npos) return outcome::blank;
-  if (line.size() > options.max_line_bytes) return fail(overlong_line_message(line.size()));
   simdjson::dom::element doc;
   if (auto err = state_->parser.parse(line.data(), line.size(), true).get(doc); err)
     return fail(std::string("invalid JSON: ") + simdjson::error_message(err));
