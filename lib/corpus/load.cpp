@@ -41,7 +41,8 @@ bool byte_oriented(std::string_view encoding) noexcept {
 
 walk_options walk_options_for(load_options const& options) {
   walk_options walk = options.walk;
-  if (options.jsonl && walk.extensions == walk_options{}.extensions) walk.extensions = jsonl_extensions();
+  if (options.jsonl && walk.extensions == walk_options{}.extensions)
+    walk.extensions = jsonl_extensions();
   return walk;
 }
 

@@ -204,7 +204,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         continue;
       }
       essay_info e;
-      if (!detail::jsonl_essay(path, rec, ++record_number, b.text_bytes[at], options.load, result.load, e))
+      if (!detail::jsonl_essay(path, rec, ++record_number, b.text_bytes[at], options.load,
+                               result.load, e))
         continue;
       dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
                           std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
