@@ -79,7 +79,7 @@ breakdown measure_stages(std::vector<std::string> const& paths, bool jsonl,
   neardup::signer_scratch scratch;
   std::vector<std::uint32_t> sig(signer.num_perm());
   neardup::walk_options walk;
-  if (jsonl) walk.extensions = {".jsonl", ".json"};
+  if (jsonl) walk.extensions = neardup::jsonl_extensions();
   auto const files = neardup::walk_paths(paths, walk).files;
   for (auto const& f : files) {
     auto t = clock_type::now();
@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
 
   try {
     options.load.jsonl = jsonl;
-    if (jsonl) options.load.walk.extensions = {".jsonl", ".json"};
+    if (jsonl) options.load.walk.extensions = neardup::jsonl_extensions();
     std::printf("settings: threshold %.2f, n %u, k %u, %s, threads %u (hardware %u)\n", options.dedup.threshold,
                 options.dedup.signature.shingle.n, options.dedup.signature.minhash.num_perm, scheme.c_str(), threads,
                 std::thread::hardware_concurrency());

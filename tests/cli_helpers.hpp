@@ -3,13 +3,14 @@
 #pragma once
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "temp_files.hpp"
 
 namespace cli {
 
@@ -28,29 +29,8 @@ inline std::string slurp(fs::path const& path) {
   return ss.str();
 }
 
-inline void write_file(fs::path const& path, std::string const& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-// A temporary folder removed at the end of the test.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("neardup-cli-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter()++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-};
+using test_files::temp_dir;
+using test_files::write_file;
 
 inline std::string quote(std::string const& s) {
   std::string out = "'";

@@ -4,32 +4,18 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "neardup/error.hpp"
+#include "temp_files.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() / ("neardup-corpus-" + std::to_string(::getpid()));
-  temp_dir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::permissions(path / "locked", fs::perms::owner_all, ec);
-    fs::remove_all(path, ec);
-  }
-};
+using test_files::temp_dir;
 
-void touch(fs::path const& p, std::string const& text = "文本") {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+void touch(fs::path const& p, std::string const& text = "文本") { test_files::write_file(p, text); }
 
 std::vector<std::string> names(std::vector<std::string> const& paths, fs::path const& root) {
   std::vector<std::string> out;

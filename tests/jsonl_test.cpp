@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "corpus/jsonl_chunks.hpp"
 #include "neardup/error.hpp"
 
 TEST_CASE("parse_jsonl: records, renamed fields, number ids, escapes", "[jsonl]") {
@@ -156,9 +157,9 @@ TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines 
     std::uint64_t const max_line = round % 3 == 0 ? 1u << 20 : 100;
     std::uint64_t const chunk_bytes = std::uniform_int_distribution<std::uint64_t>(1, 500)(rng);
     INFO("round " << round << ", chunks of " << chunk_bytes << ", limit " << max_line);
-    neardup::jsonl_chunker chunker(path.string(), max_line);
-    neardup::jsonl_chunker::chunk chunk;
-    neardup::jsonl_lines got;
+    neardup::detail::jsonl_chunker chunker(path.string(), max_line);
+    neardup::detail::jsonl_chunker::chunk chunk;
+    neardup::detail::jsonl_lines got;
     std::uint64_t covered = 0;
     std::size_t line = 0;
     while (chunker.next(chunk_bytes, chunk)) {
@@ -166,7 +167,7 @@ TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines 
       REQUIRE(chunk.end > chunk.begin);
       if (chunk.end < data.size()) REQUIRE(data[chunk.end - 1] == '\n');  // cut after a newline
       covered = chunk.end;
-      neardup::read_jsonl_chunk(path.string(), chunk, got);
+      neardup::detail::read_jsonl_chunk(path.string(), chunk, got);
       if (chunk.overlong_bytes > 0) REQUIRE(got.lines.size() == 1);
       for (auto const& l : got.lines) {
         REQUIRE(line < lines.size());
@@ -183,5 +184,44 @@ TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines 
     CHECK(covered == data.size());
     CHECK(line == lines.size());
   }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a line's length counts its CR and BOM, and a blank line can be over the limit, "
+          "whatever the chunk size",
+          "[jsonl]") {
+  auto const path = std::filesystem::temp_directory_path() /
+                    ("neardup-limit-" + std::to_string(::getpid()) + ".jsonl");
+  neardup::jsonl_options o;
+  o.max_line_bytes = 40;
+  std::string const fits = "{\"id\": \"a\", \"text\": \"" + std::string(17, 'x') + "\"}";
+  REQUIRE(fits.size() == 40);
+  std::string const data = "\xEF\xBB\xBF" + fits + "\n"  // 43 bytes with its BOM: over
+                           + fits + "\n"                  // 40: fits
+                           + fits + "\r\n"                // 41 with its CR: over
+                           + std::string(41, ' ') + "\n"  // blank, but over
+                           + std::string(40, ' ') + "\n"  // blank
+                           + "{\"id\": \"b\", \"text\": \"y\"}\r\n";
+  std::ofstream(path, std::ios::binary) << data;
+  using problem = std::pair<std::size_t, std::string>;
+  std::vector<problem> const over = {{1, "line of 43 bytes, over the limit"},
+                                     {3, "line of 41 bytes, over the limit"},
+                                     {4, "line of 41 bytes, over the limit"}};
+  for (std::uint64_t chunk_bytes : {1u, 45u, 1u << 20}) {
+    INFO(chunk_bytes << "-byte chunks");
+    std::vector<std::string> ids;
+    std::vector<problem> problems;
+    neardup::detail::read_jsonl_chunks(
+        path.string(), o, chunk_bytes, [&](neardup::jsonl_record&& r) { ids.push_back(r.id); },
+        [&](neardup::jsonl_problem&& p) { problems.emplace_back(p.line, p.message); });
+    CHECK(ids == std::vector<std::string>{"a", "b"});
+    CHECK(problems == over);
+  }
+  auto const whole = neardup::parse_jsonl(data, o);
+  CHECK(whole.records.size() == 2);
+  std::vector<problem> whole_problems;
+  for (auto const& p : whole.problems) whole_problems.emplace_back(p.line, p.message);
+  CHECK(whole_problems == over);
+  CHECK(whole.blank_lines == 1);
   std::filesystem::remove(path);
 }

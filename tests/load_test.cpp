@@ -1,13 +1,12 @@
 #include "neardup/load.hpp"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
+#include "corpus/read_back.hpp"
 #include "neardup/error.hpp"
+#include "temp_files.hpp"
 
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
@@ -16,17 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() / ("neardup-load-" + std::to_string(::getpid()));
-  temp_dir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test_files::temp_dir;
+using test_files::write_file;
 
 /// load_essays with default options: its summary, and every essay with its text, in order.
 struct loaded {
@@ -41,11 +31,6 @@ loaded load_all(std::vector<std::string> const& paths) {
     out.texts.emplace_back(t);
   });
   return out;
-}
-
-void write_file(fs::path const& p, std::string const& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
 }
 
 }  // namespace
@@ -110,7 +95,7 @@ TEST_CASE("load_essays reports essays over the size limit instead of dropping th
 TEST_CASE("essay_reloader reads back exactly what load_essays gave", "[load]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
   auto const [summary, essays, texts] = load_all(paths);
-  neardup::essay_reloader reloader({}, summary.files);
+  neardup::detail::essay_reloader reloader({}, summary.files);
   for (std::size_t i = essays.size(); i-- > 0;) CHECK(reloader.text(essays[i]) == texts[i]);
   neardup::essay_info bogus = essays[0];
   bogus.index = 99;
@@ -160,7 +145,7 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
   CHECK(accounts["big5.txt"].encoding == "Big5");
   CHECK(accounts["utf16.txt"].encoding == "UTF-16LE");
   REQUIRE(essays.size() == 14);
-  neardup::essay_reloader reloader({}, summary.files);
+  neardup::detail::essay_reloader reloader({}, summary.files);
   for (std::size_t i = 0; i < essays.size(); ++i) {
     auto const name = fs::path(essays[i].file).filename().string();
     INFO(name << " essay " << essays[i].index);
@@ -180,4 +165,29 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
   write_file(dir.path / "crlf.txt", two);
   for (std::size_t i = 0; i < essays.size(); ++i)
     if (fs::path(essays[i].file).filename() == "crlf.txt") CHECK_THROWS_AS(reloader.text(essays[i]), neardup::error);
+}
+
+TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed file is an error",
+          "[load]") {
+  temp_dir dir;
+  std::vector<std::string> paths;
+  std::vector<std::string> heads;  // "file N"
+  for (char f = '0'; f < '5'; ++f) {
+    heads.push_back(std::string("file ") + f);
+    paths.push_back((dir.path / (heads.back() + ".txt")).string());
+    write_file(paths.back(), heads.back() + ": 0123456789");
+  }
+  std::uint64_t const size = 18;  // "file N: 0123456789"
+  neardup::detail::range_reader reader(2);
+  for (int round = 0; round < 3; ++round)
+    for (std::size_t f = 0; f < paths.size(); ++f) {
+      CHECK(reader.read(paths[f], size, 0, 6) == heads[f]);
+      CHECK(reader.read(paths[f], size, 8, 4) == "0123");
+      CHECK(reader.read(paths[f], size, 18, 0).empty());
+    }
+  CHECK_THROWS_AS(reader.read(paths[0], size, 10, 9), neardup::error);     // past the end
+  CHECK_THROWS_AS(reader.read(paths[1], size + 1, 0, 1), neardup::error);  // not the size read
+  write_file(paths[4], "shorter");  // rewritten in place while it is kept open
+  CHECK_THROWS_AS(reader.read(paths[4], size, 0, 6), neardup::error);
+  CHECK_THROWS_AS(reader.read((dir.path / "missing.txt").string(), size, 0, 1), neardup::error);
 }

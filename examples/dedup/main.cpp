@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
     std::getline(ss, ext, ',');
     if (!ext.empty()) load.walk.extensions.push_back(ext[0] == '.' ? ext : "." + ext);
   }
-  if (load.jsonl && extensions == ".txt") load.walk.extensions = {".jsonl", ".json"};
+  if (load.jsonl && extensions == ".txt") load.walk.extensions = neardup::jsonl_extensions();
 
   for (auto const* target : {&output, &keep_one}) {
     std::string why;

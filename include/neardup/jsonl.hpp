@@ -3,10 +3,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace neardup {
@@ -15,8 +13,18 @@ namespace neardup {
 struct jsonl_options {
   std::string id_field = "id";
   std::string text_field = "text";
-  std::uint64_t max_line_bytes = 64ull << 20;  ///< longer lines are reported, not parsed
+  /// Longer lines are reported, not parsed (blank ones too): measured as stored, a CR before the
+  /// newline and a BOM included.
+  std::uint64_t max_line_bytes = 64ull << 20;
 };
+
+/// JSON Lines files are read in chunks of about this many bytes of whole lines (the default of
+/// load_options::jsonl_chunk_bytes).
+inline constexpr std::uint64_t default_jsonl_chunk_bytes = 1u << 20;
+
+/// The extensions of the JSON Lines files taken from a folder when none are asked for
+/// (load_options::walk.extensions left at its default): ".jsonl" and ".json".
+[[nodiscard]] std::vector<std::string> jsonl_extensions();
 
 /// One good record.
 struct jsonl_record {
@@ -49,91 +57,17 @@ struct jsonl_result {
 [[nodiscard]] jsonl_result parse_jsonl(std::string_view data, jsonl_options const& options = {});
 
 /// The streaming form for large files: calls `sink` for each good record and `on_problem` for each
-/// bad line, reading in chunks so memory stays bounded by the longest line. Throws
-/// neardup::error(io_error) when the file cannot be opened or read.
+/// bad line, in line order, reading chunks of about default_jsonl_chunk_bytes of whole lines so
+/// memory stays bounded by the chunk size and the longest line (a line over the limit is never
+/// read). Throws neardup::error(io_error) when the file cannot be opened or read.
 void read_jsonl_file(std::string const& path, jsonl_options const& options,
                      std::function<void(jsonl_record&&)> const& sink,
                      std::function<void(jsonl_problem&&)> const& on_problem);
 
-/// The pieces read_jsonl_file() is made of, for readers that parse lines on several threads (the
-/// pipeline): one thread cuts the file into chunks, any thread reads and parses a chunk, and one
-/// thread checks the ids in line order.
-
-/// Cuts a JSON Lines file into chunks of whole lines, looking only near the cuts: the chunks are
-/// read (read_jsonl_chunk) by whichever thread parses them. A line over the limit gets a chunk of
-/// its own that is never read, so memory stays bounded by the chunk size plus the longest line.
-class jsonl_chunker {
- public:
-  struct chunk {
-    std::uint64_t begin = 0;           ///< byte offset in the file
-    std::uint64_t end = 0;
-    std::uint64_t overlong_bytes = 0;  ///< > 0: the chunk is one line over max_line_bytes
-  };
-  /// Throws neardup::error(io_error) when the file cannot be opened.
-  jsonl_chunker(std::string const& path, std::uint64_t max_line_bytes);
-  ~jsonl_chunker();
-  jsonl_chunker(jsonl_chunker&&) noexcept;
-  jsonl_chunker& operator=(jsonl_chunker&&) noexcept;
-
-  /// The next chunk, about `bytes` long (longer when a line is); false at the end of the file.
-  /// Throws neardup::error(io_error) when a read fails.
-  bool next(std::uint64_t bytes, chunk& out);
-
- private:
-  struct state;
-  std::unique_ptr<state> state_;
-};
-
-/// The lines of a chunk, numbered from 1 within it.
-struct jsonl_lines {
-  std::string bytes;  ///< the chunk as read
-  struct line {
-    std::size_t begin = 0;             ///< in `bytes`
-    std::size_t size = 0;              ///< without the newline
-    std::uint64_t offset = 0;          ///< of the line in the file
-    std::uint64_t overlong_bytes = 0;  ///< > 0: the line was over the limit and not read
-  };
-  std::vector<line> lines;
-  [[nodiscard]] std::string_view text(line const& l) const { return std::string_view(bytes).substr(l.begin, l.size); }
-};
-
-/// Reads a chunk and splits it into lines. Throws neardup::error(io_error) when the file cannot be
-/// read or is shorter than the chunk (it changed).
-void read_jsonl_chunk(std::string const& path, jsonl_chunker::chunk const& chunk, jsonl_lines& out);
-
-/// Parses single lines into records (not thread-safe: one per thread). Duplicate ids are not its
-/// business: see jsonl_duplicates.
-class jsonl_line_parser {
- public:
-  explicit jsonl_line_parser(jsonl_options options);
-  ~jsonl_line_parser();
-  jsonl_line_parser(jsonl_line_parser&&) noexcept;
-  jsonl_line_parser& operator=(jsonl_line_parser&&) noexcept;
-
-  enum class outcome { record, problem, blank };
-  /// Parses `line` (without its newline; a CR before it and a BOM on line 1 are allowed) into
-  /// `record`, or says why not in `problem`.
-  outcome parse(std::string_view line, std::size_t number, std::uint64_t offset, jsonl_record& record,
-                jsonl_problem& problem);
-
- private:
-  struct state;
-  std::unique_ptr<state> state_;
-};
-
-/// Ids seen so far: a later record with an id seen before is a problem.
-class jsonl_duplicates {
- public:
-  /// True when `record` is the first with its id; else fills `problem`.
-  bool first(jsonl_record const& record, jsonl_problem& problem);
-
- private:
-  std::unordered_map<std::string, std::size_t> first_line_;
-};
-
 /// Reads the record whose line starts at byte `offset` of the file again (offset as reported by
-/// read_jsonl_file). Throws neardup::error(io_error) when the file cannot be read or the line is no
-/// longer a good record (the file changed).
+/// read_jsonl_file); its `line` is 0, as the offset does not tell the line number. Throws
+/// neardup::error(io_error) when the file cannot be read or the line is no longer a good record
+/// (the file changed).
 [[nodiscard]] jsonl_record read_jsonl_record_at(std::string const& path, std::uint64_t offset,
                                                 jsonl_options const& options);
 

@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,11 +42,14 @@ struct load_options {
   walk_options walk;
   decode_options decode;
   split_options split;
-  bool jsonl = false;                       ///< inputs are JSON Lines files (one essay per record)
+  /// Inputs are JSON Lines files (one essay per record); folders then give the files with
+  /// jsonl_extensions() when walk.extensions is left at its default.
+  bool jsonl = false;
   jsonl_options jsonl_fields;
-  /// run_pipeline cuts JSON Lines files into chunks of about this many bytes, parsed and signed on
-  /// every thread.
-  std::uint64_t jsonl_chunk_bytes = 1u << 20;
+  /// JSON Lines files are read in chunks of about this many bytes of whole lines: by load_essays
+  /// one after another, by run_pipeline parsed and signed on every thread. The essays, problems
+  /// and accounts are the same for any chunk size.
+  std::uint64_t jsonl_chunk_bytes = default_jsonl_chunk_bytes;
   std::uint64_t max_essay_bytes = 64u << 20;  ///< larger essays are skipped and reported
   /// Called after each file with (files done, files in all, bytes read so far); may be empty.
   std::function<void(std::size_t, std::size_t, std::size_t)> progress;
@@ -88,49 +90,15 @@ struct load_summary {
 /// Called once per essay, in a deterministic order (files sorted, essays in file order).
 using essay_sink = std::function<void(essay_info&&, std::string_view text)>;
 
-/// Loads every essay under `paths`. Never throws for bad input: unreadable, binary, empty or
-/// undecodable files are skipped with a reason in the summary. Throws neardup::error only for bad
-/// options (an unknown forced encoding, an invalid split pattern).
+/// Loads every essay under `paths`. Never throws for bad input: unreadable, binary or empty files
+/// are skipped with a reason in the summary (bytes that cannot be decoded are replaced and counted
+/// in file_account::replaced). Throws neardup::error only for bad options (an unknown forced
+/// encoding, an invalid split pattern).
 ///
 ///   auto summary = neardup::load_essays(paths, {}, [&](neardup::essay_info&& e, std::string_view t) {
 ///     dedup.add(e.id, t);
 ///   });
 load_summary load_essays(std::span<const std::string> paths, load_options const& options,
                          essay_sink const& sink);
-
-/// Loads the essays of one file already chosen (by walk_paths, say), adding its account to `summary`:
-/// read → decode → split, with no walking, so no second look at the file system. Never throws for bad
-/// input; the file then lands in summary.skipped.
-void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
-               load_summary& summary);
-
-/// Reads essays again from their files by essay_info (file, index; offset, source_bytes and bytes
-/// too): for exact verification of corpora too large to keep in memory, and for writing a
-/// deduplicated copy. An essay with a known byte range is read alone and decoded (verbatim files
-/// need no decoding); other files are decoded and split again whole, the last 64 of them kept.
-/// Safe to call from several threads.
-class essay_reloader {
- public:
-  /// `files`, when given, are the accounts of the load being read back: each file is then decoded
-  /// with the encoding found the first time, without detecting it again.
-  explicit essay_reloader(load_options options, std::span<const file_account> files = {});
-  ~essay_reloader();
-  essay_reloader(essay_reloader const&) = delete;
-  essay_reloader& operator=(essay_reloader const&) = delete;
-
-  /// The essay's text as load_essays gave it. Throws neardup::error(io_error) when the file changed
-  /// or can no longer be read.
-  [[nodiscard]] std::string text(essay_info const& essay) const;
-
-  /// The start of the essay's text, for an excerpt: from a file read back by byte range only its
-  /// first `bytes` bytes as stored are read (a character they cut is left out); otherwise, or when
-  /// the essay is shorter, the whole text.
-  [[nodiscard]] std::string text_start(essay_info const& essay, std::size_t bytes) const;
-
- private:
-  struct state;
-  load_options options_;
-  std::unique_ptr<state> state_;
-};
 
 }  // namespace neardup

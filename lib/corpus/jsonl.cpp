@@ -1,248 +1,54 @@
 #include "neardup/jsonl.hpp"
 
-#include <fcntl.h>
-#include <simdjson.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <utility>
-#include <unordered_map>
 
+#include "corpus/jsonl_chunks.hpp"
 #include "neardup/error.hpp"
-#include "corpus/posix_file.hpp"
 
 namespace neardup {
 
-// Lines are parsed one at a time with simdjson's DOM parser, which validates the whole line, UTF-8
-// included.
-struct jsonl_line_parser::state {
-  jsonl_options options;
-  simdjson::dom::parser parser;
-};
-
-jsonl_line_parser::jsonl_line_parser(jsonl_options options) : state_(std::make_unique<state>()) {
-  state_->options = std::move(options);
-}
-jsonl_line_parser::~jsonl_line_parser() = default;
-jsonl_line_parser::jsonl_line_parser(jsonl_line_parser&&) noexcept = default;
-jsonl_line_parser& jsonl_line_parser::operator=(jsonl_line_parser&&) noexcept = default;
-
-jsonl_line_parser::outcome jsonl_line_parser::parse(std::string_view line, std::size_t number,
-                                                    std::uint64_t offset, jsonl_record& record,
-                                                    jsonl_problem& problem) {
-  auto const& options = state_->options;
-  auto fail = [&](std::string message) {
-    problem = {number, std::move(message)};
-    return outcome::problem;
-  };
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 BOM
-  if (line.find_first_not_of(" \t") == std::string_view::npos) return outcome::blank;
-  if (line.size() > options.max_line_bytes) return fail("line of " + std::to_string(line.size()) + " bytes, over the limit");
-  simdjson::dom::element doc;
-  if (auto err = state_->parser.parse(line.data(), line.size(), true).get(doc); err)
-    return fail(std::string("invalid JSON: ") + simdjson::error_message(err));
-  simdjson::dom::object obj;
-  if (doc.get(obj)) return fail("not a JSON object");
-  record = jsonl_record{};
-  record.line = number;
-  record.offset = offset;
-  simdjson::dom::element id;
-  if (obj.at_key(options.id_field).get(id)) return fail("missing field \"" + options.id_field + "\"");
-  if (id.is_string()) {
-    record.id = std::string(std::string_view(id));
-  } else if (id.is_int64() || id.is_uint64()) {
-    record.id = simdjson::minify(id);
-  } else {
-    return fail("field \"" + options.id_field + "\" is not a string or an integer");
-  }
-  simdjson::dom::element text;
-  if (obj.at_key(options.text_field).get(text)) return fail("missing field \"" + options.text_field + "\"");
-  if (!text.is_string()) return fail("field \"" + options.text_field + "\" is not a string");
-  record.text = std::string(std::string_view(text));
-  return outcome::record;
-}
-
-bool jsonl_duplicates::first(jsonl_record const& record, jsonl_problem& problem) {
-  auto const [at, fresh] = first_line_.try_emplace(record.id, record.line);
-  if (fresh) return true;
-  problem = {record.line, "duplicate id \"" + record.id + "\" (first on line " + std::to_string(at->second) + ")"};
-  return false;
+std::vector<std::string> jsonl_extensions() {
+  return {".jsonl", ".json"};
 }
 
 jsonl_result parse_jsonl(std::string_view data, jsonl_options const& options) {
   jsonl_result result;
-  jsonl_line_parser parser(options);
-  jsonl_duplicates ids;
-  jsonl_record record;
-  jsonl_problem problem;
-  std::size_t number = 0;
-  std::uint64_t offset = 0;
-  while (!data.empty()) {
-    std::size_t const end = data.find('\n');
-    switch (parser.parse(data.substr(0, end), ++number, offset, record, problem)) {
-      case jsonl_line_parser::outcome::blank: ++result.blank_lines; break;
-      case jsonl_line_parser::outcome::problem: result.problems.push_back(std::move(problem)); break;
-      case jsonl_line_parser::outcome::record:
-        if (ids.first(record, problem)) result.records.push_back(std::move(record));
-        else result.problems.push_back(std::move(problem));
-        break;
-    }
-    if (end == std::string_view::npos) break;
-    data.remove_prefix(end + 1);
-    offset += end + 1;
-  }
-  result.lines = number;
+  detail::jsonl_sequence sequence(options);
+  detail::for_each_jsonl_line(data, 0, [&](detail::jsonl_lines::line const& l) {
+    sequence.add(
+        data, l, [&](jsonl_record&& r) { result.records.push_back(std::move(r)); },
+        [&](jsonl_problem&& p) { result.problems.push_back(std::move(p)); });
+  });
+  result.lines = sequence.lines();
+  result.blank_lines = sequence.blank_lines();
   return result;
-}
-
-namespace {
-
-using detail::posix_file;
-
-constexpr std::size_t scan_window = 64 * 1024;
-
-}  // namespace
-
-struct jsonl_chunker::state {
-  posix_file file;
-  std::uint64_t size;
-  std::uint64_t max_line_bytes;
-  std::uint64_t position = 0;
-  std::string window = std::string(scan_window, '\0');
-
-  /// The first newline at or after `from` and before `limit` (capped at the file's end), or npos.
-  std::uint64_t newline_after(std::uint64_t from, std::uint64_t limit) {
-    limit = std::min(limit, size);
-    for (std::uint64_t at = from; at < limit;) {
-      std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(scan_window, limit - at));
-      std::size_t const got = file.read(at, want, window.data());
-      if (got == 0) break;
-      if (void const* nl = std::memchr(window.data(), '\n', got))
-        return at + static_cast<std::uint64_t>(static_cast<char const*>(nl) - window.data());
-      at += got;
-    }
-    return std::string::npos;
-  }
-
-  /// Where the line holding byte `at` starts, looking back no further than `floor`.
-  std::uint64_t line_start(std::uint64_t at, std::uint64_t floor) {
-    std::uint64_t end = at;  // search [.., end)
-    while (end > floor) {
-      std::uint64_t const from = end - std::min<std::uint64_t>(scan_window, end - floor);
-      std::size_t const got = file.read(from, static_cast<std::size_t>(end - from), window.data());
-      for (std::size_t i = got; i-- > 0;)
-        if (window[i] == '\n') return from + i + 1;
-      end = from;
-    }
-    return floor;
-  }
-};
-
-jsonl_chunker::jsonl_chunker(std::string const& path, std::uint64_t max_line_bytes) {
-  posix_file file(path);
-  std::uint64_t const size = file.size();
-  state_ = std::make_unique<state>(state{std::move(file), size, std::max<std::uint64_t>(max_line_bytes, 1)});
-}
-jsonl_chunker::~jsonl_chunker() = default;
-jsonl_chunker::jsonl_chunker(jsonl_chunker&&) noexcept = default;
-jsonl_chunker& jsonl_chunker::operator=(jsonl_chunker&&) noexcept = default;
-
-bool jsonl_chunker::next(std::uint64_t bytes, chunk& out) {
-  auto& s = *state_;
-  if (s.position >= s.size) return false;
-  std::uint64_t const begin = s.position;
-  std::uint64_t const target = std::min(s.size, begin + std::max<std::uint64_t>(bytes, 1));
-  out = chunk{begin, s.size, 0};
-  if (target < s.size) {
-    // The chunk ends with the line holding byte target - 1, unless that line is over the limit.
-    std::uint64_t const limit = target - 1 + s.max_line_bytes + 1;
-    std::uint64_t const nl = s.newline_after(target - 1, limit);
-    if (nl != std::string::npos) {
-      out.end = nl + 1;
-    } else if (limit < s.size) {
-      // Over the limit: the lines before it make this chunk; the line itself a chunk of its own.
-      std::uint64_t const start = s.line_start(target - 1, begin);
-      if (start > begin) {
-        out.end = start;
-      } else {
-        std::uint64_t const line_end = s.newline_after(limit, s.size);
-        out.end = line_end == std::string::npos ? s.size : line_end + 1;
-        out.overlong_bytes = (line_end == std::string::npos ? s.size : line_end) - begin;
-      }
-    }
-  }
-  s.position = out.end;
-  return true;
-}
-
-void read_jsonl_chunk(std::string const& path, jsonl_chunker::chunk const& chunk, jsonl_lines& out) {
-  out.lines.clear();
-  out.bytes.clear();
-  if (chunk.overlong_bytes > 0) {
-    out.lines.push_back({0, 0, chunk.begin, chunk.overlong_bytes});
-    return;
-  }
-  posix_file const file(path);
-  out.bytes.resize(static_cast<std::size_t>(chunk.end - chunk.begin));
-  if (file.read(chunk.begin, out.bytes.size(), out.bytes.data()) != out.bytes.size())
-    throw error(errc::io_error, path + ": the file changed while it was read");
-  std::string_view const data = out.bytes;
-  for (std::size_t at = 0; at < data.size();) {
-    std::size_t const nl = data.find('\n', at);
-    std::size_t const end = nl == std::string_view::npos ? data.size() : nl;
-    out.lines.push_back({at, end - at, chunk.begin + at, 0});
-    at = end + 1;
-  }
 }
 
 void read_jsonl_file(std::string const& path, jsonl_options const& options,
                      std::function<void(jsonl_record&&)> const& sink,
                      std::function<void(jsonl_problem&&)> const& on_problem) {
-  jsonl_chunker chunker(path, options.max_line_bytes);
-  jsonl_line_parser parser(options);
-  jsonl_duplicates ids;
-  jsonl_chunker::chunk chunk;
-  jsonl_lines lines;
-  jsonl_record record;
-  jsonl_problem problem;
-  std::size_t number = 0;
-  while (chunker.next(1 << 20, chunk)) {
-    read_jsonl_chunk(path, chunk, lines);
-    for (auto const& l : lines.lines) {
-      ++number;
-      if (l.overlong_bytes > 0) {
-        on_problem({number, "line of " + std::to_string(l.overlong_bytes) + " bytes, over the limit"});
-        continue;
-      }
-      switch (parser.parse(lines.text(l), number, l.offset, record, problem)) {
-        case jsonl_line_parser::outcome::blank: break;
-        case jsonl_line_parser::outcome::problem: on_problem(std::move(problem)); break;
-        case jsonl_line_parser::outcome::record:
-          if (ids.first(record, problem)) sink(std::move(record));
-          else on_problem(std::move(problem));
-          break;
-      }
-    }
-  }
+  detail::read_jsonl_chunks(path, options, default_jsonl_chunk_bytes, sink, on_problem);
 }
 
-jsonl_record read_jsonl_record_at(std::string const& path, std::uint64_t offset, jsonl_options const& options) {
+jsonl_record read_jsonl_record_at(std::string const& path, std::uint64_t offset,
+                                  jsonl_options const& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error(errc::io_error, path + ": " + std::strerror(errno));
   in.seekg(static_cast<std::streamoff>(offset));
   std::string line;
-  if (!std::getline(in, line)) throw error(errc::io_error, path + ": no line at byte " + std::to_string(offset));
-  jsonl_line_parser parser(options);
+  if (!std::getline(in, line))
+    throw error(errc::io_error, path + ": no line at byte " + std::to_string(offset));
+  detail::jsonl_line_parser parser(options);
   jsonl_record found;
   jsonl_problem problem;
-  // Line 1 only for its BOM: the record at offset 0 is line 1.
-  if (parser.parse(line, offset == 0 ? 1 : 2, offset, found, problem) != jsonl_line_parser::outcome::record)
-    throw error(errc::io_error, path + ": the record at byte " + std::to_string(offset) + " is gone (" +
-                                    problem.message + ")");
+  // The line number is not known here (nor needed: the caller has it).
+  if (parser.parse(line, offset == 0, 0, offset, found, problem) !=
+      detail::jsonl_line_parser::outcome::record)
+    throw error(errc::io_error, path + ": the record at byte " + std::to_string(offset) +
+                                    " is gone (" + problem.message + ")");
   return found;
 }
 

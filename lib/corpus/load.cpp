@@ -3,53 +3,71 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <tuple>
 #include <utility>
 
+#include "corpus/jsonl_chunks.hpp"
+#include "corpus/load_file.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
+namespace detail {
+
+std::string essay_limit_message(std::string_view which, std::size_t bytes) {
+  return std::string(which) + " skipped: " + std::to_string(bytes) + " bytes, over the essay limit";
+}
+
+bool jsonl_essay(std::string const& path, jsonl_record& record, std::uint32_t number,
+                 std::size_t text_bytes, load_options const& options, load_summary& summary,
+                 essay_info& out) {
+  if (text_bytes > options.max_essay_bytes) {
+    summary.problems.push_back(
+        {path, record.line, essay_limit_message("record \"" + record.id + "\"", text_bytes)});
+    return false;
+  }
+  out = essay_info{};
+  out.id = std::move(record.id);
+  out.file = path;
+  out.index = number;
+  out.line = out.last_line = record.line;
+  out.bytes = text_bytes;
+  out.offset = record.offset;
+  return true;
+}
+
+bool byte_oriented(std::string_view encoding) noexcept {
+  return encoding == "UTF-8" || encoding == "GB18030" || encoding == "Big5";
+}
+
+walk_options walk_options_for(load_options const& options) {
+  walk_options walk = options.walk;
+  if (options.jsonl && walk.extensions == walk_options{}.extensions)
+    walk.extensions = jsonl_extensions();
+  return walk;
+}
+
+}  // namespace detail
+
 namespace {
 
-// Lines spanned by an essay: the heading line (when any) is reported but not compared, so the same
-// text under a new title is still found.
+// A file's essay is known as "path#index".
 std::string essay_id(std::string const& file, std::uint32_t index) {
   return file + "#" + std::to_string(index);
 }
 
 void load_jsonl_file(std::string const& path, load_options const& options, load_summary& summary,
                      essay_sink const& sink, file_account& account) {
-  std::uint32_t record = 0;
-  read_jsonl_file(
-      path, options.jsonl_fields,
+  std::uint32_t number = 0;
+  essay_info e;
+  detail::read_jsonl_chunks(
+      path, options.jsonl_fields, options.jsonl_chunk_bytes,
       [&](jsonl_record&& r) {
-        ++record;
-        if (r.text.size() > options.max_essay_bytes) {
-          summary.problems.push_back({path, r.line, "record \"" + r.id + "\" skipped: " +
-                                                         std::to_string(r.text.size()) +
-                                                         " bytes, over the essay limit"});
-          return;
-        }
-        essay_info e;
-        e.id = std::move(r.id);
-        e.file = path;
-        e.index = record;
-        e.line = e.last_line = r.line;
-        e.bytes = r.text.size();
-        e.offset = r.offset;
+        if (!detail::jsonl_essay(path, r, ++number, r.text.size(), options, summary, e)) return;
         ++account.essays;
         ++summary.essays;
         sink(std::move(e), r.text);
       },
       [&](jsonl_problem&& p) { summary.problems.push_back({path, p.line, std::move(p.message)}); });
-}
-
-/// Encodings in which a line break is always the byte LF or CR, so that the bytes of whole lines
-/// decode on their own to the same text (UTF-16 and stateful encodings are not).
-bool byte_oriented(std::string_view encoding) noexcept {
-  return encoding == "UTF-8" || encoding == "GB18030" || encoding == "Big5";
 }
 
 /// Maps an essay's body (whole lines of the decoded text) to the file's own bytes: decoding keeps
@@ -110,8 +128,8 @@ class source_ranges {
 
 }  // namespace
 
-void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
-               load_summary& summary) {
+void detail::load_file(std::string const& path, load_options const& options, essay_sink const& sink,
+                       load_summary& summary) {
   file_account account;
   account.path = path;
   account.encoding_detected = options.decode.encoding.empty();
@@ -160,16 +178,15 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
     summary.skipped.push_back({path, skip_reason::empty, "no text in the file"});
     return;
   }
-  source_ranges const ranges(bytes, decoded.utf8, account.verbatim, byte_oriented(account.encoding));
+  source_ranges const ranges(bytes, decoded.utf8, account.verbatim, detail::byte_oriented(account.encoding));
   bytes = std::string();  // the raw bytes are no longer needed
   std::uint32_t index = 0;
   for (auto& span : split.essays) {
     ++index;
     std::string_view const text = std::string_view(decoded.utf8).substr(span.begin, span.end - span.begin);
     if (text.size() > options.max_essay_bytes) {
-      summary.problems.push_back({path, span.line, "essay " + std::to_string(index) + " skipped: " +
-                                                       std::to_string(text.size()) +
-                                                       " bytes, over the essay limit"});
+      summary.problems.push_back(
+          {path, span.line, detail::essay_limit_message("essay " + std::to_string(index), text.size())});
       continue;
     }
     essay_info e;
@@ -191,9 +208,7 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
 load_summary load_essays(std::span<const std::string> paths, load_options const& options,
                          essay_sink const& sink) {
   load_summary summary;
-  walk_options walk = options.walk;
-  if (options.jsonl && walk.extensions == walk_options{}.extensions) walk.extensions = {".jsonl", ".json"};
-  walk_result walked = walk_paths(paths, walk);
+  walk_result walked = walk_paths(paths, detail::walk_options_for(options));
   summary.skipped = std::move(walked.skipped);
   summary.filtered_by_extension = walked.filtered_by_extension;
 
@@ -201,113 +216,9 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
   for (auto const& path : walked.files) {
     if (options.progress && done > 0) options.progress(done, walked.files.size(), summary.bytes);
     ++done;
-    load_file(path, options, sink, summary);
+    detail::load_file(path, options, sink, summary);
   }
   return summary;
-}
-
-// The last files decoded, shared by all threads (most recently used last). Verification asks for
-// both essays of a pair, often in two files, and for neighbours of the previous ones. Decoding
-// happens outside the lock; two threads may now and then decode one file twice, which is harmless.
-struct essay_reloader::state {
-  struct file_texts {
-    std::string path;
-    std::vector<std::string> essays;  // texts by index - 1
-  };
-  static constexpr std::size_t cached_files = 64;
-  std::mutex mutex;
-  std::vector<std::shared_ptr<file_texts const>> recent;
-  std::map<std::string, std::string, std::less<>> encodings;  // of legacy-encoded files, by path
-  struct range_file {
-    std::uint64_t size;
-    std::string encoding;  // empty for a verbatim file: no decoding needed
-  };
-  std::map<std::string, range_file, std::less<>> by_range;  // files whose essays are read by byte range
-  range_reader ranges;
-};
-
-
-essay_reloader::essay_reloader(load_options options, std::span<const file_account> files)
-    : options_(std::move(options)), state_(std::make_unique<state>()) {
-  if (options_.decode.encoding.empty()) {
-    for (auto const& f : files)
-      if (f.encoding != "UTF-8") state_->encodings.emplace(f.path, f.encoding);
-  }
-  if (!options_.jsonl)
-    for (auto const& f : files)
-      if (f.verbatim || byte_oriented(f.encoding))
-        state_->by_range.emplace(f.path, state::range_file{f.bytes, f.verbatim ? std::string() : f.encoding});
-  options_.progress = nullptr;
-  options_.walk.extensions.clear();  // the file was taken once; take it again whatever its name
-}
-
-essay_reloader::~essay_reloader() = default;
-
-std::string essay_reloader::text_start(essay_info const& essay, std::size_t bytes) const {
-  auto const found = state_->by_range.find(essay.file);
-  if (found == state_->by_range.end() || essay.source_bytes <= bytes) return text(essay);
-  std::string start = state_->ranges.read(essay.file, found->second.size, essay.offset, bytes);
-  if (found->second.encoding.empty()) {
-    // Verbatim UTF-8: leave out a sequence the cut left incomplete.
-    std::size_t lead = start.size();
-    while (lead > 0 && start.size() - lead < 4 && (static_cast<unsigned char>(start[lead - 1]) & 0xC0) == 0x80) --lead;
-    if (lead > 0) {
-      auto const b = static_cast<unsigned char>(start[lead - 1]);
-      std::size_t const length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-      if (start.size() - (lead - 1) < length) start.resize(lead - 1);
-    }
-    return start;
-  }
-  decode_options forced = options_.decode;
-  forced.encoding = found->second.encoding;
-  std::string utf8 = decode_to_utf8(start, forced).utf8;
-  constexpr std::string_view replacement = "\xEF\xBF\xBD";  // what the cut character decodes to
-  if (std::string_view(utf8).ends_with(replacement)) utf8.resize(utf8.size() - replacement.size());
-  return utf8;
-}
-
-std::string essay_reloader::text(essay_info const& essay) const {
-  // Read-only after construction: no lock needed.
-  if (auto found = state_->by_range.find(essay.file); found != state_->by_range.end() && essay.source_bytes > 0) {
-    std::string bytes = state_->ranges.read(essay.file, found->second.size, essay.offset, essay.source_bytes);
-    if (found->second.encoding.empty()) return bytes;
-    decode_options forced = options_.decode;
-    forced.encoding = found->second.encoding;
-    decoded_text text = decode_to_utf8(bytes, forced);
-    if (text.utf8.size() == essay.bytes) return std::move(text.utf8);
-    // Not what the load gave: fall through to decoding the whole file again.
-  }
-  std::shared_ptr<state::file_texts const> file;
-  {
-    std::lock_guard lock(state_->mutex);
-    auto& recent = state_->recent;
-    auto hit = std::find_if(recent.begin(), recent.end(), [&](auto const& f) { return f->path == essay.file; });
-    if (hit != recent.end()) {
-      std::rotate(hit, hit + 1, recent.end());
-      file = recent.back();
-    }
-  }
-  if (!file) {
-    auto loaded = std::make_shared<state::file_texts>();
-    std::string const* only = &essay.file;
-    load_options one = options_;
-    if (auto found = state_->encodings.find(essay.file); found != state_->encodings.end())
-      one.decode.encoding = found->second;  // read-only after construction: no lock needed
-    load_summary ignored;
-    load_file(*only, one, [&](essay_info&& e, std::string_view t) {
-      if (loaded->essays.size() < e.index) loaded->essays.resize(e.index);
-      loaded->essays[e.index - 1] = std::string(t);
-    }, ignored);
-    loaded->path = essay.file;
-    file = loaded;
-    std::lock_guard lock(state_->mutex);
-    if (state_->recent.size() == state::cached_files) state_->recent.erase(state_->recent.begin());
-    state_->recent.push_back(file);
-  }
-  if (essay.index == 0 || essay.index > file->essays.size())
-    throw error(errc::io_error, essay.file + ": essay " + std::to_string(essay.index) +
-                                    " is no longer there (the file changed?)");
-  return file->essays[essay.index - 1];
 }
 
 }  // namespace neardup

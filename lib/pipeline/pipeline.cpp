@@ -8,8 +8,11 @@
 #include <memory>
 #include <optional>
 
-#include "neardup/error.hpp"
 #include "common/parallel.hpp"
+#include "corpus/jsonl_chunks.hpp"
+#include "corpus/load_file.hpp"
+#include "corpus/read_back.hpp"
+#include "neardup/error.hpp"
 
 namespace neardup {
 namespace {
@@ -73,9 +76,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   result.text_start = result.text;  // a record is read whole to parse it
   dedup.set_text_source(result.text);
 
-  walk_options walk = options.load.walk;
-  if (walk.extensions == walk_options{}.extensions) walk.extensions = {".jsonl", ".json"};
-  walk_result walked = walk_paths(paths, walk);
+  walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
   result.load.skipped = std::move(walked.skipped);
   result.load.filtered_by_extension = walked.filtered_by_extension;
 
@@ -84,7 +85,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     bool first = false;    // the file's first batch
     bool last = false;     // its last
     std::string failure;   // the file could not be read
-    jsonl_chunker::chunk chunk;
+    detail::jsonl_chunker::chunk chunk;
     std::size_t lines = 0;  // in the chunk, blank ones included
     // What its lines gave, in line order: records (signed, their texts let go) and problems, with
     // line numbers within the chunk (the merge knows where the chunk starts).
@@ -100,7 +101,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
   std::vector<line_batch> batches(window);
   std::size_t next_file = 0;
-  std::optional<jsonl_chunker> chunker;
+  std::optional<detail::jsonl_chunker> chunker;
   // Only cuts the file (reading a little around each cut): the one part done by one thread at a time.
   auto take = [&](std::size_t i) {
     if (next_file == walked.files.size()) return false;
@@ -123,15 +124,15 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     ++next_file;
     return true;
   };
-  std::vector<jsonl_line_parser> parsers;
+  std::vector<detail::jsonl_line_parser> parsers;
   for (unsigned w = 0; w < threads; ++w) parsers.emplace_back(options.load.jsonl_fields);
   std::vector<signer_scratch> scratch(threads);
-  std::vector<jsonl_lines> lines(threads);
+  std::vector<detail::jsonl_lines> lines(threads);
   auto produce = [&](std::size_t i, unsigned w) {
     line_batch& b = batches[i % window];
     if (b.last) return;
     try {
-      read_jsonl_chunk(walked.files[b.file], b.chunk, lines[w]);
+      detail::read_jsonl_chunk(walked.files[b.file], b.chunk, lines[w]);
     } catch (error const& e) {
       b.failure = e.what();
       return;
@@ -142,21 +143,13 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     std::size_t local = 0;
     for (auto const& l : lines[w].lines) {
       ++local;
-      if (l.overlong_bytes > 0) {
-        b.problems.push_back({0, "line of " + std::to_string(l.overlong_bytes) + " bytes, over the limit"});
-        b.is_record.push_back(0);
-        b.line_in_chunk.push_back(local);
-        continue;
-      }
-      // Only the file's first line is line 1 to the parser (it may start with a BOM).
-      std::size_t const number = b.chunk.begin == 0 ? local : local + 1;
-      switch (parsers[w].parse(lines[w].text(l), number, l.offset, record, problem)) {
-        case jsonl_line_parser::outcome::blank: continue;
-        case jsonl_line_parser::outcome::problem:
+      switch (parsers[w].parse(lines[w].bytes, l, local, record, problem)) {
+        case detail::jsonl_line_parser::outcome::blank: continue;
+        case detail::jsonl_line_parser::outcome::problem:
           b.problems.push_back(std::move(problem));
           b.is_record.push_back(0);
           break;
-        case jsonl_line_parser::outcome::record:
+        case detail::jsonl_line_parser::outcome::record:
           b.records.push_back(std::move(record));
           b.is_record.push_back(1);
           break;
@@ -178,7 +171,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       rec.text = std::string();
     }
   };
-  jsonl_duplicates ids;
+  detail::jsonl_duplicates ids;
   file_account account;
   std::uint32_t record_number = 0;  // in the current file, as load_essays numbers them
   std::size_t lines_before = 0;     // in the current file, before this batch
@@ -210,25 +203,15 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         result.load.problems.push_back({path, line, std::move(duplicate.message)});
         continue;
       }
-      ++record_number;
-      if (b.text_bytes[at] > options.load.max_essay_bytes) {
-        result.load.problems.push_back({path, line, "record \"" + rec.id + "\" skipped: " +
-                                                        std::to_string(b.text_bytes[at]) +
-                                                        " bytes, over the essay limit"});
+      essay_info e;
+      if (!detail::jsonl_essay(path, rec, ++record_number, b.text_bytes[at], options.load,
+                               result.load, e))
         continue;
-      }
       dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
                           std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
                           b.empty[at] != 0);
       if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
-      texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), rec.offset);
-      essay_info e;
-      e.id = std::move(rec.id);
-      e.file = path;
-      e.index = record_number;
-      e.line = e.last_line = line;
-      e.bytes = b.text_bytes[at];
-      e.offset = rec.offset;
+      texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), e.offset);
       result.essays.push_back(std::move(e));
       ++account.essays;
       ++result.load.essays;
@@ -285,7 +268,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
       std::uint32_t source_bytes;  // in the file; 0 when unknown or over 4 GiB
     };
     std::vector<essay_place> essays;
-    std::unique_ptr<essay_reloader> reloader;
+    std::unique_ptr<detail::essay_reloader> reloader;
   };
   auto state = std::make_shared<text_state>();
   state->essays.reserve(expected);
@@ -316,7 +299,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
       walked.files.size(), threads, window,
       [&](std::size_t i, unsigned w) {
         file_output& out = outputs[i % window];
-        load_file(
+        detail::load_file(
             walked.files[i], per_file,
             [&](essay_info&& e, std::string_view text) {
               std::size_t const at = out.signatures.size();
@@ -350,7 +333,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         if (options.load.progress) options.load.progress(i + 1, walked.files.size(), result.load.bytes);
       });
   // The reloader needs each file's encoding, known now.
-  state->reloader = std::make_unique<essay_reloader>(per_file, result.load.files);
+  state->reloader = std::make_unique<detail::essay_reloader>(per_file, result.load.files);
 }
 
 }  // namespace

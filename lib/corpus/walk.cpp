@@ -3,20 +3,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <utility>
-
-#include "neardup/error.hpp"
-#include "corpus/posix_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -50,10 +45,8 @@ std::string_view to_string(skip_reason r) noexcept {
     case skip_reason::symlink_loop: return "symbolic link loop";
     case skip_reason::not_regular_file: return "not a regular file";
     case skip_reason::too_large: return "larger than the file size limit";
-    case skip_reason::extension_filtered: return "extension not taken";
     case skip_reason::binary: return "binary, not text";
     case skip_reason::empty: return "empty";
-    case skip_reason::undecodable: return "could not be decoded";
     case skip_reason::other: return "other";
   }
   return "other";
@@ -175,64 +168,6 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
   std::sort(files.begin(), files.end());
   for (auto& f : files) result.files.push_back(std::move(f.first));
   return result;
-}
-
-using detail::posix_file;
-
-std::string read_file(std::string const& path, std::uint64_t max_bytes) {
-  posix_file const file(path);
-  std::uint64_t const size = file.size();
-  if (size > max_bytes)
-    throw error(errc::limit_exceeded, path + ": " + std::to_string(size) + " bytes, over the limit of " +
-                                          std::to_string(max_bytes));
-  std::string bytes;
-  file.read(0, size, bytes);  // fewer bytes when the file shrank since
-  return bytes;
-}
-
-struct range_reader::state {
-  struct entry {
-    std::string path;
-    std::shared_ptr<posix_file const> file;
-  };
-  std::size_t capacity;
-  std::mutex mutex;
-  std::vector<entry> recent;  // most recently used last
-};
-
-range_reader::range_reader(std::size_t open_files) : state_(std::make_unique<state>()) {
-  state_->capacity = std::max<std::size_t>(open_files, 1);
-}
-
-range_reader::~range_reader() = default;
-
-std::string range_reader::read(std::string const& path, std::uint64_t expected_size, std::uint64_t offset,
-                               std::uint64_t bytes) {
-  std::shared_ptr<posix_file const> file;
-  {
-    std::lock_guard lock(state_->mutex);
-    auto& recent = state_->recent;
-    auto hit = std::find_if(recent.begin(), recent.end(), [&](auto const& e) { return e.path == path; });
-    if (hit != recent.end()) {
-      std::rotate(hit, hit + 1, recent.end());
-      file = recent.back().file;
-    }
-  }
-  if (!file) {
-    auto opened = std::make_shared<posix_file const>(path);  // outside the lock
-    std::lock_guard lock(state_->mutex);
-    auto& recent = state_->recent;
-    if (recent.size() == state_->capacity) recent.erase(recent.begin());
-    recent.push_back({path, opened});
-    file = std::move(opened);
-  }
-  // Checked on every read (an fstat is far cheaper than an open): a file rewritten in place since.
-  if (file->size() != expected_size || offset + bytes > expected_size)
-    throw error(errc::io_error, path + ": the file changed since it was read");
-  std::string text;
-  file->read(offset, bytes, text);  // pread: safe on a descriptor shared by threads
-  if (text.size() != bytes) throw error(errc::io_error, path + ": the file changed since it was read");
-  return text;
 }
 
 }  // namespace neardup

@@ -1,0 +1,41 @@
+// detail: loading one file, and what load_essays and the pipeline share about it: the walk's
+// extensions, the essay limit, a JSON Lines record taken as an essay.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "neardup/jsonl.hpp"
+#include "neardup/load.hpp"
+
+namespace neardup::detail {
+
+/// Loads the essays of one file already chosen (by walk_paths, say), adding its account to
+/// `summary`: read → decode → split (or, for JSON Lines, read in chunks of
+/// options.jsonl_chunk_bytes and parsed), with no walking, so no second look at the file system.
+/// Never throws for bad input; the file then lands in summary.skipped.
+void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
+               load_summary& summary);
+
+/// The walk load_essays makes: options.walk, with jsonl_extensions() for JSON Lines when the
+/// extensions were left at their default.
+[[nodiscard]] walk_options walk_options_for(load_options const& options);
+
+/// Encodings in which a line break is always the byte LF or CR, so that the bytes of whole lines
+/// decode on their own to the same text (UTF-16 and stateful encodings are not).
+[[nodiscard]] bool byte_oriented(std::string_view encoding) noexcept;
+
+/// The problem of an essay over load_options::max_essay_bytes: "<which> skipped: N bytes, over the
+/// essay limit", `which` being e.g. `essay 3`.
+[[nodiscard]] std::string essay_limit_message(std::string_view which, std::size_t bytes);
+
+/// Record `number` (1-based, in its file) of JSON Lines file `path`, whose text has `text_bytes`
+/// bytes, as an essay into `out`; false, with a problem in `summary`, when it is over the essay
+/// limit. `record.id` is moved from.
+bool jsonl_essay(std::string const& path, jsonl_record& record, std::uint32_t number,
+                 std::size_t text_bytes, load_options const& options, load_summary& summary,
+                 essay_info& out);
+
+}  // namespace neardup::detail
