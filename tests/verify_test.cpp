@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "error_code.hpp"
+#include "neardup/error.hpp"
+
 TEST_CASE("verify_pairs keeps pairs at or above the threshold, in input order", "[verify]") {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> candidates;
   for (std::uint32_t a = 0; a < 40; ++a)
@@ -27,9 +30,15 @@ TEST_CASE("verify_pairs passes on the similarity function's exception", "[verify
   CHECK_THROWS_AS(neardup::verify_pairs(candidates, failing, 0.5, 2), std::runtime_error);
 }
 
-TEST_CASE("verify modes by the names the programs take", "[verify]") {
-  CHECK(neardup::verify_mode_from_name("exact") == neardup::verify_mode::exact);
-  CHECK(neardup::verify_mode_from_name("estimate") == neardup::verify_mode::estimate);
-  CHECK(neardup::verify_mode_from_name("hybrid") == neardup::verify_mode::hybrid);
-  CHECK_FALSE(neardup::verify_mode_from_name("Exact").has_value());
+TEST_CASE("verify mode names round-trip; an unknown name is invalid_argument", "[verify]") {
+  using neardup::verify_mode;
+  for (auto const mode : {verify_mode::exact, verify_mode::estimate, verify_mode::hybrid})
+    CHECK(neardup::verify_mode_from_name(neardup::verify_mode_name(mode)) == mode);
+  // The names the programs take.
+  CHECK(neardup::verify_mode_from_name("exact") == verify_mode::exact);
+  CHECK(neardup::verify_mode_from_name("estimate") == verify_mode::estimate);
+  CHECK(neardup::verify_mode_from_name("hybrid") == verify_mode::hybrid);
+  for (std::string_view const bad : {"Exact", "estimated", "", "hybrid "})
+    CHECK_THROWS_MATCHES(neardup::verify_mode_from_name(bad), neardup::error,
+                         has_code(neardup::errc::invalid_argument));
 }

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -35,8 +34,11 @@ enum class verify_mode {
   hybrid,
 };
 
-/// "exact", "estimate" or "hybrid" (the names the command-line programs take), or nullopt.
-[[nodiscard]] std::optional<verify_mode> verify_mode_from_name(std::string_view name) noexcept;
+/// "exact", "estimate" or "hybrid": the names the command-line programs take.
+[[nodiscard]] std::string_view verify_mode_name(verify_mode mode) noexcept;
+/// The mode of a verify_mode_name(); throws neardup::error(errc::invalid_argument) for any other
+/// name.
+[[nodiscard]] verify_mode verify_mode_from_name(std::string_view name);
 
 /// The estimate's margin of certainty for verify_mode::hybrid: `sigmas` standard errors of a
 /// k-value MinHash estimate at `threshold`, sqrt(t(1-t)/k), widened by sqrt(1.25) for one-permutation

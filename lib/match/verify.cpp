@@ -2,17 +2,31 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
-#include "neardup/shingle.hpp"
 #include "common/parallel.hpp"
+#include "neardup/error.hpp"
+#include "neardup/shingle.hpp"
 
 namespace neardup {
 
-std::optional<verify_mode> verify_mode_from_name(std::string_view name) noexcept {
-  if (name == "exact") return verify_mode::exact;
-  if (name == "estimate") return verify_mode::estimate;
-  if (name == "hybrid") return verify_mode::hybrid;
-  return std::nullopt;
+std::string_view verify_mode_name(verify_mode mode) noexcept {
+  switch (mode) {
+    case verify_mode::exact:
+      return "exact";
+    case verify_mode::estimate:
+      return "estimate";
+    case verify_mode::hybrid:
+      break;
+  }
+  return "hybrid";
+}
+
+verify_mode verify_mode_from_name(std::string_view name) {
+  for (verify_mode const mode : {verify_mode::exact, verify_mode::estimate, verify_mode::hybrid})
+    if (name == verify_mode_name(mode)) return mode;
+  throw error(errc::invalid_argument, "unknown verification mode \"" + std::string(name) +
+                                          "\" (exact, estimate or hybrid)");
 }
 
 double estimate_margin(double threshold, unsigned num_perm, bool one_permutation, double sigmas) noexcept {

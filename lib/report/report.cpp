@@ -79,15 +79,6 @@ std::string plural(std::size_t n, std::string_view word) {
   return std::string(word) + (n == 1 ? "" : "s");
 }
 
-std::string_view verify_mode_name(verify_mode v) {
-  switch (v) {
-    case verify_mode::exact: return "exact";
-    case verify_mode::estimate: return "estimated";
-    case verify_mode::hybrid: break;
-  }
-  return "hybrid";
-}
-
 }  // namespace
 
 namespace {
