@@ -143,15 +143,28 @@ TEST_CASE("the same clusters whatever the thread count and batch size", "[dedupl
 }
 
 TEST_CASE("estimate verification agrees with exact verification on clear cases", "[deduplicator]") {
+  // The bundled essays: one pair of copies (essays 1 and 7), every other pair far below 0.5.
   auto const essays = bundled_essays("000_a97e9653457f191c.txt");
-  neardup::dedup_options o;
-  o.verify = neardup::verify_mode::estimate;
-  neardup::deduplicator dedup(o);
-  for (auto const& e : essays) dedup.add(e.title, e.body);
-  auto const r = dedup.run();
-  REQUIRE(r.clusters.size() == 1);
-  CHECK(r.clusters[0].members[0].doc == 0);
-  CHECK(r.clusters[0].members[1].doc == 6);
+  auto run = [&](neardup::verify_mode mode) {
+    neardup::dedup_options o;
+    o.verify = mode;
+    neardup::deduplicator dedup(o);
+    for (auto const& e : essays) dedup.add(e.title, e.body);
+    return dedup.run();
+  };
+  auto const estimated = run(neardup::verify_mode::estimate);
+  auto const exact = run(neardup::verify_mode::exact);
+  REQUIRE(exact.clusters.size() == 1);
+  CHECK(docs_of(exact) == std::vector<std::vector<std::uint32_t>>{{0, 6}});
+  CHECK(docs_of(estimated) == docs_of(exact));
+  CHECK(exact.stats.exact_pairs == exact.stats.candidates.pairs);
+  CHECK(estimated.stats.exact_pairs == 0);  // no text read back
+  CHECK(estimated.stats.texts_read_back == 0);
+  CHECK(estimated.stats.verified_pairs == exact.stats.verified_pairs);
+  // Copies: the estimate says so, as exact Jaccard measures it.
+  CHECK(estimated.clusters[0].members[1].estimated);
+  CHECK_FALSE(exact.clusters[0].members[1].estimated);
+  CHECK(estimated.clusters[0].members[1].similarity == exact.clusters[0].members[1].similarity);
 }
 
 TEST_CASE("a text source replaces kept texts for exact verification", "[deduplicator]") {
