@@ -109,11 +109,31 @@ std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const s
   if (keys.size() != lsh_.bands)
     throw error(errc::invalid_argument, std::to_string(keys.size()) + " band keys, expected " +
                                             std::to_string(lsh_.bands));
+  if (!text_source_ && options_.verify != verify_mode::estimate)
+    throw error(errc::invalid_argument,
+                std::string("add_signature: ") + std::string(verify_mode_name(options_.verify)) +
+                    " verification reads texts back, and no text source is set (set_text_source() "
+                    "before the first add, or verify_mode::estimate)");
   std::uint32_t const doc = new_document(id);
   if (!text_source_) texts_.emplace_back();
   if (keeps_sketches()) store_sketch(doc, signature);
   index(doc, keys, empty);
   return doc;
+}
+
+std::uint32_t deduplicator::add_signature(std::string_view id,
+                                          std::span<const std::uint32_t> signature,
+                                          std::span<const std::uint64_t> keys,
+                                          signature_info const& info, std::size_t bytes) {
+  std::uint32_t const doc = add_signature(id, signature, keys, info.shingles == 0);
+  count(info, bytes);
+  return doc;
+}
+
+void deduplicator::count(signature_info const& info, std::size_t bytes) noexcept {
+  stats_.bytes += bytes;
+  stats_.shingles += info.shingles;
+  stats_.invalid_bytes += info.normalize.invalid_bytes;
 }
 
 void deduplicator::index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty) {
@@ -126,6 +146,10 @@ void deduplicator::index(std::uint32_t doc, std::span<const std::uint64_t> keys,
 }
 
 void deduplicator::set_text_source(std::function<std::string(std::uint32_t)> source) {
+  // Documents added before were kept, or added by signature with nothing to read back.
+  if (size() > 0)
+    throw error(errc::invalid_argument, "set_text_source after " + std::to_string(size()) +
+                                            " documents were added: set it before the first add");
   text_source_ = std::move(source);
 }
 
@@ -152,8 +176,7 @@ void deduplicator::flush() {
   for (std::size_t i = 0; i < n; ++i) {
     if (keeps_sketches())
       store_sketch(static_cast<std::uint32_t>(first + i), std::span<const std::uint32_t>(signatures.data() + i * k, k));
-    stats_.shingles += info[i].shingles;
-    stats_.invalid_bytes += info[i].normalize.invalid_bytes;
+    count(info[i], 0);  // add() counted the bytes
     index(static_cast<std::uint32_t>(first + i),
           std::span<const std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands), info[i].shingles == 0);
   }
