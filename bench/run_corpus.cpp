@@ -223,9 +223,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", options.dedup.signature.minhash.seed, "MinHash seed")->capture_default_str();
   app.add_option("--scheme", scheme, "oph or classic")->check(CLI::IsMember({"oph", "classic"}))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  options.dedup.verify = *neardup::verify_mode_from_name(verify);  // CLI11 checked the name
-  options.dedup.signature.minhash.scheme =
-      scheme == "classic" ? neardup::minhash_scheme::classic : neardup::minhash_scheme::one_permutation;
+  // CLI11 checked the names; the library maps them.
+  options.dedup.verify = neardup::verify_mode_from_name(verify);
+  options.dedup.signature.minhash.scheme = neardup::minhash_scheme_from_name(scheme);
 
   try {
     options.load.jsonl = jsonl;

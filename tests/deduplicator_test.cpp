@@ -9,6 +9,7 @@
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
+#include "error_code.hpp"
 #include "neardup/error.hpp"
 #include "neardup/split.hpp"
 
@@ -143,15 +144,28 @@ TEST_CASE("the same clusters whatever the thread count and batch size", "[dedupl
 }
 
 TEST_CASE("estimate verification agrees with exact verification on clear cases", "[deduplicator]") {
+  // The bundled essays: one pair of copies (essays 1 and 7), every other pair far below 0.5.
   auto const essays = bundled_essays("000_a97e9653457f191c.txt");
-  neardup::dedup_options o;
-  o.verify = neardup::verify_mode::estimate;
-  neardup::deduplicator dedup(o);
-  for (auto const& e : essays) dedup.add(e.title, e.body);
-  auto const r = dedup.run();
-  REQUIRE(r.clusters.size() == 1);
-  CHECK(r.clusters[0].members[0].doc == 0);
-  CHECK(r.clusters[0].members[1].doc == 6);
+  auto run = [&](neardup::verify_mode mode) {
+    neardup::dedup_options o;
+    o.verify = mode;
+    neardup::deduplicator dedup(o);
+    for (auto const& e : essays) dedup.add(e.title, e.body);
+    return dedup.run();
+  };
+  auto const estimated = run(neardup::verify_mode::estimate);
+  auto const exact = run(neardup::verify_mode::exact);
+  REQUIRE(exact.clusters.size() == 1);
+  CHECK(docs_of(exact) == std::vector<std::vector<std::uint32_t>>{{0, 6}});
+  CHECK(docs_of(estimated) == docs_of(exact));
+  CHECK(exact.stats.exact_pairs == exact.stats.candidates.pairs);
+  CHECK(estimated.stats.exact_pairs == 0);  // no text read back
+  CHECK(estimated.stats.texts_read_back == 0);
+  CHECK(estimated.stats.verified_pairs == exact.stats.verified_pairs);
+  // Copies: the estimate says so, as exact Jaccard measures it.
+  CHECK(estimated.clusters[0].members[1].estimated);
+  CHECK_FALSE(exact.clusters[0].members[1].estimated);
+  CHECK(estimated.clusters[0].members[1].similarity == exact.clusters[0].members[1].similarity);
 }
 
 TEST_CASE("a text source replaces kept texts for exact verification", "[deduplicator]") {
@@ -261,6 +275,62 @@ TEST_CASE("bad options are rejected with invalid_argument", "[deduplicator]") {
   o = {};
   o.signature.minhash.num_perm = 0;
   CHECK(rejects(o));
+  o = {};
+  o.signature.unit = neardup::shingle_unit::word;  // white space dropped: a text would be one word
+  CHECK(rejects(o));
+  o.signature.normalize.drop_whitespace = false;
+  CHECK_NOTHROW(neardup::deduplicator(o));
+}
+
+TEST_CASE("exact and hybrid verification refuse documents added by signature with no text source",
+          "[deduplicator]") {
+  neardup::document_signer const signer;
+  auto const signature =
+      signer.sign("疫情防控要坚持全国一盘棋,各级党委和政府必须坚决服从党中央统一指挥。");
+  for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
+    INFO(neardup::verify_mode_name(mode));
+    neardup::dedup_options o;
+    o.verify = mode;
+    neardup::deduplicator dedup(o);
+    // Today's alternative would be zero clusters for two identical signatures: refused instead.
+    CHECK_THROWS_MATCHES(dedup.add_signature("a", signature, false), neardup::error,
+                         has_code(neardup::errc::invalid_argument));
+    std::vector<std::uint64_t> keys(dedup.lsh().bands);
+    neardup::band_keys(signature, dedup.lsh(), keys);
+    CHECK_THROWS_MATCHES(dedup.add_signature("a", signature, keys, false), neardup::error,
+                         has_code(neardup::errc::invalid_argument));
+    CHECK(dedup.size() == 0);  // nothing was added
+  }
+  // The estimate needs no text: two identical signatures are one cluster.
+  neardup::dedup_options o;
+  o.verify = neardup::verify_mode::estimate;
+  neardup::deduplicator dedup(o);
+  dedup.add_signature("a", signature, false);
+  dedup.add_signature("b", signature, false);
+  auto const r = dedup.run();
+  REQUIRE(r.clusters.size() == 1);
+  CHECK(r.clusters[0].members.size() == 2);
+}
+
+TEST_CASE("a text source set after the first document is refused", "[deduplicator]") {
+  auto const source = [](std::uint32_t) { return std::string("文本"); };
+  neardup::deduplicator by_text;
+  by_text.add("a", "疫情防控要坚持全国一盘棋");
+  CHECK_THROWS_MATCHES(by_text.set_text_source(source), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
+  CHECK(by_text.text(0) == "疫情防控要坚持全国一盘棋");  // still the kept text
+
+  neardup::dedup_options o;
+  o.verify = neardup::verify_mode::estimate;
+  neardup::deduplicator by_signature(o);
+  by_signature.add_signature("a", by_signature.signer().sign("疫情防控要坚持全国一盘棋"), false);
+  CHECK_THROWS_MATCHES(by_signature.set_text_source(source), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
+
+  neardup::deduplicator before;
+  CHECK_NOTHROW(before.set_text_source(source));
+  before.add("a", "疫情防控要坚持全国一盘棋");
+  CHECK(before.text(0) == "文本");  // from the source
 }
 
 TEST_CASE("add_signature, with or without band keys computed by the caller, gives what add gives", "[deduplicator]") {
@@ -270,24 +340,37 @@ TEST_CASE("add_signature, with or without band keys computed by the caller, give
   texts.push_back(texts[3] + "又一句。");  // a near-duplicate, so that there is a cluster to find
   texts.push_back("");                    // an empty document
   neardup::dedup_options options;
-  neardup::deduplicator by_text(options), by_signature(options), by_keys(options);
+  neardup::deduplicator by_text(options), by_signature(options), by_keys(options), by_info(options);
   neardup::document_signer const signer(options.signature);
   std::vector<std::uint64_t> keys(by_keys.lsh().bands);
+  for (auto* d : {&by_signature, &by_keys, &by_info})
+    d->set_text_source([&](std::uint32_t doc) { return texts[doc]; });
   for (std::size_t i = 0; i < texts.size(); ++i) {
     std::string const id = std::to_string(i);
     by_text.add(id, texts[i]);
     std::vector<std::uint32_t> signature(signer.num_perm());
     neardup::signer_scratch scratch;
+    auto const info = by_info.signer().sign(texts[i], signature, scratch);
     bool const empty = signer.sign(texts[i], signature, scratch).shingles == 0;
     by_signature.add_signature(id, signature, empty);
     neardup::band_keys(signature, by_keys.lsh(), keys);
     by_keys.add_signature(id, signature, keys, empty);
+    by_info.add_signature(id, signature, keys, info, texts[i].size());
   }
-  for (auto* d : {&by_signature, &by_keys}) d->set_text_source([&](std::uint32_t doc) { return texts[doc]; });
   auto const expected = by_text.run();
   REQUIRE_FALSE(expected.clusters.empty());
   CHECK(by_signature.run().clusters == expected.clusters);
   CHECK(by_keys.run().clusters == expected.clusters);
+  // With what signing saw, the statistics are those of add().
+  auto const with_info = by_info.run();
+  CHECK(with_info.clusters == expected.clusters);
+  CHECK(with_info.stats.documents == expected.stats.documents);
+  CHECK(with_info.stats.empty_documents == 1);
+  CHECK(with_info.stats.empty_documents == expected.stats.empty_documents);
+  CHECK(with_info.stats.bytes == expected.stats.bytes);
+  CHECK(with_info.stats.shingles > 0);
+  CHECK(with_info.stats.shingles == expected.stats.shingles);
+  CHECK(with_info.stats.invalid_bytes == expected.stats.invalid_bytes);
   std::vector<std::uint32_t> const signature(signer.num_perm());
   CHECK_THROWS_AS(by_keys.add_signature("x", signature, std::span<const std::uint64_t>(keys).first(1), false),
                   neardup::error);

@@ -1,10 +1,12 @@
 #include "neardup/lsh.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <set>
 
+#include "error_code.hpp"
 #include "neardup/error.hpp"
 #include "neardup/minhash.hpp"
 #include "neardup/shingle.hpp"
@@ -268,4 +270,29 @@ TEST_CASE("lsh_index: thousands of documents, tables grown many times, agree wit
     std::sort(partners.begin(), partners.end());
     CHECK(index.query(sigs[d]) == partners);
   }
+}
+
+TEST_CASE("band_keys refuses a signature shorter than bands × rows and a key buffer not of bands",
+          "[lsh]") {
+  neardup::lsh_params const params{4, 8};  // 32 rows of a 40-value signature
+  std::vector<std::uint32_t> const signature(40, 3u);
+  std::vector<std::uint64_t> keys(params.bands);
+  neardup::band_keys(signature, params,
+                     keys);   // a longer signature is fine: its tail is not banded
+  CHECK(keys[0] != keys[1]);  // seeded by band
+  auto const invalid = has_code(neardup::errc::invalid_argument);
+  std::span<const std::uint32_t> const whole(signature);
+  CHECK_THROWS_MATCHES(neardup::band_keys(whole.first(31), params, keys), neardup::error, invalid);
+  CHECK_THROWS_MATCHES(neardup::band_keys({}, params, keys), neardup::error, invalid);
+  std::vector<std::uint64_t> room(params.bands + 1, 0);
+  std::span<std::uint64_t> const out(room);
+  CHECK_THROWS_MATCHES(neardup::band_keys(signature, params, out.first(3)), neardup::error,
+                       invalid);
+  CHECK_THROWS_MATCHES(neardup::band_keys(signature, params, out), neardup::error, invalid);
+  CHECK(std::all_of(room.begin(), room.end(), [](std::uint64_t k) { return k == 0; }));
+  // lsh_index refuses a short signature before adding anything.
+  neardup::lsh_index index(params);
+  CHECK_THROWS_MATCHES(index.insert(0, whole.first(31)), neardup::error, invalid);
+  CHECK(index.size() == 0);
+  CHECK_THROWS_MATCHES((void)index.query(whole.first(31)), neardup::error, invalid);
 }

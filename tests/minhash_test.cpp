@@ -1,9 +1,11 @@
 #include "neardup/minhash.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
+#include "error_code.hpp"
 #include "neardup/error.hpp"
 
 namespace {
@@ -198,4 +200,39 @@ TEST_CASE("sign_uniform: one-permutation hashing of ready-made hashes is unbiase
 TEST_CASE("bad minhash options are rejected", "[minhash]") {
   CHECK_THROWS_AS(neardup::minhasher({0, neardup::minhash_scheme::classic, 1}), neardup::error);
   CHECK_THROWS_AS(neardup::minhasher({9000, neardup::minhash_scheme::one_permutation, 1}), neardup::error);
+}
+
+TEST_CASE("minhasher::sign and sign_uniform refuse a buffer that is not num_perm values",
+          "[minhash]") {
+  std::vector<std::uint64_t> const shingles = {1, 2, 3, 0xdeadbeef};
+  for (auto const scheme :
+       {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation}) {
+    INFO(neardup::minhash_scheme_name(scheme));
+    neardup::minhasher const mh({16, scheme, 1});
+    for (std::size_t const size : {0u, 8u, 15u, 17u, 32u}) {
+      INFO("buffer of " << size);
+      std::vector<std::uint32_t> buffer(size + 8,
+                                        7u);  // 8 values past the span watch for an overrun
+      std::span<std::uint32_t> const out(buffer.data(), size);
+      CHECK_THROWS_MATCHES(mh.sign(shingles, out), neardup::error,
+                           has_code(neardup::errc::invalid_argument));
+      CHECK_THROWS_MATCHES(mh.sign_uniform(shingles, out), neardup::error,
+                           has_code(neardup::errc::invalid_argument));
+      CHECK(std::all_of(buffer.begin(), buffer.end(), [](std::uint32_t v) { return v == 7u; }));
+    }
+    std::vector<std::uint32_t> right(16);
+    mh.sign(shingles, right);
+    CHECK(right == mh.sign(shingles));
+  }
+}
+
+TEST_CASE("MinHash scheme names round-trip; an unknown name is invalid_argument", "[minhash]") {
+  for (auto const scheme :
+       {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation})
+    CHECK(neardup::minhash_scheme_from_name(neardup::minhash_scheme_name(scheme)) == scheme);
+  CHECK(neardup::minhash_scheme_name(neardup::minhash_scheme::classic) == "classic");
+  CHECK(neardup::minhash_scheme_name(neardup::minhash_scheme::one_permutation) == "oph");
+  for (std::string_view const bad : {"", "OPH", "one-permutation", "classic "})
+    CHECK_THROWS_MATCHES(neardup::minhash_scheme_from_name(bad), neardup::error,
+                         has_code(neardup::errc::invalid_argument));
 }

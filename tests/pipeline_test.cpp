@@ -39,7 +39,14 @@ TEST_CASE("run_pipeline agrees with the deduplicator fed the same essays, for an
     auto const run = neardup::run_pipeline(paths, options);
     CHECK(run.dedup.clusters == expected.clusters);
     for (std::uint32_t doc = 0; doc < texts.size(); ++doc) CHECK(run.text(doc) == texts[doc]);
+    // The deduplicator's own statistics, counted as add() counts them.
+    CHECK(run.dedup.stats.documents == expected.stats.documents);
+    CHECK(run.dedup.stats.bytes == expected.stats.bytes);
+    CHECK(run.dedup.stats.shingles == expected.stats.shingles);
+    CHECK(run.dedup.stats.invalid_bytes == expected.stats.invalid_bytes);
+    CHECK(run.dedup.stats.empty_documents == expected.stats.empty_documents);
   }
+  CHECK(expected.stats.shingles > 0);
 }
 
 TEST_CASE("run_pipeline on JSON Lines: parallel signing, texts read back by offset", "[pipeline]") {
@@ -68,6 +75,14 @@ TEST_CASE("run_pipeline on JSON Lines: parallel signing, texts read back by offs
     results.push_back(run.dedup);
   }
   CHECK(results[0].clusters == results[1].clusters);
+  neardup::deduplicator reference;
+  for (std::size_t i = 0; i < texts.size(); ++i) reference.add(std::to_string(i), texts[i]);
+  auto const expected = reference.run().stats;
+  for (auto const& r : results) {
+    CHECK(r.stats.bytes == expected.bytes);
+    CHECK(r.stats.shingles == expected.shingles);
+    CHECK(r.stats.invalid_bytes == expected.invalid_bytes);
+  }
   std::filesystem::remove(path);
 }
 

@@ -1,9 +1,35 @@
 #include "neardup/signature.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "error_code.hpp"
 #include "neardup/error.hpp"
+#include "neardup/lsh.hpp"
+
+namespace {
+
+/// FNV-1a over a signature's values, byte by byte from the lowest: pins all num_perm values in one
+/// number that does not depend on the library's own hashes.
+std::uint64_t fnv1a(std::vector<std::uint32_t> const& signature) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::uint32_t const v : signature)
+    for (unsigned byte = 0; byte < 4; ++byte) {
+      h ^= (v >> (8 * byte)) & 0xFFu;
+      h *= 0x100000001b3ull;
+    }
+  return h;
+}
+
+struct golden {
+  neardup::minhash_scheme scheme;
+  char const* text;
+  std::vector<std::uint32_t> first;  // the first 4 values, to read
+  std::uint64_t digest;              // fnv1a of all 128: pins every value
+};
+
+}  // namespace
 
 TEST_CASE("document_signer: same text after normalization, same signature", "[signature]") {
   neardup::document_signer signer;
@@ -64,6 +90,11 @@ TEST_CASE("document_signer: bad options are rejected", "[signature]") {
   o = {};
   o.minhash.num_perm = 0;
   CHECK_THROWS_AS(neardup::document_signer(o), neardup::error);
+  o = {};
+  o.minhash.scheme = neardup::minhash_scheme::classic;
+  o.minhash.num_perm = 8193;
+  CHECK_THROWS_MATCHES(neardup::document_signer(o), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
 }
 
 TEST_CASE("document_signer: one signer shared by threads gives the same signatures", "[signature]") {
@@ -83,4 +114,80 @@ TEST_CASE("document_signer: one signer shared by threads gives the same signatur
     });
   for (auto& t : pool) t.join();
   CHECK(serial == parallel);
+}
+
+TEST_CASE("golden document signatures, both schemes: a change to them must be deliberate",
+          "[signature]") {
+  // Pinned from the implementation at signature_format_version 1, with the default options (k =
+  // 128, 5-character shingles, every normalization): what an index, an MPI rank or the Python
+  // module stores. If one of these changes, stored signatures change meaning: bump the version.
+  STATIC_REQUIRE(neardup::signature_format_version == 1);
+  std::uint32_t const e = neardup::empty_slot;
+  char const* const simplified =
+      "疫情防控要坚持全国一盘棋,各级党委和政府必须坚决服从党中央统一指挥。";
+  char const* const mixed = "嚴峻復雜的疫情防控形勢需要我們團結一致,The Quick Brown Fox 123。";
+  char const* const short_text = "短文";  // shorter than a shingle: one shingle, densified
+  auto const oph = neardup::minhash_scheme::one_permutation;
+  auto const classic = neardup::minhash_scheme::classic;
+  std::vector<golden> const pinned = {
+      {oph, simplified, {548902398, 2508101774, 2215360235, 814088027}, 0x319f67a37f54c842ull},
+      {oph, mixed, {2800551653, 147135189, 3672169172, 3218650391}, 0xea0ee0c00a2c4e93ull},
+      {oph, short_text, {692554839, 692554839, 692554839, 692554839}, 0x2a12d15eec604325ull},
+      {oph, "", {e, e, e, e}, 0xbe78bcdbd952dd25ull},
+      {classic, simplified, {158967031, 32961379, 151864621, 561313872}, 0x48bff4fa0b8e06e4ull},
+      {classic, mixed, {28613627, 110929952, 65135088, 139116205}, 0xecbbb80c84ffb191ull},
+      {classic, short_text, {1151323754, 1574278537, 1167072196, 410282991}, 0xecfb03fb15b7c2c9ull},
+      {classic, "", {e, e, e, e}, 0xbe78bcdbd952dd25ull},
+  };
+  for (auto const& g : pinned) {
+    INFO(neardup::minhash_scheme_name(g.scheme) << ": " << g.text);
+    neardup::signature_options o;
+    o.minhash.scheme = g.scheme;
+    auto const signature = neardup::document_signer(o).sign(g.text);
+    REQUIRE(signature.size() == 128);
+    CHECK(std::vector<std::uint32_t>(signature.begin(), signature.begin() + 4) == g.first);
+    CHECK(fnv1a(signature) == g.digest);
+  }
+  // The band keys of a stored signature are part of the format too.
+  std::vector<std::uint64_t> keys(8);
+  neardup::band_keys(neardup::document_signer().sign(simplified), {8, 16}, keys);
+  CHECK(keys == std::vector<std::uint64_t>{0x9239688b56985604ull, 0xf07e8560ba94d206ull,
+                                           0x467a2e61e67e38ddull, 0x71394140af842272ull,
+                                           0xe58faa28818178c8ull, 0x0c7620b092c14051ull,
+                                           0xe294a1c833dc6ce7ull, 0x2f3f5a7b5adf45faull});
+}
+
+TEST_CASE(
+    "document_signer::sign refuses a buffer that is not num_perm values, before writing to it",
+    "[signature]") {
+  for (auto const scheme :
+       {neardup::minhash_scheme::one_permutation, neardup::minhash_scheme::classic}) {
+    INFO(neardup::minhash_scheme_name(scheme));
+    neardup::signature_options o;
+    o.minhash.scheme = scheme;
+    o.minhash.num_perm = 64;
+    neardup::document_signer const signer(o);
+    neardup::signer_scratch scratch;
+    for (std::size_t const size : {0u, 1u, 63u, 65u, 128u}) {
+      INFO("buffer of " << size);
+      std::vector<std::uint32_t> buffer(size + 8,
+                                        7u);  // 8 values past the span watch for an overrun
+      std::span<std::uint32_t> const out(buffer.data(), size);
+      CHECK_THROWS_MATCHES(signer.sign("疫情防控要坚持全国一盘棋", out, scratch), neardup::error,
+                           has_code(neardup::errc::invalid_argument));
+      CHECK(std::all_of(buffer.begin(), buffer.end(), [](std::uint32_t v) { return v == 7u; }));
+    }
+    std::vector<std::uint32_t> right(64);
+    CHECK(signer.sign("疫情防控要坚持全国一盘棋", right, scratch).shingles == 8);
+  }
+}
+
+TEST_CASE("word shingles with white space dropped (one word a text) are refused", "[signature]") {
+  neardup::signature_options words;
+  words.unit = neardup::shingle_unit::word;  // normalize.drop_whitespace left at its default, true
+  CHECK_THROWS_MATCHES(neardup::document_signer(words), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
+  words.normalize.drop_whitespace = false;
+  neardup::document_signer const signer(words);
+  CHECK(signer.shingle_set("one two three four five six seven").size() == 3);  // 7 words, 5-grams
 }

@@ -190,9 +190,9 @@ int main(int argc, char** argv) {
   norm_opts.drop_punctuation = !keep_punct;
   norm_opts.drop_whitespace = !(keep_space || words);
   options.signature.unit = words ? neardup::shingle_unit::word : neardup::shingle_unit::character;
-  options.signature.minhash.scheme =
-      scheme == "classic" ? neardup::minhash_scheme::classic : neardup::minhash_scheme::one_permutation;
-  options.verify = *neardup::verify_mode_from_name(verify);  // CLI11 checked the name
+  // CLI11 checked the names; the library maps them.
+  options.signature.minhash.scheme = neardup::minhash_scheme_from_name(scheme);
+  options.verify = neardup::verify_mode_from_name(verify);
   if ((bands == 0) != (rows == 0)) {
     std::cerr << "dedup: --bands and --rows go together\n";
     return exit_usage;

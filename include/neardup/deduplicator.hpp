@@ -88,9 +88,11 @@ class deduplicator {
   /// batches; it is kept (for exact verification and text()) unless a text source is set.
   std::uint32_t add(std::string_view id, std::string_view text);
 
-  /// Adds a document signed elsewhere (document_signer with the same signature options, on another
-  /// thread or machine). `signature` must have num_perm values; `empty` marks a document with no text
-  /// after normalization. Exact verification then needs a text source.
+  /// Adds a document signed elsewhere (by signer(), or a document_signer with the same signature
+  /// options, on another thread or machine). `signature` must have num_perm values; `empty` marks a
+  /// document with no text after normalization. Exact and hybrid verification read the texts of
+  /// such documents from the text source: without one set, this throws
+  /// neardup::error(invalid_argument) unless options().verify is verify_mode::estimate.
   std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature, bool empty);
 
   /// The same with its band keys already computed (band_keys(signature, lsh(), keys)): a caller that
@@ -99,12 +101,24 @@ class deduplicator {
   std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature,
                               std::span<const std::uint64_t> keys, bool empty);
 
+  /// The same for a text the caller signed itself: `info` is what signer().sign() returned (empty
+  /// when info.shingles == 0) and `bytes` the text's UTF-8 size, so that the statistics count the
+  /// document's bytes, shingles and ill-formed bytes as add() counts them.
+  std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature,
+                              std::span<const std::uint64_t> keys, signature_info const& info,
+                              std::size_t bytes);
+
+  /// The signer add() uses, made from options().signature: sign with it (on any thread, each with
+  /// its own signer_scratch) what add_signature() will add.
+  [[nodiscard]] document_signer const& signer() const noexcept { return signer_; }
+
   /// The LSH bands and rows in use (from the options, or chosen from the threshold).
   [[nodiscard]] lsh_params lsh() const noexcept { return lsh_; }
 
   /// Where exact verification gets texts back when the deduplicator should not keep them (large
-  /// corpora): called with a document index, possibly from several threads at once. Set it before
-  /// the first add().
+  /// corpora, or documents added by signature): called with a document index, possibly from several
+  /// threads at once. Set it before the first add() or add_signature(): later, it throws
+  /// neardup::error(invalid_argument).
   void set_text_source(std::function<std::string(std::uint32_t)> source);
 
   /// Makes room for `documents` in all, so that a large run does not copy its tables as they grow
@@ -124,6 +138,7 @@ class deduplicator {
  private:
   void flush();  // signs the pending batch
   void index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty);
+  void count(signature_info const& info, std::size_t bytes) noexcept;  // into the statistics
 
   dedup_options options_;
   lsh_params lsh_;

@@ -28,7 +28,9 @@ struct lsh_params {
 /// 1 - (1 - s^r)^b: the probability that two documents of similarity s become candidates.
 [[nodiscard]] double candidate_probability(double similarity, lsh_params params) noexcept;
 
-/// One 64-bit key per band (out.size() == bands): XXH3 of the band's rows, seeded with the band index.
+/// One 64-bit key per band: XXH3 of the band's rows (their 32-bit values as they lie in memory),
+/// seeded with the band's index. `signature` must have at least bands × rows values and `out`
+/// exactly bands slots; other sizes are neardup::error(errc::invalid_argument).
 void band_keys(std::span<const std::uint32_t> signature, lsh_params params, std::span<std::uint64_t> out);
 
 /// One document's key in one band: the unit of the streaming candidate stage.

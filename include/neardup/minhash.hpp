@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace neardup {
@@ -14,9 +15,17 @@ enum class minhash_scheme {
   one_permutation,  ///< one hash, k bins, optimal densification (Shrivastava 2017): O(1) a shingle
 };
 
+/// "classic" or "oph" (one-permutation): the names the command-line programs take.
+[[nodiscard]] std::string_view minhash_scheme_name(minhash_scheme scheme) noexcept;
+/// The scheme of a minhash_scheme_name(); throws neardup::error(errc::invalid_argument) for any
+/// other name.
+[[nodiscard]] minhash_scheme minhash_scheme_from_name(std::string_view name);
+
 struct minhash_options {
   unsigned num_perm = 128;  ///< k, the signature length, in [1, 8192]
   minhash_scheme scheme = minhash_scheme::one_permutation;
+  /// Seeds the hash functions (classic: splitmix64 from it; both: mixed with a fixed salt, see
+  /// signature_format_version). Another seed gives independent signatures.
   std::uint64_t seed = 1;
 };
 
@@ -32,14 +41,16 @@ class minhasher {
   /// Throws neardup::error(invalid_argument) when num_perm is not in [1, 8192].
   explicit minhasher(minhash_options const& options = {});
 
-  /// Writes the signature of `shingles` (duplicates allowed) into `out`, which has num_perm() slots.
+  /// Writes the signature of `shingles` (duplicates allowed) into `out`, which must have num_perm()
+  /// slots: another size is neardup::error(errc::invalid_argument).
   void sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const;
   [[nodiscard]] std::vector<std::uint32_t> sign(std::span<const std::uint64_t> shingles) const;
 
   /// Like sign(), for values that are already uniform 64-bit hashes whose hash function the caller
-  /// seeded itself (document_signer's XXH3 shingles): one-permutation hashing uses them as they are,
-  /// saving sign()'s mixing step; classic MinHash, which needs the mixing, is the same as sign().
-  /// The signature is then a function of the caller's seed, not of options().seed.
+  /// seeded itself (document_signer's XXH3 shingles): one-permutation hashing uses them as they
+  /// are, saving sign()'s mixing step; classic MinHash, which needs the mixing, is the same as
+  /// sign(). The signature is then a function of the caller's seed, not of options().seed. `out`
+  /// must have num_perm() slots, as for sign().
   void sign_uniform(std::span<const std::uint64_t> hashes, std::span<std::uint32_t> out) const;
 
   [[nodiscard]] unsigned num_perm() const noexcept { return options_.num_perm; }

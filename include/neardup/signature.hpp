@@ -18,10 +18,34 @@
 
 namespace neardup {
 
+/// The version of the signature format: what a stored signature (in an index, sent between MPI
+/// ranks, handed to Python) means. A signature is num_perm 32-bit values, a function of the text,
+/// the signature_options and nothing else; this number changes whenever the same text and options
+/// give different values, so that a reader can refuse signatures of another version instead of
+/// comparing them silently. Version 1:
+///   - the normalized text is shingled by XXH3_64bits_withSeed over its UTF-32 code units as
+///     they lie in memory (char_shingles), or over the UTF-16 code units of each word and then the
+///     words' 64-bit hashes (word_shingler), with shingle_options::seed;
+///   - one-permutation signatures (the default) take those hashes as they are, with the shingle
+///     seed replaced by mix64(shingle.seed ^ mix64(minhash.seed ^ 0x5be0cd19137e2179)), and bin
+///     them as minhasher::sign_uniform does; classic signatures mix each shingle hash and apply
+///     num_perm multiply-shift functions whose parameters come from splitmix64(minhash.seed);
+///   - both derive their MinHash seed as mix64(minhash.seed ^ 0x6a09e667f3bcc909) (mix64 is
+///     splitmix64's output function; the two salts are SHA-512's initial values H0, its low bit
+///     set, and H7); an empty document's slots are all empty_slot, and no other slot is;
+///   - LSH band keys are XXH3_64bits_withSeed of a band's rows (its 32-bit values as they lie
+///     in memory), seeded with the band's index (band_keys).
+/// Byte order: values are hashed as they lie in memory, so the format is that of little-endian
+/// machines (every platform neardup is built and tested on). tests/signature_test.cpp pins the
+/// values for fixed texts; a change there must come with a new version.
+inline constexpr unsigned signature_format_version = 1;
+
 /// What a shingle is made of.
 enum class shingle_unit {
   character,  ///< character n-grams of the normalized text (Chinese, Japanese, any script)
-  word,       ///< word n-grams through ICU's word breaks (space-separated languages); keep white space
+  /// word n-grams through ICU's word breaks (space-separated languages). Needs the white space
+  /// kept (normalize_options::drop_whitespace = false): without it a text is one word.
+  word,
 };
 
 /// Everything that decides a document's signature.
@@ -60,11 +84,13 @@ struct signer_scratch {
 ///   double j = neardup::estimate_jaccard(a, b);            // 1.0: same text after normalization
 class document_signer {
  public:
-  /// Throws neardup::error(errc::invalid_argument) for bad shingle or minhash options.
+  /// Throws neardup::error(errc::invalid_argument) for bad shingle or minhash options, and for word
+  /// shingles with normalize.drop_whitespace set (the default, which suits characters only).
   explicit document_signer(signature_options const& options = {});
 
-  /// Writes the signature of `text` into `out` (size num_perm()). An empty document (nothing left
-  /// after normalization) gets the all-empty_slot signature and info.shingles == 0.
+  /// Writes the signature of `text` into `out`, which must have num_perm() slots (else
+  /// neardup::error(errc::invalid_argument)). An empty document (nothing left after normalization)
+  /// gets the all-empty_slot signature and info.shingles == 0.
   signature_info sign(std::string_view text, std::span<std::uint32_t> out, signer_scratch& scratch) const;
   [[nodiscard]] std::vector<std::uint32_t> sign(std::string_view text) const;
 

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -35,8 +34,11 @@ enum class verify_mode {
   hybrid,
 };
 
-/// "exact", "estimate" or "hybrid" (the names the command-line programs take), or nullopt.
-[[nodiscard]] std::optional<verify_mode> verify_mode_from_name(std::string_view name) noexcept;
+/// "exact", "estimate" or "hybrid": the names the command-line programs take.
+[[nodiscard]] std::string_view verify_mode_name(verify_mode mode) noexcept;
+/// The mode of a verify_mode_name(); throws neardup::error(errc::invalid_argument) for any other
+/// name.
+[[nodiscard]] verify_mode verify_mode_from_name(std::string_view name);
 
 /// The estimate's margin of certainty for verify_mode::hybrid: `sigmas` standard errors of a
 /// k-value MinHash estimate at `threshold`, sqrt(t(1-t)/k), widened by sqrt(1.25) for one-permutation
@@ -54,25 +56,15 @@ enum class verify_mode {
     std::function<double(std::uint32_t, std::uint32_t)> const& similarity, double threshold,
     unsigned threads = 0);
 
-/// Optional steering of exact_scores(): pairs are measured a chunk at a time, in order; before each
-/// chunk `needed` is asked about each of its pairs (a pair not needed is not measured and scores
-/// -1), and after it `scored` is told each measured pair's score, in order. A caller can so skip
-/// pairs that earlier results made pointless (two documents already joined). Deterministic: chunks
-/// are cut by pair count, never by timing.
-struct exact_schedule {
-  std::function<bool(std::size_t pair)> needed;
-  std::function<void(std::size_t pair, double score)> scored;
-  std::size_t chunk_pairs = 256;  ///< measured pairs per chunk (smaller: more skipping, less batching)
-};
-
 /// Exact Jaccard similarity of each pair, with the shingle sets made on demand by
 /// `shingle_set(doc, out, worker)` for at most `max_docs` documents at a time: memory stays bounded
 /// by max_docs sets whatever the number of pairs (a document in pairs far apart is shingled again).
-/// `worker` is in [0, threads) and indexes per-thread scratch. A pair left out by `schedule` scores
-/// -1. The same result for any thread count.
+/// `worker` is in [0, threads) and indexes per-thread scratch. `pairs` may come in any order
+/// (sorted by first document, they reuse the most sets). The same result for any thread count.
 [[nodiscard]] std::vector<double> exact_scores(
     std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
-    std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)> const& shingle_set,
-    std::size_t max_docs = 1024, unsigned threads = 0, exact_schedule const* schedule = nullptr);
+    std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)> const&
+        shingle_set,
+    std::size_t max_docs = 1024, unsigned threads = 0);
 
 }  // namespace neardup

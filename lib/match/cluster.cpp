@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "match/cluster_assembly.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
@@ -58,5 +59,45 @@ std::vector<std::vector<std::uint32_t>> connected_groups(std::size_t num_docs,
   }
   return groups;
 }
+
+namespace detail {
+
+std::vector<cluster> assemble_clusters(std::size_t documents, std::span<const scored_pair> verified,
+                                       pair_scorer const& score, bool estimated) {
+  auto const groups = connected_groups(documents, verified);
+  auto measured = [&](std::uint32_t a, std::uint32_t b) -> scored_pair const* {
+    auto const it = std::lower_bound(verified.begin(), verified.end(), std::pair{a, b},
+                                     [](scored_pair const& p, auto const& key) {
+                                       return std::pair{p.a, p.b} < key;
+                                     });
+    return it != verified.end() && it->a == a && it->b == b ? &*it : nullptr;
+  };
+  // The members not verified with their representative, scored all in one batch.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> to_first;
+  for (auto const& group : groups)
+    for (std::size_t m = 1; m < group.size(); ++m)
+      if (!measured(group.front(), group[m])) to_first.emplace_back(group.front(), group[m]);
+  std::vector<double> const first_scores = score(to_first);
+  std::size_t next = 0;
+  std::vector<cluster> clusters;
+  clusters.reserve(groups.size());
+  for (auto const& group : groups) {
+    cluster c;
+    c.members.reserve(group.size());
+    c.members.push_back({group.front(), 1.0, false});
+    for (std::size_t m = 1; m < group.size(); ++m) {
+      scored_pair const* known = measured(group.front(), group[m]);
+      if (known) {
+        c.members.push_back({group[m], known->similarity, known->estimated});
+      } else {
+        c.members.push_back({group[m], first_scores[next++], estimated});
+      }
+    }
+    clusters.push_back(std::move(c));
+  }
+  return clusters;
+}
+
+}  // namespace detail
 
 }  // namespace neardup

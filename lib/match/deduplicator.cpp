@@ -5,8 +5,10 @@
 #include <chrono>
 #include <string>
 
-#include "neardup/error.hpp"
 #include "common/parallel.hpp"
+#include "match/cluster_assembly.hpp"
+#include "match/verify_policy.hpp"
+#include "neardup/error.hpp"
 
 namespace neardup {
 namespace {
@@ -107,11 +109,31 @@ std::uint32_t deduplicator::add_signature(std::string_view id, std::span<const s
   if (keys.size() != lsh_.bands)
     throw error(errc::invalid_argument, std::to_string(keys.size()) + " band keys, expected " +
                                             std::to_string(lsh_.bands));
+  if (!text_source_ && options_.verify != verify_mode::estimate)
+    throw error(errc::invalid_argument,
+                std::string("add_signature: ") + std::string(verify_mode_name(options_.verify)) +
+                    " verification reads texts back, and no text source is set (set_text_source() "
+                    "before the first add, or verify_mode::estimate)");
   std::uint32_t const doc = new_document(id);
   if (!text_source_) texts_.emplace_back();
   if (keeps_sketches()) store_sketch(doc, signature);
   index(doc, keys, empty);
   return doc;
+}
+
+std::uint32_t deduplicator::add_signature(std::string_view id,
+                                          std::span<const std::uint32_t> signature,
+                                          std::span<const std::uint64_t> keys,
+                                          signature_info const& info, std::size_t bytes) {
+  std::uint32_t const doc = add_signature(id, signature, keys, info.shingles == 0);
+  count(info, bytes);
+  return doc;
+}
+
+void deduplicator::count(signature_info const& info, std::size_t bytes) noexcept {
+  stats_.bytes += bytes;
+  stats_.shingles += info.shingles;
+  stats_.invalid_bytes += info.normalize.invalid_bytes;
 }
 
 void deduplicator::index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty) {
@@ -124,6 +146,10 @@ void deduplicator::index(std::uint32_t doc, std::span<const std::uint64_t> keys,
 }
 
 void deduplicator::set_text_source(std::function<std::string(std::uint32_t)> source) {
+  // Documents added before were kept, or added by signature with nothing to read back.
+  if (size() > 0)
+    throw error(errc::invalid_argument, "set_text_source after " + std::to_string(size()) +
+                                            " documents were added: set it before the first add");
   text_source_ = std::move(source);
 }
 
@@ -150,8 +176,7 @@ void deduplicator::flush() {
   for (std::size_t i = 0; i < n; ++i) {
     if (keeps_sketches())
       store_sketch(static_cast<std::uint32_t>(first + i), std::span<const std::uint32_t>(signatures.data() + i * k, k));
-    stats_.shingles += info[i].shingles;
-    stats_.invalid_bytes += info[i].normalize.invalid_bytes;
+    count(info[i], 0);  // add() counted the bytes
     index(static_cast<std::uint32_t>(first + i),
           std::span<const std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands), info[i].shingles == 0);
   }
@@ -174,9 +199,8 @@ dedup_result deduplicator::run() {
   dedup_result result;
   result.stats = stats_;
   dedup_stats& stats = result.stats;
-  stats.documents = id_ends_.size();
+  stats.documents = size();
   unsigned const threads = detail::resolve_threads(options_.threads);
-  std::size_t const k = signer_.num_perm();
 
   auto start = clock_type::now();
   // Sorted in place: no copy of the largest table; later adds append and the next run sorts again.
@@ -188,111 +212,47 @@ dedup_result deduplicator::run() {
   start = clock_type::now();
   std::vector<signer_scratch> scratch(threads);
   std::atomic<std::size_t> texts_read{0};
-  using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
-  auto shingle_set_of = [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+  detail::verifier v;
+  v.mode = options_.verify;
+  v.threshold = options_.threshold;
+  v.margin = estimate_margin(options_.threshold, signer_.num_perm(),
+                             options_.signature.minhash.scheme == minhash_scheme::one_permutation,
+                             options_.verify_sigmas);
+  v.documents = size();
+  v.max_docs = options_.verify_batch_documents;
+  v.threads = threads;
+  v.estimates = [&](detail::pair_span which) {
+    std::vector<double> scores(which.size());
+    detail::parallel_for(
+        which.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
+          for (std::size_t i = begin; i < end; ++i)
+            scores[i] = estimate_jaccard_truncated(sketch(which[i].first), sketch(which[i].second));
+        });
+    return scores;
+  };
+  v.shingle_set = [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
     texts_read.fetch_add(1, std::memory_order_relaxed);
     signer_.shingle_set(text(doc), out, scratch[w]);
   };
-  auto exact = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
-    stats.exact_pairs += which.size();
-    return exact_scores(which, shingle_set_of, options_.verify_batch_documents, threads);
-  };
-  auto estimates = [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> which) {
-    std::vector<double> scores(which.size());
-    detail::parallel_for(which.size(), threads, 1024, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t i = begin; i < end; ++i) {
-        auto const [a, b] = which[i];
-        scores[i] = estimate_jaccard_truncated(sketch(a), sketch(b));
-      }
-    });
-    return scores;
-  };
-  double const t = options_.threshold;
-  std::vector<scored_pair> verified;
-  if (options_.verify == verify_mode::exact) {
-    std::vector<double> const scores = exact(pairs);
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-      if (scores[i] >= t) verified.push_back({pairs[i].first, pairs[i].second, scores[i], false});
-  } else if (options_.verify == verify_mode::estimate) {
-    std::vector<double> const scores = estimates(pairs);
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-      if (scores[i] >= t) verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
-  } else {
-    // Hybrid: sure decisions first; they join documents, and an uncertain pair whose documents are
-    // already joined cannot change any cluster, so it is not measured. The rest are measured exactly.
-    double const margin = estimate_margin(t, static_cast<unsigned>(k),
-                                          options_.signature.minhash.scheme == minhash_scheme::one_permutation,
-                                          options_.verify_sigmas);
-    std::vector<double> const scores = estimates(pairs);
-    union_find joined(id_ends_.size());
-    std::vector<std::size_t> unsure;  // indices into pairs
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      if (scores[i] >= t + margin) {
-        verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
-        joined.unite(pairs[i].first, pairs[i].second);
-        ++stats.accepted_by_estimate;
-      } else if (scores[i] < t - margin) {
-        ++stats.rejected_by_estimate;
-      } else {
-        unsure.push_back(i);
-      }
-    }
-    // Most similar first: they are the likeliest to join documents, which spares later pairs.
-    std::stable_sort(unsure.begin(), unsure.end(), [&](std::size_t x, std::size_t y) { return scores[x] > scores[y]; });
-    pair_list uncertain(unsure.size());
-    for (std::size_t i = 0; i < unsure.size(); ++i) uncertain[i] = pairs[unsure[i]];
-    // Measured a chunk at a time: a pair found similar joins its documents at once, so that later
-    // pairs within the same group are skipped too.
-    exact_schedule schedule;
-    schedule.needed = [&](std::size_t i) { return joined.find(uncertain[i].first) != joined.find(uncertain[i].second); };
-    schedule.scored = [&](std::size_t i, double score) {
-      ++stats.exact_pairs;
-      if (score < t) return;
-      verified.push_back({uncertain[i].first, uncertain[i].second, score, false});
-      joined.unite(uncertain[i].first, uncertain[i].second);
-    };
-    (void)exact_scores(uncertain, shingle_set_of, options_.verify_batch_documents, threads, &schedule);
-    stats.already_joined = uncertain.size() - stats.exact_pairs;
-    std::sort(verified.begin(), verified.end(),
-              [](scored_pair const& x, scored_pair const& y) { return std::pair{x.a, x.b} < std::pair{y.a, y.b}; });
-  }
+  detail::verify_counts counts;
+  auto const verified = detail::verify_candidates(pairs, v, counts);
   stats.verified_pairs = verified.size();
   stats.texts_read_back = texts_read.load();
   stats.seconds_verify = seconds_since(start);
 
+  // Members not verified with their representative: exact mode measures them exactly, the others
+  // estimate them (reading no text).
   start = clock_type::now();
-  // Each member's similarity to its cluster's representative: already measured when the two were
-  // a verified pair (pairs are sorted), else scored now, all in one batch.
-  auto const groups = connected_groups(id_ends_.size(), verified);
-  auto measured = [&](std::uint32_t a, std::uint32_t b) -> scored_pair const* {
-    auto const it = std::lower_bound(verified.begin(), verified.end(), std::pair{a, b},
-                                     [](scored_pair const& p, auto const& key) { return std::pair{p.a, p.b} < key; });
-    return it != verified.end() && it->a == a && it->b == b ? &*it : nullptr;
-  };
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> to_first;
-  for (auto const& group : groups)
-    for (std::size_t m = 1; m < group.size(); ++m)
-      if (!measured(group.front(), group[m])) to_first.emplace_back(group.front(), group[m]);
-  // Exact mode measures them exactly; the others estimate them (reading no text).
-  bool const estimated = options_.verify != verify_mode::exact;
-  std::vector<double> const first_scores = estimated ? estimates(to_first) : exact(to_first);
-  std::size_t next = 0;
-  for (auto const& group : groups) {
-    cluster c;
-    c.members.reserve(group.size());
-    c.members.push_back({group.front(), 1.0, false});
-    for (std::size_t m = 1; m < group.size(); ++m) {
-      scored_pair const* known = measured(group.front(), group[m]);
-      if (known) {
-        c.members.push_back({group[m], known->similarity, known->estimated});
-      } else {
-        c.members.push_back({group[m], first_scores[next++], estimated});
-      }
-    }
-    stats.duplicates += group.size() - 1;
-    result.clusters.push_back(std::move(c));
-  }
+  result.clusters = detail::assemble_clusters(
+      size(), verified,
+      [&](detail::pair_span which) { return detail::reported_scores(which, v, counts); },
+      detail::reports_estimates(v.mode));
+  for (auto const& c : result.clusters) stats.duplicates += c.members.size() - 1;
   stats.clusters = result.clusters.size();
+  stats.accepted_by_estimate = counts.accepted_by_estimate;
+  stats.rejected_by_estimate = counts.rejected_by_estimate;
+  stats.already_joined = counts.already_joined;
+  stats.exact_pairs = counts.exact_pairs;
   stats.seconds_cluster = seconds_since(start);
   return result;
 }

@@ -2,47 +2,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
-#include "neardup/shingle.hpp"
 #include "common/parallel.hpp"
+#include "match/verify_policy.hpp"
+#include "neardup/cluster.hpp"
+#include "neardup/error.hpp"
+#include "neardup/shingle.hpp"
 
 namespace neardup {
 
-std::optional<verify_mode> verify_mode_from_name(std::string_view name) noexcept {
-  if (name == "exact") return verify_mode::exact;
-  if (name == "estimate") return verify_mode::estimate;
-  if (name == "hybrid") return verify_mode::hybrid;
-  return std::nullopt;
+namespace {
+
+/// The pairs of `pairs` whose score is at or above the threshold, in order.
+void keep_at_threshold(detail::pair_span pairs, std::span<const double> scores, double threshold,
+                       bool estimated, std::vector<scored_pair>& kept) {
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    if (scores[i] >= threshold)
+      kept.push_back({pairs[i].first, pairs[i].second, scores[i], estimated});
 }
 
-double estimate_margin(double threshold, unsigned num_perm, bool one_permutation, double sigmas) noexcept {
-  if (num_perm == 0) return 1.0;
-  double const variance = threshold * (1.0 - threshold) / num_perm * (one_permutation ? 1.25 : 1.0);
-  return sigmas * std::sqrt(variance);
-}
+using shingle_set_fn = std::function<void(std::uint32_t, std::vector<std::uint64_t>&, unsigned)>;
 
-std::vector<scored_pair> verify_pairs(
-    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
-    std::function<double(std::uint32_t, std::uint32_t)> const& similarity, double threshold,
-    unsigned threads) {
-  // Score into a slot per candidate, then compact: the order never depends on scheduling.
-  std::vector<double> scores(candidates.size());
-  detail::parallel_for(candidates.size(), detail::resolve_threads(threads), 256,
-                       [&](std::size_t begin, std::size_t end, unsigned) {
-                         for (std::size_t i = begin; i < end; ++i)
-                           scores[i] = similarity(candidates[i].first, candidates[i].second);
-                       });
-  std::vector<scored_pair> kept;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (scores[i] >= threshold) kept.push_back({candidates[i].first, candidates[i].second, scores[i]});
-  }
-  return kept;
-}
-
-std::vector<double> exact_scores(
-    std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
-    std::function<void(std::uint32_t, std::vector<std::uint64_t>&, unsigned)> const& shingle_set,
-    std::size_t max_docs, unsigned threads, exact_schedule const* schedule) {
+/// exact_scores(), steered by `schedule` when it is not null (see detail::exact_schedule).
+std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
+                                            shingle_set_fn const& shingle_set, std::size_t max_docs,
+                                            unsigned threads,
+                                            detail::exact_schedule const* schedule) {
   threads = detail::resolve_threads(threads);
   max_docs = std::max<std::size_t>(max_docs, 2);
   std::size_t const chunk_pairs =
@@ -129,5 +115,135 @@ std::vector<double> exact_scores(
   }
   return scores;
 }
+
+/// Every pair measured exactly, counted.
+std::vector<double> exact_all(detail::pair_span pairs, detail::verifier const& v,
+                              detail::verify_counts& counts) {
+  counts.exact_pairs += pairs.size();
+  return neardup::exact_scores(pairs, v.shingle_set, v.max_docs, v.threads);
+}
+
+/// Hybrid verification: sure decisions first; they join documents, and an uncertain pair whose
+/// documents are already joined cannot change any cluster, so it is not measured. The rest are
+/// measured exactly.
+std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier const& v,
+                                       detail::verify_counts& counts) {
+  double const t = v.threshold;
+  std::vector<double> const scores = v.estimates(pairs);
+  std::vector<scored_pair> verified;
+  union_find joined(v.documents);
+  std::vector<std::size_t> unsure;  // indices into pairs
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (scores[i] >= t + v.margin) {
+      verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
+      joined.unite(pairs[i].first, pairs[i].second);
+      ++counts.accepted_by_estimate;
+    } else if (scores[i] < t - v.margin) {
+      ++counts.rejected_by_estimate;
+    } else {
+      unsure.push_back(i);
+    }
+  }
+  // Most similar first: they are the likeliest to join documents, which spares later pairs.
+  std::stable_sort(unsure.begin(), unsure.end(),
+                   [&](std::size_t x, std::size_t y) { return scores[x] > scores[y]; });
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> uncertain(unsure.size());
+  for (std::size_t i = 0; i < unsure.size(); ++i) uncertain[i] = pairs[unsure[i]];
+  // Measured a chunk at a time: a pair found similar joins its documents at once, so that later
+  // pairs within the same group are skipped too.
+  std::size_t measured = 0;
+  detail::exact_schedule schedule;
+  schedule.needed = [&](std::size_t i) {
+    return joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
+  };
+  schedule.scored = [&](std::size_t i, double score) {
+    ++measured;
+    if (score < t) return;
+    verified.push_back({uncertain[i].first, uncertain[i].second, score, false});
+    joined.unite(uncertain[i].first, uncertain[i].second);
+  };
+  (void)detail::exact_scores(uncertain, v.shingle_set, v.max_docs, v.threads, schedule);
+  counts.exact_pairs += measured;
+  counts.already_joined += uncertain.size() - measured;
+  std::sort(verified.begin(), verified.end(), [](scored_pair const& x, scored_pair const& y) {
+    return std::pair{x.a, x.b} < std::pair{y.a, y.b};
+  });
+  return verified;
+}
+
+}  // namespace
+
+std::string_view verify_mode_name(verify_mode mode) noexcept {
+  switch (mode) {
+    case verify_mode::exact:
+      return "exact";
+    case verify_mode::estimate:
+      return "estimate";
+    case verify_mode::hybrid:
+      break;
+  }
+  return "hybrid";
+}
+
+verify_mode verify_mode_from_name(std::string_view name) {
+  for (verify_mode const mode : {verify_mode::exact, verify_mode::estimate, verify_mode::hybrid})
+    if (name == verify_mode_name(mode)) return mode;
+  throw error(errc::invalid_argument, "unknown verification mode \"" + std::string(name) +
+                                          "\" (exact, estimate or hybrid)");
+}
+
+double estimate_margin(double threshold, unsigned num_perm, bool one_permutation,
+                       double sigmas) noexcept {
+  if (num_perm == 0) return 1.0;
+  double const variance = threshold * (1.0 - threshold) / num_perm * (one_permutation ? 1.25 : 1.0);
+  return sigmas * std::sqrt(variance);
+}
+
+std::vector<scored_pair> verify_pairs(
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
+    std::function<double(std::uint32_t, std::uint32_t)> const& similarity, double threshold,
+    unsigned threads) {
+  // Score into a slot per candidate, then compact: the order never depends on scheduling.
+  std::vector<double> scores(candidates.size());
+  detail::parallel_for(candidates.size(), detail::resolve_threads(threads), 256,
+                       [&](std::size_t begin, std::size_t end, unsigned) {
+                         for (std::size_t i = begin; i < end; ++i)
+                           scores[i] = similarity(candidates[i].first, candidates[i].second);
+                       });
+  std::vector<scored_pair> kept;
+  keep_at_threshold(candidates, scores, threshold, false, kept);
+  return kept;
+}
+
+std::vector<double> exact_scores(std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+                                 shingle_set_fn const& shingle_set, std::size_t max_docs,
+                                 unsigned threads) {
+  return scores_by_exact_jaccard(pairs, shingle_set, max_docs, threads, nullptr);
+}
+
+namespace detail {
+
+std::vector<double> exact_scores(pair_span pairs, shingle_set_fn const& shingle_set,
+                                 std::size_t max_docs, unsigned threads,
+                                 exact_schedule const& schedule) {
+  return scores_by_exact_jaccard(pairs, shingle_set, max_docs, threads, &schedule);
+}
+
+std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const& v,
+                                           verify_counts& counts) {
+  if (v.mode == verify_mode::hybrid) return verify_hybrid(candidates, v, counts);
+  bool const estimated = v.mode == verify_mode::estimate;
+  std::vector<double> const scores =
+      estimated ? v.estimates(candidates) : exact_all(candidates, v, counts);
+  std::vector<scored_pair> verified;
+  keep_at_threshold(candidates, scores, v.threshold, estimated, verified);
+  return verified;
+}
+
+std::vector<double> reported_scores(pair_span pairs, verifier const& v, verify_counts& counts) {
+  return reports_estimates(v.mode) ? v.estimates(pairs) : exact_all(pairs, v, counts);
+}
+
+}  // namespace detail
 
 }  // namespace neardup

@@ -27,7 +27,7 @@ struct file_output {
   std::vector<essay_info> essays;
   std::vector<std::uint32_t> signatures;  // k per essay
   std::vector<std::uint64_t> keys;        // LSH band keys, bands per essay
-  std::vector<std::uint8_t> empty;
+  std::vector<signature_info> signed_info;  // per essay: what signing saw (no shingles: empty)
 };
 
 void merge(load_summary& into, load_summary&& from) {
@@ -38,7 +38,7 @@ void merge(load_summary& into, load_summary&& from) {
   into.bytes += from.bytes;
 }
 
-/// What both readers need: the deduplicator to add to, the signer and the LSH bands, the threads.
+/// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads.
 struct signing {
   deduplicator& dedup;
   document_signer const& signer;
@@ -96,7 +96,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     std::vector<std::size_t> line_in_chunk;
     std::vector<std::uint32_t> signatures;
     std::vector<std::uint64_t> keys;  // LSH band keys
-    std::vector<std::uint8_t> empty;
+    std::vector<signature_info> signed_info;  // what signing saw (no shingles: empty)
   };
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
   std::vector<line_batch> batches(window);
@@ -158,15 +158,14 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     }
     b.signatures.resize(b.records.size() * k);
     b.keys.resize(b.records.size() * lsh.bands);
-    b.empty.assign(b.records.size(), 1);
+    b.signed_info.assign(b.records.size(), {});
     for (std::size_t r = 0; r < b.records.size(); ++r) {
       auto& rec = b.records[r];
       b.text_bytes.push_back(rec.text.size());
       if (rec.text.size() <= options.load.max_essay_bytes) {  // larger ones are reported by the merge
         std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
-        auto const info = signer.sign(rec.text, signature, scratch[w]);
+        b.signed_info[r] = signer.sign(rec.text, signature, scratch[w]);
         band_keys(signature, lsh, std::span<std::uint64_t>(b.keys.data() + r * lsh.bands, lsh.bands));
-        b.empty[r] = info.shingles == 0 ? 1 : 0;
       }
       rec.text = std::string();
     }
@@ -209,7 +208,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         continue;
       dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
                           std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
-                          b.empty[at] != 0);
+                          b.signed_info[at], b.text_bytes[at]);
       if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
       texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), e.offset);
       result.essays.push_back(std::move(e));
@@ -305,11 +304,10 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
               std::size_t const at = out.signatures.size();
               out.signatures.resize(at + k);
               std::span<std::uint32_t> const signature(out.signatures.data() + at, k);
-              auto const info = signer.sign(text, signature, scratch[w]);
+              out.signed_info.push_back(signer.sign(text, signature, scratch[w]));
               std::size_t const key_at = out.keys.size();
               out.keys.resize(key_at + lsh.bands);
               band_keys(signature, lsh, std::span<std::uint64_t>(out.keys.data() + key_at, lsh.bands));
-              out.empty.push_back(info.shingles == 0 ? 1 : 0);
               out.essays.push_back(std::move(e));
             },
             out.summary);
@@ -320,7 +318,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
           // The id lives in result.essays; the deduplicator need not keep a second copy.
           dedup.add_signature(std::string(), std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
                               std::span<const std::uint64_t>(out.keys.data() + e * lsh.bands, lsh.bands),
-                              out.empty[e] != 0);
+                              out.signed_info[e], out.essays[e].bytes);
           if (state->files.empty() || state->files.back() != out.essays[e].file)
             state->files.push_back(out.essays[e].file);
           auto const& info = out.essays[e];
@@ -347,8 +345,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   if (!options.load.jsonl && threads > 1)
     walk_ahead = std::async(std::launch::async, [&] { return walk_paths(paths, options.load.walk); });
   deduplicator dedup(options.dedup);
-  document_signer const signer(options.dedup.signature);
-  signing const sign{dedup, signer, signer.num_perm(), dedup.lsh(), threads};
+  signing const sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads};
   if (options.load.jsonl)
     load_and_sign_jsonl(paths, options, sign, result);
   else
@@ -357,8 +354,6 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
 
   start = std::chrono::steady_clock::now();
   result.dedup = dedup.run();
-  result.dedup.stats.bytes = 0;
-  for (auto const& e : result.essays) result.dedup.stats.bytes += e.bytes;
   result.timing.dedup = seconds_since(start);
   return result;
 }

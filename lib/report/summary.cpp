@@ -14,15 +14,6 @@ std::string_view scheme_name(minhash_scheme s) {
   return s == minhash_scheme::classic ? "classic" : "one-permutation";
 }
 
-std::string_view verify_mode_name(verify_mode v) {
-  switch (v) {
-    case verify_mode::exact: return "exact";
-    case verify_mode::estimate: return "estimated";
-    case verify_mode::hybrid: break;
-  }
-  return "hybrid";
-}
-
 }  // namespace
 
 void write_summary(std::ostream& out, dedup_result const& result, report_context const& ctx) {

@@ -71,6 +71,16 @@ lsh_params optimal_lsh_params(double threshold, unsigned num_perm, double false_
 }
 
 void band_keys(std::span<const std::uint32_t> signature, lsh_params params, std::span<std::uint64_t> out) {
+  // Once per call, not per band: the loop below reads bands × rows values and writes bands keys.
+  if (signature.size() < std::size_t{params.bands} * params.rows)
+    throw error(errc::invalid_argument,
+                "band_keys: signature of " + std::to_string(signature.size()) +
+                    " values, shorter than " + std::to_string(params.bands) + " bands × " +
+                    std::to_string(params.rows) + " rows");
+  if (out.size() != params.bands)
+    throw error(errc::invalid_argument, "band_keys: room for " + std::to_string(out.size()) +
+                                            " keys, expected " + std::to_string(params.bands) +
+                                            " bands");
   for (unsigned b = 0; b < params.bands; ++b)
     out[b] = XXH3_64bits_withSeed(signature.data() + std::size_t{b} * params.rows,
                                   std::size_t{params.rows} * sizeof(std::uint32_t), b);
@@ -250,19 +260,15 @@ void lsh_index::band_buckets::insert(std::uint64_t key, std::uint32_t doc) {
 }
 
 void lsh_index::insert(std::uint32_t doc, std::span<const std::uint32_t> signature) {
-  if (signature.size() < std::size_t{params_.bands} * params_.rows)
-    throw error(errc::invalid_argument, "signature shorter than bands × rows");
   key_scratch_.resize(params_.bands);
-  band_keys(signature, params_, key_scratch_);
+  band_keys(signature, params_, key_scratch_);  // rejects a short signature before adding it
   for (std::uint32_t b = 0; b < params_.bands; ++b) bands_[b].insert(key_scratch_[b], doc);
   ++documents_;
 }
 
 std::vector<std::uint32_t> lsh_index::query(std::span<const std::uint32_t> signature) const {
-  if (signature.size() < std::size_t{params_.bands} * params_.rows)
-    throw error(errc::invalid_argument, "signature shorter than bands × rows");
   std::vector<std::uint64_t> keys(params_.bands);
-  band_keys(signature, params_, keys);
+  band_keys(signature, params_, keys);  // rejects a short signature
   std::vector<std::uint32_t> docs;
   for (std::uint32_t b = 0; b < params_.bands; ++b) {
     band_buckets const& band = bands_[b];

@@ -8,6 +8,17 @@
 
 namespace neardup {
 
+std::string_view minhash_scheme_name(minhash_scheme scheme) noexcept {
+  return scheme == minhash_scheme::classic ? "classic" : "oph";
+}
+
+minhash_scheme minhash_scheme_from_name(std::string_view name) {
+  for (minhash_scheme const scheme : {minhash_scheme::classic, minhash_scheme::one_permutation})
+    if (name == minhash_scheme_name(scheme)) return scheme;
+  throw error(errc::invalid_argument,
+              "unknown MinHash scheme \"" + std::string(name) + "\" (classic or oph)");
+}
+
 minhasher::minhasher(minhash_options const& options) : options_(options) {
   if (options.num_perm == 0 || options.num_perm > 8192)
     throw error(errc::invalid_argument,
@@ -25,9 +36,20 @@ minhasher::minhasher(minhash_options const& options) : options_(options) {
 
 namespace {
 
-/// The seed the hash functions of a signature are derived from (mixed, so that nearby seeds differ).
+/// The seed the hash functions of a signature are derived from (mixed, so that nearby seeds
+/// differ). The salt is SHA-512's first initial value H0 with its low bit set (a constant with
+/// nothing up its sleeve). Part of the signature format (signature_format_version): changing it
+/// changes every stored signature.
 std::uint64_t signature_seed(minhash_options const& options) noexcept {
   return detail::mix64(options.seed ^ 0x6a09e667f3bcc909ull);
+}
+
+/// The size check of every signing call: once per signature, never per value.
+void check_signature_size(std::size_t size, unsigned num_perm) {
+  if (size != num_perm)
+    throw error(errc::invalid_argument,
+                "signature buffer of " + std::to_string(size) +
+                    " values, expected num_perm = " + std::to_string(num_perm));
 }
 
 /// One-permutation hashing of `values` into `out` (all empty_slot on entry): each value, mixed with
@@ -73,6 +95,7 @@ void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint3
 
 void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const {
   std::uint32_t const k = options_.num_perm;
+  check_signature_size(out.size(), k);
   std::fill(out.begin(), out.end(), empty_slot);
   if (shingles.empty()) return;
   std::uint64_t const seed = signature_seed(options_);
@@ -98,6 +121,7 @@ void minhasher::sign_uniform(std::span<const std::uint64_t> hashes, std::span<st
     sign(hashes, out);
     return;
   }
+  check_signature_size(out.size(), options_.num_perm);
   std::fill(out.begin(), out.end(), empty_slot);
   if (hashes.empty()) return;
   one_permutation(hashes, out, signature_seed(options_), false);

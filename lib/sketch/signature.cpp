@@ -1,6 +1,7 @@
 #include "neardup/signature.hpp"
 
 #include "common/hash_mix.hpp"
+#include "neardup/error.hpp"
 
 namespace neardup {
 
@@ -13,8 +14,15 @@ document_signer::document_signer(signature_options const& options)
     : options_(options), normalizer_(options.normalize), minhasher_(options.minhash) {
   // Validate the shingle options once here rather than on every document.
   (void)char_shingles(std::u32string_view(U"x"), options_.shingle);
+  // Word shingles need the white space between words: dropped, a whole text is one word.
+  if (options_.unit == shingle_unit::word && options_.normalize.drop_whitespace)
+    throw error(errc::invalid_argument,
+                "word shingles need normalize.drop_whitespace = false (dropped white space makes a "
+                "whole text one word)");
   // One-permutation signatures take XXH3 shingle hashes as they are, seeded with both seeds (so
   // another MinHash seed still gives an independent signature), instead of mixing each hash again.
+  // The salt is SHA-512's last initial value H7; it is part of the signature format
+  // (signature_format_version): changing it changes every stored signature.
   signing_shingle_ = options_.shingle;
   if (options_.minhash.scheme == minhash_scheme::one_permutation)
     signing_shingle_.seed = detail::mix64(options_.shingle.seed ^ detail::mix64(options_.minhash.seed ^ 0x5be0cd19137e2179ull));
@@ -37,7 +45,7 @@ signature_info document_signer::sign(std::string_view text, std::span<std::uint3
                                      signer_scratch& scratch) const {
   signature_info info;
   shingle(text, signing_shingle_, scratch, info);
-  minhasher_.sign_uniform(scratch.shingles, out);
+  minhasher_.sign_uniform(scratch.shingles, out);  // checks out.size() before writing to it
   return info;
 }
 

@@ -1,0 +1,80 @@
+// detail: how the deduplicator verifies its candidates — exact Jaccard steered pair by pair, and
+// the policy of each verify_mode (which pairs the estimate decides, which are measured exactly).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "neardup/verify.hpp"
+
+namespace neardup::detail {
+
+using pair_span = std::span<const std::pair<std::uint32_t, std::uint32_t>>;
+/// Scores some pairs, in their order.
+using pair_scorer = std::function<std::vector<double>(pair_span)>;
+
+/// Steering of exact_scores(): pairs are measured a chunk at a time, in order; before each chunk
+/// `needed` is asked about each of its pairs (a pair not needed is not measured and scores -1), and
+/// after it `scored` is told each measured pair's score, in order. A caller can so skip pairs that
+/// earlier results made pointless (two documents already joined). Deterministic: chunks are cut by
+/// pair count, never by timing.
+struct exact_schedule {
+  std::function<bool(std::size_t pair)> needed;
+  std::function<void(std::size_t pair, double score)> scored;
+  std::size_t chunk_pairs =
+      256;  ///< measured pairs per chunk (smaller: more skipping, less batching)
+};
+
+/// neardup::exact_scores() steered by `schedule`.
+[[nodiscard]] std::vector<double> exact_scores(
+    pair_span pairs,
+    std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)> const&
+        shingle_set,
+    std::size_t max_docs, unsigned threads, exact_schedule const& schedule);
+
+/// What verification decides with and what it may use.
+struct verifier {
+  verify_mode mode = verify_mode::hybrid;
+  double threshold = 0.5;
+  double margin = 0.0;          ///< hybrid: the estimate decides beyond threshold ± margin
+  std::size_t documents = 0;    ///< hybrid: candidates name documents in [0, documents)
+  std::size_t max_docs = 2048;  ///< exact Jaccard: shingle sets held at once (exact_scores)
+  unsigned threads = 1;
+  /// The estimates of some pairs, in their order (not called in exact mode).
+  pair_scorer estimates;
+  /// A document's shingle set, for exact Jaccard (not called in estimate mode); `worker` is in
+  /// [0, threads).
+  std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)>
+      shingle_set;
+};
+
+/// What verification did, for dedup_stats.
+struct verify_counts {
+  std::size_t accepted_by_estimate = 0;  ///< hybrid: clearly above the threshold
+  std::size_t rejected_by_estimate = 0;  ///< hybrid: clearly below it
+  std::size_t already_joined = 0;        ///< hybrid: uncertain, not measured, already joined
+  std::size_t exact_pairs = 0;           ///< measured by exact Jaccard
+};
+
+/// The candidates (sorted, a < b) found at or above the threshold, sorted by (a, b), as `v.mode`
+/// decides: exact measures every pair; estimate takes every estimate; hybrid lets the estimate
+/// decide beyond the margin and measures the rest exactly, most similar first, skipping a pair
+/// whose documents the pairs decided before it already joined. Adds to `counts`.
+[[nodiscard]] std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const& v,
+                                                         verify_counts& counts);
+
+/// The similarities of `pairs` as `v.mode` reports them (reports_estimates): estimates, or in exact
+/// mode exact Jaccard (added to counts.exact_pairs).
+[[nodiscard]] std::vector<double> reported_scores(pair_span pairs, verifier const& v,
+                                                  verify_counts& counts);
+
+/// Whether `mode` reports estimated similarities where it has not measured a pair exactly.
+[[nodiscard]] inline bool reports_estimates(verify_mode mode) noexcept {
+  return mode != verify_mode::exact;
+}
+
+}  // namespace neardup::detail
