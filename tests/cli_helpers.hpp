@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -38,10 +39,18 @@ inline std::string quote(std::string const& s) {
   return out + "'";
 }
 
-inline run_result run_dedup(std::string const& args) {
+/// Runs dedup with `args` (shell words, quoted by the caller), standard input from `input` (else
+/// /dev/null) and `env` (e.g. "TMPDIR=/x ") before the program.
+inline run_result run_dedup(std::string const& args, std::optional<std::string> const& input = std::nullopt,
+                            std::string const& env = {}) {
   temp_dir io;
-  std::string const cmd = quote(NEARDUP_DEDUP_EXE) + " " + args + " >" + quote((io.path / "out").string()) +
-                          " 2>" + quote((io.path / "err").string()) + " </dev/null";
+  std::string in = "/dev/null";
+  if (input) {
+    in = (io.path / "in").string();
+    write_file(in, *input);
+  }
+  std::string const cmd = env + quote(NEARDUP_DEDUP_EXE) + " " + args + " >" + quote((io.path / "out").string()) +
+                          " 2>" + quote((io.path / "err").string()) + " <" + quote(in);
   int const status = std::system(cmd.c_str());
   run_result r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

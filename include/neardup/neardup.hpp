@@ -10,7 +10,7 @@
 //   cluster.hpp     similar pairs → clusters
 //   deduplicator.hpp  all of it in one call
 // Reading and reporting corpora:
-//   corpus.hpp, encoding.hpp, split.hpp, jsonl.hpp, load.hpp, report.hpp
+//   corpus.hpp, encoding.hpp, split.hpp, jsonl.hpp, load.hpp, report.hpp, output.hpp
 #pragma once
 
 #include "neardup/cluster.hpp"
@@ -24,6 +24,7 @@
 #include "neardup/lsh.hpp"
 #include "neardup/minhash.hpp"
 #include "neardup/normalize.hpp"
+#include "neardup/output.hpp"
 #include "neardup/report.hpp"
 #include "neardup/shingle.hpp"
 #include "neardup/signature.hpp"
