@@ -191,21 +191,11 @@ struct report_members {
 
 report_members parse_report(std::string const& jsonl) {
   report_members r;
-  simdjson::dom::parser parser;
-  std::istringstream lines(jsonl);
-  std::string line;
-  while (std::getline(lines, line)) {
-    simdjson::dom::element doc;
-    REQUIRE(parser.parse(line).get(doc) == simdjson::SUCCESS);
+  for (auto const& cluster : cli::parse_clusters(jsonl)) {
     ++r.clusters;
-    simdjson::dom::array members = doc["members"];
-    bool first = true;
-    for (simdjson::dom::object m : members) {
-      if (!first) {
-        r.duplicates.emplace(std::string(std::string_view(m["file"])), std::int64_t(m["index"]));
-        r.duplicate_ids.emplace(std::string_view(m["id"]));
-      }
-      first = false;
+    for (std::size_t m = 1; m < cluster.size(); ++m) {
+      r.duplicates.emplace(cluster[m].file, cluster[m].index);
+      r.duplicate_ids.insert(cluster[m].id);
     }
   }
   return r;
