@@ -4,8 +4,8 @@
 
 #include <sys/wait.h>
 
-#include <catch2/catch.hpp>
 #include <simdjson.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -45,7 +45,8 @@ inline std::string quote(std::string const& s) {
 
 /// Runs dedup with `args` (shell words, quoted by the caller), standard input from `input` (else
 /// /dev/null) and `env` (e.g. "TMPDIR=/x ") before the program.
-inline run_result run_dedup(std::string const& args, std::optional<std::string> const& input = std::nullopt,
+inline run_result run_dedup(std::string const& args,
+                            std::optional<std::string> const& input = std::nullopt,
                             std::string const& env = {}) {
   temp_dir io;
   std::string in = "/dev/null";
@@ -53,8 +54,9 @@ inline run_result run_dedup(std::string const& args, std::optional<std::string> 
     in = (io.path / "in").string();
     write_file(in, *input);
   }
-  std::string const cmd = env + quote(NEARDUP_DEDUP_EXE) + " " + args + " >" + quote((io.path / "out").string()) +
-                          " 2>" + quote((io.path / "err").string()) + " <" + quote(in);
+  std::string const cmd = env + quote(NEARDUP_DEDUP_EXE) + " " + args + " >" +
+                          quote((io.path / "out").string()) + " 2>" +
+                          quote((io.path / "err").string()) + " <" + quote(in);
   int const status = std::system(cmd.c_str());
   run_result r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -93,7 +95,8 @@ inline cluster_list parse_clusters(std::string const& jsonl) {
     for (simdjson::dom::object m : members) {
       std::vector<std::string> mkeys;
       for (auto field : m) mkeys.emplace_back(field.key);
-      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity", "estimated"});
+      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity",
+                                              "estimated"});
       member x;
       x.id = std::string(std::string_view(m["id"]));
       x.file = std::string(std::string_view(m["file"]));

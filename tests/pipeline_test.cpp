@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "neardup/deduplicator.hpp"
-#include "neardup/report.hpp"
-#include "report/format.hpp"
-#include "random_text.hpp"
-#include "temp_files.hpp"
 #include <random>
 #include <sstream>
+#include "neardup/deduplicator.hpp"
+#include "neardup/report.hpp"
+#include "random_text.hpp"
+#include "report/format.hpp"
+#include "temp_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -150,13 +150,15 @@ TEST_CASE("run_pipeline on JSON Lines in chunks, on any thread count, accounts f
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a file that changes during the run is skipped as changed and left out of its clusters", "[pipeline]") {
+TEST_CASE("a file that changes during the run is skipped as changed and left out of its clusters",
+          "[pipeline]") {
   std::mt19937 rng(31);
   std::string const body = test_files::random_body(rng, 4);
   for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
     for (char const changed : {'a', 'b'}) {
       test_files::temp_dir dir;
-      for (char const name : {'a', 'b', 'c'}) test_files::write_file(dir.path / (std::string(1, name) + ".txt"), body);
+      for (char const name : {'a', 'b', 'c'})
+        test_files::write_file(dir.path / (std::string(1, name) + ".txt"), body);
       test_files::write_file(dir.path / "d.txt", test_files::random_body(rng, 4));
       auto const changed_path = dir.path / (std::string(1, changed) + ".txt");
       neardup::pipeline_options options;
@@ -172,8 +174,10 @@ TEST_CASE("a file that changes during the run is skipped as changed and left out
       INFO("verify " << static_cast<int>(mode) << ", changed " << changed);
       REQUIRE(run.dedup.clusters.size() == 1);
       std::vector<std::string> members;
-      for (auto const& m : run.dedup.clusters[0].members) members.push_back(fs::path(run.essays[m.doc].file).filename());
-      CHECK(members == (changed == 'a' ? std::vector<std::string>{"b.txt", "c.txt"} : std::vector<std::string>{"a.txt", "c.txt"}));
+      for (auto const& m : run.dedup.clusters[0].members)
+        members.push_back(fs::path(run.essays[m.doc].file).filename());
+      CHECK(members == (changed == 'a' ? std::vector<std::string>{"b.txt", "c.txt"}
+                                       : std::vector<std::string>{"a.txt", "c.txt"}));
       CHECK(run.dedup.clusters[0].members[1].similarity == 1.0);
       CHECK(run.dedup.stats.duplicates == 1);
       CHECK(run.load.files.size() == 3);
@@ -182,7 +186,8 @@ TEST_CASE("a file that changes during the run is skipped as changed and left out
       CHECK(run.load.skipped[0].reason == neardup::skip_reason::changed);
       // --keep-one leaves it out and names it.
       std::ostringstream out;
-      auto const kept = neardup::write_deduplicated(out, run.dedup, run.essays, run.load, options.load);
+      auto const kept =
+          neardup::write_deduplicated(out, run.dedup, run.essays, run.load, options.load);
       CHECK(kept.changed == std::vector<std::string>{changed_path.string()});
       CHECK(kept.files == 3);
     }

@@ -13,7 +13,8 @@ namespace test_files {
 inline std::string random_body(std::mt19937& rng, int lines) {
   std::string body;
   for (int l = 0; l < lines; ++l) {
-    for (int c = 0; c < 30; ++c) neardup::detail::append_utf8(body, static_cast<char32_t>(0x4E00 + rng() % 3000));
+    for (int c = 0; c < 30; ++c)
+      neardup::detail::append_utf8(body, static_cast<char32_t>(0x4E00 + rng() % 3000));
     body += "。\n";
   }
   return body;

@@ -8,13 +8,13 @@
 #include <random>
 #include <sstream>
 
+#include <simdjson.h>
+#include <set>
 #include "neardup/error.hpp"
 #include "neardup/output.hpp"
 #include "random_text.hpp"
-#include "temp_files.hpp"
-#include <set>
-#include <simdjson.h>
 #include "report/format.hpp"
+#include "temp_files.hpp"
 
 namespace {
 
@@ -126,8 +126,8 @@ namespace {
 struct generated_corpus {
   struct file {
     std::string name;
-    std::string furniture;             // before the first essay
-    std::vector<std::string> essays;   // each a whole block, blank line included
+    std::string furniture;            // before the first essay
+    std::vector<std::string> essays;  // each a whole block, blank line included
   };
   std::vector<file> files;
 };
@@ -142,8 +142,9 @@ generated_corpus make_corpus(std::mt19937& rng, int files) {
     if (f % 3 == 0) file.furniture = "作文合集第" + std::to_string(f) + "辑\n\n";
     int const essays = 2 + f % 3;
     for (int e = 1; e <= essays; ++e)
-      file.essays.push_back(std::to_string(e) + "、题目" + std::to_string(f) + "之" + std::to_string(e) + "\n" +
-                            random_body(rng, 2 + e % 2) + (e < essays || f % 2 == 0 ? "\n" : ""));
+      file.essays.push_back(std::to_string(e) + "、题目" + std::to_string(f) + "之" +
+                            std::to_string(e) + "\n" + random_body(rng, 2 + e % 2) +
+                            (e < essays || f % 2 == 0 ? "\n" : ""));
     corpus.files.push_back(std::move(file));
   }
   return corpus;
@@ -158,8 +159,10 @@ std::string read_all(std::filesystem::path const& p) {
 
 }  // namespace
 
-TEST_CASE("write_deduplicated writes the input without exactly the duplicates' lines, on any thread count",
-          "[report]") {
+TEST_CASE(
+    "write_deduplicated writes the input without exactly the duplicates' lines, on any thread "
+    "count",
+    "[report]") {
   std::mt19937 rng(11);
   auto const corpus = make_corpus(rng, 40);
   test_files::temp_dir dir;
@@ -171,9 +174,9 @@ TEST_CASE("write_deduplicated writes the input without exactly the duplicates' l
   std::vector<neardup::essay_info> essays;
   std::vector<std::string> const paths = {dir.path.string()};
   neardup::load_options const options;
-  auto const load = neardup::load_essays(paths, options, [&](neardup::essay_info&& e, std::string_view) {
-    essays.push_back(std::move(e));
-  });
+  auto const load = neardup::load_essays(
+      paths, options,
+      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
   REQUIRE(load.files.size() == corpus.files.size());
   // Clusters: every third essay's successor is its duplicate, and one across files.
   neardup::dedup_result result;
@@ -220,7 +223,8 @@ TEST_CASE("write_deduplicated writes the input without exactly the duplicates' l
   CHECK(note.str().find(changed.string()) != std::string::npos);
 }
 
-TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the duplicates'", "[report]") {
+TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the duplicates'",
+          "[report]") {
   test_files::temp_dir dir;
   // Fields beyond id and text, an integer id, escapes, a broken line, a blank line, a repeated id,
   // CRLF, a BOM and no newline at the end.
@@ -232,10 +236,12 @@ TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the du
       "{\"id\": \"b\", \"text\": \"again\"}",
       "{\"id\": \"c\", \"text\": \"三\\n\\\"q\\\"\"}",
   };
-  std::vector<std::string> const second = {"\xEF\xBB\xBF{\"id\": \"d\", \"text\": \"四\"}", "{\"id\": \"e\", \"text\": \"五\"}"};
+  std::vector<std::string> const second = {"\xEF\xBB\xBF{\"id\": \"d\", \"text\": \"四\"}",
+                                           "{\"id\": \"e\", \"text\": \"五\"}"};
   auto join = [](std::vector<std::string> const& lines, bool last_newline) {
     std::string s;
-    for (std::size_t i = 0; i < lines.size(); ++i) s += lines[i] + (i + 1 < lines.size() || last_newline ? "\n" : "");
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      s += lines[i] + (i + 1 < lines.size() || last_newline ? "\n" : "");
     return s;
   };
   test_files::write_file(dir.path / "a.jsonl", join(first, false));
@@ -244,9 +250,9 @@ TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the du
   options.jsonl = true;
   std::vector<neardup::essay_info> essays;
   std::vector<std::string> const paths = {dir.path.string()};
-  auto const load = neardup::load_essays(paths, options, [&](neardup::essay_info&& e, std::string_view) {
-    essays.push_back(std::move(e));
-  });
+  auto const load = neardup::load_essays(
+      paths, options,
+      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
   REQUIRE(essays.size() == 5);  // 1, b, c, d, e
   neardup::dedup_result result;
   result.clusters.push_back({{{0, 1.0}, {2, 0.9}, {3, 0.8}}});  // c and d are duplicates of 1
@@ -254,7 +260,8 @@ TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the du
   auto const stats = neardup::write_deduplicated(out, result, essays, load, options);
   // The first file's lines but c's, with a newline added at its end; the second file's but d's (its
   // BOM went with it).
-  CHECK(out.str() == join({first[0], first[1], first[2], first[3], first[4]}, true) + join({second[1]}, true));
+  CHECK(out.str() ==
+        join({first[0], first[1], first[2], first[3], first[4]}, true) + join({second[1]}, true));
   CHECK(stats.essays == 3);
   CHECK(stats.duplicates == 2);
   CHECK(stats.unread == 2);  // the broken line and the repeated id
@@ -268,12 +275,15 @@ TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the du
   CHECK(all.str() == join(first, true) + join({second[0].substr(3), second[1]}, true));
 }
 
-TEST_CASE("output_file writes through a temporary file, keeps the mode, follows links, leaves nothing half",
-          "[report]") {
+TEST_CASE(
+    "output_file writes through a temporary file, keeps the mode, follows links, leaves nothing "
+    "half",
+    "[report]") {
   test_files::temp_dir dir;
   auto const file = dir.path / "out.txt";
   test_files::write_file(file, "before");
-  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::filesystem::create_symlink("out.txt", dir.path / "link");
   {
     neardup::output_file out((dir.path / "link").string());
@@ -339,7 +349,7 @@ TEST_CASE("check_outputs refuses an output that is an input or another output", 
   walk.outputs = neardup::walk_outputs(in_folder);
   std::vector<std::string> const folder = {dir.path.string()};
   auto const walked = neardup::walk_paths(folder, walk);
-  CHECK(walked.files.empty());  // in.txt and its alias are the output
+  CHECK(walked.files.empty());          // in.txt and its alias are the output
   REQUIRE(walked.skipped.size() == 2);  // reached by both names
   for (auto const& skipped : walked.skipped) CHECK(skipped.reason == neardup::skip_reason::output);
 }
@@ -358,13 +368,15 @@ TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywh
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
         out += buf;
-      } else out += ch;
+      } else
+        out += ch;
     }
     return out + "\"";
   };
   std::mt19937 rng(5);
   // Whole code points (ill-formed UTF-8 has a test of its own).
-  std::vector<std::string> const alphabet = {"a", "b", "\"", "\\", "\n", "\t", "\x01", "\x1f", " ", "~", "中", "文", "\x7f", "é"};
+  std::vector<std::string> const alphabet = {"a",    "b", "\"", "\\", "\n", "\t",   "\x01",
+                                             "\x1f", " ", "~",  "中", "文", "\x7f", "é"};
   for (int t = 0; t < 2000; ++t) {
     std::string s;
     std::size_t const n = rng() % 40;
@@ -374,17 +386,22 @@ TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywh
   }
 }
 
-TEST_CASE("the JSON Lines report is valid JSON whatever the bytes of names, titles and ids", "[report]") {
+TEST_CASE("the JSON Lines report is valid JSON whatever the bytes of names, titles and ids",
+          "[report]") {
   std::mt19937 rng(17);
   auto random_bytes = [&] {
     std::string s;
     std::size_t const n = rng() % 24;
     for (std::size_t i = 0; i < n; ++i) {
       unsigned const pick = rng() % 4;
-      if (pick == 0) s += static_cast<char>(rng() % 256);  // anything: broken UTF-8, controls, NUL
-      else if (pick == 1) s += "中\xC2\x85\"\\"[rng() % 7];  // parts of characters, C1, specials
-      else if (pick == 2) s += "é";
-      else s += static_cast<char>('a' + rng() % 26);
+      if (pick == 0)
+        s += static_cast<char>(rng() % 256);  // anything: broken UTF-8, controls, NUL
+      else if (pick == 1)
+        s += "中\xC2\x85\"\\"[rng() % 7];  // parts of characters, C1, specials
+      else if (pick == 2)
+        s += "é";
+      else
+        s += static_cast<char>('a' + rng() % 26);
     }
     return s;
   };
@@ -426,7 +443,10 @@ TEST_CASE("the JSON Lines report is valid JSON whatever the bytes of names, titl
   REQUIRE(parser.parse(kept).get(back) == simdjson::SUCCESS);
   CHECK(std::string_view(back) == "中文 é \x7f\xC2\x85");
   CHECK(kept == "\"中文 é \\u007f\\u0085\"");
-  CHECK(neardup::detail::json_quote("a\xFF" "b\xE4\xB8") == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\"");
+  CHECK(neardup::detail::json_quote("a\xFF"
+                                    "b\xE4\xB8") ==
+        "\"a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD\"");
 }
 
 TEST_CASE("CSV fields are quoted as RFC 4180 asks, and the text report escapes names", "[report]") {
@@ -461,7 +481,8 @@ TEST_CASE("the text report's excerpt of an essay that cannot be read again says 
   neardup::report_context ctx;
   ctx.essays = essays;
   ctx.text = [](std::uint32_t doc) -> std::string {
-    if (doc == 3) throw neardup::error(neardup::errc::io_error, "a.txt: the file changed since it was read");
+    if (doc == 3)
+      throw neardup::error(neardup::errc::io_error, "a.txt: the file changed since it was read");
     return "正文";
   };
   std::ostringstream out;

@@ -3,11 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <simdjson.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <random>
 #include <set>
-#include <simdjson.h>
 #include <sstream>
 #include <string>
 
@@ -180,7 +180,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_all(fs::path const& p) { return cli::slurp(p); }
+std::string read_all(fs::path const& p) {
+  return cli::slurp(p);
+}
 
 // The (file, index) of every later member of the clusters of a JSON Lines report, and their ids.
 struct report_members {
@@ -210,7 +212,8 @@ std::vector<std::string> lines_of(std::string const& text) {
 
 }  // namespace
 
-TEST_CASE("outputs that would destroy an input or each other are refused before any work", "[robustness]") {
+TEST_CASE("outputs that would destroy an input or each other are refused before any work",
+          "[robustness]") {
   temp_dir dir;
   write_file(dir.path / "a.txt", essay);
   auto const a = quote((dir.path / "a.txt").string());
@@ -235,14 +238,16 @@ TEST_CASE("outputs that would destroy an input or each other are refused before 
   CHECK(has(full.err, "/dev/full: write failed"));
 }
 
-TEST_CASE("an output inside an input folder is left out of the walk, run after run", "[robustness]") {
+TEST_CASE("an output inside an input folder is left out of the walk, run after run",
+          "[robustness]") {
   temp_dir dir;
   fs::copy(NEARDUP_ESSAYS_DIR, dir.path / "rr");
   auto const clean = dir.path / "rr" / "clean.txt";
   std::string first;
   for (int run = 0; run < 3; ++run) {
     auto const r = run_dedup("--keep-one " + quote(clean.string()) + " -o " +
-                             quote((dir.path / "rr" / "report.txt").string()) + " " + quote((dir.path / "rr").string()));
+                             quote((dir.path / "rr" / "report.txt").string()) + " " +
+                             quote((dir.path / "rr").string()));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::string const report = read_all(dir.path / "rr" / "report.txt");
@@ -258,8 +263,9 @@ TEST_CASE("an output inside an input folder is left out of the walk, run after r
   }
 }
 
-TEST_CASE("outputs keep their mode and links, devices and FIFOs are written into, '-' is standard output",
-          "[robustness]") {
+TEST_CASE(
+    "outputs keep their mode and links, devices and FIFOs are written into, '-' is standard output",
+    "[robustness]") {
   temp_dir dir;
   write_file(dir.path / "in/a.txt", essay + "\n2、第二篇\n" + essay);
   auto const in = quote((dir.path / "in").string());
@@ -285,8 +291,9 @@ TEST_CASE("outputs keep their mode and links, devices and FIFOs are written into
   auto const fifo = dir.path / "fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   auto const got = dir.path / "got.txt";
-  auto const via_fifo = run_dedup("--keep-one " + quote(fifo.string()) + " " + in, std::nullopt,
-                                  "cat " + quote(fifo.string()) + " > " + quote(got.string()) + " & ");
+  auto const via_fifo =
+      run_dedup("--keep-one " + quote(fifo.string()) + " " + in, std::nullopt,
+                "cat " + quote(fifo.string()) + " > " + quote(got.string()) + " & ");
   CHECK(via_fifo.exit_code == 0);
   for (int wait = 0; wait < 100 && read_all(got) != read_all(kept); ++wait) ::usleep(20000);
   CHECK(read_all(got) == read_all(kept));
@@ -294,14 +301,16 @@ TEST_CASE("outputs keep their mode and links, devices and FIFOs are written into
   // -o - is standard output; --keep-one - too when the report goes elsewhere.
   auto const report_out = run_dedup("--format jsonl -o - " + in);
   CHECK(has(report_out.out, "\"cluster\": 1"));
-  auto const kept_out = run_dedup("-o " + quote((dir.path / "r.txt").string()) + " --keep-one - " + in);
+  auto const kept_out =
+      run_dedup("-o " + quote((dir.path / "r.txt").string()) + " --keep-one - " + in);
   CHECK(kept_out.out == read_all(kept));
   CHECK(has(read_all(dir.path / "r.txt"), "Cluster 1"));
   CHECK_FALSE(fs::exists(dir.path / "-"));
 }
 
-TEST_CASE("--keep-one on text files: the output and the duplicates' lines are the input, line for line",
-          "[robustness]") {
+TEST_CASE(
+    "--keep-one on text files: the output and the duplicates' lines are the input, line for line",
+    "[robustness]") {
   std::mt19937 rng(23);
   temp_dir dir;
   // Files of numbered essays after a collection title; every fourth essay a copy of an earlier one
@@ -316,9 +325,12 @@ TEST_CASE("--keep-one on text files: the output and the duplicates' lines are th
     std::string const name = (dir.path / ("f" + std::to_string(10 + f) + ".txt")).string();
     std::vector<block> blocks{{"作文合集 " + std::to_string(f) + "\n\n", 0}};
     for (int e = 1; e <= 4; ++e) {
-      std::string const body = !bodies.empty() && rng() % 4 == 0 ? bodies[rng() % bodies.size()] : test_files::random_body(rng, 3);
+      std::string const body = !bodies.empty() && rng() % 4 == 0 ? bodies[rng() % bodies.size()]
+                                                                 : test_files::random_body(rng, 3);
       bodies.push_back(body);
-      blocks.push_back({std::to_string(e) + "、题目" + std::to_string(f * 10 + e) + "\n" + body + (e < 4 ? "\n" : ""), e});
+      blocks.push_back({std::to_string(e) + "、题目" + std::to_string(f * 10 + e) + "\n" + body +
+                            (e < 4 ? "\n" : ""),
+                        e});
     }
     std::string text;
     for (auto const& b : blocks) text += b.text;
@@ -330,8 +342,9 @@ TEST_CASE("--keep-one on text files: the output and the duplicates' lines are th
   std::string outputs[2];
   for (int t = 0; t < 2; ++t) {
     auto const kept = dir.path / ("kept" + std::to_string(t) + ".out");
-    auto const r = run_dedup(std::string("--format jsonl -j ") + (t == 0 ? "1" : "3") + " --keep-one " +
-                             quote(kept.string()) + " " + quote(dir.path.string()));
+    auto const r =
+        run_dedup(std::string("--format jsonl -j ") + (t == 0 ? "1" : "3") + " --keep-one " +
+                  quote(kept.string()) + " " + quote(dir.path.string()));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     auto const report = parse_report(r.out);
@@ -356,13 +369,14 @@ TEST_CASE("--keep-one on text files: the output and the duplicates' lines are th
 TEST_CASE("--keep-one on JSON Lines: every line as it was but the duplicates'", "[robustness]") {
   std::mt19937 rng(29);
   temp_dir dir;
-  std::vector<std::string> lines;           // as written
-  std::vector<std::string> line_ids;        // the record's id, "" for a line that gives none
+  std::vector<std::string> lines;     // as written
+  std::vector<std::string> line_ids;  // the record's id, "" for a line that gives none
   std::vector<std::string> bodies;
   std::size_t unread = 0;
   for (int i = 0; i < 200; ++i) {
     std::string const id = i % 2 == 0 ? std::to_string(i) : "\"r" + std::to_string(i) + "\"";
-    std::string body = !bodies.empty() && rng() % 5 == 0 ? bodies[rng() % bodies.size()] : test_files::random_body(rng, 2);
+    std::string body = !bodies.empty() && rng() % 5 == 0 ? bodies[rng() % bodies.size()]
+                                                         : test_files::random_body(rng, 2);
     bodies.push_back(body);
     std::string text;
     for (char c : body) text += c == '\n' ? std::string("\\n") : std::string(1, c);
@@ -373,7 +387,8 @@ TEST_CASE("--keep-one on JSON Lines: every line as it was but the duplicates'", 
         ++unread;
         break;
       case 1:
-        lines.push_back("{\"meta\": {\"n\": " + std::to_string(i) + "}, \"text\": \"" + text + "\", \"id\": " + id + "}");
+        lines.push_back("{\"meta\": {\"n\": " + std::to_string(i) + "}, \"text\": \"" + text +
+                        "\", \"id\": " + id + "}");
         line_ids.push_back(id[0] == '"' ? id.substr(1, id.size() - 2) : id);
         break;
       case 2:
@@ -381,7 +396,8 @@ TEST_CASE("--keep-one on JSON Lines: every line as it was but the duplicates'", 
         line_ids.emplace_back();
         break;
       default:
-        lines.push_back("{\"id\": " + id + ", \"text\": \"\\u3000" + text + "\", \"score\": 0." + std::to_string(i) + "}");
+        lines.push_back("{\"id\": " + id + ", \"text\": \"\\u3000" + text + "\", \"score\": 0." +
+                        std::to_string(i) + "}");
         line_ids.push_back(id[0] == '"' ? id.substr(1, id.size() - 2) : id);
     }
   }
@@ -400,12 +416,14 @@ TEST_CASE("--keep-one on JSON Lines: every line as it was but the duplicates'", 
   REQUIRE(report.duplicate_ids.size() >= 5);
   std::vector<std::string> expected;
   for (std::size_t i = 0; i < lines.size(); ++i)
-    if (line_ids[i].empty() || !report.duplicate_ids.contains(line_ids[i])) expected.push_back(lines[i]);
+    if (line_ids[i].empty() || !report.duplicate_ids.contains(line_ids[i]))
+      expected.push_back(lines[i]);
   CHECK(lines_of(read_all(kept)) == expected);
   CHECK(has(r.err, "kept unread: " + std::to_string(unread) + " lines"));
 }
 
-TEST_CASE("a JSON Lines input in which no line is a record is an error, not 'no duplicates'", "[robustness]") {
+TEST_CASE("a JSON Lines input in which no line is a record is an error, not 'no duplicates'",
+          "[robustness]") {
   temp_dir dir;
   write_file(dir.path / "a.jsonl", "id,text\n1,hello\n2,world\n");
   auto const alone = run_dedup("--jsonl " + quote((dir.path / "a.jsonl").string()));
@@ -413,7 +431,9 @@ TEST_CASE("a JSON Lines input in which no line is a record is an error, not 'no 
   CHECK(has(alone.err, "a.jsonl: not JSON Lines (no line is a record: 3 lines"));
   // Records without the text field asked for.
   write_file(dir.path / "b.jsonl", "{\"id\": 1, \"text\": \"x\"}\n");
-  CHECK(run_dedup("--jsonl --text-field body " + quote((dir.path / "b.jsonl").string())).exit_code == 2);
+  CHECK(
+      run_dedup("--jsonl --text-field body " + quote((dir.path / "b.jsonl").string())).exit_code ==
+      2);
   // Beside good files (b.jsonl has a text field): skipped and named, the rest read.
   write_file(dir.path / "c.jsonl", "{\"id\": 1, \"text\": \"第一篇\"}\n");
   auto const beside = run_dedup("--jsonl " + quote(dir.path.string()));
@@ -422,12 +442,15 @@ TEST_CASE("a JSON Lines input in which no line is a record is an error, not 'no 
   CHECK(has(beside.out, "skipped " + (dir.path / "a.jsonl").string() + ": not JSON Lines"));
 }
 
-TEST_CASE("'-' reads standard input: text, JSON Lines, with --keep-one; kept in a temporary file removed after",
-          "[robustness]") {
+TEST_CASE(
+    "'-' reads standard input: text, JSON Lines, with --keep-one; kept in a temporary file removed "
+    "after",
+    "[robustness]") {
   temp_dir dir, tmp;
   std::string const text = "1、第一篇\n" + essay + "\n2、第二篇\n" + essay;
   std::string const env = "TMPDIR=" + quote(tmp.path.string()) + " ";
-  auto const r = run_dedup("--format jsonl --keep-one " + quote((dir.path / "k.txt").string()) + " -", text, env);
+  auto const r = run_dedup(
+      "--format jsonl --keep-one " + quote((dir.path / "k.txt").string()) + " -", text, env);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto const report = parse_report(r.out);
@@ -438,7 +461,8 @@ TEST_CASE("'-' reads standard input: text, JSON Lines, with --keep-one; kept in 
   CHECK(read_all(dir.path / "k.txt") == "1、第一篇\n" + essay + "\n");
   CHECK(fs::is_empty(tmp.path));  // the temporary file is gone
   std::string const line = essay.substr(0, essay.find('\n'));
-  std::string const jsonl = "{\"id\": \"x\", \"text\": \"" + line + "\"}\n{\"id\": \"y\", \"text\": \"" + line + "\"}\nbroken\n";
+  std::string const jsonl = "{\"id\": \"x\", \"text\": \"" + line +
+                            "\"}\n{\"id\": \"y\", \"text\": \"" + line + "\"}\nbroken\n";
   auto const j = run_dedup("--jsonl --format jsonl -", jsonl, env);
   INFO(j.err);
   CHECK(j.exit_code == 0);
@@ -452,8 +476,9 @@ TEST_CASE("'-' reads standard input: text, JSON Lines, with --keep-one; kept in 
   CHECK(has(mixed.err, "2 read, 0 skipped"));
 }
 
-TEST_CASE("with nothing read, dedup says why: other extensions, --jsonl on text files, an empty folder",
-          "[robustness]") {
+TEST_CASE(
+    "with nothing read, dedup says why: other extensions, --jsonl on text files, an empty folder",
+    "[robustness]") {
   temp_dir dir;
   for (int i = 0; i < 12; ++i) write_file(dir.path / "md" / (std::to_string(i) + ".md"), essay);
   write_file(dir.path / "md" / "notes.pdf", "x");
@@ -472,8 +497,10 @@ TEST_CASE("with nothing read, dedup says why: other extensions, --jsonl on text 
   CHECK(has(empty.err, "the folders hold no files"));
 }
 
-TEST_CASE("names with newlines, control characters and broken UTF-8 give valid JSON and one-line text entries",
-          "[robustness]") {
+TEST_CASE(
+    "names with newlines, control characters and broken UTF-8 give valid JSON and one-line text "
+    "entries",
+    "[robustness]") {
   temp_dir dir;
   std::string const odd = "odd\nname\x01\xFF.txt";
   write_file(dir.path / "a.txt", essay);

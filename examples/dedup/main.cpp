@@ -5,12 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <optional>
-#include <iostream>
 #include <cstdlib>
-#include <vector>
+#include <filesystem>
+#include <iostream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "neardup/neardup.hpp"
 
@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   app.get_formatter()->column_width(34);
 
   std::vector<std::string> paths;
-  app.add_option("paths", paths, "Files and folders to read (folders recursively; '-': standard input)")
+  app.add_option("paths", paths,
+                 "Files and folders to read (folders recursively; '-': standard input)")
       ->required();
 
   neardup::dedup_options options;
@@ -92,9 +93,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "jsonl", "csv"}))
       ->capture_default_str();
   app.add_option("-o,--output", output, "Write the report to this file ('-': standard output)");
-  app.add_option("--keep-one", keep_one,
-                 "Also write the input without the duplicates (the later essays of each cluster) to this "
-                 "file ('-': standard output, with -o FILE)");
+  app.add_option(
+      "--keep-one", keep_one,
+      "Also write the input without the duplicates (the later essays of each cluster) to this "
+      "file ('-': standard output, with -o FILE)");
   app.add_flag("--fail-on-duplicates", fail_on_duplicates, "Exit with 1 when duplicates were found");
   app.add_flag("-q,--quiet", quiet, "No progress bar");
 
@@ -204,15 +206,17 @@ int main(int argc, char** argv) {
     if (!output.empty() && output != "-") outputs.push_back(&report_file.emplace(output));
     if (!keep_one.empty()) {
       if (keep_one == "-" && !report_file) {
-        std::cerr << "dedup: --keep-one - and the report would both go to standard output: give the "
-                     "report a file with -o\n";
+        std::cerr
+            << "dedup: --keep-one - and the report would both go to standard output: give the "
+               "report a file with -o\n";
         return exit_usage;
       }
       outputs.push_back(&keep_file.emplace(keep_one));
     }
     neardup::check_outputs(paths, outputs);
   } catch (neardup::error const& e) {
-    std::cerr << "dedup: " << (e.code() == neardup::errc::io_error ? "cannot write " : "") << e.what() << "\n";
+    std::cerr << "dedup: " << (e.code() == neardup::errc::io_error ? "cannot write " : "")
+              << e.what() << "\n";
     return exit_usage;
   }
   load.walk.outputs = neardup::walk_outputs(outputs);
@@ -257,11 +261,13 @@ int main(int argc, char** argv) {
       report_file->commit();
     } else {
       std::cout.flush();
-      if (!std::cout) throw neardup::error(neardup::errc::io_error, "writing the report to standard output failed");
+      if (!std::cout)
+        throw neardup::error(neardup::errc::io_error,
+                             "writing the report to standard output failed");
     }
     if (keep_file) {
-      auto const kept = neardup::write_deduplicated(keep_file->open(), run.dedup, run.essays, run.load, load,
-                                                    options.threads);
+      auto const kept = neardup::write_deduplicated(keep_file->open(), run.dedup, run.essays,
+                                                    run.load, load, options.threads);
       keep_file->commit();
       std::ostringstream note;
       neardup::write_keep_one_summary(note, kept, keep_one == "-" ? "standard output" : keep_one);

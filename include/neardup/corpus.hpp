@@ -32,9 +32,9 @@ struct walk_options {
 
 /// Why a path was not read. walk_paths() gives not_found, not_readable, symlink_loop,
 /// not_regular_file, too_large, output and other; loading gives not_readable, too_large, binary and
-/// empty, and not_jsonl for a JSON Lines file with lines but no record; the pipeline gives changed for a file that changed while the run read it.
-/// Files left out of a folder for their extension are not skipped but counted
-/// (walk_result::filtered_by_extension).
+/// empty, and not_jsonl for a JSON Lines file with lines but no record; the pipeline gives changed
+/// for a file that changed while the run read it. Files left out of a folder for their extension
+/// are not skipped but counted (walk_result::filtered_by_extension).
 enum class skip_reason {
   not_found,
   not_readable,
@@ -43,9 +43,9 @@ enum class skip_reason {
   too_large,
   binary,
   empty,
-  output,   ///< one of the run's own outputs (walk_options::outputs)
+  output,     ///< one of the run's own outputs (walk_options::outputs)
   not_jsonl,  ///< a JSON Lines input in which no line is a record
-  changed,  ///< changed during the run (its size, or what it held where an essay was)
+  changed,    ///< changed during the run (its size, or what it held where an essay was)
   other
 };
 

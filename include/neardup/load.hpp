@@ -71,7 +71,9 @@ struct file_account {
   /// Where the bytes are when not at `path`: standard input ("-") is kept in a temporary file.
   std::string stored_at;
   /// The file to read again: stored_at, or path.
-  [[nodiscard]] std::string const& source() const noexcept { return stored_at.empty() ? path : stored_at; }
+  [[nodiscard]] std::string const& source() const noexcept {
+    return stored_at.empty() ? path : stored_at;
+  }
 };
 
 /// Something in a file that was read but not taken: a bad JSON line, an essay over the limit.

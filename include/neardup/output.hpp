@@ -65,9 +65,10 @@ class output_file {
 /// Refuses outputs that would destroy an input or each other: throws
 /// neardup::error(invalid_argument) naming both paths when an output is one of `inputs` (the same
 /// file by device and inode, a link to it included), when two outputs are one file, or when two are
-/// standard output. An output inside an input folder is not refused: give walk_outputs() to the walk
-/// (walk_options::outputs) and it is left out.
-void check_outputs(std::span<const std::string> inputs, std::span<output_file const* const> outputs);
+/// standard output. An output inside an input folder is not refused: give walk_outputs() to the
+/// walk (walk_options::outputs) and it is left out.
+void check_outputs(std::span<const std::string> inputs,
+                   std::span<output_file const* const> outputs);
 
 /// The files of `outputs` that exist now, for walk_options::outputs.
 [[nodiscard]] std::vector<file_identity> walk_outputs(std::span<output_file const* const> outputs);

@@ -75,8 +75,9 @@ struct keep_one_stats {
 /// since the load is left out (keep_one_stats::changed); files the load skipped are listed in
 /// not_read. Text files are read and decoded on `threads` threads (0 = all), written in order.
 /// Throws neardup::error(io_error) when writing fails.
-keep_one_stats write_deduplicated(std::ostream& out, dedup_result const& result, std::span<const essay_info> essays,
-                                  load_summary const& load, load_options const& options, unsigned threads = 1);
+keep_one_stats write_deduplicated(std::ostream& out, dedup_result const& result,
+                                  std::span<const essay_info> essays, load_summary const& load,
+                                  load_options const& options, unsigned threads = 1);
 
 /// One paragraph for standard error about what write_deduplicated wrote to `path`: counts, what was
 /// written unread, and the input files that are not in it, by name.

@@ -45,8 +45,9 @@ bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t
   if (records > 0 || problems_from >= problems.size()) return false;
   std::size_t const bad = problems.size() - problems_from;
   auto const& first = problems[problems_from];
-  std::string detail = "no line is a record: " + std::to_string(bad) + (bad == 1 ? " line" : " lines") +
-                       " that gave none; line " + std::to_string(first.line) + ": " + first.message;
+  std::string detail = "no line is a record: " + std::to_string(bad) +
+                       (bad == 1 ? " line" : " lines") + " that gave none; line " +
+                       std::to_string(first.line) + ": " + first.message;
   problems.resize(problems_from);
   summary.skipped.push_back({path, skip_reason::not_jsonl, std::move(detail)});
   return true;
@@ -69,8 +70,8 @@ std::string essay_id(std::string const& file, std::uint32_t index) {
 }
 
 // The number of records parsed (taken or not).
-std::size_t load_jsonl_file(std::string const& path, load_options const& options, load_summary& summary,
-                            essay_sink const& sink, file_account& account) {
+std::size_t load_jsonl_file(std::string const& path, load_options const& options,
+                            load_summary& summary, essay_sink const& sink, file_account& account) {
   std::uint32_t number = 0;
   essay_info e;
   detail::read_jsonl_chunks(

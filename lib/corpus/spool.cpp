@@ -14,9 +14,12 @@ namespace neardup::detail {
 
 spooled_input::spooled_input(int fd, std::uint64_t max_bytes) {
   char const* const tmp = std::getenv("TMPDIR");
-  std::string name = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/neardup-stdin-XXXXXX";
+  std::string name =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/neardup-stdin-XXXXXX";
   int const out = ::mkstemp(name.data());
-  if (out < 0) throw error(errc::io_error, "standard input: cannot make a temporary file: " + std::string(std::strerror(errno)));
+  if (out < 0)
+    throw error(errc::io_error, "standard input: cannot make a temporary file: " +
+                                    std::string(std::strerror(errno)));
   path_ = name;
   auto fail = [&](char const* what) {
     int const e = errno;
@@ -46,6 +49,8 @@ spooled_input::spooled_input(int fd, std::uint64_t max_bytes) {
   if (::close(out) != 0) fail("cannot keep it in a temporary file");
 }
 
-spooled_input::~spooled_input() { ::unlink(path_.c_str()); }
+spooled_input::~spooled_input() {
+  ::unlink(path_.c_str());
+}
 
 }  // namespace neardup::detail

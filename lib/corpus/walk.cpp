@@ -47,9 +47,12 @@ std::string_view to_string(skip_reason r) noexcept {
     case skip_reason::too_large: return "larger than the file size limit";
     case skip_reason::binary: return "binary, not text";
     case skip_reason::empty: return "empty";
-    case skip_reason::output: return "an output of this run";
-    case skip_reason::not_jsonl: return "not JSON Lines";
-    case skip_reason::changed: return "changed during the run";
+    case skip_reason::output:
+      return "an output of this run";
+    case skip_reason::not_jsonl:
+      return "not JSON Lines";
+    case skip_reason::changed:
+      return "changed during the run";
     case skip_reason::other: return "other";
   }
   return "other";
@@ -61,7 +64,8 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
   std::vector<std::pair<std::string, file_id>> files;
 
   auto take_file = [&](std::string const& path, struct stat const& st) {
-    file_identity const id{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+    file_identity const id{static_cast<std::uint64_t>(st.st_dev),
+                           static_cast<std::uint64_t>(st.st_ino)};
     if (std::find(options.outputs.begin(), options.outputs.end(), id) != options.outputs.end()) {
       result.skipped.push_back({path, skip_reason::output, "left out, not read back"});
       return;

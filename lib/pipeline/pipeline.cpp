@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -59,10 +59,11 @@ struct read_failures {
 /// The text source the deduplicator gets: `text` (which throws when a file changed), but a file
 /// that cannot be read back is noted and its essay read as empty (so it joins nothing) rather than
 /// ending the run; leave_out_changed() then takes it out of the clusters.
-std::function<std::string(std::uint32_t)> noting_failures(std::function<std::string(std::uint32_t)> text,
-                                                          std::function<std::string(std::uint32_t)> file_of,
-                                                          std::shared_ptr<read_failures> failures) {
-  return [text = std::move(text), file_of = std::move(file_of), failures = std::move(failures)](std::uint32_t doc) {
+std::function<std::string(std::uint32_t)> noting_failures(
+    std::function<std::string(std::uint32_t)> text,
+    std::function<std::string(std::uint32_t)> file_of, std::shared_ptr<read_failures> failures) {
+  return [text = std::move(text), file_of = std::move(file_of),
+          failures = std::move(failures)](std::uint32_t doc) {
     try {
       return text(doc);
     } catch (error const& e) {
@@ -110,7 +111,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   };
   result.text_start = result.text;  // a record is read whole to parse it
   dedup.set_text_source(noting_failures(
-      result.text, [texts](std::uint32_t doc) { return texts->files[texts->records.at(doc).first]; },
+      result.text,
+      [texts](std::uint32_t doc) { return texts->files[texts->records.at(doc).first]; },
       sign.failures));
 
   walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
@@ -387,8 +389,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
 /// what the load found. A cluster that lost a member is measured again, exactly, against its first
 /// remaining member; the members at or above the threshold stay. The files are then skipped as
 /// changed during the run, so the report and --keep-one leave them out.
-void leave_out_changed(pipeline_result& result, read_failures& failures, document_signer const& signer,
-                       double threshold) {
+void leave_out_changed(pipeline_result& result, read_failures& failures,
+                       document_signer const& signer, double threshold) {
   std::map<std::string, std::string> changed;
   {
     std::lock_guard<std::mutex> const hold(failures.lock);
@@ -416,7 +418,8 @@ void leave_out_changed(pipeline_result& result, read_failures& failures, documen
     known = changed.size();
     std::vector<cluster> kept;
     for (auto& c : result.dedup.clusters) {
-      if (std::none_of(c.members.begin(), c.members.end(), [&](auto const& m) { return is_changed(m.doc); })) {
+      if (std::none_of(c.members.begin(), c.members.end(),
+                       [&](auto const& m) { return is_changed(m.doc); })) {
         kept.push_back(std::move(c));
         continue;
       }
@@ -447,7 +450,8 @@ void leave_out_changed(pipeline_result& result, read_failures& failures, documen
   for (auto const& c : result.dedup.clusters) result.dedup.stats.duplicates += c.members.size() - 1;
   auto& files = result.load.files;
   for (auto const& [path, why] : changed) {
-    auto const f = std::find_if(files.begin(), files.end(), [&](file_account const& a) { return a.path == path; });
+    auto const f = std::find_if(files.begin(), files.end(),
+                                [&](file_account const& a) { return a.path == path; });
     if (f == files.end()) continue;
     files.erase(f);
     // The message names the file already: only its reason is kept as the detail.
@@ -458,7 +462,8 @@ void leave_out_changed(pipeline_result& result, read_failures& failures, documen
 
 /// Standard input kept in `stored` is shown as `shown` ("-") in everything the caller sees; the
 /// essays are read back from `stored` (file_account::stored_at).
-void show_as(pipeline_result& result, std::string const& stored, std::string const& shown, bool jsonl) {
+void show_as(pipeline_result& result, std::string const& stored, std::string const& shown,
+             bool jsonl) {
   for (auto& e : result.essays) {
     if (e.file != stored) continue;
     e.file = shown;
@@ -489,8 +494,9 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   if (auto const dash = std::find(inputs.begin(), inputs.end(), "-"); dash != inputs.end()) {
     spool = std::make_shared<detail::spooled_input>(STDIN_FILENO, options.load.walk.max_file_bytes);
     if (spool->too_large()) {
-      result.load.skipped.push_back({"-", skip_reason::too_large,
-                                     "over " + std::to_string(options.load.walk.max_file_bytes) + " bytes"});
+      result.load.skipped.push_back(
+          {"-", skip_reason::too_large,
+           "over " + std::to_string(options.load.walk.max_file_bytes) + " bytes"});
       inputs.erase(dash);
     } else {
       *dash = spool->path();
@@ -500,7 +506,8 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   // With threads to spare, the folders are walked while the normalization table is built.
   std::future<walk_result> walk_ahead;
   if (!options.load.jsonl && threads > 1)
-    walk_ahead = std::async(std::launch::async, [&] { return walk_paths(inputs, options.load.walk); });
+    walk_ahead =
+        std::async(std::launch::async, [&] { return walk_paths(inputs, options.load.walk); });
   deduplicator dedup(options.dedup);
   document_signer const signer(options.dedup.signature);
   auto const failures = std::make_shared<read_failures>();

@@ -32,7 +32,8 @@ std::string grouped(std::size_t n) {
 std::string csv_field(std::string_view s) {
   // RFC 4180 quotes a field with a comma, a quote or a line end; fields with other control
   // characters or with white space at either end are quoted too, so no reader trims or splits them.
-  bool const edge_space = !s.empty() && (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t');
+  bool const edge_space =
+      !s.empty() && (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t');
   bool const special = std::any_of(s.begin(), s.end(), [](char ch) {
     auto const c = static_cast<unsigned char>(ch);
     return c < 0x20 || c == 0x7F || c == '"' || c == ',';
@@ -80,8 +81,8 @@ void append_json_quoted(std::string& out, std::string_view s) {
   auto needs_look = [](std::uint64_t x) {
     constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\')) |
-           has_zero(x ^ (ones * 0x7F)) | (x & highs);
+    return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) |
+           has_zero(x ^ (ones * '\\')) | has_zero(x ^ (ones * 0x7F)) | (x & highs);
   };
   auto escape = [&out](unsigned c) {
     char buf[8];
@@ -121,7 +122,8 @@ void append_json_quoted(std::string& out, std::string_view s) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default: escape(c);
+      default:
+        escape(c);
     }
   }
   out.append(s, run, s.size() - run);
@@ -162,9 +164,15 @@ std::string printable(std::string_view s) {
     }
     ++i;
     switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7F)
           hex(c);

@@ -21,7 +21,8 @@ struct essay_index {
   std::vector<std::uint8_t> drop;
   std::unordered_map<std::string_view, std::size_t> unread;  // problems on a line, by file
 
-  essay_index(dedup_result const& result, std::span<const essay_info> essays, load_summary const& load)
+  essay_index(dedup_result const& result, std::span<const essay_info> essays,
+              load_summary const& load)
       : drop(essays.size(), 0) {
     for (auto const& c : result.clusters)
       for (std::size_t m = 1; m < c.members.size(); ++m) drop[c.members[m].doc] = 1;
@@ -62,11 +63,13 @@ std::size_t next_line(std::string_view text, std::size_t at) {
   return nl == std::string_view::npos ? text.size() : nl + 1;
 }
 
-/// `text_bytes` without the lines of the dropped essays [first, last) of `essays` (in line order): each
-/// from its first line through its last, and the blank lines after it.
-void cut_duplicates(std::string&& text_bytes, std::span<const essay_info> essays, std::vector<std::uint8_t> const& drop,
-                    std::size_t first, std::size_t last, std::string& out) {
-  if (std::none_of(drop.begin() + static_cast<std::ptrdiff_t>(first), drop.begin() + static_cast<std::ptrdiff_t>(last),
+/// `text_bytes` without the lines of the dropped essays [first, last) of `essays` (in line order):
+/// each from its first line through its last, and the blank lines after it.
+void cut_duplicates(std::string&& text_bytes, std::span<const essay_info> essays,
+                    std::vector<std::uint8_t> const& drop, std::size_t first, std::size_t last,
+                    std::string& out) {
+  if (std::none_of(drop.begin() + static_cast<std::ptrdiff_t>(first),
+                   drop.begin() + static_cast<std::ptrdiff_t>(last),
                    [](std::uint8_t d) { return d != 0; })) {
     out = std::move(text_bytes);  // nothing to leave out: the text as it is
     if (!out.empty() && out.back() != '\n') out += '\n';
@@ -95,9 +98,9 @@ struct text_file_output {
   bool written = false;  // false: the file changed, or could not be read again
 };
 
-void write_text_files(std::ostream& out, essay_index const& index, std::span<const essay_info> essays,
-                      load_summary const& load, load_options const& options, unsigned threads,
-                      keep_one_stats& stats) {
+void write_text_files(std::ostream& out, essay_index const& index,
+                      std::span<const essay_info> essays, load_summary const& load,
+                      load_options const& options, unsigned threads, keep_one_stats& stats) {
   std::size_t const window = 4 * static_cast<std::size_t>(threads);
   std::vector<text_file_output> outputs(window);
   bool any = false;
@@ -119,7 +122,8 @@ void write_text_files(std::ostream& out, essay_index const& index, std::span<con
         } else {
           decode_options forced = options.decode;
           forced.encoding = f.encoding;
-          cut_duplicates(decode_to_utf8(bytes, forced).utf8, essays, index.drop, first, last, o.text);
+          cut_duplicates(decode_to_utf8(bytes, forced).utf8, essays, index.drop, first, last,
+                         o.text);
         }
         o.written = true;
       },
@@ -134,7 +138,8 @@ void write_text_files(std::ostream& out, essay_index const& index, std::span<con
         out.write(o.text.data(), static_cast<std::streamsize>(o.text.size()));
         any = true;
         auto const [first, last] = index.range(f.path);
-        for (std::size_t doc = first; doc < last; ++doc) ++(index.drop[doc] ? stats.duplicates : stats.essays);
+        for (std::size_t doc = first; doc < last; ++doc)
+          ++(index.drop[doc] ? stats.duplicates : stats.essays);
         stats.unread += index.unread_in(f.path);
         ++stats.files;
         o = text_file_output{};
@@ -143,8 +148,8 @@ void write_text_files(std::ostream& out, essay_index const& index, std::span<con
 
 /// A JSON Lines file as stored, without the lines that start at `dropped` (sorted offsets), in
 /// pieces of a megabyte. False when the file's size is no longer what the load found.
-bool copy_jsonl_file(std::ostream& out, file_account const& f, std::vector<std::uint64_t> const& dropped,
-                     bool strip_bom) {
+bool copy_jsonl_file(std::ostream& out, file_account const& f,
+                     std::vector<std::uint64_t> const& dropped, bool strip_bom) {
   detail::posix_file const file(f.source());
   if (file.size() != f.bytes) return false;
   constexpr std::size_t piece = 1u << 20;
@@ -170,7 +175,8 @@ bool copy_jsonl_file(std::ostream& out, file_account const& f, std::vector<std::
       }
       std::uint64_t const drop_at = next_drop < dropped.size() ? dropped[next_drop] : end;
       // (A dropped first line may start before `position`, at a BOM left out.)
-      auto const keep = static_cast<std::size_t>(drop_at > position ? std::min(drop_at, end) - position : 0);
+      auto const keep =
+          static_cast<std::size_t>(drop_at > position ? std::min(drop_at, end) - position : 0);
       out.write(rest.data(), static_cast<std::streamsize>(keep));
       if (keep > 0) last = rest[keep - 1];
       rest.remove_prefix(keep);
@@ -186,8 +192,9 @@ bool copy_jsonl_file(std::ostream& out, file_account const& f, std::vector<std::
   return true;
 }
 
-void write_jsonl_files(std::ostream& out, essay_index const& index, std::span<const essay_info> essays,
-                       load_summary const& load, keep_one_stats& stats) {
+void write_jsonl_files(std::ostream& out, essay_index const& index,
+                       std::span<const essay_info> essays, load_summary const& load,
+                       keep_one_stats& stats) {
   bool any = false;
   for (auto const& f : load.files) {
     auto const [first, last] = index.range(f.path);
@@ -221,8 +228,9 @@ void write_jsonl_files(std::ostream& out, essay_index const& index, std::span<co
 
 }  // namespace
 
-keep_one_stats write_deduplicated(std::ostream& out, dedup_result const& result, std::span<const essay_info> essays,
-                                  load_summary const& load, load_options const& options, unsigned threads) {
+keep_one_stats write_deduplicated(std::ostream& out, dedup_result const& result,
+                                  std::span<const essay_info> essays, load_summary const& load,
+                                  load_options const& options, unsigned threads) {
   keep_one_stats stats;
   stats.lines = options.jsonl;
   for (auto const& s : load.skipped)
@@ -246,15 +254,18 @@ void write_keep_one_summary(std::ostream& out, keep_one_stats const& stats, std:
       << plural(stats.files, " file") << " written to " << detail::printable(path) << ", without "
       << stats.duplicates << plural(stats.duplicates, " duplicate") << "\n";
   if (stats.unread > 0)
-    out << "  kept unread: " << stats.unread << plural(stats.unread, stats.lines ? " line" : " essay")
-        << (stats.lines ? " that gave no record" : " over the essay limit") << ", written as they were\n";
+    out << "  kept unread: " << stats.unread
+        << plural(stats.unread, stats.lines ? " line" : " essay")
+        << (stats.lines ? " that gave no record" : " over the essay limit")
+        << ", written as they were\n";
   auto list = [&](std::vector<std::string> const& files, std::string_view why) {
     if (files.empty()) return;
     out << "  not in it: " << files.size() << plural(files.size(), " file") << " " << why << ":\n";
     constexpr std::size_t listed_at_most = 20;
     for (std::size_t i = 0; i < files.size() && i < listed_at_most; ++i)
       out << "    " << detail::printable(files[i]) << "\n";
-    if (files.size() > listed_at_most) out << "    … and " << files.size() - listed_at_most << " more\n";
+    if (files.size() > listed_at_most)
+      out << "    … and " << files.size() - listed_at_most << " more\n";
   };
   list(stats.not_read, "that could not be read (see the summary)");
   list(stats.changed, "that changed during the run");

@@ -32,7 +32,9 @@ file_identity identity_of(struct stat const& st) {
 // A stream buffer over a file descriptor: a temporary file or a device, written in large pieces.
 class fd_buffer : public std::streambuf {
  public:
-  explicit fd_buffer(int fd) : fd_(fd), buffer_(1u << 16) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+  explicit fd_buffer(int fd) : fd_(fd), buffer_(1u << 16) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
   fd_buffer(fd_buffer const&) = delete;
   fd_buffer& operator=(fd_buffer const&) = delete;
   ~fd_buffer() override = default;
@@ -161,10 +163,18 @@ output_file::~output_file() {
 output_file::output_file(output_file&&) noexcept = default;
 output_file& output_file::operator=(output_file&&) noexcept = default;
 
-std::string const& output_file::path() const noexcept { return state_->path; }
-std::string const& output_file::target() const noexcept { return state_->target; }
-output_file::kind output_file::what() const noexcept { return state_->what; }
-std::optional<file_identity> output_file::identity() const noexcept { return state_->identity; }
+std::string const& output_file::path() const noexcept {
+  return state_->path;
+}
+std::string const& output_file::target() const noexcept {
+  return state_->target;
+}
+output_file::kind output_file::what() const noexcept {
+  return state_->what;
+}
+std::optional<file_identity> output_file::identity() const noexcept {
+  return state_->identity;
+}
 
 bool output_file::same_as(output_file const& other) const noexcept {
   auto const& a = *state_;
@@ -195,7 +205,8 @@ std::ostream& output_file::open() {
       if (s.fd < 0 && (errno != EEXIST || attempt == 100)) {
         int const saved = errno;
         s.temporary.clear();
-        fail(s.path, std::string("cannot create a temporary file beside it: ") + std::strerror(saved));
+        fail(s.path,
+             std::string("cannot create a temporary file beside it: ") + std::strerror(saved));
       }
     }
   }
@@ -238,7 +249,8 @@ void output_file::commit() {
   }
   s.stream.reset();
   s.buffer.reset();
-  if (::close(std::exchange(s.fd, -1)) != 0 || ::rename(s.temporary.c_str(), s.target.c_str()) != 0) {
+  if (::close(std::exchange(s.fd, -1)) != 0 ||
+      ::rename(s.temporary.c_str(), s.target.c_str()) != 0) {
     int const e = errno;
     s.discard();
     fail(s.path, std::string("cannot write into place: ") + std::strerror(e));
@@ -246,19 +258,20 @@ void output_file::commit() {
   s.temporary.clear();
 }
 
-void check_outputs(std::span<const std::string> inputs, std::span<output_file const* const> outputs) {
+void check_outputs(std::span<const std::string> inputs,
+                   std::span<output_file const* const> outputs) {
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j)
       if (outputs[i]->same_as(*outputs[j]))
-        throw error(errc::invalid_argument, "two outputs to one file: " + outputs[j]->path() + " and " +
-                                                outputs[i]->path());
+        throw error(errc::invalid_argument, "two outputs to one file: " + outputs[j]->path() +
+                                                " and " + outputs[i]->path());
     auto const id = outputs[i]->identity();
     if (!id) continue;
     for (auto const& input : inputs) {
       struct stat st {};
       if (input != "-" && ::stat(input.c_str(), &st) == 0 && identity_of(st) == *id)
-        throw error(errc::invalid_argument, "the output " + outputs[i]->path() + " is the input " + input +
-                                                ": it would be overwritten");
+        throw error(errc::invalid_argument, "the output " + outputs[i]->path() + " is the input " +
+                                                input + ": it would be overwritten");
     }
   }
 }
@@ -266,7 +279,8 @@ void check_outputs(std::span<const std::string> inputs, std::span<output_file co
 std::vector<file_identity> walk_outputs(std::span<output_file const* const> outputs) {
   std::vector<file_identity> ids;
   for (auto const* o : outputs)
-    if (auto const id = o->identity(); id && o->what() != output_file::kind::special) ids.push_back(*id);
+    if (auto const id = o->identity(); id && o->what() != output_file::kind::special)
+      ids.push_back(*id);
   return ids;
 }
 
