@@ -27,7 +27,7 @@ class output_file {
     standard_output,  ///< "-": std::cout
     new_file,         ///< nothing there yet: a temporary file beside it, renamed into place
     regular_file,     ///< an existing file: the same, the file's mode (and owner as root) kept
-    special,          ///< a device, FIFO or socket: written straight into
+    special,          ///< a device or FIFO: written straight into
   };
 
   /// Resolves `path` ("-": standard output), following symbolic links to their target. Throws
