@@ -16,6 +16,8 @@
 
 namespace fs = std::filesystem;
 
+using cli::cluster_list;
+using cli::parse_clusters;
 using cli::quote;
 using cli::run_dedup;
 using cli::run_result;
@@ -24,49 +26,6 @@ using cli::temp_dir;
 using cli::write_file;
 
 namespace {
-
-struct member {
-  std::string id, file, title;
-  std::int64_t index = 0, line = 0;
-  double similarity = 0;
-};
-using cluster_list = std::vector<std::vector<member>>;
-
-// Parses dedup's JSON Lines report, checking the exact set of keys of each object.
-cluster_list parse_clusters(std::string const& jsonl) {
-  cluster_list clusters;
-  simdjson::dom::parser parser;
-  std::istringstream lines(jsonl);
-  std::string line;
-  while (std::getline(lines, line)) {
-    REQUIRE_FALSE(line.empty());
-    simdjson::dom::element doc;
-    REQUIRE(parser.parse(line).get(doc) == simdjson::SUCCESS);
-    simdjson::dom::object obj;
-    REQUIRE(doc.get(obj) == simdjson::SUCCESS);
-    std::vector<std::string> keys;
-    for (auto field : obj) keys.emplace_back(field.key);
-    CHECK(keys == std::vector<std::string>{"cluster", "size", "members"});
-    CHECK(std::int64_t(obj["cluster"]) == std::int64_t(clusters.size() + 1));
-    simdjson::dom::array members = obj["members"];
-    CHECK(std::int64_t(obj["size"]) == std::int64_t(members.size()));
-    clusters.emplace_back();
-    for (simdjson::dom::object m : members) {
-      std::vector<std::string> mkeys;
-      for (auto field : m) mkeys.emplace_back(field.key);
-      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity", "estimated"});
-      member x;
-      x.id = std::string(std::string_view(m["id"]));
-      x.file = std::string(std::string_view(m["file"]));
-      x.title = std::string(std::string_view(m["title"]));
-      x.index = std::int64_t(m["index"]);
-      x.line = std::int64_t(m["line"]);
-      x.similarity = double(m["similarity"]);
-      clusters.back().push_back(x);
-    }
-  }
-  return clusters;
-}
 
 std::string essays_dir() { return NEARDUP_ESSAYS_DIR; }
 

@@ -6,9 +6,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include <random>
+#include <sstream>
 #include "neardup/deduplicator.hpp"
 #include "neardup/report.hpp"
+#include "random_text.hpp"
 #include "report/format.hpp"
+#include "temp_files.hpp"
+
+namespace fs = std::filesystem;
 
 TEST_CASE("run_pipeline on the bundled essays: one cluster, essays 1 and 7 of the first file", "[pipeline]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
@@ -157,4 +163,48 @@ TEST_CASE("run_pipeline on JSON Lines in chunks, on any thread count, accounts f
   for (auto const& r : results) CHECK(r.clusters == results.front().clusters);
   CHECK(results.front().clusters.size() >= 1);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a file that changes during the run is skipped as changed and left out of its clusters",
+          "[pipeline]") {
+  std::mt19937 rng(31);
+  std::string const body = test_files::random_body(rng, 4);
+  for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
+    for (char const changed : {'a', 'b'}) {
+      test_files::temp_dir dir;
+      for (char const name : {'a', 'b', 'c'})
+        test_files::write_file(dir.path / (std::string(1, name) + ".txt"), body);
+      test_files::write_file(dir.path / "d.txt", test_files::random_body(rng, 4));
+      auto const changed_path = dir.path / (std::string(1, changed) + ".txt");
+      neardup::pipeline_options options;
+      options.dedup.verify = mode;
+      options.dedup.threads = 2;
+      // Once every file is read, before verification: the file grows.
+      options.load.progress = [&](std::size_t done, std::size_t total, std::size_t) {
+        if (done == total) std::ofstream(changed_path, std::ios::app) << "多了一行。\n";
+      };
+      std::vector<std::string> const paths = {dir.path.string()};
+      neardup::pipeline_result run;
+      REQUIRE_NOTHROW(run = neardup::run_pipeline(paths, options));
+      INFO("verify " << static_cast<int>(mode) << ", changed " << changed);
+      REQUIRE(run.dedup.clusters.size() == 1);
+      std::vector<std::string> members;
+      for (auto const& m : run.dedup.clusters[0].members)
+        members.push_back(fs::path(run.essays[m.doc].file).filename());
+      CHECK(members == (changed == 'a' ? std::vector<std::string>{"b.txt", "c.txt"}
+                                       : std::vector<std::string>{"a.txt", "c.txt"}));
+      CHECK(run.dedup.clusters[0].members[1].similarity == 1.0);
+      CHECK(run.dedup.stats.duplicates == 1);
+      CHECK(run.load.files.size() == 3);
+      REQUIRE(run.load.skipped.size() == 1);
+      CHECK(run.load.skipped[0].path == changed_path.string());
+      CHECK(run.load.skipped[0].reason == neardup::skip_reason::changed);
+      // --keep-one leaves it out and names it.
+      std::ostringstream out;
+      auto const kept =
+          neardup::write_deduplicated(out, run.dedup, run.essays, run.load, options.load);
+      CHECK(kept.changed == std::vector<std::string>{changed_path.string()});
+      CHECK(kept.files == 3);
+    }
+  }
 }

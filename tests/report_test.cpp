@@ -8,8 +8,13 @@
 #include <random>
 #include <sstream>
 
+#include <simdjson.h>
+#include <set>
 #include "neardup/error.hpp"
+#include "neardup/output.hpp"
+#include "random_text.hpp"
 #include "report/format.hpp"
+#include "temp_files.hpp"
 
 namespace {
 
@@ -114,63 +119,239 @@ TEST_CASE("the text report lists members with excerpts, and the summary every sk
   CHECK(text.find("c.jsonl:7: invalid JSON") != std::string::npos);
 }
 
-TEST_CASE("write_deduplicated keeps the first of each cluster and renames into place", "[report]") {
-  auto const r = sample_result();
-  auto const essays = sample_essays();
-  auto const dir = std::filesystem::temp_directory_path() / ("neardup-report-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto const path = (dir / "kept.txt").string();
-  auto text = [](std::uint32_t doc) { return "正文" + std::to_string(doc); };
-  neardup::write_deduplicated(path, r, essays, text, false);
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  CHECK(ss.str() == "标题0\n正文0\n\n标题1\n正文1\n\n");
-  std::size_t files = 0;
-  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir)) ++files;
-  CHECK(files == 1);  // no temporary file left behind
-  CHECK_THROWS_AS(neardup::write_deduplicated((dir / "no/such/dir/x.txt").string(), r, essays, text, false),
-                  neardup::error);
-  std::filesystem::remove_all(dir);
+namespace {
+
+// A corpus of text files made of blocks: furniture, then essays (a numbered heading, body lines,
+// a blank line), so that the test knows each essay's lines without the splitter.
+struct generated_corpus {
+  struct file {
+    std::string name;
+    std::string furniture;            // before the first essay
+    std::vector<std::string> essays;  // each a whole block, blank line included
+  };
+  std::vector<file> files;
+};
+
+using test_files::random_body;
+
+generated_corpus make_corpus(std::mt19937& rng, int files) {
+  generated_corpus corpus;
+  for (int f = 0; f < files; ++f) {
+    generated_corpus::file file;
+    file.name = "f" + std::to_string(100 + f) + ".txt";
+    if (f % 3 == 0) file.furniture = "作文合集第" + std::to_string(f) + "辑\n\n";
+    int const essays = 2 + f % 3;
+    for (int e = 1; e <= essays; ++e)
+      file.essays.push_back(std::to_string(e) + "、题目" + std::to_string(f) + "之" +
+                            std::to_string(e) + "\n" + random_body(rng, 2 + e % 2) +
+                            (e < essays || f % 2 == 0 ? "\n" : ""));
+    corpus.files.push_back(std::move(file));
+  }
+  return corpus;
 }
 
-TEST_CASE("write_deduplicated on several threads writes what one thread writes, in order", "[report]") {
-  // Many essays (several blocks), every third one a later member of a cluster.
-  std::vector<neardup::essay_info> essays(2000);
-  neardup::dedup_result r;
-  for (std::uint32_t doc = 0; doc < essays.size(); ++doc) {
-    essays[doc].id = "e" + std::to_string(doc);
-    essays[doc].title = doc % 2 == 0 ? "题" + std::to_string(doc) : "";
-    if (doc % 3 == 2) r.clusters.push_back({{{doc - 1, 1.0, false}, {doc, 0.9, true}}});
+std::string read_all(std::filesystem::path const& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "write_deduplicated writes the input without exactly the duplicates' lines, on any thread "
+    "count",
+    "[report]") {
+  std::mt19937 rng(11);
+  auto const corpus = make_corpus(rng, 40);
+  test_files::temp_dir dir;
+  for (auto const& f : corpus.files) {
+    std::string text = f.furniture;
+    for (auto const& e : f.essays) text += e;
+    test_files::write_file(dir.path / f.name, text);
   }
-  auto text = [](std::uint32_t doc) { return std::string(doc % 17, 'x') + "\"文\"" + std::to_string(doc); };
-  auto const dir = std::filesystem::temp_directory_path() / ("neardup-keep-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto read = [](std::filesystem::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  for (bool const jsonl : {false, true}) {
-    neardup::write_deduplicated((dir / "one").string(), r, essays, text, jsonl, 1);
-    neardup::write_deduplicated((dir / "three").string(), r, essays, text, jsonl, 3);
-    std::string const one = read(dir / "one");
-    CHECK(one == read(dir / "three"));
-    // Essay 1 is kept; essay 2, a later member, is not.
-    CHECK(one.find(jsonl ? std::string("\"id\": \"e1\"") : text(1)) != std::string::npos);
-    CHECK(one.find(jsonl ? std::string("\"id\": \"e2\"") : "\n" + text(2) + "\n") == std::string::npos);
+  std::vector<neardup::essay_info> essays;
+  std::vector<std::string> const paths = {dir.path.string()};
+  neardup::load_options const options;
+  auto const load = neardup::load_essays(
+      paths, options,
+      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
+  REQUIRE(load.files.size() == corpus.files.size());
+  // Clusters: every third essay's successor is its duplicate, and one across files.
+  neardup::dedup_result result;
+  std::set<std::uint32_t> dropped;
+  for (std::uint32_t doc = 0; doc + 1 < essays.size(); doc += 3) {
+    result.clusters.push_back({{{doc, 1.0}, {doc + 1, 0.9}}});
+    dropped.insert(doc + 1);
   }
-  // A text that cannot be read back fails the write and leaves no file, temporary or final.
-  auto failing = [&](std::uint32_t doc) -> std::string {
-    if (doc == 1500) throw neardup::error(neardup::errc::io_error, "gone");
-    return text(doc);
+  // The expectation from the blocks: each file's blocks but the dropped essays', files joined by a
+  // blank line, each ending with a newline.
+  std::string expected;
+  std::size_t doc = 0;
+  for (auto const& f : corpus.files) {
+    std::string text = f.furniture;
+    for (auto const& e : f.essays) {
+      REQUIRE(essays[doc].file == (dir.path / f.name).string());
+      if (!dropped.contains(static_cast<std::uint32_t>(doc))) text += e;
+      ++doc;
+    }
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    expected += (expected.empty() ? "" : "\n") + text;
+  }
+  for (unsigned const threads : {1u, 3u}) {
+    std::ostringstream out;
+    auto const stats = neardup::write_deduplicated(out, result, essays, load, options, threads);
+    CHECK(out.str() == expected);
+    CHECK(stats.files == corpus.files.size());
+    CHECK(stats.duplicates == dropped.size());
+    CHECK(stats.essays + stats.duplicates == essays.size());
+    CHECK(stats.changed.empty());
+  }
+  // A file that changed since the load is left out and named; the others are written.
+  auto const changed = dir.path / corpus.files[1].name;
+  std::ofstream(changed, std::ios::app) << "加一行\n";
+  std::ostringstream out;
+  auto const stats = neardup::write_deduplicated(out, result, essays, load, options, 2);
+  CHECK(stats.changed == std::vector<std::string>{changed.string()});
+  CHECK(stats.files == corpus.files.size() - 1);
+  CHECK(out.str().find(corpus.files[1].essays[0]) == std::string::npos);
+  CHECK(out.str().find(corpus.files[2].essays[0]) != std::string::npos);
+  std::ostringstream note;
+  neardup::write_keep_one_summary(note, stats, "k.txt");
+  CHECK(note.str().find("changed during the run") != std::string::npos);
+  CHECK(note.str().find(changed.string()) != std::string::npos);
+}
+
+TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the duplicates'",
+          "[report]") {
+  test_files::temp_dir dir;
+  // Fields beyond id and text, an integer id, escapes, a broken line, a blank line, a repeated id,
+  // CRLF, a BOM and no newline at the end.
+  std::vector<std::string> const first = {
+      "\xEF\xBB\xBF{\"id\": 1, \"text\": \"一\\u4e00\", \"extra\": [1, {\"x\": null}]}",
+      "{\"text\": \"二\", \"id\": \"b\", \"score\": 0.5}\r",
+      "not json",
+      "",
+      "{\"id\": \"b\", \"text\": \"again\"}",
+      "{\"id\": \"c\", \"text\": \"三\\n\\\"q\\\"\"}",
   };
-  CHECK_THROWS_AS(neardup::write_deduplicated((dir / "failed").string(), r, essays, failing, false, 2), neardup::error);
-  std::size_t files = 0;
-  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir)) ++files;
-  CHECK(files == 2);  // "one" and "three"
-  std::filesystem::remove_all(dir);
+  std::vector<std::string> const second = {"\xEF\xBB\xBF{\"id\": \"d\", \"text\": \"四\"}",
+                                           "{\"id\": \"e\", \"text\": \"五\"}"};
+  auto join = [](std::vector<std::string> const& lines, bool last_newline) {
+    std::string s;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      s += lines[i] + (i + 1 < lines.size() || last_newline ? "\n" : "");
+    return s;
+  };
+  test_files::write_file(dir.path / "a.jsonl", join(first, false));
+  test_files::write_file(dir.path / "b.jsonl", join(second, true));
+  neardup::load_options options;
+  options.jsonl = true;
+  std::vector<neardup::essay_info> essays;
+  std::vector<std::string> const paths = {dir.path.string()};
+  auto const load = neardup::load_essays(
+      paths, options,
+      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
+  REQUIRE(essays.size() == 5);  // 1, b, c, d, e
+  neardup::dedup_result result;
+  result.clusters.push_back({{{0, 1.0}, {2, 0.9}, {3, 0.8}}});  // c and d are duplicates of 1
+  std::ostringstream out;
+  auto const stats = neardup::write_deduplicated(out, result, essays, load, options);
+  // The first file's lines but c's, with a newline added at its end; the second file's but d's (its
+  // BOM went with it).
+  CHECK(out.str() ==
+        join({first[0], first[1], first[2], first[3], first[4]}, true) + join({second[1]}, true));
+  CHECK(stats.essays == 3);
+  CHECK(stats.duplicates == 2);
+  CHECK(stats.unread == 2);  // the broken line and the repeated id
+  std::ostringstream note;
+  neardup::write_keep_one_summary(note, stats, "k.jsonl");
+  CHECK(note.str().find("kept unread: 2 lines") != std::string::npos);
+  // A kept second file's BOM is left out: the output has one, at its start.
+  result.clusters.clear();
+  std::ostringstream all;
+  (void)neardup::write_deduplicated(all, result, essays, load, options);
+  CHECK(all.str() == join(first, true) + join({second[0].substr(3), second[1]}, true));
+}
+
+TEST_CASE(
+    "output_file writes through a temporary file, keeps the mode, follows links, leaves nothing "
+    "half",
+    "[report]") {
+  test_files::temp_dir dir;
+  auto const file = dir.path / "out.txt";
+  test_files::write_file(file, "before");
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::create_symlink("out.txt", dir.path / "link");
+  {
+    neardup::output_file out((dir.path / "link").string());
+    CHECK(out.what() == neardup::output_file::kind::regular_file);
+    CHECK(out.target() == std::filesystem::canonical(file).string());
+    out.open() << "after";
+    CHECK(read_all(file) == "before");  // nothing changes until commit
+    out.commit();
+  }
+  CHECK(read_all(file) == "after");
+  CHECK(std::filesystem::is_symlink(dir.path / "link"));
+  CHECK(std::filesystem::status(file).permissions() ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  {
+    neardup::output_file out(file.string());
+    out.open() << "lost";
+  }  // not committed: the file is as it was, and no temporary file is left
+  CHECK(read_all(file) == "after");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir.path)) ++entries;
+  CHECK(entries == 2);
+  // A new file, a device, standard output; and what cannot be written at all.
+  neardup::output_file fresh((dir.path / "new.txt").string());
+  CHECK(fresh.what() == neardup::output_file::kind::new_file);
+  CHECK_FALSE(fresh.identity());
+  fresh.open() << "x";
+  fresh.commit();
+  CHECK(read_all(dir.path / "new.txt") == "x");
+  CHECK(neardup::output_file("/dev/null").what() == neardup::output_file::kind::special);
+  CHECK(neardup::output_file("-").what() == neardup::output_file::kind::standard_output);
+  CHECK_THROWS_AS(neardup::output_file(dir.path.string()), neardup::error);
+  CHECK_THROWS_AS(neardup::output_file((dir.path / "no/such/x").string()), neardup::error);
+  std::filesystem::create_symlink("loop", dir.path / "loop");
+  CHECK_THROWS_AS(neardup::output_file((dir.path / "loop").string()), neardup::error);
+  // A device that takes no bytes: the write fails, naming the path.
+  neardup::output_file full("/dev/full");
+  full.open() << std::string(1 << 17, 'x');
+  CHECK_THROWS_WITH(full.commit(), Catch::Contains("/dev/full"));
+}
+
+TEST_CASE("check_outputs refuses an output that is an input or another output", "[report]") {
+  test_files::temp_dir dir;
+  auto const input = dir.path / "in.txt";
+  test_files::write_file(input, "text");
+  std::filesystem::create_symlink(input, dir.path / "alias.txt");
+  std::vector<std::string> const inputs = {input.string()};
+  neardup::output_file const same((dir.path / "alias.txt").string());
+  neardup::output_file const other((dir.path / "report.txt").string());
+  neardup::output_file const other_again((dir.path / "./report.txt").string());
+  std::vector<neardup::output_file const*> outputs = {&same};
+  CHECK_THROWS_WITH(neardup::check_outputs(inputs, outputs),
+                    Catch::Contains("alias.txt") && Catch::Contains(input.string()));
+  outputs = {&other, &other_again};
+  CHECK_THROWS_WITH(neardup::check_outputs(inputs, outputs), Catch::Contains("two outputs"));
+  neardup::output_file const out1("-"), out2("-");
+  outputs = {&out1, &out2};
+  CHECK_THROWS_AS(neardup::check_outputs(inputs, outputs), neardup::error);
+  outputs = {&other};
+  CHECK_NOTHROW(neardup::check_outputs(inputs, outputs));
+  // An output inside an input folder is left out of the walk instead.
+  std::vector<neardup::output_file const*> const in_folder = {&same};
+  neardup::walk_options walk;
+  walk.outputs = neardup::walk_outputs(in_folder);
+  std::vector<std::string> const folder = {dir.path.string()};
+  auto const walked = neardup::walk_paths(folder, walk);
+  CHECK(walked.files.empty());          // in.txt and its alias are the output
+  REQUIRE(walked.skipped.size() == 2);  // reached by both names
+  for (auto const& skipped : walked.skipped) CHECK(skipped.reason == neardup::skip_reason::output);
 }
 
 TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywhere", "[report]") {
@@ -183,16 +364,19 @@ TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywh
       else if (c == '\n') out += "\\n";
       else if (c == '\r') out += "\\r";
       else if (c == '\t') out += "\\t";
-      else if (c < 0x20) {
+      else if (c < 0x20 || c == 0x7F) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
         out += buf;
-      } else out += ch;
+      } else
+        out += ch;
     }
     return out + "\"";
   };
   std::mt19937 rng(5);
-  std::string const alphabet = std::string("ab\"\\\n\t\x01\x1f ~") + "中文" + std::string(1, '\x7f');
+  // Whole code points (ill-formed UTF-8 has a test of its own).
+  std::vector<std::string> const alphabet = {"a",    "b", "\"", "\\", "\n", "\t",   "\x01",
+                                             "\x1f", " ", "~",  "中", "文", "\x7f", "é"};
   for (int t = 0; t < 2000; ++t) {
     std::string s;
     std::size_t const n = rng() % 40;
@@ -200,4 +384,109 @@ TEST_CASE("json_quote agrees with a plain escaper on random text, specials anywh
     INFO("case " << t);
     CHECK(neardup::detail::json_quote(s) == reference(s));
   }
+}
+
+TEST_CASE("the JSON Lines report is valid JSON whatever the bytes of names, titles and ids",
+          "[report]") {
+  std::mt19937 rng(17);
+  auto random_bytes = [&] {
+    std::string s;
+    std::size_t const n = rng() % 24;
+    for (std::size_t i = 0; i < n; ++i) {
+      unsigned const pick = rng() % 4;
+      if (pick == 0)
+        s += static_cast<char>(rng() % 256);  // anything: broken UTF-8, controls, NUL
+      else if (pick == 1)
+        s += "中\xC2\x85\"\\"[rng() % 7];  // parts of characters, C1, specials
+      else if (pick == 2)
+        s += "é";
+      else
+        s += static_cast<char>('a' + rng() % 26);
+    }
+    return s;
+  };
+  simdjson::dom::parser parser;
+  for (int t = 0; t < 300; ++t) {
+    auto r = sample_result();
+    auto essays = sample_essays();
+    for (auto& e : essays) {
+      e.file = random_bytes();
+      e.title = random_bytes();
+      e.id = random_bytes();
+    }
+    neardup::report_context ctx;
+    ctx.essays = essays;
+    std::ostringstream out;
+    neardup::write_jsonl_report(out, r, ctx);
+    std::istringstream lines(out.str());
+    std::string line;
+    std::size_t parsed = 0;
+    while (std::getline(lines, line)) {
+      INFO("case " << t << ": " << line);
+      simdjson::dom::element doc;
+      REQUIRE(parser.parse(line).get(doc) == simdjson::SUCCESS);
+      simdjson::dom::array members;
+      REQUIRE(doc["members"].get(members) == simdjson::SUCCESS);
+      for (auto m : members) {
+        std::string_view id, file, title;
+        CHECK(m["id"].get(id) == simdjson::SUCCESS);
+        CHECK(m["file"].get(file) == simdjson::SUCCESS);
+        CHECK(m["title"].get(title) == simdjson::SUCCESS);
+      }
+      ++parsed;
+    }
+    CHECK(parsed == r.clusters.size());
+  }
+  // Well-formed text comes back unchanged; a broken sequence becomes U+FFFD.
+  std::string const kept = neardup::detail::json_quote("中文 é \x7f\xC2\x85");
+  simdjson::dom::element back;
+  REQUIRE(parser.parse(kept).get(back) == simdjson::SUCCESS);
+  CHECK(std::string_view(back) == "中文 é \x7f\xC2\x85");
+  CHECK(kept == "\"中文 é \\u007f\\u0085\"");
+  CHECK(neardup::detail::json_quote("a\xFF"
+                                    "b\xE4\xB8") ==
+        "\"a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("CSV fields are quoted as RFC 4180 asks, and the text report escapes names", "[report]") {
+  using neardup::detail::csv_field;
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("say \"x\"") == "\"say \"\"x\"\"\"");
+  CHECK(csv_field("line\nbreak") == "\"line\nbreak\"");
+  CHECK(csv_field("cr\r") == "\"cr\r\"");
+  CHECK(csv_field(" lead") == "\" lead\"");
+  CHECK(csv_field("trail ") == "\"trail \"");
+  CHECK(csv_field("in side") == "in side");
+  CHECK(neardup::detail::printable("a\nb\tc\x01\xFF") == "a\\nb\\tc\\x01\\xFF");
+  CHECK(neardup::detail::printable("中文.txt") == "中文.txt");
+  auto r = sample_result();
+  auto essays = sample_essays();
+  essays[0].file = "evil\nCluster 9 · 2 essays\x1b[31m";
+  essays[0].title = "t\ritle";
+  neardup::report_context ctx;
+  ctx.essays = essays;
+  std::ostringstream out;
+  neardup::write_text_report(out, r, ctx);
+  CHECK(out.str().find("evil\\nCluster 9 · 2 essays\\x1B[31m") != std::string::npos);
+  CHECK(out.str().find("「t\\ritle」") != std::string::npos);
+  CHECK(out.str().find('\x1b') == std::string::npos);
+  CHECK(out.str().find('\r') == std::string::npos);
+}
+
+TEST_CASE("the text report's excerpt of an essay that cannot be read again says so", "[report]") {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  neardup::report_context ctx;
+  ctx.essays = essays;
+  ctx.text = [](std::uint32_t doc) -> std::string {
+    if (doc == 3)
+      throw neardup::error(neardup::errc::io_error, "a.txt: the file changed since it was read");
+    return "正文";
+  };
+  std::ostringstream out;
+  REQUIRE_NOTHROW(neardup::write_text_report(out, r, ctx));
+  CHECK(out.str().find("changed during the run") != std::string::npos);
+  CHECK(out.str().find("正文") != std::string::npos);
 }

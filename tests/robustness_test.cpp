@@ -1,13 +1,21 @@
 // Bad input through the dedup program: every case ends in a documented exit code and a summary that
 // accounts for every input (read, or skipped with its reason) — never a crash, hang or silent drop.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <simdjson.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <random>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
 #include "cli_helpers.hpp"
+#include "random_text.hpp"
 
 using cli::quote;
 using cli::run_dedup;
@@ -164,4 +172,347 @@ TEST_CASE("JSON Lines with broken lines, missing fields, wrong types and duplica
     INFO(line);
     CHECK(has(r.out, line));
   }
+}
+
+// What dedup writes, and where (docs/robustness.md): outputs, --keep-one, standard input.
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_all(fs::path const& p) {
+  return cli::slurp(p);
+}
+
+// The (file, index) of every later member of the clusters of a JSON Lines report, and their ids.
+struct report_members {
+  std::set<std::pair<std::string, std::int64_t>> duplicates;
+  std::set<std::string> duplicate_ids;
+  std::size_t clusters = 0;
+};
+
+report_members parse_report(std::string const& jsonl) {
+  report_members r;
+  for (auto const& cluster : cli::parse_clusters(jsonl)) {
+    ++r.clusters;
+    for (std::size_t m = 1; m < cluster.size(); ++m) {
+      r.duplicates.emplace(cluster[m].file, cluster[m].index);
+      r.duplicate_ids.insert(cluster[m].id);
+    }
+  }
+  return r;
+}
+
+std::vector<std::string> lines_of(std::string const& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("outputs that would destroy an input or each other are refused before any work",
+          "[robustness]") {
+  temp_dir dir;
+  write_file(dir.path / "a.txt", essay);
+  auto const a = quote((dir.path / "a.txt").string());
+  auto const same = run_dedup("-o " + a + " " + a);
+  CHECK(same.exit_code == 2);
+  CHECK(has(same.err, "the output " + (dir.path / "a.txt").string() + " is the input"));
+  fs::create_symlink(dir.path / "a.txt", dir.path / "link.txt");
+  auto const linked = run_dedup("--keep-one " + quote((dir.path / "link.txt").string()) + " " + a);
+  CHECK(linked.exit_code == 2);
+  CHECK(has(linked.err, "link.txt"));
+  CHECK(read_all(dir.path / "a.txt") == essay);  // untouched
+  auto const twice = run_dedup("-o " + quote((dir.path / "r.txt").string()) + " --keep-one " +
+                               quote((dir.path / "." / "r.txt").string()) + " " + a);
+  CHECK(twice.exit_code == 2);
+  CHECK(has(twice.err, "two outputs to one file"));
+  CHECK_FALSE(fs::exists(dir.path / "r.txt"));
+  auto const both_stdout = run_dedup("--keep-one - " + a);
+  CHECK(both_stdout.exit_code == 2);
+  CHECK(has(both_stdout.err, "standard output"));
+  auto const full = run_dedup("-o /dev/full " + a);
+  CHECK(full.exit_code == 2);
+  CHECK(has(full.err, "/dev/full: write failed"));
+}
+
+TEST_CASE("an output inside an input folder is left out of the walk, run after run",
+          "[robustness]") {
+  temp_dir dir;
+  fs::copy(NEARDUP_ESSAYS_DIR, dir.path / "rr");
+  auto const clean = dir.path / "rr" / "clean.txt";
+  std::string first;
+  for (int run = 0; run < 3; ++run) {
+    auto const r = run_dedup("--keep-one " + quote(clean.string()) + " -o " +
+                             quote((dir.path / "rr" / "report.txt").string()) + " " +
+                             quote((dir.path / "rr").string()));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::string const report = read_all(dir.path / "rr" / "report.txt");
+    if (run == 0) {
+      first = read_all(clean);
+      CHECK(has(report, "5 read, 0 skipped"));
+    } else {
+      CHECK(read_all(clean) == first);  // not read back: it does not grow
+      CHECK(has(report, "5 read, 2 skipped"));
+      CHECK(has(report, "clean.txt: an output of this run"));
+      CHECK(has(report, "report.txt: an output of this run"));
+    }
+  }
+}
+
+TEST_CASE(
+    "outputs keep their mode and links, devices and FIFOs are written into, '-' is standard output",
+    "[robustness]") {
+  temp_dir dir;
+  write_file(dir.path / "in/a.txt", essay + "\n2、第二篇\n" + essay);
+  auto const in = quote((dir.path / "in").string());
+  auto const kept = dir.path / "kept.txt";
+  write_file(kept, "old");
+  fs::permissions(kept, fs::perms::owner_read | fs::perms::owner_write);
+  bool const root = ::geteuid() == 0;
+  if (root) REQUIRE(::chown(kept.c_str(), 65534, 65534) == 0);
+  fs::create_symlink(kept, dir.path / "link.txt");
+  auto const r = run_dedup("--keep-one " + quote((dir.path / "link.txt").string()) + " " + in);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(fs::is_symlink(dir.path / "link.txt"));
+  CHECK(read_all(kept) != "old");
+  CHECK(fs::status(kept).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  struct stat st {};
+  REQUIRE(::stat(kept.c_str(), &st) == 0);
+  if (root) CHECK(st.st_uid == 65534);
+  // A device stays a device.
+  CHECK(run_dedup("-q --keep-one /dev/null " + in).exit_code == 0);
+  CHECK(fs::is_character_file("/dev/null"));
+  // A FIFO is written into, not replaced.
+  auto const fifo = dir.path / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto const got = dir.path / "got.txt";
+  auto const via_fifo =
+      run_dedup("--keep-one " + quote(fifo.string()) + " " + in, std::nullopt,
+                "cat " + quote(fifo.string()) + " > " + quote(got.string()) + " & ");
+  CHECK(via_fifo.exit_code == 0);
+  for (int wait = 0; wait < 100 && read_all(got) != read_all(kept); ++wait) ::usleep(20000);
+  CHECK(read_all(got) == read_all(kept));
+  CHECK(fs::is_fifo(fifo));
+  // -o - is standard output; --keep-one - too when the report goes elsewhere.
+  auto const report_out = run_dedup("--format jsonl -o - " + in);
+  CHECK(has(report_out.out, "\"cluster\": 1"));
+  auto const kept_out =
+      run_dedup("-o " + quote((dir.path / "r.txt").string()) + " --keep-one - " + in);
+  CHECK(kept_out.out == read_all(kept));
+  CHECK(has(read_all(dir.path / "r.txt"), "Cluster 1"));
+  CHECK_FALSE(fs::exists(dir.path / "-"));
+}
+
+TEST_CASE(
+    "keep-one on text files: the output and the duplicates' lines are the input, line for line",
+    "[robustness]") {
+  std::mt19937 rng(23);
+  temp_dir dir;
+  // Files of numbered essays after a collection title; every fourth essay a copy of an earlier one
+  // (same body, other title), in the same file or another.
+  struct block {
+    std::string text;
+    std::int64_t index;
+  };
+  std::vector<std::pair<std::string, std::vector<block>>> files;
+  std::vector<std::string> bodies;
+  for (int f = 0; f < 12; ++f) {
+    std::string const name = (dir.path / ("f" + std::to_string(10 + f) + ".txt")).string();
+    std::vector<block> blocks{{"作文合集 " + std::to_string(f) + "\n\n", 0}};
+    for (int e = 1; e <= 4; ++e) {
+      std::string const body = !bodies.empty() && rng() % 4 == 0 ? bodies[rng() % bodies.size()]
+                                                                 : test_files::random_body(rng, 3);
+      bodies.push_back(body);
+      blocks.push_back({std::to_string(e) + "、题目" + std::to_string(f * 10 + e) + "\n" + body +
+                            (e < 4 ? "\n" : ""),
+                        e});
+    }
+    std::string text;
+    for (auto const& b : blocks) text += b.text;
+    write_file(name, text);
+    files.emplace_back(name, std::move(blocks));
+  }
+  write_file(dir.path / "z-binary.txt", std::string("abc\0def\n", 8));
+  write_file(dir.path / "z-empty.txt", "");
+  std::string outputs[2];
+  for (int t = 0; t < 2; ++t) {
+    auto const kept = dir.path / ("kept" + std::to_string(t) + ".out");
+    auto const r =
+        run_dedup(std::string("--format jsonl -j ") + (t == 0 ? "1" : "3") + " --keep-one " +
+                  quote(kept.string()) + " " + quote(dir.path.string()));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto const report = parse_report(r.out);
+    REQUIRE(report.duplicates.size() >= 5);
+    std::string expected;
+    for (auto const& [name, blocks] : files) {
+      std::string text;
+      for (auto const& b : blocks)
+        if (!report.duplicates.contains({name, b.index})) text += b.text;
+      if (text.back() != '\n') text += '\n';
+      expected += (expected.empty() ? "" : "\n") + text;
+    }
+    outputs[t] = read_all(kept);
+    CHECK(outputs[t] == expected);
+    CHECK(has(r.err, "without " + std::to_string(report.duplicates.size()) + " duplicates"));
+    CHECK(has(r.err, "not in it: 2 files that could not be read"));
+    CHECK(has(r.err, "z-binary.txt"));
+  }
+  CHECK(outputs[0] == outputs[1]);  // whatever the thread count
+}
+
+TEST_CASE("keep-one on JSON Lines: every line as it was but the duplicates'", "[robustness]") {
+  std::mt19937 rng(29);
+  temp_dir dir;
+  std::vector<std::string> lines;     // as written
+  std::vector<std::string> line_ids;  // the record's id, "" for a line that gives none
+  std::vector<std::string> bodies;
+  std::size_t unread = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::string const id = i % 2 == 0 ? std::to_string(i) : "\"r" + std::to_string(i) + "\"";
+    std::string body = !bodies.empty() && rng() % 5 == 0 ? bodies[rng() % bodies.size()]
+                                                         : test_files::random_body(rng, 2);
+    bodies.push_back(body);
+    std::string text;
+    for (char c : body) text += c == '\n' ? std::string("\\n") : std::string(1, c);
+    switch (rng() % 10) {
+      case 0:
+        lines.push_back("{broken " + std::to_string(i));
+        line_ids.emplace_back();
+        ++unread;
+        break;
+      case 1:
+        lines.push_back("{\"meta\": {\"n\": " + std::to_string(i) + "}, \"text\": \"" + text +
+                        "\", \"id\": " + id + "}");
+        line_ids.push_back(id[0] == '"' ? id.substr(1, id.size() - 2) : id);
+        break;
+      case 2:
+        lines.emplace_back();
+        line_ids.emplace_back();
+        break;
+      default:
+        lines.push_back("{\"id\": " + id + ", \"text\": \"\\u3000" + text + "\", \"score\": 0." +
+                        std::to_string(i) + "}");
+        line_ids.push_back(id[0] == '"' ? id.substr(1, id.size() - 2) : id);
+    }
+  }
+  lines.push_back("{\"id\": 0, \"text\": \"a repeated id\"}");  // written through unread
+  line_ids.emplace_back();
+  ++unread;
+  std::string input;
+  for (auto const& l : lines) input += l + "\n";
+  write_file(dir.path / "c.jsonl", input);
+  auto const kept = dir.path / "kept.jsonl";
+  auto const r = run_dedup("--jsonl --format jsonl --keep-one " + quote(kept.string()) + " " +
+                           quote((dir.path / "c.jsonl").string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const report = parse_report(r.out);
+  REQUIRE(report.duplicate_ids.size() >= 5);
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (line_ids[i].empty() || !report.duplicate_ids.contains(line_ids[i]))
+      expected.push_back(lines[i]);
+  CHECK(lines_of(read_all(kept)) == expected);
+  CHECK(has(r.err, "kept unread: " + std::to_string(unread) + " lines"));
+}
+
+TEST_CASE("a JSON Lines input in which no line is a record is an error, not 'no duplicates'",
+          "[robustness]") {
+  temp_dir dir;
+  write_file(dir.path / "a.jsonl", "id,text\n1,hello\n2,world\n");
+  auto const alone = run_dedup("--jsonl " + quote((dir.path / "a.jsonl").string()));
+  CHECK(alone.exit_code == 2);
+  CHECK(has(alone.err, "a.jsonl: not JSON Lines (no line is a record: 3 lines"));
+  // Records without the text field asked for.
+  write_file(dir.path / "b.jsonl", "{\"id\": 1, \"text\": \"x\"}\n");
+  CHECK(
+      run_dedup("--jsonl --text-field body " + quote((dir.path / "b.jsonl").string())).exit_code ==
+      2);
+  // Beside good files (b.jsonl has a text field): skipped and named, the rest read.
+  write_file(dir.path / "c.jsonl", "{\"id\": 1, \"text\": \"第一篇\"}\n");
+  auto const beside = run_dedup("--jsonl " + quote(dir.path.string()));
+  CHECK(beside.exit_code == 0);
+  CHECK(has(beside.out, "2 read, 1 skipped"));
+  CHECK(has(beside.out, "skipped " + (dir.path / "a.jsonl").string() + ": not JSON Lines"));
+}
+
+TEST_CASE(
+    "'-' reads standard input: text, JSON Lines, with --keep-one; kept in a temporary file removed "
+    "after",
+    "[robustness]") {
+  temp_dir dir, tmp;
+  std::string const text = "1、第一篇\n" + essay + "\n2、第二篇\n" + essay;
+  std::string const env = "TMPDIR=" + quote(tmp.path.string()) + " ";
+  auto const r = run_dedup(
+      "--format jsonl --keep-one " + quote((dir.path / "k.txt").string()) + " -", text, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const report = parse_report(r.out);
+  CHECK(report.clusters == 1);
+  CHECK(report.duplicates == std::set<std::pair<std::string, std::int64_t>>{{"-", 2}});
+  CHECK(has(r.out, "\"id\": \"-#1\""));
+  CHECK(has(r.err, "1 read, 0 skipped"));
+  CHECK(read_all(dir.path / "k.txt") == "1、第一篇\n" + essay + "\n");
+  CHECK(fs::is_empty(tmp.path));  // the temporary file is gone
+  std::string const line = essay.substr(0, essay.find('\n'));
+  std::string const jsonl = "{\"id\": \"x\", \"text\": \"" + line +
+                            "\"}\n{\"id\": \"y\", \"text\": \"" + line + "\"}\nbroken\n";
+  auto const j = run_dedup("--jsonl --format jsonl -", jsonl, env);
+  INFO(j.err);
+  CHECK(j.exit_code == 0);
+  CHECK(parse_report(j.out).duplicate_ids == std::set<std::string>{"y"});
+  CHECK(has(j.err, "-:3: invalid JSON"));
+  CHECK(run_dedup("- -", text).exit_code == 2);
+  // With a file beside it.
+  write_file(dir.path / "a.txt", essay);
+  auto const mixed = run_dedup("--format jsonl - " + quote((dir.path / "a.txt").string()), essay);
+  CHECK(parse_report(mixed.out).clusters == 1);
+  CHECK(has(mixed.err, "2 read, 0 skipped"));
+}
+
+TEST_CASE(
+    "with nothing read, dedup says why: other extensions, --jsonl on text files, an empty folder",
+    "[robustness]") {
+  temp_dir dir;
+  for (int i = 0; i < 12; ++i) write_file(dir.path / "md" / (std::to_string(i) + ".md"), essay);
+  write_file(dir.path / "md" / "notes.pdf", "x");
+  auto const md = run_dedup(quote((dir.path / "md").string()));
+  CHECK(md.exit_code == 2);
+  CHECK(has(md.err, "no file in the folders ends in .txt, but they hold 12 .md, 1 .pdf"));
+  CHECK(has(md.err, "--ext .md"));
+  write_file(dir.path / "txt" / "a.txt", essay);
+  auto const jsonl = run_dedup("--jsonl " + quote((dir.path / "txt").string()));
+  CHECK(jsonl.exit_code == 2);
+  CHECK(has(jsonl.err, "ends in .jsonl or .json, but they hold 1 .txt"));
+  CHECK(has(jsonl.err, "without it the .txt files are read as text"));
+  fs::create_directories(dir.path / "empty");
+  auto const empty = run_dedup(quote((dir.path / "empty").string()));
+  CHECK(empty.exit_code == 2);
+  CHECK(has(empty.err, "the folders hold no files"));
+}
+
+TEST_CASE(
+    "names with newlines, control characters and broken UTF-8 give valid JSON and one-line text "
+    "entries",
+    "[robustness]") {
+  temp_dir dir;
+  std::string const odd = "odd\nname\x01\xFF.txt";
+  write_file(dir.path / "a.txt", essay);
+  write_file(dir.path / odd, essay);
+  auto const j = run_dedup("--format jsonl " + quote(dir.path.string()));
+  INFO(j.err);
+  REQUIRE(j.exit_code == 0);
+  auto const report = parse_report(j.out);  // simdjson accepts every line
+  CHECK(report.clusters == 1);
+  CHECK(has(j.out, "odd\\nname\\u0001\xEF\xBF\xBD.txt"));
+  auto const t = run_dedup(quote(dir.path.string()));
+  CHECK(has(t.out, "odd\\nname\\x01\\xFF.txt  essay 1"));
+  auto const c = run_dedup("--format csv " + quote(dir.path.string()));
+  CHECK(has(c.out, "\"" + (dir.path / odd).string() + "\""));  // quoted, newline inside
 }

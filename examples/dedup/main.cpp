@@ -5,11 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "neardup/neardup.hpp"
 
@@ -46,32 +47,6 @@ struct progress_bar {
   }
 };
 
-// Checks before the work starts that `path` can be written, so a long run does not fail at the end.
-bool writable(std::string const& path, std::string& why) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path const p(path);
-  if (fs::is_directory(p, ec)) {
-    why = "it is a folder";
-    return false;
-  }
-  fs::path dir = p.parent_path();
-  if (dir.empty()) dir = ".";
-  if (!fs::is_directory(dir, ec)) {
-    why = "folder " + dir.string() + " does not exist";
-    return false;
-  }
-  if (::access(dir.c_str(), W_OK) != 0) {
-    why = "folder " + dir.string() + " is not writable";
-    return false;
-  }
-  if (fs::exists(p, ec) && ::access(p.c_str(), W_OK) != 0) {
-    why = "the file is not writable";
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,7 +69,9 @@ int main(int argc, char** argv) {
   app.get_formatter()->column_width(34);
 
   std::vector<std::string> paths;
-  app.add_option("paths", paths, "Files and folders to read (folders recursively)")->required();
+  app.add_option("paths", paths,
+                 "Files and folders to read (folders recursively; '-': standard input)")
+      ->required();
 
   neardup::dedup_options options;
   neardup::load_options load;
@@ -115,9 +92,11 @@ int main(int argc, char** argv) {
   app.add_option("--format", format, "Report format: text, jsonl or csv")
       ->check(CLI::IsMember({"text", "jsonl", "csv"}))
       ->capture_default_str();
-  app.add_option("-o,--output", output, "Write the report to this file instead of standard output");
-  app.add_option("--keep-one", keep_one,
-                 "Also write the corpus with one essay per cluster (the first) to this file");
+  app.add_option("-o,--output", output, "Write the report to this file ('-': standard output)");
+  app.add_option(
+      "--keep-one", keep_one,
+      "Also write the input without the duplicates (the later essays of each cluster) to this "
+      "file ('-': standard output, with -o FILE)");
   app.add_flag("--fail-on-duplicates", fail_on_duplicates, "Exit with 1 when duplicates were found");
   app.add_flag("-q,--quiet", quiet, "No progress bar");
 
@@ -220,13 +199,27 @@ int main(int argc, char** argv) {
   }
   if (load.jsonl && extensions == ".txt") load.walk.extensions = neardup::jsonl_extensions();
 
-  for (auto const* target : {&output, &keep_one}) {
-    std::string why;
-    if (!target->empty() && !writable(*target, why)) {
-      std::cerr << "dedup: cannot write " << *target << ": " << why << "\n";
-      return exit_usage;
+  // The outputs are resolved, and checked against the inputs and each other, before any work.
+  std::optional<neardup::output_file> report_file, keep_file;
+  std::vector<neardup::output_file const*> outputs;
+  try {
+    if (!output.empty() && output != "-") outputs.push_back(&report_file.emplace(output));
+    if (!keep_one.empty()) {
+      if (keep_one == "-" && !report_file) {
+        std::cerr
+            << "dedup: --keep-one - and the report would both go to standard output: give the "
+               "report a file with -o\n";
+        return exit_usage;
+      }
+      outputs.push_back(&keep_file.emplace(keep_one));
     }
+    neardup::check_outputs(paths, outputs);
+  } catch (neardup::error const& e) {
+    std::cerr << "dedup: " << (e.code() == neardup::errc::io_error ? "cannot write " : "")
+              << e.what() << "\n";
+    return exit_usage;
   }
+  load.walk.outputs = neardup::walk_outputs(outputs);
 
   auto const start = std::chrono::steady_clock::now();
   progress_bar progress;
@@ -235,29 +228,20 @@ int main(int argc, char** argv) {
 
   try {
     neardup::pipeline_options pipeline{load, options};
-    auto const run = neardup::run_pipeline(paths, pipeline);
+    auto run = neardup::run_pipeline(paths, pipeline);
     progress.clear();
     double const seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (run.load.files.empty()) {
-      std::cerr << "dedup: nothing could be read\n";
-      for (auto const& s : run.load.skipped)
-        std::cerr << "  " << s.path << ": " << neardup::to_string(s.reason)
-                  << (s.detail.empty() ? "" : " (") << s.detail << (s.detail.empty() ? "" : ")") << "\n";
+      std::ostringstream why;
+      neardup::write_nothing_read(why, run.load, load);
+      std::cerr << "dedup: " << why.str();
       return exit_usage;
     }
 
     neardup::report_context context{run.essays, run.text_start, &run.load, &options, seconds,
                                     run.timing.load_and_sign};
-    std::ofstream file;
-    if (!output.empty()) {
-      file.open(output, std::ios::binary | std::ios::trunc);
-      if (!file) {
-        std::cerr << "dedup: cannot write " << output << "\n";
-        return exit_usage;
-      }
-    }
-    std::ostream& out = output.empty() ? std::cout : file;
+    std::ostream& out = report_file ? report_file->open() : std::cout;
     // The summary goes to (unbuffered) standard error in one piece, not a write per field.
     auto summary_to_stderr = [&] {
       std::ostringstream summary;
@@ -273,18 +257,28 @@ int main(int argc, char** argv) {
     } else {
       neardup::write_text_report(out, run.dedup, context);
     }
-    out.flush();
-    if (!out) {
-      std::cerr << "dedup: writing the report failed\n";
-      return exit_usage;
+    if (report_file) {
+      report_file->commit();
+    } else {
+      std::cout.flush();
+      if (!std::cout)
+        throw neardup::error(neardup::errc::io_error,
+                             "writing the report to standard output failed");
     }
-    if (!keep_one.empty()) neardup::write_deduplicated(keep_one, run.dedup, run.essays, run.text, load.jsonl, options.threads);
+    if (keep_file) {
+      auto const kept = neardup::write_deduplicated(keep_file->open(), run.dedup, run.essays,
+                                                    run.load, load, options.threads);
+      keep_file->commit();
+      std::ostringstream note;
+      neardup::write_keep_one_summary(note, kept, keep_one == "-" ? "standard output" : keep_one);
+      std::cerr << note.str();
+    }
     int const status = fail_on_duplicates && run.dedup.stats.duplicates > 0 ? exit_duplicates : exit_ok;
     // Everything is written and flushed: leave without freeing the run piece by piece (on a large
     // corpus hundreds of thousands of strings, a tenth of a second); the system takes it all back.
     std::cout.flush();
-    if (file.is_open()) file.close();
     std::fflush(nullptr);
+    run.temporaries.reset();  // standard input's temporary file
     std::_Exit(status);
   } catch (neardup::error const& e) {
     progress.clear();

@@ -3,12 +3,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace neardup {
+
+/// A file as the system knows it: its device and inode (stat(2)), the same through any path.
+struct file_identity {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  friend auto operator<=>(file_identity const&, file_identity const&) = default;
+};
 
 /// Which files a walk takes.
 struct walk_options {
@@ -17,12 +25,16 @@ struct walk_options {
   std::vector<std::string> extensions = {".txt"};
   std::uint64_t max_file_bytes = 1ull << 30;  ///< larger files are skipped (reported); 1 GiB
   bool follow_symlinks = true;  ///< symlink loops are detected and skipped, never followed twice
+  /// Files left out wherever they are found (skipped as skip_reason::output): the run's own
+  /// outputs, so that a report or --keep-one file inside an input folder is never read back.
+  std::vector<file_identity> outputs;
 };
 
 /// Why a path was not read. walk_paths() gives not_found, not_readable, symlink_loop,
-/// not_regular_file, too_large and other; loading gives not_readable, too_large, binary and empty.
-/// Files left out of a folder for their extension are not skipped but counted
-/// (walk_result::filtered_by_extension).
+/// not_regular_file, too_large, output and other; loading gives not_readable, too_large, binary and
+/// empty, and not_jsonl for a JSON Lines file with lines but no record; the pipeline gives changed
+/// for a file that changed while the run read it. Files left out of a folder for their extension
+/// are not skipped but counted (walk_result::filtered_by_extension).
 enum class skip_reason {
   not_found,
   not_readable,
@@ -31,6 +43,9 @@ enum class skip_reason {
   too_large,
   binary,
   empty,
+  output,     ///< one of the run's own outputs (walk_options::outputs)
+  not_jsonl,  ///< a JSON Lines input in which no line is a record
+  changed,    ///< changed during the run (its size, or what it held where an essay was)
   other
 };
 
@@ -51,6 +66,8 @@ struct walk_result {
   std::vector<std::string> files;
   std::vector<skipped_path> skipped;      ///< every path given or found that is not read, with why
   std::size_t filtered_by_extension = 0;  ///< files in folders left out for their extension
+  /// The same by extension, lower-case with its dot ("" for none): what a folder held instead.
+  std::map<std::string, std::size_t> filtered_extensions;
   std::uint64_t bytes = 0;                ///< total size of `files` when walked
 };
 

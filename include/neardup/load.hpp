@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,6 +68,12 @@ struct file_account {
   /// byte range needs no decoding.
   bool verbatim = false;
   std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
+  /// Where the bytes are when not at `path`: standard input ("-") is kept in a temporary file.
+  std::string stored_at;
+  /// The file to read again: stored_at, or path.
+  [[nodiscard]] std::string const& source() const noexcept {
+    return stored_at.empty() ? path : stored_at;
+  }
 };
 
 /// Something in a file that was read but not taken: a bad JSON line, an essay over the limit.
@@ -82,6 +89,7 @@ struct load_summary {
   std::vector<file_account> files;
   std::vector<skipped_path> skipped;
   std::size_t filtered_by_extension = 0;
+  std::map<std::string, std::size_t> filtered_extensions;  ///< by extension (walk_result's)
   std::vector<load_problem> problems;
   std::size_t essays = 0;
   std::size_t bytes = 0;  ///< bytes read from disk

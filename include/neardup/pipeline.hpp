@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,11 +45,16 @@ struct pipeline_result {
   /// The same, but only the start of long essays (about 2 KB as stored): what a report's excerpt
   /// needs, for a fraction of the reading and decoding.
   std::function<std::string(std::uint32_t)> text_start;
+  /// Standard input ("-"), kept in a temporary file that text, text_start and --keep-one read
+  /// again; the file is removed when this goes (reset it before leaving with std::_Exit).
+  std::shared_ptr<void const> temporaries;
 };
 
-/// Runs the whole pipeline over files and folders (or JSON Lines files with options.load.jsonl).
-/// The result is the same whatever options.dedup.threads is. Throws neardup::error only for bad
-/// options; bad files are accounted for in `load`.
+/// Runs the whole pipeline over files and folders (or JSON Lines files with options.load.jsonl);
+/// "-" is standard input (once), shown as "-". The result is the same whatever
+/// options.dedup.threads is. Throws neardup::error only for bad options (or when standard input
+/// cannot be kept); bad files are accounted for in `load`, and a file that changes during the run
+/// is skipped as skip_reason::changed and left out of the clusters it would have joined.
 [[nodiscard]] pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options);
 
 }  // namespace neardup

@@ -44,13 +44,43 @@ void write_csv_report(std::ostream& out, dedup_result const& result, report_cont
 /// duplicate essays, bytes, seconds, MB/s, and the lines left out as page furniture.
 void write_summary(std::ostream& out, dedup_result const& result, report_context const& context);
 
-/// Writes every essay except the later members of each cluster to `path`, in input order: for text
-/// input the title line (if any), the text and a blank line; for JSON Lines input {"id", "text"}
-/// records. Written to a temporary file and renamed into place, so an interrupted run leaves no half
-/// file. Essays are read back on `threads` threads (0 = all) and written in order. Throws
-/// neardup::error(errc::io_error) naming the path, and lets through what `text` throws; either
-/// way no file is left behind.
-void write_deduplicated(std::string const& path, dedup_result const& result, std::span<const essay_info> essays,
-                        std::function<std::string(std::uint32_t)> const& text, bool jsonl, unsigned threads = 1);
+/// Why nothing was read, for a run that read no file: every path skipped and its reason, and
+/// what the folders held instead — files with other extensions by extension ("no file ends in
+/// .txt, but 12 .md"), text files given to --jsonl, or nothing at all.
+void write_nothing_read(std::ostream& out, load_summary const& load, load_options const& options);
+
+/// What write_deduplicated wrote, and what of the input is not in it.
+struct keep_one_stats {
+  std::size_t files = 0;       ///< input files written (without their duplicates)
+  std::size_t essays = 0;      ///< essays (records) written
+  std::size_t duplicates = 0;  ///< left out: the later members of the clusters
+  /// Written through as they were, not read as essays: JSON lines that gave no record (broken, a
+  /// field missing, a repeated id, over a limit) and essays over the essay limit.
+  std::size_t unread = 0;
+  bool lines = false;                 ///< `unread` counts JSON lines (else essays)
+  std::vector<std::string> not_read;  ///< input files the load skipped: not in the output
+  std::vector<std::string> changed;   ///< files that changed since they were read: not in it either
+};
+
+/// Writes the input with exactly the later members of each cluster left out, file by file in input
+/// order (the files of `load`, read again from disk):
+/// - JSON Lines: every line as it is stored (any fields, escapes and id types; blank lines; lines
+///   that gave no record, written through unread) except the lines of the duplicate records. A
+///   file that does not end with a newline gets one; a UTF-8 BOM is kept only at the very start.
+/// - Text files: the file's text as decoded (UTF-8 with LF line ends: byte for byte for UTF-8 files
+///   without CR or BOM) without each duplicate's lines, its heading through its last line and the
+///   blank lines after it. Titles, numbering, page furniture, blank lines and essays over the limit
+///   are kept. Each file ends with a newline, and files are separated by a blank line.
+/// So the output and the duplicates' lines are the input, line for line. A file whose size changed
+/// since the load is left out (keep_one_stats::changed); files the load skipped are listed in
+/// not_read. Text files are read and decoded on `threads` threads (0 = all), written in order.
+/// Throws neardup::error(io_error) when writing fails.
+keep_one_stats write_deduplicated(std::ostream& out, dedup_result const& result,
+                                  std::span<const essay_info> essays, load_summary const& load,
+                                  load_options const& options, unsigned threads = 1);
+
+/// One paragraph for standard error about what write_deduplicated wrote to `path`: counts, what was
+/// written unread, and the input files that are not in it, by name.
+void write_keep_one_summary(std::ostream& out, keep_one_stats const& stats, std::string_view path);
 
 }  // namespace neardup

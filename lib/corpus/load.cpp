@@ -39,6 +39,20 @@ bool byte_oriented(std::string_view encoding) noexcept {
   return encoding == "UTF-8" || encoding == "GB18030" || encoding == "Big5";
 }
 
+bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t problems_from,
+                       load_summary& summary) {
+  auto& problems = summary.problems;
+  if (records > 0 || problems_from >= problems.size()) return false;
+  std::size_t const bad = problems.size() - problems_from;
+  auto const& first = problems[problems_from];
+  std::string detail = "no line is a record: " + std::to_string(bad) +
+                       (bad == 1 ? " line" : " lines") + " that gave none; line " +
+                       std::to_string(first.line) + ": " + first.message;
+  problems.resize(problems_from);
+  summary.skipped.push_back({path, skip_reason::not_jsonl, std::move(detail)});
+  return true;
+}
+
 walk_options walk_options_for(load_options const& options) {
   walk_options walk = options.walk;
   if (options.jsonl && walk.extensions == walk_options{}.extensions)
@@ -55,8 +69,9 @@ std::string essay_id(std::string const& file, std::uint32_t index) {
   return file + "#" + std::to_string(index);
 }
 
-void load_jsonl_file(std::string const& path, load_options const& options, load_summary& summary,
-                     essay_sink const& sink, file_account& account) {
+// The number of records parsed (taken or not).
+std::size_t load_jsonl_file(std::string const& path, load_options const& options,
+                            load_summary& summary, essay_sink const& sink, file_account& account) {
   std::uint32_t number = 0;
   essay_info e;
   detail::read_jsonl_chunks(
@@ -68,6 +83,7 @@ void load_jsonl_file(std::string const& path, load_options const& options, load_
         sink(std::move(e), r.text);
       },
       [&](jsonl_problem&& p) { summary.problems.push_back({path, p.line, std::move(p.message)}); });
+  return number;
 }
 
 /// Maps an essay's body (whole lines of the decoded text) to the file's own bytes: decoding keeps
@@ -135,8 +151,10 @@ void detail::load_file(std::string const& path, load_options const& options, ess
   account.encoding_detected = options.decode.encoding.empty();
   if (options.jsonl) {
     account.encoding = "UTF-8";
+    std::size_t const problems_from = summary.problems.size();
     try {
-      load_jsonl_file(path, options, summary, sink, account);
+      std::size_t const records = load_jsonl_file(path, options, summary, sink, account);
+      if (detail::skip_if_no_record(path, records, problems_from, summary)) return;
       std::error_code ec;
       auto const size = std::filesystem::file_size(path, ec);
       account.bytes = ec ? 0 : static_cast<std::size_t>(size);
@@ -211,6 +229,7 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
   walk_result walked = walk_paths(paths, detail::walk_options_for(options));
   summary.skipped = std::move(walked.skipped);
   summary.filtered_by_extension = walked.filtered_by_extension;
+  summary.filtered_extensions = std::move(walked.filtered_extensions);
 
   std::size_t done = 0;
   for (auto const& path : walked.files) {

@@ -38,4 +38,11 @@ bool jsonl_essay(std::string const& path, jsonl_record& record, std::uint32_t nu
                  std::size_t text_bytes, load_options const& options, load_summary& summary,
                  essay_info& out);
 
+/// A JSON Lines file with lines but no record in them (a CSV, say, or records without the text
+/// field asked for) is not read as JSON Lines: unless `records` (lines parsed into a record, taken
+/// or not) is above 0, its problems (those from `problems_from` on in summary.problems) give way to
+/// one skip naming the first. True when the file was skipped so.
+bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t problems_from,
+                       load_summary& summary);
+
 }  // namespace neardup::detail

@@ -47,6 +47,12 @@ std::string_view to_string(skip_reason r) noexcept {
     case skip_reason::too_large: return "larger than the file size limit";
     case skip_reason::binary: return "binary, not text";
     case skip_reason::empty: return "empty";
+    case skip_reason::output:
+      return "an output of this run";
+    case skip_reason::not_jsonl:
+      return "not JSON Lines";
+    case skip_reason::changed:
+      return "changed during the run";
     case skip_reason::other: return "other";
   }
   return "other";
@@ -58,6 +64,12 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
   std::vector<std::pair<std::string, file_id>> files;
 
   auto take_file = [&](std::string const& path, struct stat const& st) {
+    file_identity const id{static_cast<std::uint64_t>(st.st_dev),
+                           static_cast<std::uint64_t>(st.st_ino)};
+    if (std::find(options.outputs.begin(), options.outputs.end(), id) != options.outputs.end()) {
+      result.skipped.push_back({path, skip_reason::output, "left out, not read back"});
+      return;
+    }
     if (static_cast<std::uint64_t>(st.st_size) > options.max_file_bytes) {
       result.skipped.push_back({path, skip_reason::too_large, std::to_string(st.st_size) + " bytes"});
       return;
@@ -155,8 +167,10 @@ walk_result walk_paths(std::span<const std::string> paths, walk_options const& o
         } else if (S_ISREG(est.st_mode)) {
           if (extension_taken(entry, options))
             take_file(entry, est);
-          else
+          else {
             ++result.filtered_by_extension;
+            ++result.filtered_extensions[lower_extension(entry)];
+          }
         } else {
           result.skipped.push_back({entry, skip_reason::not_regular_file, "a device, socket or pipe"});
         }

@@ -3,15 +3,23 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/parallel.hpp"
 #include "corpus/jsonl_chunks.hpp"
 #include "corpus/load_file.hpp"
 #include "corpus/read_back.hpp"
+#include "corpus/spool.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
@@ -38,6 +46,33 @@ void merge(load_summary& into, load_summary&& from) {
   into.bytes += from.bytes;
 }
 
+/// Files whose essays could not be read back during the run, with why; shared by the threads.
+struct read_failures {
+  std::mutex lock;
+  std::map<std::string, std::string> files;
+  void add(std::string const& path, std::string const& why) {
+    std::lock_guard<std::mutex> const hold(lock);
+    files.try_emplace(path, why);
+  }
+};
+
+/// The text source the deduplicator gets: `text` (which throws when a file changed), but a file
+/// that cannot be read back is noted and its essay read as empty (so it joins nothing) rather than
+/// ending the run; leave_out_changed() then takes it out of the clusters.
+std::function<std::string(std::uint32_t)> noting_failures(
+    std::function<std::string(std::uint32_t)> text,
+    std::function<std::string(std::uint32_t)> file_of, std::shared_ptr<read_failures> failures) {
+  return [text = std::move(text), file_of = std::move(file_of),
+          failures = std::move(failures)](std::uint32_t doc) {
+    try {
+      return text(doc);
+    } catch (error const& e) {
+      failures->add(file_of(doc), e.what());
+      return std::string();
+    }
+  };
+}
+
 /// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads.
 struct signing {
   deduplicator& dedup;
@@ -45,6 +80,7 @@ struct signing {
   std::size_t k;
   lsh_params lsh;  // band keys are computed with the signatures, on every thread
   unsigned threads;
+  std::shared_ptr<read_failures> failures;
 };
 
 /// JSON Lines files: each is one stream, cut into chunks of whole lines, in order, by whichever
@@ -74,11 +110,15 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     return read_jsonl_record_at(texts->files[file], offset, texts->fields).text;
   };
   result.text_start = result.text;  // a record is read whole to parse it
-  dedup.set_text_source(result.text);
+  dedup.set_text_source(noting_failures(
+      result.text,
+      [texts](std::uint32_t doc) { return texts->files[texts->records.at(doc).first]; },
+      sign.failures));
 
   walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
   result.load.skipped = std::move(walked.skipped);
   result.load.filtered_by_extension = walked.filtered_by_extension;
+  result.load.filtered_extensions = std::move(walked.filtered_extensions);
 
   struct line_batch {
     std::size_t file = 0;  // in walked.files
@@ -173,6 +213,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   detail::jsonl_duplicates ids;
   file_account account;
   std::uint32_t record_number = 0;  // in the current file, as load_essays numbers them
+  std::size_t records_parsed = 0;   // in the current file, taken or not
+  std::size_t problems_from = 0;    // where the current file's problems start
   std::size_t lines_before = 0;     // in the current file, before this batch
   std::string failure;              // of the current file
   auto consume = [&](std::size_t i) {
@@ -183,6 +225,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       account.path = path;
       account.encoding = "UTF-8";
       record_number = 0;
+      records_parsed = 0;
+      problems_from = result.load.problems.size();
       lines_before = 0;
       failure.clear();
     }
@@ -196,6 +240,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         continue;
       }
       std::size_t const at = r++;
+      ++records_parsed;
       auto& rec = b.records[at];
       rec.line = line;
       if (!ids.first(rec, duplicate)) {
@@ -219,7 +264,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     if (b.last) {
       if (!failure.empty()) {
         result.load.skipped.push_back({path, skip_reason::not_readable, failure});
-      } else {
+      } else if (!detail::skip_if_no_record(path, records_parsed, problems_from, result.load)) {
         std::error_code ec;
         auto const size = std::filesystem::file_size(path, ec);
         account.bytes = ec ? 0 : static_cast<std::size_t>(size);
@@ -252,6 +297,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   std::size_t const expected = static_cast<std::size_t>(std::min<std::uint64_t>(walked.bytes / 2048, 8u << 20));
   result.load.skipped = std::move(walked.skipped);
   result.load.filtered_by_extension = walked.filtered_by_extension;
+  result.load.filtered_extensions = std::move(walked.filtered_extensions);
   per_file.walk.extensions.clear();  // already chosen by the walk above
 
   // What reading an essay back needs, compactly: its file (by number) and its index in the file;
@@ -285,7 +331,9 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   };
   result.text = [reload](std::uint32_t doc) { return reload(doc, 0); };
   result.text_start = [reload](std::uint32_t doc) { return reload(doc, 2048); };
-  dedup.set_text_source(result.text);
+  dedup.set_text_source(noting_failures(
+      result.text, [state](std::uint32_t doc) { return state->files[state->essays.at(doc).file]; },
+      sign.failures));
 
   // Files are handed out one at a time; their outputs are merged strictly in file order so the
   // document numbering never depends on scheduling, by whichever thread finishes the next file in
@@ -334,27 +382,146 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   state->reloader = std::make_unique<detail::essay_reloader>(per_file, result.load.files);
 }
 
+/// Takes the files that changed since they were read out of the clusters: those whose essays
+/// could not be read back (`failures`) and those holding a cluster member whose size is no longer
+/// what the load found. A cluster that lost a member is measured again, exactly, against its first
+/// remaining member; the members at or above the threshold stay. The files are then skipped as
+/// changed during the run, so the report and --keep-one leave them out.
+void leave_out_changed(pipeline_result& result, read_failures& failures,
+                       document_signer const& signer, double threshold) {
+  std::map<std::string, std::string> changed;
+  {
+    std::lock_guard<std::mutex> const hold(failures.lock);
+    changed = failures.files;
+  }
+  std::map<std::string_view, std::size_t> size_of;
+  for (auto const& f : result.load.files) size_of.emplace(f.path, f.bytes);
+  std::set<std::string_view> checked;
+  for (auto const& c : result.dedup.clusters)
+    for (auto const& m : c.members) {
+      std::string const& file = result.essays[m.doc].file;
+      if (!checked.insert(file).second || changed.contains(file)) continue;
+      struct stat st {};
+      auto const was = size_of.find(file);
+      if (::stat(file.c_str(), &st) != 0)
+        changed.emplace(file, file + ": " + std::strerror(errno));
+      else if (was != size_of.end() && static_cast<std::uint64_t>(st.st_size) != was->second)
+        changed.emplace(file, file + ": " + std::to_string(st.st_size) + " bytes, " +
+                                  std::to_string(was->second) + " when read");
+    }
+  if (changed.empty()) return;
+  auto is_changed = [&](std::uint32_t doc) { return changed.contains(result.essays[doc].file); };
+  // Measuring again may find more files gone; then the clusters are looked at once more.
+  for (std::size_t known = 0; known != changed.size();) {
+    known = changed.size();
+    std::vector<cluster> kept;
+    for (auto& c : result.dedup.clusters) {
+      if (std::none_of(c.members.begin(), c.members.end(),
+                       [&](auto const& m) { return is_changed(m.doc); })) {
+        kept.push_back(std::move(c));
+        continue;
+      }
+      std::vector<std::vector<std::uint64_t>> sets;
+      std::vector<std::uint32_t> docs;
+      for (auto const& m : c.members) {
+        if (is_changed(m.doc)) continue;
+        try {
+          sets.push_back(signer.shingle_set(result.text(m.doc)));
+          docs.push_back(m.doc);
+        } catch (error const& e) {
+          changed.emplace(result.essays[m.doc].file, e.what());
+        }
+      }
+      cluster again;
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        double const similarity = i == 0 ? 1.0 : exact_jaccard(sets[0], sets[i]);
+        if (similarity >= threshold) again.members.push_back({docs[i], similarity, false});
+      }
+      if (again.members.size() >= 2) kept.push_back(std::move(again));
+    }
+    result.dedup.clusters = std::move(kept);
+  }
+  std::sort(result.dedup.clusters.begin(), result.dedup.clusters.end(),
+            [](cluster const& a, cluster const& b) { return a.members[0].doc < b.members[0].doc; });
+  result.dedup.stats.clusters = result.dedup.clusters.size();
+  result.dedup.stats.duplicates = 0;
+  for (auto const& c : result.dedup.clusters) result.dedup.stats.duplicates += c.members.size() - 1;
+  auto& files = result.load.files;
+  for (auto const& [path, why] : changed) {
+    auto const f = std::find_if(files.begin(), files.end(),
+                                [&](file_account const& a) { return a.path == path; });
+    if (f == files.end()) continue;
+    files.erase(f);
+    // The message names the file already: only its reason is kept as the detail.
+    std::string detail = why.starts_with(path + ": ") ? why.substr(path.size() + 2) : why;
+    result.load.skipped.push_back({path, skip_reason::changed, std::move(detail)});
+  }
+}
+
+/// Standard input kept in `stored` is shown as `shown` ("-") in everything the caller sees; the
+/// essays are read back from `stored` (file_account::stored_at).
+void show_as(pipeline_result& result, std::string const& stored, std::string const& shown,
+             bool jsonl) {
+  for (auto& e : result.essays) {
+    if (e.file != stored) continue;
+    e.file = shown;
+    if (!jsonl) e.id = shown + e.id.substr(stored.size());
+  }
+  for (auto& f : result.load.files)
+    if (f.path == stored) {
+      f.path = shown;
+      f.stored_at = stored;
+    }
+  for (auto& s : result.load.skipped)
+    if (s.path == stored) s.path = shown;
+  for (auto& p : result.load.problems)
+    if (p.path == stored) p.path = shown;
+}
+
 }  // namespace
 
 pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
   pipeline_result result;
   auto start = std::chrono::steady_clock::now();
   unsigned const threads = detail::resolve_threads(options.dedup.threads);
+  // "-" is standard input, kept in a temporary file so that it is read (and read back) as a file.
+  std::vector<std::string> inputs(paths.begin(), paths.end());
+  std::shared_ptr<detail::spooled_input> spool;
+  if (std::count(inputs.begin(), inputs.end(), "-") > 1)
+    throw error(errc::invalid_argument, "standard input (-) can be read only once");
+  if (auto const dash = std::find(inputs.begin(), inputs.end(), "-"); dash != inputs.end()) {
+    spool = std::make_shared<detail::spooled_input>(STDIN_FILENO, options.load.walk.max_file_bytes);
+    if (spool->too_large()) {
+      result.load.skipped.push_back(
+          {"-", skip_reason::too_large,
+           "over " + std::to_string(options.load.walk.max_file_bytes) + " bytes"});
+      inputs.erase(dash);
+    } else {
+      *dash = spool->path();
+    }
+    result.temporaries = spool;
+  }
   // With threads to spare, the folders are walked while the normalization table is built.
   std::future<walk_result> walk_ahead;
   if (!options.load.jsonl && threads > 1)
-    walk_ahead = std::async(std::launch::async, [&] { return walk_paths(paths, options.load.walk); });
+    walk_ahead =
+        std::async(std::launch::async, [&] { return walk_paths(inputs, options.load.walk); });
   deduplicator dedup(options.dedup);
-  signing const sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads};
+  auto const failures = std::make_shared<read_failures>();
+  signing const sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads, failures};
+  std::vector<skipped_path> before = std::move(result.load.skipped);
   if (options.load.jsonl)
-    load_and_sign_jsonl(paths, options, sign, result);
+    load_and_sign_jsonl(inputs, options, sign, result);
   else
-    load_and_sign_files(paths, options, walk_ahead, sign, result);
+    load_and_sign_files(inputs, options, walk_ahead, sign, result);
+  result.load.skipped.insert(result.load.skipped.begin(), before.begin(), before.end());
   result.timing.load_and_sign = seconds_since(start);
 
   start = std::chrono::steady_clock::now();
   result.dedup = dedup.run();
+  leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold);
   result.timing.dedup = seconds_since(start);
+  if (spool && !spool->too_large()) show_as(result, spool->path(), "-", options.load.jsonl);
   return result;
 }
 

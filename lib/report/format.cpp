@@ -30,7 +30,15 @@ std::string grouped(std::size_t n) {
 }
 
 std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  // RFC 4180 quotes a field with a comma, a quote or a line end; fields with other control
+  // characters or with white space at either end are quoted too, so no reader trims or splits them.
+  bool const edge_space =
+      !s.empty() && (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t');
+  bool const special = std::any_of(s.begin(), s.end(), [](char ch) {
+    auto const c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c == 0x7F || c == '"' || c == ',';
+  });
+  if (!edge_space && !special) return std::string(s);
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
@@ -43,44 +51,136 @@ std::string plural(std::size_t n, std::string_view word) {
   return std::string(word) + (n == 1 ? "" : "s");
 }
 
+namespace {
+
+constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// The code point at s[i] (advancing i past it), or -1 for an ill-formed sequence (i then past the
+// bytes of it that ICU's U8_NEXT takes as one error).
+std::int32_t next_code_point(std::string_view s, std::size_t& i) {
+  auto at = static_cast<std::int32_t>(i);
+  auto const length = static_cast<std::int32_t>(std::min<std::size_t>(s.size(), INT32_MAX));
+  UChar32 c;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"  // inside ICU's macro
+  U8_NEXT(s.data(), at, length, c);
+#pragma GCC diagnostic pop
+  i = static_cast<std::size_t>(at);
+  return c;
+}
+
+}  // namespace
+
 void append_json_quoted(std::string& out, std::string_view s) {
   out += '"';
-  // Runs of characters that need no escape are copied whole; eight bytes at a time are checked
-  // for a control character, a quote or a backslash (a zero byte in x - 0x20.., x ^ '"'.., x ^ '\\'..).
-  auto needs_escape = [](std::uint64_t x) {
+  // Runs of characters that need nothing are copied whole; eight bytes at a time are checked for
+  // a control character, a quote, a backslash or a byte over 0x7F (a zero byte in x - 0x20..,
+  // x ^ '"'.., x ^ '\\'.., or a high bit), which the byte loop looks at: UTF-8 is checked there,
+  // ill-formed sequences become U+FFFD and C1 controls and DEL are escaped, so the output is
+  // always valid JSON.
+  auto needs_look = [](std::uint64_t x) {
     constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+    return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) |
+           has_zero(x ^ (ones * '\\')) | has_zero(x ^ (ones * 0x7F)) | (x & highs);
+  };
+  auto escape = [&out](unsigned c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+    out += buf;
   };
   std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = 0; i < s.size();) {
     if (i + 8 <= s.size()) {
       std::uint64_t x = 0;
       std::memcpy(&x, s.data() + i, 8);
-      if (needs_escape(x) == 0) {
-        i += 7;
+      if (needs_look(x) == 0) {
+        i += 8;
         continue;
       }
     }
     auto const c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, run, i - run);
-    run = i + 1;
+    if (c >= 0x80) {
+      std::size_t const start = i;
+      std::int32_t const cp = next_code_point(s, i);
+      if (cp >= 0xA0) continue;  // well-formed, printable: part of the run
+      out.append(s, run, start - run);
+      run = i;
+      if (cp < 0)
+        out += replacement;
+      else
+        escape(static_cast<unsigned>(cp));  // U+0080..U+009F
+      continue;
+    }
+    ++i;
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
+    out.append(s, run, i - 1 - run);
+    run = i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        out += buf;
-      }
+      default:
+        escape(c);
     }
   }
   out.append(s, run, s.size() - run);
   out += '"';
+}
+
+std::string printable(std::string_view s) {
+  // Most names need nothing: returned as they are.
+  bool plain = true;
+  for (std::size_t i = 0; i < s.size() && plain;) {
+    auto const c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      plain = c >= 0x20 && c != 0x7F;
+      ++i;
+    } else {
+      std::int32_t const cp = next_code_point(s, i);
+      plain = cp >= 0xA0;
+    }
+  }
+  if (plain) return std::string(s);
+  std::string out;
+  auto hex = [&out](unsigned c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02X", c);
+    out += buf;
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    auto const c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t const start = i;
+      std::int32_t const cp = next_code_point(s, i);
+      if (cp >= 0xA0) {
+        out.append(s.substr(start, i - start));
+      } else {
+        for (std::size_t b = start; b < i; ++b) hex(static_cast<unsigned char>(s[b]));
+      }
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F)
+          hex(c);
+        else
+          out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 std::string json_quote(std::string_view s) {

@@ -42,14 +42,22 @@ void write_blocks_in_order(std::ostream& out, std::size_t blocks, unsigned threa
 /// 1234567 -> "1,234,567": byte counts a person can read at a glance.
 [[nodiscard]] std::string grouped(std::size_t n);
 
-/// One CSV field, quoted as RFC 4180 asks when it holds a comma, a quote or a line end.
+/// One CSV field, quoted as RFC 4180 asks when it holds a comma, a quote or a line end (and when it
+/// holds another control character or starts or ends with white space).
 [[nodiscard]] std::string csv_field(std::string_view s);
 
 /// "pair" or "pairs", as `n` asks.
 [[nodiscard]] std::string plural(std::size_t n, std::string_view word);
 
-/// Appends `s` as a JSON string literal (quotes included) to `out`, escaping what JSON requires.
+/// Appends `s` as a JSON string literal (quotes included) to `out`: always valid JSON, whatever the
+/// bytes. Quotes, backslashes and every control character (C0, DEL, C1) are escaped; ill-formed
+/// UTF-8 becomes U+FFFD.
 void append_json_quoted(std::string& out, std::string_view s);
+
+/// A name (a path, a title, an id) for a line of the text report or the summary: control
+/// characters as \n, \r, \t or \xHH, and bytes that are not UTF-8 as \xHH, so that a name
+/// cannot break a line or the terminal; the name itself when it needs none.
+[[nodiscard]] std::string printable(std::string_view s);
 
 /// `s` as a JSON string literal (quotes included).
 [[nodiscard]] std::string json_quote(std::string_view s);

@@ -1,6 +1,7 @@
 // The summary: every input file accounted for, the counts, the time and the settings.
 #include "neardup/report.hpp"
 
+#include <algorithm>
 
 #include "report/format.hpp"
 
@@ -26,8 +27,9 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
       out << ", " << load.filtered_by_extension << " not taken for their extension";
     out << "\n";
     for (auto const& f : load.skipped)
-      out << "    skipped " << f.path << ": " << to_string(f.reason)
-          << (f.detail.empty() ? "" : " (") << f.detail << (f.detail.empty() ? "" : ")") << "\n";
+      out << "    skipped " << printable(f.path) << ": " << to_string(f.reason)
+          << (f.detail.empty() ? "" : " (") << printable(f.detail) << (f.detail.empty() ? "" : ")")
+          << "\n";
     // Files read with replacements and stretches left out are listed up to a limit: on a large
     // corpus they run to thousands of lines (skipped files are always listed, every one).
     constexpr std::size_t listed_at_most = 20;
@@ -35,15 +37,15 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
     for (auto const& f : load.files) {
       if (f.replaced == 0) continue;
       if (++replaced_files <= listed_at_most)
-        out << "    " << f.path << ": " << f.replaced << " undecodable byte sequences replaced ("
-            << f.encoding << ")\n";
+        out << "    " << printable(f.path) << ": " << f.replaced
+            << " undecodable byte sequences replaced (" << f.encoding << ")\n";
     }
     if (replaced_files > listed_at_most)
       out << "    … and " << replaced_files - listed_at_most << " more files with undecodable bytes replaced\n";
     for (auto const& p : load.problems) {
-      out << "    " << p.path;
+      out << "    " << printable(p.path);
       if (p.line > 0) out << ":" << p.line;
-      out << ": " << p.message << "\n";
+      out << ": " << printable(p.message) << "\n";
     }
     std::size_t furniture = 0;
     for (auto const& f : load.files) furniture += f.furniture.size();
@@ -53,7 +55,8 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
       for (auto const& f : load.files)
         for (auto const& r : f.furniture) {
           if (++listed > listed_at_most) break;
-          out << "    " << f.path << (r.last > r.first ? " lines " : " line ") << r.first;
+          out << "    " << printable(f.path) << (r.last > r.first ? " lines " : " line ")
+              << r.first;
           if (r.last > r.first) out << "-" << r.last;
           out << ": " << r.reason << "\n";
         }
@@ -89,6 +92,40 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
   if (s.candidates.capped_buckets > 0)
     out << "  note:      " << s.candidates.capped_buckets << " LSH buckets over " << s.candidates.largest_bucket
         << " essays were capped to keep the work linear\n";
+}
+
+void write_nothing_read(std::ostream& out, load_summary const& load, load_options const& options) {
+  out << "nothing could be read\n";
+  for (auto const& s : load.skipped)
+    out << "  " << printable(s.path) << ": " << to_string(s.reason)
+        << (s.detail.empty() ? "" : " (") << printable(s.detail) << (s.detail.empty() ? "" : ")")
+        << "\n";
+  std::vector<std::string> wanted = options.walk.extensions;
+  if (options.jsonl && wanted == walk_options{}.extensions) wanted = jsonl_extensions();
+  if (load.filtered_by_extension > 0) {
+    std::vector<std::pair<std::size_t, std::string>> found;  // most first
+    for (auto const& [ext, n] : load.filtered_extensions) found.emplace_back(n, ext);
+    std::sort(found.begin(), found.end(),
+              [](auto const& a, auto const& b) { return a.first > b.first; });
+    out << "  no file in the folders ends in ";
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+      out << (i == 0 ? "" : i + 1 == wanted.size() ? " or " : ", ") << wanted[i];
+    out << ", but they hold ";
+    for (std::size_t i = 0; i < found.size() && i < 5; ++i)
+      out << (i == 0 ? "" : ", ") << found[i].first << " "
+          << (found[i].second.empty() ? "without extension" : printable(found[i].second));
+    if (found.size() > 5) out << " and " << found.size() - 5 << " other extensions";
+    out << "\n";
+    bool const text_files = load.filtered_extensions.contains(".txt");
+    if (options.jsonl && text_files)
+      out << "  --jsonl reads JSON Lines; without it the .txt files are read as text\n";
+    else
+      out << "  --ext chooses the endings taken (e.g. --ext "
+          << (found.empty() || found[0].second.empty() ? ".md" : printable(found[0].second))
+          << "; --ext '' takes every file)\n";
+  } else if (load.skipped.empty()) {
+    out << "  the folders hold no files\n";
+  }
 }
 
 }  // namespace neardup

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "neardup/error.hpp"
 #include "report/format.hpp"
 
 namespace neardup {
@@ -21,9 +22,17 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
     excerpt_docs.erase(std::unique(excerpt_docs.begin(), excerpt_docs.end()), excerpt_docs.end());
     excerpts.resize(excerpt_docs.size());
     // Read back on every thread, each taking a run of neighbouring documents (the same files).
-    detail::parallel_for(excerpt_docs.size(), report_threads(ctx), 256, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t i = begin; i < end; ++i) excerpts[i] = make_excerpt(ctx.text(excerpt_docs[i]));
-    });
+    detail::parallel_for(excerpt_docs.size(), report_threads(ctx), 256,
+                         [&](std::size_t begin, std::size_t end, unsigned) {
+                           for (std::size_t i = begin; i < end; ++i) {
+                             try {
+                               excerpts[i] = make_excerpt(ctx.text(excerpt_docs[i]));
+                             } catch (error const&) {
+                               excerpts[i] =
+                                   "(could not be read again: the file changed during the run)";
+                             }
+                           }
+                         });
   }
   auto excerpt_of = [&](std::uint32_t doc) -> std::string const& {
     return excerpts[static_cast<std::size_t>(std::lower_bound(excerpt_docs.begin(), excerpt_docs.end(), doc) -
@@ -36,10 +45,10 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
     for (std::size_t m = 0; m < c.members.size(); ++m) {
       auto const& member = c.members[m];
       auto const& e = ctx.essays[member.doc];
-      out << "  " << e.file << "  essay " << e.index << ", line" << (e.last_line > e.line ? "s " : " ")
-          << e.line;
+      out << "  " << printable(e.file) << "  essay " << e.index << ", line"
+          << (e.last_line > e.line ? "s " : " ") << e.line;
       if (e.last_line > e.line) out << "-" << e.last_line;
-      if (!e.title.empty()) out << "  「" << e.title << "」";
+      if (!e.title.empty()) out << "  「" << printable(e.title) << "」";
       out << "  similarity " << (member.estimated ? "≈" : "") << fixed(member.similarity, 3)
           << (m == 0 ? " (first)" : "") << "\n";
       if (ctx.text) out << "      " << excerpt_of(member.doc) << "\n";

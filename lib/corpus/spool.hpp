@@ -1,0 +1,28 @@
+// detail: standard input kept in a temporary file, so that the pipeline reads it (in chunks, on
+// every thread) and reads its essays back (verification, excerpts, --keep-one) like any file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace neardup::detail {
+
+class spooled_input {
+ public:
+  /// Copies file descriptor `fd` to its end into a new temporary file (in $TMPDIR, else /tmp),
+  /// stopping once it is over `max_bytes` (then too_large()). Throws neardup::error(io_error).
+  spooled_input(int fd, std::uint64_t max_bytes);
+  /// Removes the file.
+  ~spooled_input();
+  spooled_input(spooled_input const&) = delete;
+  spooled_input& operator=(spooled_input const&) = delete;
+
+  [[nodiscard]] std::string const& path() const noexcept { return path_; }
+  [[nodiscard]] bool too_large() const noexcept { return too_large_; }
+
+ private:
+  std::string path_;
+  bool too_large_ = false;
+};
+
+}  // namespace neardup::detail
