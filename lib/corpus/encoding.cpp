@@ -61,65 +61,8 @@ class utf8_writer {
 };
 
 // ---------------------------------------------------------------------------------------------
-// UTF-8 input (no ICU: most files are UTF-8 and this path must be fast)
-
-constexpr char32_t replacement_char = 0xFFFD;
-
-enum class utf8_status : std::uint8_t {
-  ok,
-  ill_formed,  // a byte that cannot start or continue the sequence
-  truncated,   // a well-begun sequence cut off by the end of the input
-};
-
-/// Decodes the sequence at s[i]. Returns the bytes consumed (>= 1). For an ill-formed or truncated
-/// sequence sets `status` and consumes its maximal subpart, so each subpart becomes one U+FFFD (the
-/// rule ICU and the WHATWG decoder follow). Never reads past `s`.
-std::size_t decode_utf8_one(std::string_view s, std::size_t i, char32_t& cp,
-                            utf8_status& status) noexcept {
-  auto const b0 = static_cast<unsigned char>(s[i]);
-  status = utf8_status::ok;
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t need = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-    cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    cp = b0 & 0x0Fu;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    cp = b0 & 0x07u;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    status = utf8_status::ill_formed;
-    cp = replacement_char;
-    return 1;
-  }
-  for (std::size_t k = 1; k <= need; ++k) {
-    if (i + k >= s.size()) {
-      status = utf8_status::truncated;
-      cp = replacement_char;
-      return k;
-    }
-    auto const b = static_cast<unsigned char>(s[i + k]);
-    if (b < lo || b > hi) {
-      status = utf8_status::ill_formed;
-      cp = replacement_char;
-      return k;
-    }
-    lo = 0x80;
-    hi = 0xBF;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  return need + 1;
-}
+// UTF-8 input (no ICU: most files are UTF-8 and this path must be fast), with detail::decode_utf8:
+// each maximal subpart of an ill-formed sequence is one U+FFFD.
 
 /// What a UTF-8 validation pass found.
 struct utf8_scan {
@@ -141,17 +84,16 @@ utf8_scan scan_utf8(std::string_view s) noexcept {
       i += 8;
     }
     if (i >= s.size()) break;
-    char32_t cp = 0;
-    utf8_status status = utf8_status::ok;
-    std::size_t const n = decode_utf8_one(s, i, cp, status);
-    i += n;
-    if (status != utf8_status::ok) {
+    detail::utf8_sequence const d = detail::decode_utf8(s, i);
+    i += d.length;
+    if (d.status != detail::utf8_status::ok) {
       ++r.invalid;
-      r.truncated_tail = status == utf8_status::truncated;  // only the last sequence can be
+      // Only the last sequence can be truncated.
+      r.truncated_tail = d.status == detail::utf8_status::truncated;
       // Legacy-encoded files fail within a few bytes: stop once even an all-multi-byte rest could
       // not make is_likely_utf8() true, rather than scanning the whole file.
       if (r.invalid >= 2 && r.multibyte + (s.size() - i) / 2 < 16 * r.invalid) break;
-    } else if (n > 1) {
+    } else if (d.length > 1) {
       ++r.multibyte;
     }
   }
@@ -173,11 +115,10 @@ std::size_t decode_utf8(std::string_view s, utf8_writer& w) {
   std::size_t replaced = 0;
   std::size_t i = 0;
   while (i < s.size()) {
-    char32_t cp = 0;
-    utf8_status status = utf8_status::ok;
-    i += decode_utf8_one(s, i, cp, status);
-    if (status != utf8_status::ok) ++replaced;
-    w.put(cp);
+    detail::utf8_sequence const d = detail::decode_utf8(s, i);
+    i += d.length;
+    if (d.status != detail::utf8_status::ok) ++replaced;
+    w.put(d.cp);
   }
   return replaced;
 }

@@ -29,43 +29,12 @@ constexpr std::size_t max_nav_chars = 60;      // "下一篇:<a title>" navigati
 // Longer lines cannot hold max_nav_chars characters plus any sane indentation: never decoded.
 constexpr std::size_t max_decoded_bytes = 512;
 
-/// Decodes one code point leniently (an ill-formed byte reads as U+FFFD and is skipped alone); the
-/// text should already be valid UTF-8, this only keeps a bad byte from derailing the split.
+/// Decodes the code point at s[i] and moves `i` past it. Decoded text is valid UTF-8; on other
+/// input each maximal subpart of an ill-formed sequence reads as one U+FFFD (detail::decode_utf8).
 char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
-  auto const b0 = static_cast<unsigned char>(s[i]);
-  std::size_t need = 0;
-  char32_t cp = 0;
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-    cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    cp = b0 & 0x0Fu;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    cp = b0 & 0x07u;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + need >= s.size()) {  // truncated
-    ++i;
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k <= need; ++k) {
-    auto const b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0u) != 0x80u) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  i += need + 1;
-  return cp;
+  detail::utf8_sequence const d = detail::decode_utf8(s, i);
+  i += d.length;
+  return d.cp;
 }
 
 std::u32string to_u32(std::string_view s) {
@@ -82,14 +51,11 @@ std::string to_utf8(std::u32string_view s) {
   return out;
 }
 
-bool is_space(char32_t c) noexcept {
-  return c == U' ' || c == U'\t' || c == U'\r' || c == U'\v' || c == U'\f' || c == 0xA0 ||
-         c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200B);
-}
+using detail::is_white_space;
 
 std::u32string_view trim(std::u32string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_white_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_white_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -106,7 +72,7 @@ constexpr std::u32string_view sentence_ends = U"。！？；…!?;.．，,";
 
 /// True when the line ends like a sentence, looking past closing quotes and brackets (“…。”).
 bool ends_like_sentence(std::u32string_view s) noexcept {
-  while (!s.empty() && (contains(closers, s.back()) || is_space(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && (contains(closers, s.back()) || is_white_space(s.back()))) s.remove_suffix(1);
   return !s.empty() && contains(sentence_ends, s.back());
 }
 
@@ -219,7 +185,7 @@ std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
   if (i == 0 || i > 3) return std::nullopt;
   auto const number = parse_number(s.substr(0, i));
   std::size_t j = i;
-  while (j < s.size() && is_space(s[j])) ++j;
+  while (j < s.size() && is_white_space(s[j])) ++j;
   if (j >= s.size()) return std::nullopt;
   char32_t const sep = s[j];
   if (sep != U'、' && sep != U'.' && sep != U'．') return std::nullopt;
@@ -234,7 +200,7 @@ std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
 std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
   // At the end, past a trailing colon or closing bracket.
   std::size_t e = s.size();
-  while (e > 0 && (is_space(s[e - 1]) || contains(closers, s[e - 1]) ||
+  while (e > 0 && (is_white_space(s[e - 1]) || contains(closers, s[e - 1]) ||
                    contains(separators, s[e - 1]))) {
     --e;
   }
@@ -242,7 +208,7 @@ std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
   while (k > 0 && is_number_char(s[k - 1])) --k;
   if (k < e) {
     std::size_t j = k;
-    while (j > 0 && is_space(s[j - 1])) --j;
+    while (j > 0 && is_white_space(s[j - 1])) --j;
     if (j > 0 && s[j - 1] == U'篇') {
       if (auto const n = parse_number(s.substr(k, e - k))) {
         return heading_match{family::pian, *n, clean_title(s.substr(0, j - 1))};
@@ -260,12 +226,12 @@ std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
   }
   // At the start, past an opening bracket.
   std::size_t b = 0;
-  while (b < s.size() && (is_space(s[b]) || contains(openers, s[b]))) ++b;
+  while (b < s.size() && (is_white_space(s[b]) || contains(openers, s[b]))) ++b;
   if (b >= s.size()) return std::nullopt;
   bool const di = s[b] == U'第';
   if (!di && s[b] != U'篇') return std::nullopt;
   std::size_t i = b + 1;
-  while (!di && i < s.size() && is_space(s[i])) ++i;
+  while (!di && i < s.size() && is_white_space(s[i])) ++i;
   std::size_t const num_begin = i;
   while (i < s.size() && is_number_char(s[i])) ++i;
   auto const n = parse_number(s.substr(num_begin, i - num_begin));
@@ -298,7 +264,7 @@ bool is_button_line(std::u32string_view s) noexcept {
   for (std::u32string_view const nav : {std::u32string_view(U"上一篇"), std::u32string_view(U"下一篇")}) {
     if (s.starts_with(nav)) {
       std::u32string_view const rest = s.substr(nav.size());
-      if (rest.empty() || rest.front() == U':' || rest.front() == U'：' || is_space(rest.front())) {
+      if (rest.empty() || rest.front() == U':' || rest.front() == U'：' || is_white_space(rest.front())) {
         return true;
       }
     }
@@ -308,9 +274,9 @@ bool is_button_line(std::u32string_view s) noexcept {
   std::size_t tokens = 0;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && (is_space(s[i]) || contains(token_breaks, s[i]))) ++i;
+    while (i < s.size() && (is_white_space(s[i]) || contains(token_breaks, s[i]))) ++i;
     std::size_t const start = i;
-    while (i < s.size() && !is_space(s[i]) && !contains(token_breaks, s[i])) ++i;
+    while (i < s.size() && !is_white_space(s[i]) && !contains(token_breaks, s[i])) ++i;
     if (i > start) {
       if (!is_button_word(s.substr(start, i - start))) return false;
       ++tokens;
@@ -342,13 +308,7 @@ struct line_info {
 
 bool is_blank(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
-    auto const b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {  // fast path: ASCII
-      if (b != ' ' && b != '\t' && b != '\r' && b != '\v' && b != '\f') return false;
-      ++i;
-      continue;
-    }
-    if (!is_space(next_code_point(s, i))) return false;
+    if (!is_white_space(next_code_point(s, i))) return false;
   }
   return true;
 }
@@ -361,7 +321,7 @@ bool surely_longer_than_nav(std::string_view s) noexcept {
   std::size_t begin = 0;
   while (begin < s.size()) {
     std::size_t i = begin;
-    if (!is_space(next_code_point(s, i))) break;
+    if (!is_white_space(next_code_point(s, i))) break;
     begin = i;
   }
   std::size_t end = s.size();
@@ -370,7 +330,7 @@ bool surely_longer_than_nav(std::string_view s) noexcept {
     for (int k = 0; k < 3 && start > begin && is_continuation(s[start]); ++k) --start;
     std::size_t i = start;
     // A code point that does not end exactly at `end` is part of an ill-formed sequence: U+FFFD.
-    if (!is_space(next_code_point(s.substr(0, end), i)) || i != end) break;
+    if (!is_white_space(next_code_point(s.substr(0, end), i)) || i != end) break;
     end = start;
   }
   std::size_t starts = 0;
