@@ -529,3 +529,28 @@ TEST_CASE("every mode keeps every line of the bundled files", "[split]") {
     for (auto const& o : modes) check_invariants(t, neardup::split_essays(t, o));
   }
 }
+
+TEST_CASE("split mode names round-trip; an unknown name is invalid_argument", "[split]") {
+  using neardup::split_mode;
+  for (split_mode const mode :
+       {split_mode::automatic, split_mode::whole_file, split_mode::blank_line, split_mode::regex}) {
+    CHECK(neardup::split_mode_from_name(neardup::split_mode_name(mode)) == mode);
+  }
+  // The names dedup's --split takes.
+  CHECK(neardup::split_mode_name(split_mode::automatic) == "auto");
+  CHECK(neardup::split_mode_name(split_mode::whole_file) == "file");
+  CHECK(neardup::split_mode_name(split_mode::blank_line) == "blank-line");
+  CHECK(neardup::split_mode_name(split_mode::regex) == "regex");
+  auto invalid_argument = [](std::string_view name) {
+    try {
+      (void)neardup::split_mode_from_name(name);
+    } catch (neardup::error const& e) {
+      return e.code() == neardup::errc::invalid_argument;
+    }
+    return false;
+  };
+  for (std::string_view const name : {"", "automatic", "Auto", "blank_line", "regex:^x", "whole"}) {
+    INFO(name);
+    CHECK(invalid_argument(name));
+  }
+}

@@ -484,6 +484,31 @@ split_result split_regex(std::string_view text, std::string const& pattern) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::array<split_mode, 4> split_modes = {split_mode::automatic, split_mode::whole_file,
+                                                   split_mode::blank_line, split_mode::regex};
+
+}  // namespace
+
+std::string_view split_mode_name(split_mode mode) noexcept {
+  switch (mode) {
+    case split_mode::whole_file: return "file";
+    case split_mode::blank_line: return "blank-line";
+    case split_mode::regex: return "regex";
+    case split_mode::automatic: break;
+  }
+  return "auto";
+}
+
+split_mode split_mode_from_name(std::string_view name) {
+  for (split_mode const mode : split_modes) {
+    if (split_mode_name(mode) == name) return mode;
+  }
+  throw error(errc::invalid_argument, "unknown split mode '" + std::string(name) +
+                                          "' (auto, file, blank-line or regex)");
+}
+
 split_result split_essays(std::string_view utf8_text, split_options const& options) {
   switch (options.mode) {
     case split_mode::whole_file: return split_whole(utf8_text);
