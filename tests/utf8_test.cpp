@@ -8,6 +8,7 @@
 #include <neardup/split.hpp>
 
 #include "common/utf8.hpp"
+#include "normalize_presets.hpp"
 
 #include <unicode/utf8.h>
 #include <catch2/catch.hpp>
@@ -242,15 +243,8 @@ TEST_CASE("normalize, encoding and split read ill-formed UTF-8 as the one decode
           U"a\uFFFD\uFFFDb\uFFFD\uFFFD\uFFFDc\uFFFD\uFFFD\uFFFD\uFFFDd\uFFFDe\uFFFDf\uFFFD");
 
   SECTION("normalize") {
-    neardup::normalize_options o;
-    o.nfkc_casefold = false;
-    o.traditional_to_simplified = false;
-    o.strip_pinyin_annotations = false;
-    o.strip_web_artifacts = false;
-    o.drop_punctuation = false;
-    o.drop_whitespace = false;
     std::u32string out;
-    auto const stats = neardup::normalizer(o).normalize(bad, out);
+    auto const stats = neardup::normalizer(neardup_test::all_off()).normalize(bad, out);
     CHECK(out == decoded);
     CHECK(stats.invalid_bytes == ill_formed_bytes);
   }
