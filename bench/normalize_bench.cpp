@@ -5,6 +5,7 @@
 
 #include <neardup/normalize.hpp>
 
+#include "normalize_presets.hpp"
 #include "text/fold_table.hpp"
 #include "text/normalize_block.hpp"
 
@@ -109,14 +110,7 @@ BENCHMARK(BM_NormalizeScalar_Essays)->Arg(64 << 10)->Arg(4 << 20);
 
 // Every option off: decoding and appending only, the floor under the table path.
 void BM_NormalizeIdentity_Essays(benchmark::State& state) {
-  neardup::normalize_options o;
-  o.nfkc_casefold = false;
-  o.traditional_to_simplified = false;
-  o.strip_pinyin_annotations = false;
-  o.strip_web_artifacts = false;
-  o.drop_punctuation = false;
-  o.drop_whitespace = false;
-  run_normalize(state, o, false);
+  run_normalize(state, neardup_test::all_off(), false);
 }
 BENCHMARK(BM_NormalizeIdentity_Essays)->Arg(64 << 10)->Arg(4 << 20);
 

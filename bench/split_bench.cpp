@@ -14,6 +14,7 @@
 
 #include <memory>
 
+#include "common/utf8.hpp"
 #include "neardup/encoding.hpp"
 #include "neardup/split.hpp"
 
@@ -117,11 +118,9 @@ BENCHMARK(BM_SplitEssays_BlankLine)->RangeMultiplier(8)->Range(8, 4096);
 std::string to_utf16le(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
-    auto const b = static_cast<unsigned char>(s[i]);
-    std::size_t const n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? b : n == 2 ? (b & 0x1Fu) : n == 3 ? (b & 0x0Fu) : (b & 0x07u);
-    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
-    i += n;
+    neardup::detail::utf8_sequence const d = neardup::detail::decode_utf8(s, i);
+    char32_t const cp = d.cp;
+    i += d.length;
     auto put = [&](char32_t u) {
       out += static_cast<char>(u & 0xFF);
       out += static_cast<char>(u >> 8);

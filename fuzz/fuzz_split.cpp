@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.hpp"
 #include "fuzz_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
@@ -25,19 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n') starts.push_back(i + 1);
   std::size_t const lines = text.empty() ? 0 : (text.back() == '\n' ? starts.size() - 1 : starts.size());
-  // Blank as split.hpp defines it: white space only, Unicode spaces (U+3000, U+00A0, ...) included.
+  // Blank as split.hpp defines it: white space only (detail::is_white_space: U+3000, U+00A0, ...).
   auto blank = [&](std::size_t line) {  // 1-based
     std::size_t const b = starts[line - 1];
     std::size_t const e = line < starts.size() ? starts[line] : text.size();
     for (std::size_t i = b; i < e;) {
-      auto const c = static_cast<unsigned char>(text[i]);
-      std::size_t const n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-      for (std::size_t k = 1; k < n && i + k < e; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-      bool const space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-                         cp == 0xA0 || cp == 0x3000 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B);
-      if (!space) return false;
-      i += n;
+      neardup::detail::utf8_sequence const d = neardup::detail::decode_utf8(text, i);
+      if (d.cp != '\n' && !neardup::detail::is_white_space(d.cp)) return false;
+      i += d.length;
     }
     return true;
   };

@@ -15,27 +15,13 @@
 #include <vector>
 
 #include "icu_decode_reference.hpp"
+#include "test_files.hpp"
 #include "neardup/error.hpp"
 
 namespace {
 
-std::string read_bytes(std::filesystem::path const& p) {
-  std::ifstream in(p, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::filesystem::path> bundled_files() {
-  std::vector<std::filesystem::path> files;
-  for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
-    if (e.path().extension() == ".txt") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  REQUIRE(files.size() == 5);
-  return files;
-}
+using neardup_test::bundled_files;
+using neardup_test::read_bytes;
 
 struct converter_closer {
   void operator()(UConverter* c) const { ucnv_close(c); }

@@ -9,28 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "common/utf8.hpp"
 #include "neardup/encoding.hpp"
 #include "neardup/error.hpp"
+#include "test_files.hpp"
 
 namespace {
 
-std::string read_bytes(std::filesystem::path const& p) {
-  std::ifstream in(p, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::string> bundled_texts() {
-  std::vector<std::filesystem::path> files;
-  for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
-    if (e.path().extension() == ".txt") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  REQUIRE(files.size() == 5);
   std::vector<std::string> texts;
-  for (auto const& f : files) texts.push_back(neardup::decode_to_utf8(read_bytes(f)).utf8);
+  for (auto const& f : neardup_test::bundled_files()) {
+    texts.push_back(neardup::decode_to_utf8(neardup_test::read_bytes(f)).utf8);
+  }
   return texts;
 }
 
@@ -47,19 +37,12 @@ std::vector<line_pos> lines_of(std::string_view text) {
     std::size_t e = text.find('\n', b);
     if (e == std::string_view::npos) e = text.size();
     std::string_view s = text.substr(b, e - b);
-    // White space the splitter ignores: ASCII blanks, CR, U+3000, U+00A0.
+    // White space as the splitter sees it: the one set, decoded by the one decoder.
     bool blank = true;
-    for (std::size_t i = 0; i < s.size();) {
-      if (std::string_view(" \t\r\v\f").find(s[i]) != std::string_view::npos) {
-        ++i;
-      } else if (s.substr(i, 3) == "\u3000") {
-        i += 3;
-      } else if (s.substr(i, 2) == "\u00A0") {
-        i += 2;
-      } else {
-        blank = false;
-        break;
-      }
+    for (std::size_t i = 0; i < s.size() && blank;) {
+      neardup::detail::utf8_sequence const d = neardup::detail::decode_utf8(s, i);
+      blank = neardup::detail::is_white_space(d.cp);
+      i += d.length;
     }
     lines.push_back({b, e, blank});
     b = e + 1;
@@ -527,5 +510,30 @@ TEST_CASE("every mode keeps every line of the bundled files", "[split]") {
       {.mode = neardup::split_mode::regex, .pattern = "心得"}};
   for (auto const& t : texts) {
     for (auto const& o : modes) check_invariants(t, neardup::split_essays(t, o));
+  }
+}
+
+TEST_CASE("split mode names round-trip; an unknown name is invalid_argument", "[split]") {
+  using neardup::split_mode;
+  for (split_mode const mode :
+       {split_mode::automatic, split_mode::whole_file, split_mode::blank_line, split_mode::regex}) {
+    CHECK(neardup::split_mode_from_name(neardup::split_mode_name(mode)) == mode);
+  }
+  // The names dedup's --split takes.
+  CHECK(neardup::split_mode_name(split_mode::automatic) == "auto");
+  CHECK(neardup::split_mode_name(split_mode::whole_file) == "file");
+  CHECK(neardup::split_mode_name(split_mode::blank_line) == "blank-line");
+  CHECK(neardup::split_mode_name(split_mode::regex) == "regex");
+  auto invalid_argument = [](std::string_view name) {
+    try {
+      (void)neardup::split_mode_from_name(name);
+    } catch (neardup::error const& e) {
+      return e.code() == neardup::errc::invalid_argument;
+    }
+    return false;
+  };
+  for (std::string_view const name : {"", "automatic", "Auto", "blank_line", "regex:^x", "whole"}) {
+    INFO(name);
+    CHECK(invalid_argument(name));
   }
 }

@@ -178,19 +178,19 @@ int main(int argc, char** argv) {
   }
   if (bands) options.lsh = neardup::lsh_params{bands, rows};
 
-  if (split == "auto") {
-    load.split.mode = neardup::split_mode::automatic;
-  } else if (split == "file") {
-    load.split.mode = neardup::split_mode::whole_file;
-  } else if (split == "blank-line") {
-    load.split.mode = neardup::split_mode::blank_line;
-  } else if (split.rfind("regex:", 0) == 0) {
-    load.split.mode = neardup::split_mode::regex;
-    load.split.pattern = split.substr(6);
-  } else {
+  std::size_t const colon = split.find(':');
+  bool known = true;
+  try {
+    load.split.mode = neardup::split_mode_from_name(std::string_view(split).substr(0, colon));
+  } catch (neardup::error const&) {
+    known = false;
+  }
+  // A pattern comes with regex, and only with it: "regex:PATTERN".
+  if (!known || (load.split.mode == neardup::split_mode::regex) != (colon != std::string::npos)) {
     std::cerr << "dedup: --split must be auto, file, blank-line or regex:PATTERN, not '" << split << "'\n";
     return exit_usage;
   }
+  if (colon != std::string::npos) load.split.pattern = split.substr(colon + 1);
   load.walk.extensions.clear();
   for (std::stringstream ss(extensions); ss.good();) {
     std::string ext;

@@ -21,6 +21,14 @@ enum class split_mode {
   regex,       ///< a line matching split_options::pattern starts an essay and is its heading
 };
 
+/// The name of a split mode, as the dedup program's --split takes it: "auto", "file",
+/// "blank-line" or "regex".
+[[nodiscard]] std::string_view split_mode_name(split_mode mode) noexcept;
+
+/// The split mode named `name` (one of split_mode_name()'s names). Throws
+/// error(errc::invalid_argument) for any other name.
+[[nodiscard]] split_mode split_mode_from_name(std::string_view name);
+
 /// Options of split_essays().
 struct split_options {
   split_mode mode = split_mode::automatic;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/recent_cache.hpp"
+#include "common/utf8.hpp"
 #include "corpus/load_file.hpp"
 #include "corpus/posix_file.hpp"
 #include "neardup/error.hpp"
@@ -76,15 +77,7 @@ std::string essay_reloader::text_start(essay_info const& essay, std::size_t byte
   std::string start = state_->ranges.read(essay.file, found->second.size, essay.offset, bytes);
   if (found->second.encoding.empty()) {
     // Verbatim UTF-8: leave out a sequence the cut left incomplete.
-    std::size_t lead = start.size();
-    while (lead > 0 && start.size() - lead < 4 &&
-           (static_cast<unsigned char>(start[lead - 1]) & 0xC0) == 0x80)
-      --lead;
-    if (lead > 0) {
-      auto const b = static_cast<unsigned char>(start[lead - 1]);
-      std::size_t const length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-      if (start.size() - (lead - 1) < length) start.resize(lead - 1);
-    }
+    start.resize(start.size() - detail::truncated_utf8_tail(start));
     return start;
   }
   decode_options forced = options_.decode;

@@ -1,4 +1,7 @@
-// split — cutting a decoded file into essays, and telling page furniture apart.
+// split — cutting a decoded file into essays: its lines, the modes (automatic: the longest run of
+// numbered headings, with the furniture around it; whole file; blank lines; a regular expression)
+// and the public entry point. The heading grammar is in split_headings.*, page furniture in
+// split_furniture.*.
 #include "neardup/split.hpp"
 
 #include <unicode/parseerr.h>
@@ -15,57 +18,29 @@
 #include <span>
 #include <unordered_map>
 
-#include "neardup/error.hpp"
 #include "common/utf8.hpp"
+#include "corpus/split_furniture.hpp"
+#include "corpus/split_headings.hpp"
+#include "neardup/error.hpp"
 
 namespace neardup {
 namespace {
 
+using namespace detail::essay_split;
+using detail::is_white_space;
+
 // ---------------------------------------------------------------------------------------------
 // Characters
 
-constexpr std::size_t max_heading_chars = 40;  // headings are short; list items and sentences longer
-constexpr std::size_t max_nav_chars = 60;      // "下一篇:<a title>" navigation links
 // Longer lines cannot hold max_nav_chars characters plus any sane indentation: never decoded.
 constexpr std::size_t max_decoded_bytes = 512;
 
-/// Decodes one code point leniently (an ill-formed byte reads as U+FFFD and is skipped alone); the
-/// text should already be valid UTF-8, this only keeps a bad byte from derailing the split.
+/// Decodes the code point at s[i] and moves `i` past it. Decoded text is valid UTF-8; on other
+/// input each maximal subpart of an ill-formed sequence reads as one U+FFFD (detail::decode_utf8).
 char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
-  auto const b0 = static_cast<unsigned char>(s[i]);
-  std::size_t need = 0;
-  char32_t cp = 0;
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-    cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    cp = b0 & 0x0Fu;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    cp = b0 & 0x07u;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + need >= s.size()) {  // truncated
-    ++i;
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k <= need; ++k) {
-    auto const b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0u) != 0x80u) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  i += need + 1;
-  return cp;
+  detail::utf8_sequence const d = detail::decode_utf8(s, i);
+  i += d.length;
+  return d.cp;
 }
 
 std::u32string to_u32(std::string_view s) {
@@ -82,254 +57,6 @@ std::string to_utf8(std::u32string_view s) {
   return out;
 }
 
-bool is_space(char32_t c) noexcept {
-  return c == U' ' || c == U'\t' || c == U'\r' || c == U'\v' || c == U'\f' || c == 0xA0 ||
-         c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200B);
-}
-
-std::u32string_view trim(std::u32string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool contains(std::u32string_view set, char32_t c) noexcept {
-  return set.find(c) != std::u32string_view::npos;
-}
-
-constexpr std::u32string_view openers = U"【[(（〔《〈「『“‘\"'";
-constexpr std::u32string_view closers = U"】])）〕》〉」』”’\"'";
-constexpr std::u32string_view separators = U":：、.．-—–·";
-// A line ending in one of these is (part of) a sentence, not a heading. Commas too: a line ending
-// in one continues on the next.
-constexpr std::u32string_view sentence_ends = U"。！？；…!?;.．，,";
-
-/// True when the line ends like a sentence, looking past closing quotes and brackets (“…。”).
-bool ends_like_sentence(std::u32string_view s) noexcept {
-  while (!s.empty() && (contains(closers, s.back()) || is_space(s.back()))) s.remove_suffix(1);
-  return !s.empty() && contains(sentence_ends, s.back());
-}
-
-/// Short and not a sentence: the shape of any heading or title line.
-bool title_shaped(std::u32string_view trimmed) noexcept {
-  return !trimmed.empty() && trimmed.size() <= max_heading_chars && !ends_like_sentence(trimmed);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Numbers: 1 2 3, １２３, 一 二 … 十 十一 … 九十九 … 一百零五
-
-int arabic_digit(char32_t c) noexcept {
-  if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
-  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);
-  return -1;
-}
-
-int chinese_digit(char32_t c) noexcept {
-  switch (c) {
-    case U'零': case U'〇': return 0;
-    case U'一': return 1;
-    case U'二': case U'两': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    default: return -1;
-  }
-}
-
-int chinese_multiplier(char32_t c) noexcept {
-  if (c == U'十') return 10;
-  if (c == U'百') return 100;
-  return 0;
-}
-
-bool is_number_char(char32_t c) noexcept {
-  return arabic_digit(c) >= 0 || chinese_digit(c) >= 0 || chinese_multiplier(c) > 0;
-}
-
-/// Parses a whole run of digits of one script; nullopt for mixed scripts or malformed numerals.
-std::optional<int> parse_number(std::u32string_view s) noexcept {
-  if (s.empty()) return std::nullopt;
-  if (arabic_digit(s.front()) >= 0) {
-    if (s.size() > 4) return std::nullopt;
-    int v = 0;
-    for (char32_t const c : s) {
-      int const d = arabic_digit(c);
-      if (d < 0) return std::nullopt;
-      v = v * 10 + d;
-    }
-    return v;
-  }
-  int total = 0;
-  int current = -1;  // the pending digit, -1 when none
-  int last_multiplier = 1000;
-  for (char32_t const c : s) {
-    if (int const d = chinese_digit(c); d >= 0) {
-      if (current > 0) return std::nullopt;  // "一二": a digit list, not a numeral
-      current = d;
-    } else if (int const m = chinese_multiplier(c); m > 0) {
-      if (m >= last_multiplier || current == 0) return std::nullopt;
-      total += (current < 0 ? 1 : current) * m;  // "十一": a bare 十 means 10
-      current = -1;
-      last_multiplier = m;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (current > 0) total += current;
-  return total;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Headings
-
-enum class family : std::uint8_t {
-  arabic,   // "1、title", "1. title"
-  pian,     // "title篇一", "title 篇1:", "篇一: title"
-  di_pian,  // "第1篇 title", "title 第一篇"
-};
-constexpr std::size_t family_count = 3;
-
-struct heading_match {
-  family fam = family::arabic;
-  int number = 0;
-  std::u32string_view title;  // inside the trimmed line
-};
-
-/// Strips brackets and separators around a title ("】疫情心得", "疫情心得(").
-std::u32string_view clean_title(std::u32string_view t) noexcept {
-  for (;;) {
-    t = trim(t);
-    if (!t.empty() && (contains(closers, t.front()) || contains(separators, t.front()))) {
-      t.remove_prefix(1);
-    } else if (!t.empty() && (contains(openers, t.back()) || contains(separators, t.back()))) {
-      t.remove_suffix(1);
-    } else {
-      return t;
-    }
-  }
-}
-
-std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size() && arabic_digit(s[i]) >= 0) ++i;
-  if (i == 0 || i > 3) return std::nullopt;
-  auto const number = parse_number(s.substr(0, i));
-  std::size_t j = i;
-  while (j < s.size() && is_space(s[j])) ++j;
-  if (j >= s.size()) return std::nullopt;
-  char32_t const sep = s[j];
-  if (sep != U'、' && sep != U'.' && sep != U'．') return std::nullopt;
-  // "3.5亿": a decimal number, not a list number.
-  if (sep != U'、' && j + 1 < s.size() && arabic_digit(s[j + 1]) >= 0) return std::nullopt;
-  std::u32string_view const title = clean_title(s.substr(j + 1));
-  if (title.empty() || !number) return std::nullopt;
-  return heading_match{family::arabic, *number, title};
-}
-
-/// "…篇<n>", "…第<n>篇" at the end of the line, or "篇<n>…", "第<n>篇…" at its start.
-std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
-  // At the end, past a trailing colon or closing bracket.
-  std::size_t e = s.size();
-  while (e > 0 && (is_space(s[e - 1]) || contains(closers, s[e - 1]) ||
-                   contains(separators, s[e - 1]))) {
-    --e;
-  }
-  std::size_t k = e;
-  while (k > 0 && is_number_char(s[k - 1])) --k;
-  if (k < e) {
-    std::size_t j = k;
-    while (j > 0 && is_space(s[j - 1])) --j;
-    if (j > 0 && s[j - 1] == U'篇') {
-      if (auto const n = parse_number(s.substr(k, e - k))) {
-        return heading_match{family::pian, *n, clean_title(s.substr(0, j - 1))};
-      }
-    }
-  } else if (e > 0 && s[e - 1] == U'篇') {
-    std::size_t const num_end = e - 1;
-    std::size_t num_begin = num_end;
-    while (num_begin > 0 && is_number_char(s[num_begin - 1])) --num_begin;
-    if (num_begin < num_end && num_begin > 0 && s[num_begin - 1] == U'第') {
-      if (auto const n = parse_number(s.substr(num_begin, num_end - num_begin))) {
-        return heading_match{family::di_pian, *n, clean_title(s.substr(0, num_begin - 1))};
-      }
-    }
-  }
-  // At the start, past an opening bracket.
-  std::size_t b = 0;
-  while (b < s.size() && (is_space(s[b]) || contains(openers, s[b]))) ++b;
-  if (b >= s.size()) return std::nullopt;
-  bool const di = s[b] == U'第';
-  if (!di && s[b] != U'篇') return std::nullopt;
-  std::size_t i = b + 1;
-  while (!di && i < s.size() && is_space(s[i])) ++i;
-  std::size_t const num_begin = i;
-  while (i < s.size() && is_number_char(s[i])) ++i;
-  auto const n = parse_number(s.substr(num_begin, i - num_begin));
-  if (!n) return std::nullopt;
-  if (di) {
-    if (i >= s.size() || s[i] != U'篇') return std::nullopt;
-    ++i;
-  }
-  return heading_match{di ? family::di_pian : family::pian, *n, clean_title(s.substr(i))};
-}
-
-// ---------------------------------------------------------------------------------------------
-// Page furniture
-
-/// Short web buttons and links that pages scatter around an essay.
-constexpr std::array<std::u32string_view, 34> button_words = {
-    U"一键复制", U"复制",   U"复制全文", U"复制本文", U"全文复制", U"收藏",     U"加入收藏",
-    U"收藏本文", U"下载",   U"下载文档", U"下载本文", U"免费下载", U"打印",     U"打印本文",
-    U"返回顶部", U"回到顶部", U"返回",   U"返回列表", U"返回首页", U"分享",     U"分享到",
-    U"举报",     U"点赞",   U"评论",     U"上一篇",   U"下一篇",   U"展开全文", U"阅读全文",
-    U"查看全文", U"更多",   U"相关推荐", U"相关文章", U"热门推荐", U"推荐阅读"};
-
-bool is_button_word(std::u32string_view w) noexcept {
-  return std::find(button_words.begin(), button_words.end(), w) != button_words.end();
-}
-
-/// "一键复制", "收藏 | 打印", "下一篇:疫情防控心得": a line made of buttons or a navigation link.
-bool is_button_line(std::u32string_view s) noexcept {
-  if (s.empty() || s.size() > max_nav_chars) return false;
-  for (std::u32string_view const nav : {std::u32string_view(U"上一篇"), std::u32string_view(U"下一篇")}) {
-    if (s.starts_with(nav)) {
-      std::u32string_view const rest = s.substr(nav.size());
-      if (rest.empty() || rest.front() == U':' || rest.front() == U'：' || is_space(rest.front())) {
-        return true;
-      }
-    }
-  }
-  if (s.size() > max_heading_chars) return false;
-  constexpr std::u32string_view token_breaks = U"|｜/·•丨";
-  std::size_t tokens = 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (is_space(s[i]) || contains(token_breaks, s[i]))) ++i;
-    std::size_t const start = i;
-    while (i < s.size() && !is_space(s[i]) && !contains(token_breaks, s[i])) ++i;
-    if (i > start) {
-      if (!is_button_word(s.substr(start, i - start))) return false;
-      ++tokens;
-    }
-  }
-  return tokens > 0;
-}
-
-/// "新冠疫情防控总结心得7篇", "心得体会(精选十篇)": a title announcing a number of essays.
-bool announces_essay_count(std::u32string_view s) noexcept {
-  for (std::size_t p = 1; p < s.size(); ++p) {
-    if (s[p] != U'篇' || !is_number_char(s[p - 1])) continue;
-    std::size_t b = p - 1;
-    while (b > 0 && is_number_char(s[b - 1])) --b;
-    if (b == 0 || s[b - 1] != U'第') return true;
-  }
-  return false;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Lines
 
@@ -342,13 +69,7 @@ struct line_info {
 
 bool is_blank(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
-    auto const b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {  // fast path: ASCII
-      if (b != ' ' && b != '\t' && b != '\r' && b != '\v' && b != '\f') return false;
-      ++i;
-      continue;
-    }
-    if (!is_space(next_code_point(s, i))) return false;
+    if (!is_white_space(next_code_point(s, i))) return false;
   }
   return true;
 }
@@ -361,7 +82,7 @@ bool surely_longer_than_nav(std::string_view s) noexcept {
   std::size_t begin = 0;
   while (begin < s.size()) {
     std::size_t i = begin;
-    if (!is_space(next_code_point(s, i))) break;
+    if (!is_white_space(next_code_point(s, i))) break;
     begin = i;
   }
   std::size_t end = s.size();
@@ -370,7 +91,7 @@ bool surely_longer_than_nav(std::string_view s) noexcept {
     for (int k = 0; k < 3 && start > begin && is_continuation(s[start]); ++k) --start;
     std::size_t i = start;
     // A code point that does not end exactly at `end` is part of an ill-formed sequence: U+FFFD.
-    if (!is_space(next_code_point(s.substr(0, end), i)) || i != end) break;
+    if (!is_white_space(next_code_point(s.substr(0, end), i)) || i != end) break;
     end = start;
   }
   std::size_t starts = 0;
@@ -762,6 +483,31 @@ split_result split_regex(std::string_view text, std::string const& pattern) {
 }
 
 }  // namespace
+
+namespace {
+
+constexpr std::array<split_mode, 4> split_modes = {split_mode::automatic, split_mode::whole_file,
+                                                   split_mode::blank_line, split_mode::regex};
+
+}  // namespace
+
+std::string_view split_mode_name(split_mode mode) noexcept {
+  switch (mode) {
+    case split_mode::whole_file: return "file";
+    case split_mode::blank_line: return "blank-line";
+    case split_mode::regex: return "regex";
+    case split_mode::automatic: break;
+  }
+  return "auto";
+}
+
+split_mode split_mode_from_name(std::string_view name) {
+  for (split_mode const mode : split_modes) {
+    if (split_mode_name(mode) == name) return mode;
+  }
+  throw error(errc::invalid_argument, "unknown split mode '" + std::string(name) +
+                                          "' (auto, file, blank-line or regex)");
+}
 
 split_result split_essays(std::string_view utf8_text, split_options const& options) {
   switch (options.mode) {

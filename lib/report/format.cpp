@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include <unicode/utf8.h>
+#include "common/utf8.hpp"
 
 namespace neardup::detail {
 
@@ -55,18 +55,12 @@ namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// The code point at s[i] (advancing i past it), or -1 for an ill-formed sequence (i then past the
-// bytes of it that ICU's U8_NEXT takes as one error).
+// The code point at s[i] (advancing i past it), or -1 for an ill-formed sequence (i then past its
+// maximal subpart, as the one decoder defines it).
 std::int32_t next_code_point(std::string_view s, std::size_t& i) {
-  auto at = static_cast<std::int32_t>(i);
-  auto const length = static_cast<std::int32_t>(std::min<std::size_t>(s.size(), INT32_MAX));
-  UChar32 c;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"  // inside ICU's macro
-  U8_NEXT(s.data(), at, length, c);
-#pragma GCC diagnostic pop
-  i = static_cast<std::size_t>(at);
-  return c;
+  utf8_sequence const d = decode_utf8(s, i);
+  i += d.length;
+  return d.status == utf8_status::ok ? static_cast<std::int32_t>(d.cp) : -1;
 }
 
 }  // namespace
@@ -194,17 +188,13 @@ std::string make_excerpt(std::string_view text, std::size_t chars) {
   std::string out;
   std::size_t taken = 0;
   bool space = false;
-  std::int32_t i = 0;
-  auto const length = static_cast<std::int32_t>(std::min<std::size_t>(text.size(), INT32_MAX));
-  while (i < length) {
-    std::int32_t const start = i;
-    UChar32 c;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"  // inside ICU's macro
-    U8_NEXT(text.data(), i, length, c);
-#pragma GCC diagnostic pop
-    bool const is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
-    if (c < 0 || (c < 0x20 && !is_space)) continue;  // no broken or control bytes in a report
+  for (std::size_t i = 0; i < text.size();) {
+    utf8_sequence const d = decode_utf8(text, i);
+    std::size_t const start = i;
+    i += d.length;
+    bool const is_space = d.cp == U'\n' || is_white_space(d.cp);
+    // No broken or control bytes in a report.
+    if (d.status != utf8_status::ok || (d.cp < 0x20 && !is_space)) continue;
     if (is_space) {
       space = !out.empty();
       continue;
@@ -217,7 +207,7 @@ std::string make_excerpt(std::string_view text, std::size_t chars) {
       out += ' ';
       space = false;
     }
-    out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    out.append(text.substr(start, d.length));
     ++taken;
   }
   return out;

@@ -26,16 +26,6 @@ constexpr std::size_t block_size = 256;
 // mapping cycle in the data, which would otherwise loop forever.
 constexpr int max_fold_rounds = 8;
 
-std::u32string to_u32(icu::UnicodeString const& s) {
-  std::u32string out;
-  for (std::int32_t i = 0; i < s.length();) {
-    UChar32 const c = s.char32At(i);
-    out.push_back(static_cast<char32_t>(c));
-    i += U16_LENGTH(c);
-  }
-  return out;
-}
-
 /// punct/space flags of a folded code point.
 std::uint32_t class_flags(UChar32 c) {
   std::uint32_t const gc = U_GET_GC_MASK(c);
@@ -235,6 +225,16 @@ std::u32string icu_fold_reference(std::string_view utf8, bool nfkc_casefold,
     UChar32 const c = text.char32At(i);
     i += U16_LENGTH(c);
     if ((class_flags(c) & drop) == 0) out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+std::u32string to_u32(icu::UnicodeString const& s) {
+  std::u32string out;
+  for (std::int32_t i = 0; i < s.length();) {
+    UChar32 const c = s.char32At(i);
+    out.push_back(static_cast<char32_t>(c));
+    i += U16_LENGTH(c);
   }
   return out;
 }

@@ -5,6 +5,8 @@
 // with the Basic Multilingual Plane also kept flat for the hot path.
 #pragma once
 
+#include <unicode/unistr.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -70,5 +72,8 @@ bool icu_nfkc_casefold(std::u32string_view text, std::u32string& out);
 [[nodiscard]] std::u32string icu_fold_reference(std::string_view utf8, bool nfkc_casefold,
                                                 bool traditional_to_simplified, bool drop_punctuation,
                                                 bool drop_whitespace);
+
+/// The code points of an ICU string (UTF-16), for the folding that ICU does on UnicodeString.
+[[nodiscard]] std::u32string to_u32(icu::UnicodeString const& s);
 
 }  // namespace neardup::detail

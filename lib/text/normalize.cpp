@@ -23,51 +23,13 @@ namespace fold = detail::fold;
 
 using byte_ptr = unsigned char const*;
 
-/// Decodes one code point at `p` (< end). Ill-formed input becomes U+FFFD, one per maximal
-/// ill-formed subsequence (the Unicode/WHATWG practice ICU's U8_NEXT follows), and its byte count
-/// is added to `invalid`. Never reads at or past `end`.
-inline byte_ptr decode_utf8(byte_ptr p, byte_ptr end, char32_t& cp, std::size_t& invalid) noexcept {
-  unsigned const b0 = p[0];
-  if (b0 < 0x80) {
-    cp = b0;
-    return p + 1;
-  }
-  int need = 0;
-  unsigned lo = 0x80;
-  unsigned hi = 0xBF;
-  char32_t c = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-    c = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    c = b0 & 0x0F;
-    if (b0 == 0xE0) lo = 0xA0;       // no overlong 3-byte forms
-    else if (b0 == 0xED) hi = 0x9F;  // no surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    c = b0 & 0x07;
-    if (b0 == 0xF0) lo = 0x90;       // no overlong 4-byte forms
-    else if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    cp = 0xFFFD;
-    invalid += 1;
-    return p + 1;
-  }
-  byte_ptr q = p + 1;
-  for (int k = 0; k < need; ++k) {
-    if (q == end || *q < lo || *q > hi) {
-      cp = 0xFFFD;
-      invalid += static_cast<std::size_t>(q - p);
-      return q;
-    }
-    c = (c << 6) | (*q & 0x3FU);
-    ++q;
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  cp = c;
-  return q;
+/// Decodes one code point at `p` (< end) with detail::decode_utf8 (ill-formed input: one U+FFFD per
+/// maximal subpart), adding the bytes of an ill-formed sequence to `invalid`.
+inline byte_ptr next_code_point(byte_ptr p, byte_ptr end, char32_t& cp, std::size_t& invalid) noexcept {
+  detail::utf8_sequence const d = detail::decode_utf8(p, end);
+  cp = d.cp;
+  if (d.status != detail::utf8_status::ok) [[unlikely]] invalid += d.length;
+  return p + d.length;
 }
 
 [[nodiscard]] constexpr bool is_ascii_alpha(char32_t c) noexcept {
@@ -197,19 +159,7 @@ class run {
         w = pending_begin;
       }
       char32_t cp = 0;
-      byte_ptr next = nullptr;
-      unsigned const b0 = p[0];
-      if (b0 < 0x80) {
-        cp = b0;
-        next = p + 1;
-      } else if ((b0 & 0xF0) == 0xE0 && b0 != 0xE0 && b0 != 0xED && end - p >= 3 &&
-                 (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-        // The common CJK case: a 3-byte sequence whose lead byte needs no extra range check.
-        cp = ((b0 & 0x0FU) << 12) | ((p[1] & 0x3FU) << 6) | (p[2] & 0x3FU);
-        next = p + 3;
-      } else {
-        next = decode_utf8(p, end, cp, stats_.invalid_bytes);
-      }
+      byte_ptr const next = next_code_point(p, end, cp, stats_.invalid_bytes);
       // table_.lookup() does the same, but reloads the table's address on every character.
       std::uint32_t const e = cp < 0x10000 ? bmp[cp] : table_.lookup(cp);
       if ((e & slow_mask) == 0) [[likely]] {
@@ -378,7 +328,7 @@ class run {
   /// subsequence crosses, so the count is the one decoding would have given.
   void count_invalid(byte_ptr p, byte_ptr end) noexcept {
     char32_t ignored = 0;
-    while (p < end) p = decode_utf8(p, end, ignored, stats_.invalid_bytes);
+    while (p < end) p = next_code_point(p, end, ignored, stats_.invalid_bytes);
   }
 
   static byte_ptr html_tag(byte_ptr p, byte_ptr end) {
@@ -459,7 +409,7 @@ class run {
     int letters = 0;
     while (q < end) {
       char32_t c = 0;
-      byte_ptr const next = decode_utf8(q, end, c, ignored);
+      byte_ptr const next = next_code_point(q, end, c, ignored);
       if (c == ')' || c == 0xFF09) return letters > 0 ? next : nullptr;  // ASCII or FULLWIDTH ')'
       if (!is_pinyin_letter(c) || ++letters > 7) return nullptr;
       q = next;

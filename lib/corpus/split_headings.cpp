@@ -1,0 +1,182 @@
+// split, heading grammar: numbered heading lines and their numerals (1 2 3, １２３, 一 二 … 十 十一
+// … 九十九 … 一百零五).
+#include "corpus/split_headings.hpp"
+
+namespace neardup::detail::essay_split {
+namespace {
+
+constexpr std::u32string_view openers = U"【[(（〔《〈「『“‘\"'";
+constexpr std::u32string_view closers = U"】])）〕》〉」』”’\"'";
+constexpr std::u32string_view separators = U":：、.．-—–·";
+// A line ending in one of these is (part of) a sentence, not a heading. Commas too: a line ending
+// in one continues on the next.
+constexpr std::u32string_view sentence_ends = U"。！？；…!?;.．，,";
+
+/// True when the line ends like a sentence, looking past closing quotes and brackets (“…。”).
+bool ends_like_sentence(std::u32string_view s) noexcept {
+  while (!s.empty() && (contains(closers, s.back()) || is_white_space(s.back())))
+    s.remove_suffix(1);
+  return !s.empty() && contains(sentence_ends, s.back());
+}
+
+int arabic_digit(char32_t c) noexcept {
+  if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
+  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);
+  return -1;
+}
+
+int chinese_digit(char32_t c) noexcept {
+  switch (c) {
+    case U'零':
+    case U'〇':
+      return 0;
+    case U'一':
+      return 1;
+    case U'二':
+    case U'两':
+      return 2;
+    case U'三':
+      return 3;
+    case U'四':
+      return 4;
+    case U'五':
+      return 5;
+    case U'六':
+      return 6;
+    case U'七':
+      return 7;
+    case U'八':
+      return 8;
+    case U'九':
+      return 9;
+    default:
+      return -1;
+  }
+}
+
+int chinese_multiplier(char32_t c) noexcept {
+  if (c == U'十') return 10;
+  if (c == U'百') return 100;
+  return 0;
+}
+/// Parses a whole run of digits of one script; nullopt for mixed scripts or malformed numerals.
+std::optional<int> parse_number(std::u32string_view s) noexcept {
+  if (s.empty()) return std::nullopt;
+  if (arabic_digit(s.front()) >= 0) {
+    if (s.size() > 4) return std::nullopt;
+    int v = 0;
+    for (char32_t const c : s) {
+      int const d = arabic_digit(c);
+      if (d < 0) return std::nullopt;
+      v = v * 10 + d;
+    }
+    return v;
+  }
+  int total = 0;
+  int current = -1;  // the pending digit, -1 when none
+  int last_multiplier = 1000;
+  for (char32_t const c : s) {
+    if (int const d = chinese_digit(c); d >= 0) {
+      if (current > 0) return std::nullopt;  // "一二": a digit list, not a numeral
+      current = d;
+    } else if (int const m = chinese_multiplier(c); m > 0) {
+      if (m >= last_multiplier || current == 0) return std::nullopt;
+      total += (current < 0 ? 1 : current) * m;  // "十一": a bare 十 means 10
+      current = -1;
+      last_multiplier = m;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (current > 0) total += current;
+  return total;
+}
+
+/// Strips brackets and separators around a title ("】疫情心得", "疫情心得(").
+std::u32string_view clean_title(std::u32string_view t) noexcept {
+  for (;;) {
+    t = trim(t);
+    if (!t.empty() && (contains(closers, t.front()) || contains(separators, t.front()))) {
+      t.remove_prefix(1);
+    } else if (!t.empty() && (contains(openers, t.back()) || contains(separators, t.back()))) {
+      t.remove_suffix(1);
+    } else {
+      return t;
+    }
+  }
+}
+
+}  // namespace
+
+bool title_shaped(std::u32string_view trimmed) noexcept {
+  return !trimmed.empty() && trimmed.size() <= max_heading_chars && !ends_like_sentence(trimmed);
+}
+
+bool is_number_char(char32_t c) noexcept {
+  return arabic_digit(c) >= 0 || chinese_digit(c) >= 0 || chinese_multiplier(c) > 0;
+}
+
+std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && arabic_digit(s[i]) >= 0) ++i;
+  if (i == 0 || i > 3) return std::nullopt;
+  auto const number = parse_number(s.substr(0, i));
+  std::size_t j = i;
+  while (j < s.size() && is_white_space(s[j])) ++j;
+  if (j >= s.size()) return std::nullopt;
+  char32_t const sep = s[j];
+  if (sep != U'、' && sep != U'.' && sep != U'．') return std::nullopt;
+  // "3.5亿": a decimal number, not a list number.
+  if (sep != U'、' && j + 1 < s.size() && arabic_digit(s[j + 1]) >= 0) return std::nullopt;
+  std::u32string_view const title = clean_title(s.substr(j + 1));
+  if (title.empty() || !number) return std::nullopt;
+  return heading_match{family::arabic, *number, title};
+}
+
+std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
+  // At the end, past a trailing colon or closing bracket.
+  std::size_t e = s.size();
+  while (e > 0 && (is_white_space(s[e - 1]) || contains(closers, s[e - 1]) ||
+                   contains(separators, s[e - 1]))) {
+    --e;
+  }
+  std::size_t k = e;
+  while (k > 0 && is_number_char(s[k - 1])) --k;
+  if (k < e) {
+    std::size_t j = k;
+    while (j > 0 && is_white_space(s[j - 1])) --j;
+    if (j > 0 && s[j - 1] == U'篇') {
+      if (auto const n = parse_number(s.substr(k, e - k))) {
+        return heading_match{family::pian, *n, clean_title(s.substr(0, j - 1))};
+      }
+    }
+  } else if (e > 0 && s[e - 1] == U'篇') {
+    std::size_t const num_end = e - 1;
+    std::size_t num_begin = num_end;
+    while (num_begin > 0 && is_number_char(s[num_begin - 1])) --num_begin;
+    if (num_begin < num_end && num_begin > 0 && s[num_begin - 1] == U'第') {
+      if (auto const n = parse_number(s.substr(num_begin, num_end - num_begin))) {
+        return heading_match{family::di_pian, *n, clean_title(s.substr(0, num_begin - 1))};
+      }
+    }
+  }
+  // At the start, past an opening bracket.
+  std::size_t b = 0;
+  while (b < s.size() && (is_white_space(s[b]) || contains(openers, s[b]))) ++b;
+  if (b >= s.size()) return std::nullopt;
+  bool const di = s[b] == U'第';
+  if (!di && s[b] != U'篇') return std::nullopt;
+  std::size_t i = b + 1;
+  while (!di && i < s.size() && is_white_space(s[i])) ++i;
+  std::size_t const num_begin = i;
+  while (i < s.size() && is_number_char(s[i])) ++i;
+  auto const n = parse_number(s.substr(num_begin, i - num_begin));
+  if (!n) return std::nullopt;
+  if (di) {
+    if (i >= s.size() || s[i] != U'篇') return std::nullopt;
+    ++i;
+  }
+  return heading_match{di ? family::di_pian : family::pian, *n, clean_title(s.substr(i))};
+}
+
+}  // namespace neardup::detail::essay_split
