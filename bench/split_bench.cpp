@@ -63,6 +63,13 @@ std::string synthetic_collection(std::size_t n) {
   return t + "一键复制\n";
 }
 
+/// Times `work`, whose result is kept from being optimized away, at `bytes` an iteration.
+template <class Work>
+void time_bytes(benchmark::State& state, std::size_t bytes, Work const& work) {
+  for (auto _ : state) benchmark::DoNotOptimize(work());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes));
+}
+
 void BM_SplitEssays_Bundled(benchmark::State& state) {
   auto const& texts = bundled();
   std::size_t found = 0;
@@ -91,11 +98,7 @@ void BM_SplitEssays_Synthetic(benchmark::State& state) {
     state.SkipWithError("synthetic collection split wrongly");
     return;
   }
-  for (auto _ : state) {
-    auto r = neardup::split_essays(text);
-    benchmark::DoNotOptimize(r.essays.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+  time_bytes(state, text.size(), [&] { return neardup::split_essays(text); });
 }
 BENCHMARK(BM_SplitEssays_Synthetic)->RangeMultiplier(8)->Range(8, 4096);
 
@@ -106,11 +109,7 @@ void BM_SplitEssays_BlankLine(benchmark::State& state) {
     state.SkipWithError("no essays");
     return;
   }
-  for (auto _ : state) {
-    auto r = neardup::split_essays(text, o);
-    benchmark::DoNotOptimize(r.essays.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+  time_bytes(state, text.size(), [&] { return neardup::split_essays(text, o); });
 }
 BENCHMARK(BM_SplitEssays_BlankLine)->RangeMultiplier(8)->Range(8, 4096);
 
@@ -142,11 +141,7 @@ void decode_benchmark(benchmark::State& state, std::string const& bytes, std::st
     state.SkipWithError("decoded wrongly");
     return;
   }
-  for (auto _ : state) {
-    auto d = neardup::decode_to_utf8(bytes);
-    benchmark::DoNotOptimize(d.utf8.data());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes.size()));
+  time_bytes(state, bytes.size(), [&] { return neardup::decode_to_utf8(bytes); });
 }
 
 void BM_DecodeToUtf8_Utf8(benchmark::State& state) {

@@ -41,17 +41,13 @@ inline utf8_sequence decode_rest(unsigned char const* p, unsigned char const* en
   } else if (b0 >= 0xE0 && b0 <= 0xEF) {
     need = 2;
     c = b0 & 0x0FU;
-    if (b0 == 0xE0)
-      lo = 0xA0;  // no overlong 3-byte forms
-    else if (b0 == 0xED)
-      hi = 0x9F;  // no surrogates
+    lo = b0 == 0xE0 ? 0xA0 : lo;  // no overlong 3-byte forms
+    hi = b0 == 0xED ? 0x9F : hi;  // no surrogates
   } else if (b0 >= 0xF0 && b0 <= 0xF4) {
     need = 3;
     c = b0 & 0x07U;
-    if (b0 == 0xF0)
-      lo = 0x90;  // no overlong 4-byte forms
-    else if (b0 == 0xF4)
-      hi = 0x8F;  // nothing above U+10FFFF
+    lo = b0 == 0xF0 ? 0x90 : lo;  // no overlong 4-byte forms
+    hi = b0 == 0xF4 ? 0x8F : hi;  // nothing above U+10FFFF
   } else {
     // 80..BF (a continuation without lead), C0 and C1 (only overlongs), F5..FF (beyond U+10FFFF).
     return {replacement_character, utf8_status::ill_formed, 1};
