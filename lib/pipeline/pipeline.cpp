@@ -447,7 +447,10 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
   result.dedup.stats.duplicates = 0;
   for (auto const& c : result.dedup.clusters) result.dedup.stats.duplicates += c.members.size() - 1;
   auto& files = result.load.files;
-  for (auto const& [path, why] : changed) {
+  for (auto const& entry : changed) {
+    // Named, not a structured binding: clang 14 cannot capture those in a lambda.
+    std::string const& path = entry.first;
+    std::string const& why = entry.second;
     auto const f = std::find_if(files.begin(), files.end(),
                                 [&](file_account const& a) { return a.path == path; });
     if (f == files.end()) continue;
