@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <system_error>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -388,7 +389,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
 /// remaining member; the members at or above the threshold stay. The files are then skipped as
 /// changed during the run, so the report and --keep-one leave them out.
 void leave_out_changed(pipeline_result& result, read_failures& failures,
-                       document_signer const& signer, double threshold) {
+                       document_signer const& signer, double threshold, unsigned threads) {
   std::map<std::string, std::string> changed;
   {
     std::lock_guard<std::mutex> const hold(failures.lock);
@@ -396,19 +397,29 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
   }
   std::map<std::string_view, std::size_t> size_of;
   for (auto const& f : result.load.files) size_of.emplace(f.path, f.bytes);
-  std::set<std::string_view> checked;
+  std::set<std::string_view> holding;  // files that hold a cluster member, each once, sorted
   for (auto const& c : result.dedup.clusters)
-    for (auto const& m : c.members) {
-      std::string const& file = result.essays[m.doc].file;
-      if (!checked.insert(file).second || changed.contains(file)) continue;
+    for (auto const& m : c.members) holding.insert(result.essays[m.doc].file);
+  // Looked at on every thread (tens of thousands of paths on a large corpus), each file's verdict
+  // in its own slot, gathered in path order.
+  std::vector<std::string_view> const member_files(holding.begin(), holding.end());
+  std::vector<std::string> verdicts(member_files.size());
+  auto look = [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t i = begin; i < end; ++i) {
+      std::string const file(member_files[i]);
+      if (changed.contains(file)) continue;
       struct stat st {};
-      auto const was = size_of.find(file);
+      auto const was = size_of.find(member_files[i]);
       if (::stat(file.c_str(), &st) != 0)
-        changed.emplace(file, file + ": " + std::strerror(errno));
+        verdicts[i] = file + ": " + std::error_code(errno, std::generic_category()).message();
       else if (was != size_of.end() && static_cast<std::uint64_t>(st.st_size) != was->second)
-        changed.emplace(file, file + ": " + std::to_string(st.st_size) + " bytes, " +
-                                  std::to_string(was->second) + " when read");
+        verdicts[i] = file + ": " + std::to_string(st.st_size) + " bytes, " +
+                      std::to_string(was->second) + " when read";
     }
+  };
+  detail::parallel_for(member_files.size(), threads, 256, look);
+  for (std::size_t i = 0; i < member_files.size(); ++i)
+    if (!verdicts[i].empty()) changed.emplace(std::string(member_files[i]), std::move(verdicts[i]));
   if (changed.empty()) return;
   auto is_changed = [&](std::uint32_t doc) { return changed.contains(result.essays[doc].file); };
   // Measuring again may find more files gone; then the clusters are looked at once more.
@@ -522,7 +533,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
 
   start = std::chrono::steady_clock::now();
   result.dedup = dedup.run();
-  leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold);
+  leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
   if (spool && !spool->too_large()) show_as(result, spool->path(), "-", options.load.jsonl);
   return result;
