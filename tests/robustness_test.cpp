@@ -16,6 +16,7 @@
 
 #include "cli_helpers.hpp"
 #include "random_text.hpp"
+#include "report/format.hpp"
 
 using cli::quote;
 using cli::run_dedup;
@@ -474,6 +475,25 @@ TEST_CASE(
   auto const mixed = run_dedup("--format jsonl - " + quote((dir.path / "a.txt").string()), essay);
   CHECK(parse_report(mixed.out).clusters == 1);
   CHECK(has(mixed.err, "2 read, 0 skipped"));
+}
+
+TEST_CASE("a named pipe given as an input is read like standard input, under its own name",
+          "[robustness]") {
+  temp_dir dir;
+  write_file(dir.path / "a.txt", essay);
+  write_file(dir.path / "copy", essay);
+  std::string const fifo = (dir.path / "pipe").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // The writer runs beside dedup, as <(zcat …) would; dedup opens the pipe and keeps what it read.
+  std::string const writer = "cat " + quote((dir.path / "copy").string()) + " > " + quote(fifo) + " & ";
+  auto const r = run_dedup("--format jsonl " + quote(fifo) + " " + quote((dir.path / "a.txt").string()),
+                           std::nullopt, writer);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.err, "2 read, 0 skipped"));
+  auto const report = parse_report(r.out);
+  CHECK(report.clusters == 1);
+  CHECK(has(r.out, "\"file\": " + neardup::detail::json_quote(fifo)));
 }
 
 TEST_CASE(

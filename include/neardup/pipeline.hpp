@@ -45,8 +45,9 @@ struct pipeline_result {
   /// The same, but only the start of long essays (about 2 KB as stored): what a report's excerpt
   /// needs, for a fraction of the reading and decoding.
   std::function<std::string(std::uint32_t)> text_start;
-  /// Standard input ("-"), kept in a temporary file that text, text_start and --keep-one read
-  /// again; the file is removed when this goes (reset it before leaving with std::_Exit).
+  /// Standard input ("-") and named pipes or devices given as inputs, kept in temporary files that
+  /// text, text_start and --keep-one read again; they are removed when this goes (reset it before
+  /// leaving with std::_Exit).
   std::shared_ptr<void const> temporaries;
 };
 

@@ -12,20 +12,20 @@
 
 namespace neardup::detail {
 
-spooled_input::spooled_input(int fd, std::uint64_t max_bytes) {
+spooled_input::spooled_input(int fd, std::uint64_t max_bytes, std::string const& shown) {
   char const* const tmp = std::getenv("TMPDIR");
   std::string name =
       std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/neardup-stdin-XXXXXX";
   int const out = ::mkstemp(name.data());
   if (out < 0)
-    throw error(errc::io_error, "standard input: cannot make a temporary file: " +
+    throw error(errc::io_error, shown + ": cannot make a temporary file: " +
                                     std::string(std::strerror(errno)));
   path_ = name;
   auto fail = [&](char const* what) {
     int const e = errno;
     ::close(out);
     ::unlink(path_.c_str());
-    throw error(errc::io_error, std::string("standard input: ") + what + ": " + std::strerror(e));
+    throw error(errc::io_error, shown + ": " + what + ": " + std::strerror(e));
   };
   std::vector<char> buffer(1u << 20);
   std::uint64_t total = 0;

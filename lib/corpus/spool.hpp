@@ -1,5 +1,6 @@
-// detail: standard input kept in a temporary file, so that the pipeline reads it (in chunks, on
-// every thread) and reads its essays back (verification, excerpts, --keep-one) like any file.
+// detail: standard input (or a named pipe, /dev/stdin, a process substitution) kept in a
+// temporary file, so that the pipeline reads it (in chunks, on every thread) and reads its essays
+// back (verification, excerpts, --keep-one) like any file.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +11,9 @@ namespace neardup::detail {
 class spooled_input {
  public:
   /// Copies file descriptor `fd` to its end into a new temporary file (in $TMPDIR, else /tmp),
-  /// stopping once it is over `max_bytes` (then too_large()). Throws neardup::error(io_error).
-  spooled_input(int fd, std::uint64_t max_bytes);
+  /// stopping once it is over `max_bytes` (then too_large()). Throws neardup::error(io_error),
+  /// naming the input as `shown`.
+  spooled_input(int fd, std::uint64_t max_bytes, std::string const& shown = "standard input");
   /// Removes the file.
   ~spooled_input();
   spooled_input(spooled_input const&) = delete;

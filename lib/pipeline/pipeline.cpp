@@ -13,6 +13,7 @@
 #include <set>
 #include <system_error>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -498,23 +499,39 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   pipeline_result result;
   auto start = std::chrono::steady_clock::now();
   unsigned const threads = detail::resolve_threads(options.dedup.threads);
-  // "-" is standard input, kept in a temporary file so that it is read (and read back) as a file.
-  std::vector<std::string> inputs(paths.begin(), paths.end());
-  std::shared_ptr<detail::spooled_input> spool;
-  if (std::count(inputs.begin(), inputs.end(), "-") > 1)
+  // "-" is standard input; a named pipe or character device named as an input (/dev/stdin,
+  // <(zcat …)) is read the same way: each is kept in a temporary file so that it is read (and
+  // read back) as a file, and shown under the name it was given.
+  std::vector<std::string> inputs;
+  std::vector<std::pair<std::shared_ptr<detail::spooled_input>, std::string>> spools;
+  if (std::count(paths.begin(), paths.end(), "-") > 1)
     throw error(errc::invalid_argument, "standard input (-) can be read only once");
-  if (auto const dash = std::find(inputs.begin(), inputs.end(), "-"); dash != inputs.end()) {
-    spool = std::make_shared<detail::spooled_input>(STDIN_FILENO, options.load.walk.max_file_bytes);
+  for (std::string const& path : paths) {
+    struct stat st {};
+    bool const dash = path == "-";
+    if (!dash && (::stat(path.c_str(), &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))) {
+      inputs.push_back(path);
+      continue;
+    }
+    int const fd = dash ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      inputs.push_back(path);  // the walk reports why it cannot be read
+      continue;
+    }
+    auto spool = std::make_shared<detail::spooled_input>(
+        fd, options.load.walk.max_file_bytes, dash ? std::string("standard input") : path);
+    if (!dash) ::close(fd);
+    std::string const shown = dash ? "-" : path;
     if (spool->too_large()) {
       result.load.skipped.push_back(
-          {"-", skip_reason::too_large,
+          {shown, skip_reason::too_large,
            "over " + std::to_string(options.load.walk.max_file_bytes) + " bytes"});
-      inputs.erase(dash);
-    } else {
-      *dash = spool->path();
+      continue;
     }
-    result.temporaries = spool;
+    inputs.push_back(spool->path());
+    spools.emplace_back(std::move(spool), shown);
   }
+  if (!spools.empty()) result.temporaries = std::make_shared<decltype(spools)>(spools);
   // With threads to spare, the folders are walked while the normalization table is built.
   std::future<walk_result> walk_ahead;
   if (!options.load.jsonl && threads > 1)
@@ -535,7 +552,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.dedup = dedup.run();
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
-  if (spool && !spool->too_large()) show_as(result, spool->path(), "-", options.load.jsonl);
+  for (auto const& [spool, shown] : spools) show_as(result, spool->path(), shown, options.load.jsonl);
   return result;
 }
 
