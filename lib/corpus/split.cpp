@@ -254,10 +254,10 @@ bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t c
   for (auto const& [first, last] : blocks) {
     if (last - first < 2) return false;
     std::u32string_view const t = lines[first].trimmed;
-    if (t.size() >= 2 && (contains(U"一二三四五六七八九十", t[0]) || t[0] == U'(' ||
-                          t[0] == U'（' || match_arabic(t))) {
-      return false;
-    }
+    bool const section =
+        t.size() >= 2 && ((is_number_char(t[0]) && (t[1] == U'、' || t[1] == U'.')) ||
+                          ((t[0] == U'(' || t[0] == U'（') && is_number_char(t[1])));
+    if (section || match_arabic(t)) return false;
   }
   for (auto const& [first, last] : blocks) {
     std::string const why = "no numbered headings; text between blank lines, " +

@@ -66,6 +66,10 @@ std::u32string_view after_buttons(std::u32string_view s) noexcept {
 }
 
 bool reads_like_preamble(std::string_view line) noexcept {
+  // An editor's note is a sentence or two; a paragraph of an essay that happens to say 小编 is not
+  // one.
+  constexpr std::size_t max_preamble_bytes = 450;
+  if (line.size() > max_preamble_bytes) return false;
   constexpr std::string_view cues[] = {
       "小编",     "以下是",     "欢迎阅读",   "仅供参考",   "供大家参考", "欢迎大家",  "希望对你",
       "希望对您", "希望对大家", "为大家收集", "为大家整理", "精心整理",   "帮大家整理"};

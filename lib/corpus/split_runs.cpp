@@ -183,7 +183,6 @@ struct verdict {
 verdict check_run(heading_run const& run, std::span<const heading_candidate> cands,
                   std::vector<char> const& heading_line, line_facts const& f) {
   verdict v;
-  if (run.members.size() < 2) return v;
   std::vector<std::size_t> gap_lines, gap_bytes;
   std::size_t kind_titles = 0;
   for (std::size_t k = 0; k < run.members.size(); ++k) {
@@ -194,7 +193,7 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
     gap_lines.push_back(f.nonblank_before[c.line] - f.nonblank_before[a]);
     gap_bytes.push_back(f.bytes_before[c.line] - f.bytes_before[a]);
   }
-  if (median(gap_lines) == 0) {
+  if (!gap_lines.empty() && median(gap_lines) == 0) {
     v.why = "a list with no text between its lines";
     v.banned = run.members;
     return v;
@@ -209,15 +208,23 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
   if (!inside_essay) return v;
   bool const titled = 2 * kind_titles > run.members.size();  // most name a kind of essay
   std::size_t const limit = titled ? points_always_below : points_unless_titled_below;
-  if (median(gap_bytes) >= limit) return v;
+  // The last one's section runs to the next numbered line of any kind (or the end); it counts for
+  // a run of one (a "2" after text taken for an unheaded essay 1).
+  std::size_t const last_line = cands[run.members.back()].line;
+  auto const next =
+      std::upper_bound(cands.begin(), cands.end(), last_line,
+                       [](std::size_t line, heading_candidate const& c) { return line < c.line; });
+  std::size_t const to = next == cands.end() ? std::max(f.content_end, last_line + 1) : next->line;
+  std::size_t const last_gap = f.bytes_before[to] - f.bytes_before[last_line + 1];
+  if ((gap_bytes.empty() ? last_gap : median(gap_bytes)) >= limit) return v;
   v.why = "numbered points inside an essay: short sections after its text";
-  // The points themselves: the first, and every one followed by a short section. A run may have
-  // gone on from the points into real headings (1、2、 of a list, then 3、4、 of the collection):
-  // those stay candidates.
+  // The points themselves: the first, and every one followed by a short section whose title names
+  // no kind of essay. A run may have gone on from the points into real headings (1、2、 of a list,
+  // then 3、4、 of the collection): those stay candidates.
   for (std::size_t k = 0; k < run.members.size(); ++k) {
-    bool const short_after = k + 1 < run.members.size() ? gap_bytes[k] < limit
-                                                        : v.banned.size() + 1 == run.members.size();
-    if (k == 0 || short_after) v.banned.push_back(run.members[k]);
+    std::size_t const after = k + 1 < run.members.size() ? gap_bytes[k] : last_gap;
+    if (k == 0 || (!cands[run.members[k]].names_kind && after < limit))
+      v.banned.push_back(run.members[k]);
   }
   return v;
 }
