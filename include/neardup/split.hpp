@@ -47,7 +47,10 @@ struct essay_span {
   /// The heading line trimmed, without its numbering ("1、", "篇一:", "第1篇"), so re-posts under
   /// the same title compare equal; the whole trimmed heading when that would leave nothing (a bare
   /// "篇一"); empty when the essay has no heading. In regex mode, the whole trimmed matching line.
-  /// A title's own numbering under a collection's ("2、防控心得篇4") goes too ("防控心得").
+  /// A title's own numbering under a collection's ("2、防控心得篇4") goes too ("防控心得"). A
+  /// heading glued to the end of a line of text ("…最后胜利。1、平凡英雄事迹", as `cat` leaves
+  /// files without a final line break) gives the title of an essay that starts on the next line;
+  /// the line stays, whole, the last line of the essay before.
   std::string title;
   /// Why an essay starts here, for people checking a split: the rule and its evidence, e.g.
   /// "heading 3、 of the run 1、…10、 (10 headings)", "text before the first heading (篇2): essay
