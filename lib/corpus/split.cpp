@@ -275,16 +275,19 @@ bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t c
 /// 事迹个人学习心得", as `cat` leaves files that do not end with a line break), decoded and
 /// trimmed; empty when there is none.
 std::u32string glued_heading(std::string_view line) {
+  // Only the end of the line is looked at: a heading is short.
   constexpr std::size_t look_back = max_heading_chars * 4;
   std::size_t const from = line.size() > look_back ? line.size() - look_back : 0;
+  // The last sentence end (。！？!?), found byte by byte from the end: most lines end with one.
   std::size_t cut = std::string_view::npos;
-  for (std::string_view const end :
-       {std::string_view("。"), std::string_view("！"), std::string_view("？"),
-        std::string_view("!"), std::string_view("?")}) {
-    std::size_t const at = line.rfind(end);
-    if (at != std::string_view::npos && at >= from &&
-        (cut == std::string_view::npos || at + end.size() > cut))
-      cut = at + end.size();
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(line[i]); };
+  for (std::size_t i = line.size(); i > from && cut == std::string_view::npos; --i) {
+    unsigned char const c = byte(i - 1);
+    bool const ascii = c == '!' || c == '?';
+    bool const wide =
+        i >= 3 && ((byte(i - 3) == 0xE3 && byte(i - 2) == 0x80 && c == 0x82) ||
+                   (byte(i - 3) == 0xEF && byte(i - 2) == 0xBC && (c == 0x81 || c == 0x9F)));
+    if (ascii || wide) cut = i;
   }
   if (cut == std::string_view::npos || cut >= line.size()) return {};
   std::u32string tail = to_u32(line.substr(cut));
@@ -322,16 +325,10 @@ split_result split_automatic(std::string_view text) {
   }
 
   std::vector<heading_candidate> cands;
-  std::vector<char> essay_text(lines.size() + 1, 0);
   std::deque<std::u32string> glued;  // the glued headings' text (stable: the titles view it)
   for (std::size_t i = 0; i < content_end; ++i) {
     if (lines[i].blank) continue;
     std::u32string_view t = lines[i].trimmed;
-    // "一键复制1、…": the button that ended the file before, then this one's heading.
-    if (std::u32string_view const rest = after_buttons(t);
-        rest.size() < t.size() && !match_arabic(t) && !match_pian(t) && title_shaped(rest)) {
-      t = rest;
-    }
     bool const is_glued = !title_shaped(t);
     if (is_glued) {
       std::u32string g = glued_heading(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
@@ -339,19 +336,28 @@ split_result split_automatic(std::string_view text) {
       t = glued.emplace_back(std::move(g));
     }
     // A line may carry two numberings ("1、心得篇七"); each is a candidate of its family.
+    std::optional<heading_match> arabic = match_arabic(t), pian = match_pian(t);
+    if (!arabic && !pian && !is_glued) {
+      // "一键复制1、…": the button that ended the file before, then this one's heading.
+      std::u32string_view const rest = after_buttons(t);
+      if (rest.size() == t.size() || !title_shaped(rest)) continue;
+      t = rest;
+      arabic = match_arabic(t);
+      pian = match_pian(t);
+    }
+    if (!arabic && !pian) continue;
     std::u32string_view const title = bare_title(t);
     bool const kind = names_essay_kind(title);
-    std::size_t const before = cands.size();
-    for (std::optional<heading_match> const& m : {match_arabic(t), match_pian(t)}) {
+    for (std::optional<heading_match> const& m : {arabic, pian}) {
       if (m) cands.push_back({i, m->fam, m->number, title, kind, is_glued});
     }
-    // Only the line before a candidate is asked whether it is essay text.
-    if (std::size_t const p = prev_nonblank[i]; cands.size() > before && p != no_line) {
-      line_info const& pl = lines[p];
-      essay_text[p] = !title_shaped(pl.trimmed) && !is_button_line(pl.trimmed) &&
-                      !reads_like_preamble(text.substr(pl.begin, pl.end - pl.begin));
-    }
   }
+  // Asked only of the lines before the runs chosen: a sentence or a paragraph, not a note.
+  auto const essay_text = [&](std::size_t p) {
+    line_info const& pl = lines[p];
+    return !title_shaped(pl.trimmed) && !is_button_line(pl.trimmed) &&
+           !reads_like_preamble(text.substr(pl.begin, pl.end - pl.begin));
+  };
   line_facts const facts{nonblank_before, bytes_before, prev_nonblank, essay_text, content_end};
   run_choice const choice = choose_runs(cands, facts);
 

@@ -204,7 +204,7 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
   // heading.
   std::size_t const before = f.prev_nonblank[first.line];
   bool const inside_essay =
-      first.glued || (before != no_line && (f.essay_text[before] != 0 || heading_line[before]));
+      first.glued || (before != no_line && (heading_line[before] || f.essay_text(before)));
   if (!inside_essay) return v;
   bool const titled = 2 * kind_titles > run.members.size();  // most name a kind of essay
   std::size_t const limit = titled ? points_always_below : points_unless_titled_below;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,7 +36,7 @@ struct line_facts {
   std::span<const std::size_t> nonblank_before;  // non-blank lines before line i
   std::span<const std::size_t> bytes_before;     // bytes of the non-blank lines before line i
   std::span<const std::size_t> prev_nonblank;  // the last non-blank line before line i, or no_line
-  std::span<const char> essay_text;  // line i is a sentence or a paragraph, not an editor's note
+  std::function<bool(std::size_t)> essay_text;  // line i is a sentence or paragraph, not a note
   std::size_t content_end = 0;       // lines from here on are trailing furniture
 };
 
