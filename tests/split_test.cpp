@@ -10,10 +10,8 @@
 #include <string>
 #include <vector>
 
-#include <unicode/ucnv.h>
-#include <unicode/unistr.h>
-
 #include "common/utf8.hpp"
+#include "icu_encode.hpp"
 #include "neardup/encoding.hpp"
 #include "neardup/error.hpp"
 #include "test_files.hpp"
@@ -563,20 +561,6 @@ std::string long_essay(int from, int paragraphs = 4) {
   return e;
 }
 
-std::string to_gb18030(std::string const& utf8) {
-  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open("GB18030", &status),
-                                                          ucnv_close);
-  REQUIRE(U_SUCCESS(status));
-  std::string out(static_cast<std::size_t>(u.length()) * 4 + 16, '\0');
-  int32_t const n = ucnv_fromUChars(conv.get(), out.data(), static_cast<int32_t>(out.size()),
-                                    u.getBuffer(), u.length(), &status);
-  REQUIRE(U_SUCCESS(status));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
 std::vector<std::size_t> starts(neardup::split_result const& r) {
   std::vector<std::size_t> s;
   for (auto const& e : r.essays) s.push_back(e.line);
@@ -734,7 +718,7 @@ TEST_CASE("CRLF and GB18030 split as UTF-8 does", "[split]") {
   for (char c : t) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
   auto const expect = neardup::split_essays(t);
   REQUIRE(expect.essays.size() == 6);
-  for (std::string const& bytes : {crlf, to_gb18030(t)}) {
+  for (std::string const& bytes : {crlf, neardup_test::icu_encode(t, "GB18030")}) {
     auto const decoded = neardup::decode_to_utf8(bytes).utf8;
     REQUIRE(decoded == t);
     CHECK(starts(neardup::split_essays(decoded)) == starts(expect));

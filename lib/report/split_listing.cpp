@@ -38,6 +38,24 @@ void write_split_listing(std::ostream& out, file_split const& file) {
   out << s;
 }
 
+namespace {
+
+/// `"key":[{…},{…}]`, each object written by `item` after its opening brace.
+template <class Items, class Item>
+void append_objects(std::string& s, std::string_view key, Items const& items, Item const& item) {
+  s += ",\"";
+  s += key;
+  s += "\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    s += i ? ",{" : "{";
+    item(i, items[i]);
+    s += "}";
+  }
+  s += "]";
+}
+
+}  // namespace
+
 void write_split_jsonl(std::ostream& out, file_split const& file) {
   std::string s = "{\"file\":";
   append_json_quoted(s, file.path);
@@ -50,35 +68,27 @@ void write_split_jsonl(std::ostream& out, file_split const& file) {
   auto const& r = file.split;
   s += ",\"encoding\":";
   append_json_quoted(s, file.encoding);
-  s += ",\"lines\":" + std::to_string(file.lines) + ",\"essays\":[";
-  for (std::size_t i = 0; i < r.essays.size(); ++i) {
-    essay_span const& e = r.essays[i];
-    s += (i ? ",{" : "{") + std::string("\"index\":") + std::to_string(i + 1) +
-         ",\"line\":" + std::to_string(e.line) + ",\"last_line\":" + std::to_string(e.last_line) +
+  s += ",\"lines\":" + std::to_string(file.lines);
+  append_objects(s, "essays", r.essays, [&](std::size_t i, essay_span const& e) {
+    s += "\"index\":" + std::to_string(i + 1) + ",\"line\":" + std::to_string(e.line) +
+         ",\"last_line\":" + std::to_string(e.last_line) +
          ",\"chars\":" + std::to_string(file.chars[i]) +
          ",\"bytes\":" + std::to_string(e.end - e.begin) + ",\"title\":";
     append_json_quoted(s, e.title);
     s += ",\"reason\":";
     append_json_quoted(s, e.reason);
-    s += "}";
-  }
-  s += "],\"furniture\":[";
-  for (std::size_t i = 0; i < r.furniture.size(); ++i) {
-    line_range const& f = r.furniture[i];
-    s += (i ? ",{" : "{") + std::string("\"first\":") + std::to_string(f.first) +
-         ",\"last\":" + std::to_string(f.last) + ",\"reason\":";
+  });
+  append_objects(s, "furniture", r.furniture, [&](std::size_t, line_range const& f) {
+    s += "\"first\":" + std::to_string(f.first) + ",\"last\":" + std::to_string(f.last) +
+         ",\"reason\":";
     append_json_quoted(s, f.reason);
-    s += "}";
-  }
-  s += "],\"warnings\":[";
-  for (std::size_t i = 0; i < r.warnings.size(); ++i) {
-    split_warning const& w = r.warnings[i];
-    s += (i ? ",{" : "{") + std::string("\"essay\":") + std::to_string(w.essay) +
-         ",\"line\":" + std::to_string(w.line) + ",\"message\":";
+  });
+  append_objects(s, "warnings", r.warnings, [&](std::size_t, split_warning const& w) {
+    s += "\"essay\":" + std::to_string(w.essay) + ",\"line\":" + std::to_string(w.line) +
+         ",\"message\":";
     append_json_quoted(s, w.message);
-    s += "}";
-  }
-  out << s << "]}\n";
+  });
+  out << s << "}\n";
 }
 
 }  // namespace neardup
