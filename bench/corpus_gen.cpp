@@ -650,6 +650,16 @@ std::string to_gb18030(std::string_view utf8) {
   return out;
 }
 
+std::string crlf(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 64);
+  for (char c : s) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
 // Multi-essay .txt files in the shapes of real collections: one heading family per file, sometimes
 // a collection title and an editor's preamble first, a trailing web button, blank lines, CRLF,
 // GB18030.
@@ -732,16 +742,6 @@ class folder_writer {
     ++files_;
     count_ = 0;
     content_.clear();
-  }
-
-  static std::string crlf(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + s.size() / 64);
-    for (char c : s) {
-      if (c == '\n') out += '\r';
-      out += c;
-    }
-    return out;
   }
 
   std::filesystem::path root_;
@@ -914,6 +914,38 @@ corpus_gen_summary generate_corpus(corpus_gen_options const& options, std::ostre
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
+}
+
+struct text_source::impl {
+  std::vector<std::u32string> pool;
+  char_model model;
+  explicit impl(std::vector<std::u32string> p) : pool(std::move(p)), model(pool) {}
+};
+
+text_source::text_source(std::string const& essays_dir)
+    : impl_(std::make_unique<impl>(load_paragraph_pool(essays_dir))) {}
+text_source::~text_source() = default;
+
+std::string text_source::paragraph(det_rng& rng, std::size_t max_chars) const {
+  std::size_t const n =
+      std::min(impl_->model.paragraph_length(rng), std::max<std::size_t>(max_chars, 50));
+  return to_utf8(impl_->model.paragraph(rng, n));
+}
+
+std::string text_source::title(det_rng& rng) {
+  return make_title(rng);
+}
+
+std::string utf8_to_gb18030(std::string_view utf8) {
+  return to_gb18030(utf8);
+}
+
+std::string chinese_numeral(unsigned n) {
+  return chinese_number(n);
+}
+
+std::string to_crlf(std::string_view text) {
+  return crlf(text);
 }
 
 std::uint64_t parse_size(std::string_view text) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -111,6 +112,34 @@ inline constexpr std::string_view variant_kinds[] = {"script",      "punctuation
 /// the size. `progress` (may be null) gets a line now and then. Throws std::runtime_error when
 /// the bundled essays cannot be read or an output cannot be written.
 corpus_gen_summary generate_corpus(corpus_gen_options const& options, std::ostream* progress);
+
+/// The generator's text on its own, for other generators (bench/layout_gen.cpp): paragraphs and
+/// titles made as generate_corpus makes them, from the same model of the bundled essays.
+class text_source {
+ public:
+  /// Throws std::runtime_error when the bundled essays cannot be read.
+  explicit text_source(std::string const& essays_dir);
+  ~text_source();
+  text_source(text_source const&) = delete;
+  text_source& operator=(text_source const&) = delete;
+  /// One paragraph (one line, UTF-8) of the model's length distribution, at most `max_chars`.
+  [[nodiscard]] std::string paragraph(det_rng& rng, std::size_t max_chars = 1200) const;
+  /// A title such as "2023年疫情防控心得体会".
+  [[nodiscard]] static std::string title(det_rng& rng);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// 1..99 in Chinese numerals ("十二"), as headings write them.
+[[nodiscard]] std::string chinese_numeral(unsigned n);
+
+/// `text` with CRLF line ends.
+[[nodiscard]] std::string to_crlf(std::string_view text);
+
+/// `utf8` in GB18030 (by ICU). Throws std::runtime_error when ICU cannot.
+[[nodiscard]] std::string utf8_to_gb18030(std::string_view utf8);
 
 /// Parses "10MB", "1GB", "512KiB", "1000" (bytes). KB/MB/GB are powers of 10, KiB/MiB/GiB of 2.
 /// Throws std::invalid_argument for anything else.

@@ -206,3 +206,62 @@ TEST_CASE("dedup --keep-one writes every essay but the later copies; --format cs
   for (auto const& entry : fs::directory_iterator(dir.path))
     CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);  // no temporary left
 }
+
+TEST_CASE("dedup --show-split lists each file's essays, why they start there and what was left out",
+          "[dedup]") {
+  auto const r = run_dedup("--show-split " + quote(essays_dir()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("000_a97e9653457f191c.txt · UTF-8 · 54 lines · 10 essays") != std::string::npos);
+  CHECK(r.out.find("#7  lines 33-38  1,052 chars  平凡英雄事迹个人学习心得") != std::string::npos);
+  CHECK(r.out.find("why: heading 7、 of the run 1、…10、 (10 headings)") != std::string::npos);
+  CHECK(r.out.find("#1  lines 1-5  1,283 chars  (no heading)") != std::string::npos);  // 003
+  CHECK(r.out.find("left out: line 1: preamble") != std::string::npos);                // 001
+  CHECK(r.out.find("left out: line 82: trailing page furniture") != std::string::npos);
+  CHECK(r.out.find("Cluster") == std::string::npos);  // the split only, no report
+
+  auto const j = run_dedup("--show-split --format jsonl " + quote(essays_dir()));
+  REQUIRE(j.exit_code == 0);
+  simdjson::dom::parser parser;
+  std::vector<std::size_t> essays;
+  std::istringstream lines(j.out);
+  for (std::string line; std::getline(lines, line);) {
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(line).get(doc) == simdjson::SUCCESS);
+    simdjson::dom::array list;
+    REQUIRE(doc["essays"].get(list) == simdjson::SUCCESS);
+    essays.push_back(list.size());
+    for (simdjson::dom::element e : list) {
+      std::string_view reason;
+      REQUIRE(e["reason"].get(reason) == simdjson::SUCCESS);
+      CHECK_FALSE(reason.empty());
+    }
+  }
+  CHECK(essays == std::vector<std::size_t>{10, 10, 7, 2, 8});
+
+  // Two collections in one file: twice the essays, and every copy found.
+  temp_dir dir;
+  std::string const one = slurp(fs::path(essays_dir()) / "001_4b409de04eda2411.txt");
+  write_file(dir.path / "twice.txt", one + one);
+  auto const s = run_dedup("--show-split " + quote((dir.path / "twice.txt").string()));
+  CHECK(s.out.find("· 20 essays") != std::string::npos);
+  auto const d = run_dedup("--format jsonl " + quote((dir.path / "twice.txt").string()));
+  CHECK(parse_clusters(d.out).size() == 10);
+}
+
+TEST_CASE("dedup's summary warns of an essay far larger than the others of its file", "[dedup]") {
+  temp_dir dir;
+  std::string t;
+  std::string const para =
+      "疫情防控工作开展以来，社区干部群众齐心协力，守望相助，坚持把群众的安全放在第一位。\n";
+  for (int k = 1; k <= 4; ++k) {
+    t += "心得篇" + std::string(k == 1 ? "一" : k == 2 ? "二" : k == 3 ? "三" : "四") + "\n";
+    for (int p = 0; p < (k == 2 ? 600 : 6); ++p) t += std::to_string(k * 1000 + p) + para;
+  }
+  write_file(dir.path / "big.txt", t);
+  auto const r = run_dedup("-q " + quote((dir.path / "big.txt").string()));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("warning:   ") != std::string::npos);
+  CHECK(r.out.find("big.txt:8: essay 2 (lines 8-608) is 0.1 MB, 100x the median") !=
+        std::string::npos);
+}

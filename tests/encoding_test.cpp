@@ -15,32 +15,17 @@
 #include <vector>
 
 #include "icu_decode_reference.hpp"
-#include "test_files.hpp"
+#include "icu_encode.hpp"
 #include "neardup/error.hpp"
+#include "test_files.hpp"
 
 namespace {
 
 using neardup_test::bundled_files;
 using neardup_test::read_bytes;
 
-struct converter_closer {
-  void operator()(UConverter* c) const { ucnv_close(c); }
-};
-
-/// Encodes UTF-8 text with ICU (the reference the decoder must invert); fails on unmappable text.
-std::string icu_encode(std::string const& utf8, char const* encoding) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, converter_closer> cnv(ucnv_open(encoding, &status));
-  REQUIRE(U_SUCCESS(status));
-  ucnv_setFromUCallBack(cnv.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
-  std::string out(static_cast<std::size_t>(u.length()) * 4 + 16, '\0');
-  int32_t const n = ucnv_fromUChars(cnv.get(), out.data(), static_cast<int32_t>(out.size()),
-                                    u.getBuffer(), u.length(), &status);
-  REQUIRE(U_SUCCESS(status));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
+using neardup_test::converter_closer;
+using neardup_test::icu_encode;
 
 /// Keeps only the code points that `encoding` maps and maps back to themselves.
 std::string only_round_tripping(std::string const& utf8, char const* encoding) {

@@ -4,12 +4,14 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/utf8.hpp"
+#include "icu_encode.hpp"
 #include "neardup/encoding.hpp"
 #include "neardup/error.hpp"
 #include "test_files.hpp"
@@ -80,7 +82,9 @@ void check_invariants(std::string_view text, neardup::split_result const& r) {
       CHECK(first_line >= e.line);
       CHECK(lines[e.last_line - 1].end == e.end);
       bool const has_heading = first_line > e.line;
-      CHECK(has_heading == !e.title.empty());
+      // A heading glued to the end of the line before is on no line of its essay.
+      bool const glued = e.reason.find("ends the line before") != std::string::npos;
+      CHECK(has_heading == (!e.title.empty() && !glued));
     } else {
       // Only a heading, no body.
       CHECK(e.line == e.last_line);
@@ -536,4 +540,207 @@ TEST_CASE("split mode names round-trip; an unknown name is invalid_argument", "[
     INFO(name);
     CHECK(invalid_argument(name));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a file as a whole (issue 12): each layout kind of bench/layout_gen, by hand.
+
+namespace {
+
+/// A paragraph of about 150 characters (450 bytes): essays of a few make sections of real size.
+std::string long_paragraph(int i) {
+  std::string p = "第" + std::to_string(i) + "段。";
+  for (int k = 0; k < 6; ++k)
+    p += "疫情防控工作开展以来，社区干部群众齐心协力，守望相助，坚持把群众的安全放在第一位。";
+  return p + "\n";
+}
+
+std::string long_essay(int from, int paragraphs = 4) {
+  std::string e;
+  for (int i = 0; i < paragraphs; ++i) e += long_paragraph(from + i);
+  return e;
+}
+
+std::vector<std::size_t> starts(neardup::split_result const& r) {
+  std::vector<std::size_t> s;
+  for (auto const& e : r.essays) s.push_back(e.line);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the bundled essays start where a reader counts them", "[split]") {
+  // Counted by hand: every essay of these files is numbered by a heading (003's first one excepted,
+  // which comes before "篇2").
+  std::vector<std::vector<std::size_t>> const expected = {{1, 7, 14, 18, 22, 25, 33, 39, 46, 52},
+                                                          {2, 15, 22, 29, 36, 43, 50, 58, 65, 76},
+                                                          {3, 9, 22, 29, 35, 45, 52},
+                                                          {1, 6},
+                                                          {1, 14, 24, 29, 38, 51, 57, 70}};
+  auto const texts = bundled_texts();
+  REQUIRE(texts.size() == expected.size());
+  for (std::size_t f = 0; f < texts.size(); ++f) {
+    INFO("file " << f);
+    auto const r = neardup::split_essays(texts[f]);
+    CHECK(starts(r) == expected[f]);
+    for (auto const& e : r.essays) CHECK_FALSE(e.reason.empty());
+    CHECK(r.warnings.empty());
+  }
+}
+
+TEST_CASE("collections one after another: the numbering starts again", "[split]") {
+  auto const texts = bundled_texts();
+  SECTION("a collection twice, joined as cat joins files without a final line break") {
+    for (std::size_t f : {0u, 1u, 2u, 4u}) {
+      INFO("file " << f);
+      REQUIRE(texts[f].back() != '\n');  // the bundled files end without one
+      std::string const twice = texts[f] + texts[f];
+      auto const one = neardup::split_essays(texts[f]);
+      auto const r = neardup::split_essays(twice);
+      check_invariants(twice, r);
+      REQUIRE(r.essays.size() == 2 * one.essays.size());
+      std::size_t const n = one.essays.size();
+      // The copies' bodies are the same text, the last essay of the first copy excepted (the line
+      // the second copy's first line was glued to).
+      for (std::size_t k = 1; k < n; ++k) {
+        CHECK(body(twice, r.essays[n + k]) == body(texts[f], one.essays[k]));
+        CHECK(r.essays[n + k].title == one.essays[k].title);
+      }
+      CHECK(r.essays[n].reason.find("starts again") != std::string::npos);
+    }
+  }
+  SECTION("000 then 002: 10 and 7 essays; essays 1 and 7 of 000 still the same text") {
+    std::string const t = texts[0] + texts[2];
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 17);
+    CHECK(body(t, r.essays[0]) == body(t, r.essays[6]));
+    CHECK(r.essays[10].title == "新冠疫情防控总结心得");
+    // 002's preamble, on a line of its own, is furniture; its collection title ends 000's last
+    // line.
+    REQUIRE(r.furniture.size() == 1);
+    CHECK(r.furniture[0].reason == "preamble");
+  }
+  SECTION("different heading families, each collection with its title and editor's note") {
+    std::string t = "1、心得体会一\n" + long_essay(1) + "2、心得体会二\n" + long_essay(5) +
+                    "防控心得体会精选3篇\n以下是小编为大家收集的心得体会，仅供参考。\n";
+    for (int k = 1; k <= 3; ++k) t += "防控心得篇" + chinese_number(k) + "\n" + long_essay(10 * k);
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 5);
+    CHECK(r.essays[1].last_line == 10);  // the title and the note are not essay 2's
+    REQUIRE(r.furniture.size() == 2);
+    CHECK(r.furniture[0].reason == "collection title");
+    CHECK(r.furniture[1].reason == "preamble");
+    CHECK(r.essays[2].title == "防控心得");
+  }
+}
+
+TEST_CASE("a collection's numbering over titles with their own 篇N", "[split]") {
+  // The titles' own numbers run in any order, repeat, in either numerals, with ":", "：" or space.
+  std::vector<std::string> const headings = {"1、学习心得体会篇七",   "2、工作总结心得篇4",
+                                             "3、疫情防控总结 篇六:", "4、学习心得体会篇七",
+                                             "5、读书心得篇2：",      "6、演讲稿 篇5 "};
+  std::string t;
+  for (std::size_t k = 0; k < headings.size(); ++k)
+    t += headings[k] + "\n" + long_essay(static_cast<int>(5 * k));
+  auto const r = neardup::split_essays(t);
+  check_invariants(t, r);
+  REQUIRE(r.essays.size() == 6);
+  CHECK(r.essays[0].title == "学习心得体会");
+  CHECK(r.essays[2].title == "疫情防控总结");
+  CHECK(r.essays[4].title == "读书心得");
+  CHECK(r.essays[3].reason.find("heading 4、") != std::string::npos);
+}
+
+TEST_CASE("numbered points inside an essay are not headings", "[split]") {
+  std::string points;
+  std::vector<std::string> const items = {"按时完成作业", "认真听讲", "团结同学", "遵守纪律"};
+  for (std::size_t k = 0; k < items.size(); ++k)
+    points += std::to_string(k + 1) + "、" + items[k] + "\n" + long_paragraph(static_cast<int>(k));
+  SECTION("a file that is one essay with numbered points: no split") {
+    std::string const t = "我的学习计划\n" + long_paragraph(90) + points + long_paragraph(91);
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 1);
+    CHECK(r.essays[0].title == "我的学习计划");
+    CHECK(r.essays[0].reason.find("numbered points") != std::string::npos);
+    // Two students' essays sharing a point line are two different texts, not one.
+    std::string const u = "我的学习计划\n" + long_paragraph(80) +
+                          points.substr(0, points.find('\n') + 1) + long_paragraph(81);
+    CHECK(neardup::split_essays(u).essays.size() == 1);
+  }
+  SECTION("point lists inside the essays of a collection, of the collection's own numbering too") {
+    for (std::string const fam : {"arabic", "pian"}) {
+      std::string t;
+      for (int k = 1; k <= 4; ++k) {
+        t += (fam == "arabic" ? std::to_string(k) + "、防控心得体会"
+                              : "防控心得体会篇" + chinese_number(k)) +
+             "\n";
+        t += long_paragraph(10 * k) + (k % 2 == 0 ? points : "") + long_essay(10 * k + 1, 2);
+      }
+      INFO(fam);
+      auto const r = neardup::split_essays(t);
+      check_invariants(t, r);
+      REQUIRE(r.essays.size() == 4);
+      CHECK(body(t, r.essays[1]).find("4、遵守纪律") != std::string::npos);
+      CHECK(r.essays[1].reason.find("kept in the text") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("unheaded essays between blank lines; one essay's paragraphs between blank lines",
+          "[split]") {
+  SECTION("blocks of several lines: an essay each") {
+    std::string const t = long_essay(1, 3) + "\n" + long_essay(4, 2) + "\n\n" + long_essay(6, 3);
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    REQUIRE(r.essays.size() == 3);
+    CHECK(starts(r) == std::vector<std::size_t>{1, 5, 9});
+    CHECK(r.essays[0].reason.find("blank lines") != std::string::npos);
+  }
+  SECTION("blocks of one paragraph each: the paragraphs of one essay") {
+    std::string const t = long_paragraph(1) + "\n" + long_paragraph(2) + "\n" + long_paragraph(3);
+    CHECK(neardup::split_essays(t).essays.size() == 1);
+  }
+  SECTION("blocks that start like sections of one essay") {
+    std::string const t = "一、背景\n" + long_essay(1, 2) + "\n二、做法\n" + long_essay(3, 2);
+    CHECK(neardup::split_essays(t).essays.size() == 1);
+  }
+}
+
+TEST_CASE("CRLF and GB18030 split as UTF-8 does", "[split]") {
+  std::string t;
+  for (int k = 1; k <= 3; ++k)
+    t += std::to_string(k) + "、心得体会篇" + chinese_number(4 - k) + "\n" + long_essay(k);
+  t += t;  // and twice over
+  std::string crlf;
+  for (char c : t) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  auto const expect = neardup::split_essays(t);
+  REQUIRE(expect.essays.size() == 6);
+  for (std::string const& bytes : {crlf, neardup_test::icu_encode(t, "GB18030")}) {
+    auto const decoded = neardup::decode_to_utf8(bytes).utf8;
+    REQUIRE(decoded == t);
+    CHECK(starts(neardup::split_essays(decoded)) == starts(expect));
+  }
+}
+
+TEST_CASE("essays far larger than the others of their file are warned of", "[split]") {
+  std::string t;
+  for (int k = 1; k <= 4; ++k) {
+    t += "心得篇" + chinese_number(k) + "\n" + long_essay(k, k == 3 ? 90 : 3);
+  }
+  auto const r = neardup::split_essays(t);
+  REQUIRE(r.essays.size() == 4);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].essay == 3);
+  CHECK(r.warnings[0].line == r.essays[2].line);
+  CHECK(r.warnings[0].message.find("the median essay of its file") != std::string::npos);
+  // Multi-megabyte: warned of in any mode, even alone.
+  std::string big;
+  while (big.size() < neardup::split_warning_bytes) big += long_paragraph(1);
+  auto const w = neardup::split_essays(big, {.mode = neardup::split_mode::whole_file});
+  REQUIRE(w.warnings.size() == 1);
+  CHECK(w.warnings[0].message.find("MB") != std::string::npos);
+  CHECK(neardup::split_essays(long_essay(1)).warnings.empty());
 }

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   std::string extensions = ".txt";
   bool quiet = false;
   bool fail_on_duplicates = false;
+  bool show_split = false;
   bool words = false;
   bool no_nfkc = false, keep_script = false, keep_pinyin = false, keep_web = false;
   bool keep_punct = false, keep_space = false;
@@ -99,6 +100,9 @@ int main(int argc, char** argv) {
       "file ('-': standard output, with -o FILE)");
   app.add_flag("--fail-on-duplicates", fail_on_duplicates, "Exit with 1 when duplicates were found");
   app.add_flag("-q,--quiet", quiet, "No progress bar");
+  app.add_flag("--show-split", show_split,
+               "Only list how each file splits into essays (lines, characters, title and why), the "
+               "lines left out and the warnings; with --format jsonl one JSON object per file");
 
   auto* input = app.add_option_group("Input");
   input->add_option("--split", split,
@@ -220,6 +224,24 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   load.walk.outputs = neardup::walk_outputs(outputs);
+
+  if (show_split) {
+    try {
+      std::ostream& out = report_file ? report_file->open() : std::cout;
+      neardup::split_files(paths, load, [&](neardup::file_split&& f) {
+        if (format == "jsonl")
+          neardup::write_split_jsonl(out, f);
+        else
+          neardup::write_split_listing(out, f);
+      });
+      if (report_file) report_file->commit();
+      std::cout.flush();
+      return std::cout ? exit_ok : exit_usage;
+    } catch (neardup::error const& e) {
+      std::cerr << "dedup: " << e.what() << "\n";
+      return exit_usage;
+    }
+  }
 
   auto const start = std::chrono::steady_clock::now();
   progress_bar progress;

@@ -68,6 +68,7 @@ struct file_account {
   /// byte range needs no decoding.
   bool verbatim = false;
   std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
+  std::vector<split_warning> warnings;  ///< essays worth a look: multi-megabyte or outsized
   /// Where the bytes are when not at `path`: standard input ("-") is kept in a temporary file.
   std::string stored_at;
   /// The file to read again: stored_at, or path.
@@ -108,5 +109,22 @@ using essay_sink = std::function<void(essay_info&&, std::string_view text)>;
 ///   });
 load_summary load_essays(std::span<const std::string> paths, load_options const& options,
                          essay_sink const& sink);
+
+/// One file as split_essays() cut it, for a person to check before trusting a report.
+struct file_split {
+  std::string path;
+  std::string encoding;            ///< as detected (or forced); empty when skipped
+  std::size_t lines = 0;           ///< lines of the decoded text
+  split_result split;              ///< essays (with their reasons), furniture, warnings
+  std::vector<std::size_t> chars;  ///< characters (code points) of each essay's body
+  std::string skipped;             ///< why the file was not split (unreadable, binary, empty)
+};
+
+/// Walks `paths` as load_essays does and hands each file's split to `sink`, in file order: the
+/// essays' line ranges, characters, titles and reasons, and the furniture left out. JSON Lines
+/// inputs (options.jsonl) are not split: each is reported as skipped. Throws neardup::error only
+/// for bad options (an unknown forced encoding, an invalid split pattern).
+void split_files(std::span<const std::string> paths, load_options const& options,
+                 std::function<void(file_split&&)> const& sink);
 
 }  // namespace neardup

@@ -83,4 +83,14 @@ keep_one_stats write_deduplicated(std::ostream& out, dedup_result const& result,
 /// written unread, and the input files that are not in it, by name.
 void write_keep_one_summary(std::ostream& out, keep_one_stats const& stats, std::string_view path);
 
+/// One file's split, for `dedup --show-split`: a header line (path, encoding, lines, essays), then
+/// per essay its index, line range, characters, title and why it starts there, the furniture left
+/// out with its reason, and the split's warnings. A skipped file is one line with why.
+void write_split_listing(std::ostream& out, file_split const& file);
+
+/// The same as one JSON object on one line: {"file", "encoding", "lines", "essays": [{"index",
+/// "line", "last_line", "chars", "bytes", "title", "reason"}], "furniture": [{"first", "last",
+/// "reason"}], "warnings": [{"essay", "line", "message"}]}, or {"file", "skipped"}.
+void write_split_jsonl(std::ostream& out, file_split const& file);
+
 }  // namespace neardup

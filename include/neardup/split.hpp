@@ -44,10 +44,19 @@ struct essay_span {
   std::size_t end = 0;        ///< one past the body's last byte (its final line break excluded)
   std::size_t line = 0;       ///< line where the essay starts: its heading, or its first body line
   std::size_t last_line = 0;  ///< last non-blank line of the essay
-  /// The heading line trimmed, without its numbering ("1、", "篇一:", "第1篇"), so re-posts under the
-  /// same title compare equal; the whole trimmed heading when that would leave nothing (a bare
+  /// The heading line trimmed, without its numbering ("1、", "篇一:", "第1篇"), so re-posts under
+  /// the same title compare equal; the whole trimmed heading when that would leave nothing (a bare
   /// "篇一"); empty when the essay has no heading. In regex mode, the whole trimmed matching line.
+  /// A title's own numbering under a collection's ("2、防控心得篇4") goes too ("防控心得"). A
+  /// heading glued to the end of a line of text ("…最后胜利。1、平凡英雄事迹", as `cat` leaves
+  /// files without a final line break) gives the title of an essay that starts on the next line;
+  /// the line stays, whole, the last line of the essay before.
   std::string title;
+  /// Why an essay starts here, for people checking a split: the rule and its evidence, e.g.
+  /// "heading 3、 of the run 1、…10、 (10 headings)", "text before the first heading (篇2): essay
+  /// 1, without a numbered heading", "no run of numbered headings: the whole file; 1、…4、 at lines
+  /// 3-9 kept in the text (numbered points inside an essay: short sections after its text)".
+  std::string reason{};
 };
 
 /// Non-blank lines `first`..`last` (1-based, inclusive) that belong to no essay, and why. Blank lines
@@ -58,28 +67,52 @@ struct line_range {
   std::string reason;  ///< "collection title", "preamble" or "trailing page furniture"
 };
 
+/// An essay worth a look before a report is trusted: one of at least split_warning_bytes, or (in a
+/// file of three essays or more) of at least split_outsized_bytes and split_outsized_factor times
+/// the median essay of its file. Most likely collections or essays run together.
+struct split_warning {
+  std::size_t essay = 0;  ///< 1-based index in split_result::essays
+  std::size_t line = 0;   ///< its first line
+  std::string message;  ///< "essay 3 (lines 40-900) is 2.1 MB, 35x the median essay of its file: …"
+};
+inline constexpr std::size_t split_warning_bytes = 1u << 20;
+inline constexpr std::size_t split_outsized_bytes = 32u << 10;
+inline constexpr std::size_t split_outsized_factor = 8;
+
 /// The essays of one file, in file order, and the furniture left out.
 struct split_result {
   std::vector<essay_span> essays;
   std::vector<line_range> furniture;  ///< only split_mode::automatic reports furniture
+  std::vector<split_warning> warnings{};  ///< in every mode
 };
 
-/// Splits UTF-8 text (LF line ends, as decode_to_utf8() returns it; a stray CR counts as blank space)
-/// into essays. Never loses a line: every non-blank line is in exactly one essay (as its heading or
-/// in its body) or in exactly one furniture range. Blank text gives no essays.
+/// Splits UTF-8 text (LF line ends, as decode_to_utf8() returns it; a stray CR counts as blank
+/// space) into essays. Never loses a line: every non-blank line is in exactly one essay (as its
+/// heading or in its body) or in exactly one furniture range. Blank text gives no essays.
 ///
-/// split_mode::automatic looks for heading lines: short (at most 40 characters), not ending like a
-/// sentence (。!?;…), numbered as "<arabic>、title", "<arabic>. title", "title 篇<n>[:]",
-/// "篇<n>: title" or "第<n>篇 title", with <n> in Arabic or Chinese numerals. The family whose numbers
-/// form the longest run n, n+1, n+2, … (two headings at least, an unheaded first essay before "篇2"
-/// counting as one) is taken; other numbered lines (lists and sections inside an essay, "一、…",
+/// split_mode::automatic reads the file as a whole. Candidate headings are lines that are short (at
+/// most 40 characters), do not end like a sentence (。!?;…), and are numbered as "<arabic>、title",
+/// "<arabic>. title", "title 篇<n>[:]", "篇<n>: title" or "第<n>篇 title", with <n> in Arabic or
+/// Chinese numerals; a line may carry two numberings ("1、防控心得篇七": a collection's numbering
+/// over a title's own), each a candidate. The headings taken are the runs n, n+1, n+2, … of one
+/// numbering each that head the most essays (ties: the most even division of the text), where a
+/// run after another starts again at 1 (collections one after another in a file) and counts from
+/// two headings, or from one "篇2" after an unheaded essay 1. A run is turned down, and the choice
+/// made again without it, when its lines have no text between them (a table of contents) or when
+/// it is numbered points inside an essay: an Arabic run right after a line of essay text or right
+/// under a heading, whose sections are short (under about 300 characters, or 1,500 when most of its
+/// titles name no kind of essay such as 心得, 总结, 演讲稿). Other numbered lines ("一、…",
 /// "(一)…", long "1、…" items) stay in the body. Text before the first heading is essay 1 when the
-/// first heading is number 2 or when it is at least half as long as the median essay; otherwise it is
-/// furniture ("collection title" for short title-like lines, "preamble" for the rest). Short web
-/// buttons (一键复制, 收藏, 下载, 打印, 返回顶部, 上一篇/下一篇 …) ending an essay are "trailing page
-/// furniture". With no such family the file is one essay, headed by its first line when that line is
-/// short and title-like. The explicit modes take the text literally and report no furniture; in
-/// regex mode text before the first matching line is an essay without heading.
+/// first heading is number 2 or when it is at least half as long as the median essay; otherwise it
+/// is furniture ("collection title" for short title-like lines, "preamble" for the rest). Before a
+/// run that starts again, a collection title ("…7篇") and an editor's note ("以下是小编…") are
+/// furniture too. Short web buttons (一键复制, 收藏, 下载, 打印, 返回顶部, 上一篇/下一篇 …) ending
+/// an essay are "trailing page furniture". With no run, the file is one essay (headed by its first
+/// line when short and title-like) — unless it is two or more blocks of several lines between blank
+/// lines, none starting like a section ("一、", "(一)", "1、"): then each block is an essay. Every
+/// essay says why it starts where it does (essay_span::reason). The explicit modes take the text
+/// literally and report no furniture; in regex mode text before the first matching line is an
+/// essay without heading.
 ///
 /// Throws error(errc::invalid_argument) for split_mode::regex with an empty or invalid pattern.
 ///

@@ -192,6 +192,7 @@ void detail::load_file(std::string const& path, load_options const& options, ess
   account.replaced = decoded.replaced;
   split_result split = split_essays(decoded.utf8, options.split);
   account.furniture = std::move(split.furniture);
+  account.warnings = std::move(split.warnings);
   if (split.essays.empty()) {
     summary.skipped.push_back({path, skip_reason::empty, "no text in the file"});
     return;
@@ -238,6 +239,51 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
     detail::load_file(path, options, sink, summary);
   }
   return summary;
+}
+
+void split_files(std::span<const std::string> paths, load_options const& options,
+                 std::function<void(file_split&&)> const& sink) {
+  walk_result const walked = walk_paths(paths, detail::walk_options_for(options));
+  for (auto const& path : walked.files) {
+    file_split f;
+    f.path = path;
+    if (options.jsonl) {
+      f.skipped = "JSON Lines: one essay per record, not split";
+      sink(std::move(f));
+      continue;
+    }
+    std::string bytes;
+    try {
+      bytes = read_file(path, options.walk.max_file_bytes);
+    } catch (error const& e) {
+      f.skipped = e.what();
+      sink(std::move(f));
+      continue;
+    }
+    if (bytes.empty()) {
+      f.skipped = "the file is empty";
+    } else if (options.decode.encoding.empty() && looks_binary(bytes)) {
+      f.skipped = "binary content (NUL or control bytes)";
+    }
+    if (!f.skipped.empty()) {
+      sink(std::move(f));
+      continue;
+    }
+    decoded_text const decoded = decode_to_utf8(bytes, options.decode);
+    f.encoding = decoded.encoding;
+    std::string_view const text = decoded.utf8;
+    f.lines = text.empty() ? 0
+                           : static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) +
+                                 (text.back() == '\n' ? 0 : 1);
+    f.split = split_essays(text, options.split);
+    for (essay_span const& e : f.split.essays) {
+      std::size_t n = 0;
+      for (std::size_t i = e.begin; i < e.end; ++i)
+        n += (static_cast<unsigned char>(text[i]) & 0xC0u) != 0x80u;
+      f.chars.push_back(n);
+    }
+    sink(std::move(f));
+  }
 }
 
 }  // namespace neardup

@@ -11,16 +11,15 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
-#include <span>
-#include <unordered_map>
 
 #include "common/utf8.hpp"
 #include "corpus/split_furniture.hpp"
 #include "corpus/split_headings.hpp"
+#include "corpus/split_runs.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
@@ -145,7 +144,8 @@ class builder {
 
   /// Adds the essay with heading line `heading` (or none) and body lines [first, last). Button lines
   /// ending the body become furniture when enabled. A headless essay without any text is dropped.
-  void add_essay(std::size_t heading, std::size_t first, std::size_t last, std::string title) {
+  void add_essay(std::size_t heading, std::size_t first, std::size_t last, std::string title,
+                 std::string why) {
     if (strip_buttons_) {
       while (last > first) {
         line_info const& li = lines_[last - 1];
@@ -174,6 +174,7 @@ class builder {
       e.begin = e.end = lines_[heading].end;
     }
     e.title = std::move(title);
+    e.reason = std::move(why);
     result_.essays.push_back(std::move(e));
   }
 
@@ -213,95 +214,88 @@ std::string trimmed_line(std::string_view text, line_info const& li) {
 // ---------------------------------------------------------------------------------------------
 // automatic
 
-struct candidate {
-  std::size_t line = 0;
-  int number = 0;
-  std::u32string_view title;  // into lines[line].trimmed
-  std::size_t prev = none;    // previous candidate (index) in the best run ending here
-  std::size_t length = 1;     // headings in that run
-  std::size_t start = 0;      // candidate index where that run starts
-  double spread = 0;          // sum of log(text between consecutive headings) along that run
-};
-
-struct chain {
-  std::vector<std::size_t> lines;
-  std::vector<std::u32string_view> titles;
-  int rank = 0;           // 1 for the 篇 families: 篇 is the counter word for essays
-  int first_number = 0;
-  std::size_t score = 0;  // headings, plus an unheaded essay 1 before a "2"
-  double spread = 0;      // including the text after the last heading
-};
-
-/// Lexicographic "is (len_a, spread_a) better than (len_b, spread_b)".
-bool longer_or_more_even(std::size_t len_a, double spread_a, std::size_t len_b, double spread_b) {
-  return len_a != len_b ? len_a > len_b : spread_a > spread_b;
-}
-
-/// The best run n, n+1, n+2, … among one family's candidates, in file order: the longest, and among
-/// equally long runs the one whose headings divide the text most evenly (the largest sum of
-/// log(bytes between consecutive headings)): essays are long, list items inside them short.
-/// A candidate right after one numbered one less ("3、" just after "2、") continues that list and
-/// can follow nothing else: a run never jumps into the middle of a list nested in an essay.
-chain best_chain(std::vector<candidate>& cands, std::vector<std::size_t> const& nonblank_before,
-                 std::vector<std::size_t> const& bytes_before, std::size_t content_end) {
-  auto log_gap = [&](std::size_t from_line, std::size_t to_line) {  // text strictly between
-    return std::log(static_cast<double>(bytes_before[to_line] - bytes_before[from_line + 1]) + 1.0);
-  };
-  // Predecessors looked at per candidate: enough for any real file, bounded for pathological ones.
-  constexpr std::size_t max_predecessors = 32;
-  std::unordered_map<int, std::vector<std::size_t>> by_number;
-  for (std::size_t i = 0; i < cands.size(); ++i) {
-    candidate& c = cands[i];
-    c.start = i;
-    bool const continues_list = i > 0 && cands[i - 1].number == c.number - 1;
-    std::size_t const just_before = i - 1;
-    if (auto it = by_number.find(c.number - 1); it != by_number.end()) {
-      std::span<std::size_t const> const preds =
-          continues_list ? std::span<std::size_t const>(&just_before, 1) : std::span<std::size_t const>(it->second);
-      std::size_t const from = preds.size() > max_predecessors ? preds.size() - max_predecessors : 0;
-      for (std::size_t k = from; k < preds.size(); ++k) {
-        candidate const& p = cands[preds[k]];
-        std::size_t const length = p.length + 1;
-        double const spread = p.spread + log_gap(p.line, c.line);
-        if (c.prev == none || longer_or_more_even(length, spread, c.length, c.spread)) {
-          c.prev = preds[k];
-          c.length = length;
-          c.spread = spread;
-          c.start = p.start;
-        }
-      }
-    }
-    by_number[c.number].push_back(i);
-  }
-  chain best;
-  std::size_t best_end = none;
-  for (std::size_t i = 0; i < cands.size(); ++i) {
-    candidate const& first = cands[cands[i].start];
-    bool const unheaded_first = first.number == 2 && nonblank_before[first.line] > 0;
-    std::size_t const score = cands[i].length + (unheaded_first ? 1 : 0);
-    double const spread = cands[i].spread + log_gap(cands[i].line, std::max(content_end, cands[i].line + 1));
-    if (best_end == none || longer_or_more_even(score, spread, best.score, best.spread)) {
-      best_end = i;
-      best.score = score;
-      best.spread = spread;
-      best.first_number = first.number;
-    }
-  }
-  for (std::size_t i = best_end; i != none; i = cands[i].prev) {
-    best.lines.push_back(cands[i].line);
-    best.titles.push_back(cands[i].title);
-  }
-  std::reverse(best.lines.begin(), best.lines.end());
-  std::reverse(best.titles.begin(), best.titles.end());
-  return best;
-}
-
 std::size_t body_bytes(std::vector<line_info> const& lines, std::size_t first, std::size_t last) {
   std::size_t n = 0;
   for (std::size_t i = first; i < last; ++i) {
     if (!lines[i].blank) n += lines[i].end - lines[i].begin;
   }
   return n;
+}
+
+std::string line_numbers(std::size_t first, std::size_t last) {  // 0-based in, 1-based out
+  return first == last ? "line " + std::to_string(first + 1)
+                       : "lines " + std::to_string(first + 1) + "-" + std::to_string(last + 1);
+}
+
+/// The runs turned down inside lines [first, last), for the reason of the essay holding them.
+std::string rejected_inside(std::vector<rejected_run> const& rejected, std::size_t first,
+                            std::size_t last) {
+  std::string s;
+  for (rejected_run const& r : rejected) {
+    if (r.first_line < first || r.first_line >= last) continue;
+    s += "; " + numbering_text(r.fam, r.first_number) + "…" + numbering_text(r.fam, r.last_number) +
+         " at " + line_numbers(r.first_line, r.last_line) + " kept in the text (" + r.why + ")";
+  }
+  return s;
+}
+
+/// No run of headings: essays separated by blank lines when every block between blank lines has
+/// several lines (paragraphs are then not what blank lines separate) and no block starts like a
+/// section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not blocks.
+bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t content_end) {
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  for (std::size_t i = 0; i < content_end;) {
+    while (i < content_end && lines[i].blank) ++i;
+    std::size_t const first = i;
+    while (i < content_end && !lines[i].blank) ++i;
+    if (i > first) blocks.emplace_back(first, i);
+  }
+  if (blocks.size() < 2) return false;
+  for (auto const& [first, last] : blocks) {
+    if (last - first < 2) return false;
+    std::u32string_view const t = lines[first].trimmed;
+    bool const section =
+        t.size() >= 2 && ((is_number_char(t[0]) && (t[1] == U'、' || t[1] == U'.')) ||
+                          ((t[0] == U'(' || t[0] == U'（') && is_number_char(t[1])));
+    if (section || match_arabic(t)) return false;
+  }
+  for (auto const& [first, last] : blocks) {
+    std::string const why = "no numbered headings; text between blank lines, " +
+                            std::to_string(blocks.size()) + " blocks of several lines each";
+    if (title_shaped(lines[first].trimmed)) {
+      out.add_essay(first, first + 1, last, to_utf8(lines[first].trimmed), why);
+    } else {
+      out.add_essay(none, first, last, {}, why);
+    }
+  }
+  return true;
+}
+
+/// The heading that ends a line of essay text, past its last sentence ("…取得最后胜利。1、平凡英雄
+/// 事迹个人学习心得", as `cat` leaves files that do not end with a line break), decoded and
+/// trimmed; empty when there is none.
+std::u32string glued_heading(std::string_view line) {
+  // Only the end of the line is looked at: a heading is short.
+  constexpr std::size_t look_back = max_heading_chars * 4;
+  std::size_t const from = line.size() > look_back ? line.size() - look_back : 0;
+  // The last sentence end (。！？!?), found byte by byte from the end: most lines end with one.
+  std::size_t cut = std::string_view::npos;
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(line[i]); };
+  for (std::size_t i = line.size(); i > from && cut == std::string_view::npos; --i) {
+    unsigned char const c = byte(i - 1);
+    bool const ascii = c == '!' || c == '?';
+    bool const wide =
+        i >= 3 && ((byte(i - 3) == 0xE3 && byte(i - 2) == 0x80 && c == 0x82) ||
+                   (byte(i - 3) == 0xEF && byte(i - 2) == 0xBC && (c == 0x81 || c == 0x9F)));
+    if (ascii || wide) cut = i;
+  }
+  if (cut == std::string_view::npos || cut >= line.size()) return {};
+  std::u32string tail = to_u32(line.substr(cut));
+  std::size_t skip = 0;  // closing quotes end the sentence
+  while (skip < tail.size() && contains(U"”’」』)）\"'", tail[skip])) ++skip;
+  std::u32string_view const t = trim(std::u32string_view(tail).substr(skip));
+  if (!title_shaped(t) || (!match_arabic(t) && !match_pian(t))) return {};
+  return std::u32string(t);
 }
 
 split_result split_automatic(std::string_view text) {
@@ -321,82 +315,150 @@ split_result split_automatic(std::string_view text) {
   }
 
   std::vector<std::size_t> nonblank_before(lines.size() + 1, 0);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    nonblank_before[i + 1] = nonblank_before[i] + (lines[i].blank ? 0 : 1);
-  }
-
-  std::array<std::vector<candidate>, family_count> cands;
-  for (std::size_t i = 0; i < content_end; ++i) {
-    std::u32string_view const t = lines[i].trimmed;
-    if (!title_shaped(t)) continue;
-    // A line may fit two families ("1、心得篇一"); each family judges it on its own.
-    for (std::optional<heading_match> const& m : {match_arabic(t), match_pian(t)}) {
-      if (!m) continue;
-      candidate c;
-      c.line = i;
-      c.number = m->number;
-      c.title = m->title.empty() ? t : m->title;
-      cands[static_cast<std::size_t>(m->fam)].push_back(c);
-    }
-  }
   std::vector<std::size_t> bytes_before(lines.size() + 1, 0);
+  std::vector<std::size_t> prev_nonblank(lines.size() + 1, no_line);
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    bytes_before[i + 1] = bytes_before[i] + (lines[i].blank ? 0 : lines[i].end - lines[i].begin);
-  }
-  chain best;
-  for (std::size_t f = 0; f < family_count; ++f) {
-    chain c = best_chain(cands[f], nonblank_before, bytes_before, content_end);
-    if (c.score < 2) continue;
-    // 篇 names an essay outright, while "1、" also numbers lists inside essays: a 篇 run wins.
-    c.rank = static_cast<family>(f) == family::arabic ? 0 : 1;
-    bool better = true;
-    if (best.score >= 2) {
-      better = c.rank != best.rank ? c.rank > best.rank
-                                   : longer_or_more_even(c.score, c.spread, best.score, best.spread);
-    }
-    if (better) best = std::move(c);
+    bool const nb = !lines[i].blank;
+    nonblank_before[i + 1] = nonblank_before[i] + (nb ? 1 : 0);
+    bytes_before[i + 1] = bytes_before[i] + (nb ? lines[i].end - lines[i].begin : 0);
+    prev_nonblank[i + 1] = nb ? i : prev_nonblank[i];
   }
 
-  if (best.score < 2) {
-    // No numbered headings: one essay, headed by a short title-like first line.
+  std::vector<heading_candidate> cands;
+  std::deque<std::u32string> glued;  // the glued headings' text (stable: the titles view it)
+  for (std::size_t i = 0; i < content_end; ++i) {
+    if (lines[i].blank) continue;
+    std::u32string_view t = lines[i].trimmed;
+    bool const is_glued = !title_shaped(t);
+    if (is_glued) {
+      std::u32string g = glued_heading(text.substr(lines[i].begin, lines[i].end - lines[i].begin));
+      if (g.empty()) continue;
+      t = glued.emplace_back(std::move(g));
+    }
+    // A line may carry two numberings ("1、心得篇七"); each is a candidate of its family.
+    std::optional<heading_match> arabic = match_arabic(t), pian = match_pian(t);
+    if (!arabic && !pian && !is_glued) {
+      // "一键复制1、…": the button that ended the file before, then this one's heading.
+      std::u32string_view const rest = after_buttons(t);
+      if (rest.size() == t.size() || !title_shaped(rest)) continue;
+      t = rest;
+      arabic = match_arabic(t);
+      pian = match_pian(t);
+    }
+    if (!arabic && !pian) continue;
+    std::u32string_view const title = bare_title(t);
+    bool const kind = names_essay_kind(title);
+    for (std::optional<heading_match> const& m : {arabic, pian}) {
+      if (m) cands.push_back({i, m->fam, m->number, title, kind, is_glued});
+    }
+  }
+  // Asked only of the lines before the runs chosen: a sentence or a paragraph, not a note.
+  auto const essay_text = [&](std::size_t p) {
+    line_info const& pl = lines[p];
+    return !title_shaped(pl.trimmed) && !is_button_line(pl.trimmed) &&
+           !reads_like_preamble(text.substr(pl.begin, pl.end - pl.begin));
+  };
+  line_facts const facts{nonblank_before, bytes_before, prev_nonblank, essay_text, content_end};
+  run_choice const choice = choose_runs(cands, facts);
+
+  if (choice.runs.empty()) {
     std::size_t first = 0;
     while (first < content_end && lines[first].blank) ++first;
     if (first == content_end) return std::move(out).finish();
+    if (add_blocks(out, lines, content_end)) return std::move(out).finish();
+    // One essay, headed by a short title-like first line.
+    std::string const why = "no run of numbered headings: the whole file" +
+                            rejected_inside(choice.rejected, 0, content_end);
     bool const more = nonblank_before[content_end] - nonblank_before[first + 1] > 0;
     if (title_shaped(lines[first].trimmed) && more) {
-      out.add_essay(first, first + 1, content_end, to_utf8(lines[first].trimmed));
+      out.add_essay(first, first + 1, content_end, to_utf8(lines[first].trimmed), why);
     } else {
-      out.add_essay(none, first, content_end, {});
+      out.add_essay(none, first, content_end, {}, why);
     }
     return std::move(out).finish();
   }
 
+  // The headings in file order, and where each essay's text ends.
+  struct heading {
+    std::size_t line;
+    bool glued;       // ends line `line`, which stays with the essay before
+    std::size_t end;  // one past the essay's last line
+    std::string title, why;
+  };
+  // Where an essay before heading `c` ends: at its line, or after it when glued.
+  auto end_before = [](heading_candidate const& c) { return c.glued ? c.line + 1 : c.line; };
+  std::vector<heading> heads;
+  for (heading_run const& run : choice.runs) {
+    heading_candidate const& a = cands[run.members.front()];
+    heading_candidate const& b = cands[run.members.back()];
+    std::string const of_run =
+        run.members.size() == 1
+            ? std::string(run.restart ? " after another collection: the numbering starts again at "
+                                        "2 (its essay 1 has no heading and stays with the essay "
+                                        "before)"
+                                      : " after an unheaded essay 1")
+            : " of the run " + numbering_text(a.fam, a.number) + "…" +
+                  numbering_text(b.fam, b.number) + " (" + std::to_string(run.members.size()) +
+                  " headings" + (run.restart ? "; the numbering starts again" : "") + ")";
+    if (run.restart && !heads.empty() && !a.glued) {
+      // A collection after another: its title and editor's note end the essay before it.
+      std::size_t cut = a.line;
+      for (std::size_t q = prev_nonblank[a.line]; q != no_line && q > heads.back().line;
+           q = prev_nonblank[q]) {
+        line_info const& li = lines[q];
+        if (title_shaped(li.trimmed) && announces_essay_count(li.trimmed)) {
+          out.mark(q, reason::collection_title);
+        } else if (reads_like_preamble(text.substr(li.begin, li.end - li.begin))) {
+          out.mark(q, reason::preamble);
+        } else if (is_button_line(li.trimmed)) {
+          out.mark(q, reason::trailing_furniture);
+        } else {
+          break;
+        }
+        cut = q;
+      }
+      heads.back().end = cut;
+    }
+    for (std::size_t const k : run.members) {
+      heading_candidate const& c = cands[k];
+      if (!heads.empty() && heads.back().end > end_before(c)) heads.back().end = end_before(c);
+      heads.push_back({c.line, c.glued, content_end, to_utf8(c.title),
+                       "heading " + numbering_text(c.fam, c.number) + of_run +
+                           (c.glued ? "; it ends the line before, after a sentence" : "")});
+    }
+  }
+
   // Text before the first heading.
-  std::size_t const first_heading = best.lines.front();
+  std::size_t const first_heading =
+      heads.front().glued ? heads.front().line + 1 : heads.front().line;
   if (nonblank_before[first_heading] > 0) {
     std::vector<std::size_t> sizes;
-    for (std::size_t k = 0; k < best.lines.size(); ++k) {
-      std::size_t const next = k + 1 < best.lines.size() ? best.lines[k + 1] : content_end;
-      sizes.push_back(body_bytes(lines, best.lines[k] + 1, next));
-    }
+    for (heading const& h : heads) sizes.push_back(body_bytes(lines, h.line + 1, h.end));
     std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2),
                      sizes.end());
     std::size_t const median = sizes[sizes.size() / 2];
     std::size_t const pre_bytes = body_bytes(lines, 0, first_heading);
+    heading_candidate const& a = cands[choice.runs.front().members.front()];
     // Essays in one collection differ in length by about 2x; a preamble is a paragraph or two.
-    bool const is_essay = best.first_number == 2 || 2 * pre_bytes >= median;
+    bool const numbered_two = a.number == 2;
+    bool const is_essay = numbered_two || 2 * pre_bytes >= median;
     std::size_t first = 0;
     while (lines[first].blank) ++first;
     if (is_essay) {
+      std::string const why =
+          (numbered_two ? "text before the first heading (" + numbering_text(a.fam, 2) +
+                              "): essay 1, without a numbered heading"
+                        : std::string("text before the first heading, as long as an essay")) +
+          rejected_inside(choice.rejected, 0, first_heading);
       bool const more = nonblank_before[first_heading] - nonblank_before[first + 1] > 0;
       std::u32string_view const t = lines[first].trimmed;
       if (more && title_shaped(t) && announces_essay_count(t)) {
         out.mark(first, reason::collection_title);
-        out.add_essay(none, first + 1, first_heading, {});
+        out.add_essay(none, first + 1, first_heading, {}, why);
       } else if (more && title_shaped(t)) {
-        out.add_essay(first, first + 1, first_heading, to_utf8(t));
+        out.add_essay(first, first + 1, first_heading, to_utf8(t), why);
       } else {
-        out.add_essay(none, first, first_heading, {});
+        out.add_essay(none, first, first_heading, {}, why);
       }
     } else {
       for (std::size_t i = first; i < first_heading; ++i) {
@@ -406,10 +468,9 @@ split_result split_automatic(std::string_view text) {
     }
   }
 
-  for (std::size_t k = 0; k < best.lines.size(); ++k) {
-    std::size_t const h = best.lines[k];
-    std::size_t const next = k + 1 < best.lines.size() ? best.lines[k + 1] : content_end;
-    out.add_essay(h, h + 1, next, to_utf8(best.titles[k]));
+  for (heading& h : heads) {
+    h.why += rejected_inside(choice.rejected, h.line, h.end);
+    out.add_essay(h.glued ? none : h.line, h.line + 1, h.end, std::move(h.title), std::move(h.why));
   }
   return std::move(out).finish();
 }
@@ -420,7 +481,7 @@ split_result split_automatic(std::string_view text) {
 split_result split_whole(std::string_view text) {
   std::vector<line_info> const lines = split_lines(text, false);
   builder out(lines, false);
-  out.add_essay(none, 0, lines.size(), {});
+  out.add_essay(none, 0, lines.size(), {}, "split mode file: the whole file");
   return std::move(out).finish();
 }
 
@@ -432,7 +493,8 @@ split_result split_blank_line(std::string_view text) {
     while (i < lines.size() && lines[i].blank) ++i;
     std::size_t const first = i;
     while (i < lines.size() && !lines[i].blank) ++i;
-    if (i > first) out.add_essay(none, first, i, {});
+    if (i > first)
+      out.add_essay(none, first, i, {}, "split mode blank-line: text between blank lines");
   }
   return std::move(out).finish();
 }
@@ -473,11 +535,13 @@ split_result split_regex(std::string_view text, std::string const& pattern) {
 
   builder out(lines, false);
   std::size_t const first_heading = headings.empty() ? lines.size() : headings.front();
-  out.add_essay(none, 0, first_heading, {});  // dropped when blank
+  out.add_essay(none, 0, first_heading, {},  // dropped when blank
+                "split mode regex: the text before the first line that matches");
   for (std::size_t k = 0; k < headings.size(); ++k) {
     std::size_t const h = headings[k];
     std::size_t const next = k + 1 < headings.size() ? headings[k + 1] : lines.size();
-    out.add_essay(h, h + 1, next, trimmed_line(text, lines[h]));
+    out.add_essay(h, h + 1, next, trimmed_line(text, lines[h]),
+                  "split mode regex: the line matches the pattern");
   }
   return std::move(out).finish();
 }
@@ -509,14 +573,57 @@ split_mode split_mode_from_name(std::string_view name) {
                                           "' (auto, file, blank-line or regex)");
 }
 
-split_result split_essays(std::string_view utf8_text, split_options const& options) {
-  switch (options.mode) {
-    case split_mode::whole_file: return split_whole(utf8_text);
-    case split_mode::blank_line: return split_blank_line(utf8_text);
-    case split_mode::regex: return split_regex(utf8_text, options.pattern);
-    case split_mode::automatic: break;
+namespace {
+
+std::string megabytes(std::size_t bytes) {
+  std::size_t const tenths = (bytes + 50'000) / 100'000;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+}
+
+/// Essays that are multi-megabyte or far larger than the others of their file: a split gone wrong,
+/// most likely (collections run together), and worth a look before the report is trusted.
+void add_size_warnings(split_result& r) {
+  std::vector<std::size_t> sizes;
+  for (essay_span const& e : r.essays) sizes.push_back(e.end - e.begin);
+  if (sizes.empty()) return;
+  std::vector<std::size_t> sorted = sizes;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2),
+                   sorted.end());
+  std::size_t const median = std::max<std::size_t>(sorted[sorted.size() / 2], 1);
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    bool const huge = sizes[i] >= split_warning_bytes;
+    bool const outsized = sizes.size() >= 3 && sizes[i] >= split_outsized_bytes &&
+                          sizes[i] >= split_outsized_factor * median;
+    if (!huge && !outsized) continue;
+    essay_span const& e = r.essays[i];
+    std::string message = "essay " + std::to_string(i + 1) + " (lines " + std::to_string(e.line) +
+                          "-" + std::to_string(e.last_line) + ") is " + megabytes(sizes[i]);
+    if (outsized)
+      message += ", " + std::to_string(sizes[i] / median) + "x the median essay of its file";
+    r.warnings.push_back({i + 1, e.line, std::move(message) + ": check how the file was split"});
   }
-  return split_automatic(utf8_text);
+}
+
+}  // namespace
+
+split_result split_essays(std::string_view utf8_text, split_options const& options) {
+  split_result r;
+  switch (options.mode) {
+    case split_mode::whole_file:
+      r = split_whole(utf8_text);
+      break;
+    case split_mode::blank_line:
+      r = split_blank_line(utf8_text);
+      break;
+    case split_mode::regex:
+      r = split_regex(utf8_text, options.pattern);
+      break;
+    case split_mode::automatic:
+      r = split_automatic(utf8_text);
+      break;
+  }
+  add_size_warnings(r);
+  return r;
 }
 
 }  // namespace neardup

@@ -52,6 +52,33 @@ bool is_button_line(std::u32string_view s) noexcept {
   return tokens > 0;
 }
 
+std::u32string_view after_buttons(std::u32string_view s) noexcept {
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (std::u32string_view const w : button_words) {
+      if (s.size() > w.size() && s.starts_with(w)) {
+        s = trim(s.substr(w.size()));
+        stripped = true;
+      }
+    }
+  }
+  return s;
+}
+
+bool reads_like_preamble(std::string_view line) noexcept {
+  // An editor's note is a sentence or two; a paragraph of an essay that happens to say 小编 is not
+  // one.
+  constexpr std::size_t max_preamble_bytes = 450;
+  if (line.size() > max_preamble_bytes) return false;
+  constexpr std::string_view cues[] = {
+      "小编",     "以下是",     "欢迎阅读",   "仅供参考",   "供大家参考", "欢迎大家",  "希望对你",
+      "希望对您", "希望对大家", "为大家收集", "为大家整理", "精心整理",   "帮大家整理"};
+  for (std::string_view const c : cues) {
+    if (line.find(c) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 bool announces_essay_count(std::u32string_view s) noexcept {
   for (std::size_t p = 1; p < s.size(); ++p) {
     if (s[p] != U'篇' || !is_number_char(s[p - 1])) continue;

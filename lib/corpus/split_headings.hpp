@@ -53,4 +53,13 @@ struct heading_match {
 /// "…篇<n>", "…第<n>篇" at the end of the line, or "篇<n>…", "第<n>篇…" at its start.
 [[nodiscard]] std::optional<heading_match> match_pian(std::u32string_view s) noexcept;
 
+/// The title of a heading line without any of its numbering: a collection's "1、" and the title's
+/// own "篇七", "第2篇" ("1、疫情心得体会篇七:" gives "疫情心得体会"); `trimmed` itself when that
+/// would leave nothing.
+[[nodiscard]] std::u32string_view bare_title(std::u32string_view trimmed) noexcept;
+
+/// The title names a kind of essay (心得, 体会, 总结, 感悟, 演讲稿, 读后感, 范文, 作文, …): what
+/// the headings of a collection say and the points of a list ("1、按时完成作业") do not.
+[[nodiscard]] bool names_essay_kind(std::u32string_view title) noexcept;
+
 }  // namespace neardup::detail::essay_split

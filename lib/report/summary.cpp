@@ -62,6 +62,11 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
         }
       if (furniture > listed_at_most) out << "    … and " << furniture - listed_at_most << " more\n";
     }
+    // Essays that are multi-megabyte or far larger than the others of their file: every one.
+    for (auto const& f : load.files)
+      for (auto const& w : f.warnings)
+        out << "  warning:   " << printable(f.path) << ":" << w.line << ": " << printable(w.message)
+            << "\n";
   }
   out << "  essays:    " << s.documents;
   if (s.empty_documents > 0) out << " (" << s.empty_documents << " with no text after normalization)";
