@@ -377,3 +377,42 @@ TEST_CASE("add_signature, with or without band keys computed by the caller, give
   CHECK_THROWS_AS(by_keys.add_signature("x", std::span<const std::uint32_t>(signature).first(3), keys, false),
                   neardup::error);
 }
+
+TEST_CASE(
+    "at threshold 1 hybrid verification never accepts a one-character edit by estimate, whatever "
+    "the seed",
+    "[deduplicator]") {
+  // A one-character edit of a bundled essay: exact 5-gram Jaccard about 0.995, so its estimate is
+  // 1.0 for many seeds. Exact verification must decide it, and reject it.
+  std::string const text = bundled_essays("000_a97e9653457f191c.txt").at(1).body;
+  std::string edited = text;
+  auto const at = edited.find("的", edited.size() / 2);
+  REQUIRE(at != std::string::npos);
+  edited.replace(at, 3, "鑫");  // one character in the middle
+  REQUIRE(edited != text);
+  CHECK_FALSE(neardup::estimate_may_accept(1.0, 128));
+  CHECK_FALSE(neardup::estimate_may_accept(0.99, 128));
+  CHECK(neardup::estimate_may_accept(0.5, 128));
+  std::size_t estimated_ones = 0;  // seeds whose estimate of the edit is 1.0: the cases that failed
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    neardup::dedup_options o;
+    o.threshold = 1.0;
+    o.signature.minhash.seed = seed;
+    neardup::deduplicator dedup(o);
+    dedup.add("original", text);
+    dedup.add("edited", edited);
+    dedup.add("copy", text);
+    estimated_ones +=
+        neardup::estimate_jaccard(dedup.signer().sign(text), dedup.signer().sign(edited)) == 1.0;
+    auto const r = dedup.run();
+    REQUIRE(r.clusters.size() == 1);
+    auto const& members = r.clusters[0].members;
+    REQUIRE(members.size() == 2);
+    CHECK(members[0].doc == 0);
+    CHECK(members[1].doc == 2);
+    CHECK(members[1].similarity == 1.0);
+    CHECK_FALSE(members[1].estimated);
+    CHECK(r.stats.accepted_by_estimate == 0);
+  }
+  CHECK(estimated_ones > 0);  // the test reaches the case it guards against
+}

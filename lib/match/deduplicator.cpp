@@ -218,6 +218,8 @@ dedup_result deduplicator::run() {
   v.margin = estimate_margin(options_.threshold, signer_.num_perm(),
                              options_.signature.minhash.scheme == minhash_scheme::one_permutation,
                              options_.verify_sigmas);
+  v.estimate_accepts =
+      estimate_may_accept(options_.threshold, signer_.num_perm(), options_.verify_sigmas);
   v.documents = size();
   v.max_docs = options_.verify_batch_documents;
   v.threads = threads;

@@ -134,7 +134,7 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
   union_find joined(v.documents);
   std::vector<std::size_t> unsure;  // indices into pairs
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (scores[i] >= t + v.margin) {
+    if (v.estimate_accepts && scores[i] >= t + v.margin) {
       verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
       joined.unite(pairs[i].first, pairs[i].second);
       ++counts.accepted_by_estimate;
@@ -197,6 +197,10 @@ double estimate_margin(double threshold, unsigned num_perm, bool one_permutation
   if (num_perm == 0) return 1.0;
   double const variance = threshold * (1.0 - threshold) / num_perm * (one_permutation ? 1.25 : 1.0);
   return sigmas * std::sqrt(variance);
+}
+
+bool estimate_may_accept(double threshold, unsigned num_perm, double sigmas) noexcept {
+  return static_cast<double>(num_perm) * (1.0 - threshold) >= sigmas * sigmas;
 }
 
 std::vector<scored_pair> verify_pairs(

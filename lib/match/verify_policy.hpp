@@ -41,6 +41,7 @@ struct verifier {
   verify_mode mode = verify_mode::hybrid;
   double threshold = 0.5;
   double margin = 0.0;          ///< hybrid: the estimate decides beyond threshold ± margin
+  bool estimate_accepts = true;  ///< hybrid: the estimate may accept (estimate_may_accept)
   std::size_t documents = 0;    ///< hybrid: candidates name documents in [0, documents)
   std::size_t max_docs = 2048;  ///< exact Jaccard: shingle sets held at once (exact_scores)
   unsigned threads = 1;
