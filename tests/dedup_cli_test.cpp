@@ -54,7 +54,9 @@ cluster_list parse_clusters(std::string const& jsonl) {
     for (simdjson::dom::object m : members) {
       std::vector<std::string> mkeys;
       for (auto field : m) mkeys.emplace_back(field.key);
-      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity", "estimated"});
+      CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity",
+                                              "estimated", "relation", "linked_to",
+                                              "link_similarity", "link_estimated"});
       member x;
       x.id = std::string(std::string_view(m["id"]));
       x.file = std::string(std::string_view(m["file"]));
@@ -232,7 +234,10 @@ TEST_CASE("dedup --keep-one writes every essay but the later copies; --format cs
   auto const r = run_dedup("--format csv --keep-one " + quote(out.string()) + " " + quote(essays_dir()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity,estimated\n", 0) == 0);
+  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity,estimated,relation,linked_to,"
+                    "link_similarity,"
+                    "link_estimated\n",
+                    0) == 0);
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // header + two members
   std::string const kept = slurp(out);
   // 37 essays, one of them a later copy: the first essay's opening sentence is written once.
@@ -246,4 +251,13 @@ TEST_CASE("dedup --keep-one writes every essay but the later copies; --format cs
   CHECK(again.out.empty());
   for (auto const& entry : fs::directory_iterator(dir.path))
     CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);  // no temporary left
+}
+
+TEST_CASE("dedup --linkage takes single or star and refuses anything else", "[cli]") {
+  auto const star = run_dedup("--linkage star --format jsonl " + quote(essays_dir()));
+  INFO(star.err);
+  CHECK(star.exit_code == 0);
+  CHECK(star.err.find("hybrid verification, star linkage") != std::string::npos);
+  CHECK(parse_clusters(star.out).size() == 1);
+  CHECK(run_dedup("--linkage complete " + quote(essays_dir())).exit_code == 2);
 }

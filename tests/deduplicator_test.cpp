@@ -12,6 +12,7 @@
 #include "error_code.hpp"
 #include "neardup/error.hpp"
 #include "neardup/split.hpp"
+#include "neardup/verify.hpp"
 
 namespace {
 
@@ -415,4 +416,70 @@ TEST_CASE(
     CHECK(r.stats.accepted_by_estimate == 0);
   }
   CHECK(estimated_ones > 0);  // the test reaches the case it guards against
+}
+
+namespace {
+
+/// Three texts a, b, c of bundled paragraphs, a–b and b–c at or above 0.5 and a–c below it: a
+/// chain.
+std::vector<std::string> chained_texts(neardup::document_signer const& signer) {
+  std::vector<std::string> lines;
+  for (char const* file :
+       {"000_a97e9653457f191c.txt", "002_c7d0c75124b67a94.txt", "003_ab68e8234b28ac97.txt"}) {
+    std::istringstream in(slurp(std::string(NEARDUP_ESSAYS_DIR) + "/" + file));
+    for (std::string line; std::getline(in, line);)
+      if (line.size() >= 150) lines.push_back(line);
+  }
+  auto join = [&](std::size_t from, std::size_t n) {
+    std::string out;
+    for (std::size_t i = from; i < from + n; ++i) out += lines.at(i) + "\n";
+    return out;
+  };
+  for (std::size_t start = 0; start + 16 <= lines.size(); ++start) {
+    std::vector<std::string> t = {join(start, 10), join(start + 3, 10), join(start + 6, 10)};
+    auto j = [&](int x, int y) {
+      return neardup::exact_jaccard(signer.shingle_set(t[x]), signer.shingle_set(t[y]));
+    };
+    if (j(0, 1) > 0.55 && j(1, 2) > 0.55 && j(0, 2) < 0.45) return t;
+  }
+  FAIL("no chain found in the bundled essays");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "single linkage clusters a chain and names the link; star keeps members at the threshold to "
+    "the first",
+    "[deduplicator]") {
+  neardup::document_signer const signer;
+  auto const texts = chained_texts(signer);
+  for (unsigned threads : {1u, 2u})
+    for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
+      neardup::dedup_options o;
+      o.verify = mode;
+      o.threads = threads;
+      neardup::deduplicator single(o);
+      o.linkage = neardup::linkage_mode::star;
+      neardup::deduplicator star(o);
+      for (auto const& t : texts) {
+        single.add("", t);
+        star.add("", t);
+      }
+      auto const s = single.run();
+      REQUIRE(s.clusters.size() == 1);
+      auto const& m = s.clusters[0].members;
+      REQUIRE(m.size() == 3);
+      CHECK(m[2].linked_to == 1);
+      CHECK(m[2].link_similarity >= 0.5);
+      CHECK(m[2].similarity < 0.5);  // below the threshold to the first: single linkage
+      CHECK(m[1].relation == neardup::member_relation::duplicate);
+      CHECK(m[2].relation == neardup::member_relation::duplicate);
+      auto const r = star.run();
+      REQUIRE(r.clusters.size() == 1);
+      REQUIRE(r.clusters[0].members.size() == 2);
+      CHECK(r.clusters[0].members[1].doc == 1);
+      CHECK(r.clusters[0].members[1].similarity >= 0.5);
+      CHECK(r.clusters[0].members[1].linked_to == 0);
+    }
 }

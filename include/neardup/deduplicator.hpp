@@ -42,6 +42,11 @@ struct dedup_options {
   /// measures every reported similarity exactly.
   verify_mode verify = verify_mode::hybrid;
   double verify_sigmas = 4.0;             ///< hybrid: the estimate decides beyond this many standard errors
+  /// How clusters form from verified pairs. single (default): connected components, so a member
+  /// may be below the threshold to the representative when a chain of verified pairs joins it
+  /// (each member says which member linked it: cluster_member::linked_to, link_similarity).
+  /// star: every member is verified with the representative itself.
+  linkage_mode linkage = linkage_mode::single;
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
   std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())

@@ -218,6 +218,7 @@ dedup_result deduplicator::run() {
   v.margin = estimate_margin(options_.threshold, signer_.num_perm(),
                              options_.signature.minhash.scheme == minhash_scheme::one_permutation,
                              options_.verify_sigmas);
+  v.skip_joined = options_.linkage == linkage_mode::single;
   v.estimate_accepts =
       estimate_may_accept(options_.threshold, signer_.num_perm(), options_.verify_sigmas);
   v.documents = size();
@@ -246,7 +247,7 @@ dedup_result deduplicator::run() {
   // estimate them (reading no text).
   start = clock_type::now();
   result.clusters = detail::assemble_clusters(
-      size(), verified,
+      size(), verified, {}, options_.linkage,
       [&](detail::pair_span which) { return detail::reported_scores(which, v, counts); },
       detail::reports_estimates(v.mode));
   for (auto const& c : result.clusters) stats.duplicates += c.members.size() - 1;

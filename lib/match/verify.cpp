@@ -154,7 +154,7 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
   std::size_t measured = 0;
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {
-    return joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
+    return !v.skip_joined || joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
   };
   schedule.scored = [&](std::size_t i, double score) {
     ++measured;

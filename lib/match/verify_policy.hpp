@@ -42,6 +42,9 @@ struct verifier {
   double threshold = 0.5;
   double margin = 0.0;          ///< hybrid: the estimate decides beyond threshold ± margin
   bool estimate_accepts = true;  ///< hybrid: the estimate may accept (estimate_may_accept)
+  /// hybrid: an uncertain pair whose documents earlier decisions joined is not measured (single
+  /// linkage needs no more pairs within a component; star linkage does)
+  bool skip_joined = true;
   std::size_t documents = 0;    ///< hybrid: candidates name documents in [0, documents)
   std::size_t max_docs = 2048;  ///< exact Jaccard: shingle sets held at once (exact_scores)
   unsigned threads = 1;
