@@ -407,13 +407,27 @@ TEST_CASE(
         neardup::estimate_jaccard(dedup.signer().sign(text), dedup.signer().sign(edited)) == 1.0;
     auto const r = dedup.run();
     REQUIRE(r.clusters.size() == 1);
+    // With templates looked for, the edit shares all its sentences but one: a template, never a
+    // duplicate at threshold 1.
     auto const& members = r.clusters[0].members;
-    REQUIRE(members.size() == 2);
-    CHECK(members[0].doc == 0);
-    CHECK(members[1].doc == 2);
-    CHECK(members[1].similarity == 1.0);
-    CHECK_FALSE(members[1].estimated);
+    REQUIRE(members.size() == 3);
+    CHECK(members[1].doc == 1);
+    CHECK(members[1].relation == neardup::member_relation::templated);
+    CHECK(members[2].doc == 2);
+    CHECK(members[2].relation == neardup::member_relation::duplicate);
+    CHECK(members[2].similarity == 1.0);
+    CHECK_FALSE(members[2].estimated);
     CHECK(r.stats.accepted_by_estimate == 0);
+    o.templates = false;
+    neardup::deduplicator plain(o);
+    plain.add("", text);
+    plain.add("", edited);
+    plain.add("", text);
+    auto const p = plain.run();
+    REQUIRE(p.clusters.size() == 1);
+    REQUIRE(p.clusters[0].members.size() == 2);
+    CHECK(p.clusters[0].members[1].doc == 2);
+    CHECK(p.stats.accepted_by_estimate == 0);
   }
   CHECK(estimated_ones > 0);  // the test reaches the case it guards against
 }
