@@ -497,3 +497,59 @@ TEST_CASE(
       CHECK(r.clusters[0].members[1].linked_to == 0);
     }
 }
+
+TEST_CASE(
+    "templated essays cluster as templates at the defaults; an essay quoting two paragraphs does "
+    "not",
+    "[deduplicator]") {
+  // Sentences of the bundled essays: short ones make the shared skeleton, long ones fill the
+  // blanks.
+  std::vector<std::string> short_s, long_s;
+  for (char const* file :
+       {"000_a97e9653457f191c.txt", "001_4b409de04eda2411.txt", "002_c7d0c75124b67a94.txt",
+        "003_ab68e8234b28ac97.txt", "004_da3226ff0a120635.txt"}) {
+    std::string const text = slurp(std::string(NEARDUP_ESSAYS_DIR) + "/" + file);
+    for (std::size_t begin = 0, end; (end = text.find("。", begin)) != std::string::npos;
+         begin = end + 3) {
+      std::string s = text.substr(begin, end + 3 - begin);
+      if (s.find('\n') != std::string::npos) continue;
+      (s.size() < 90 ? short_s : long_s).push_back(s);
+    }
+  }
+  REQUIRE(short_s.size() > 30);
+  REQUIRE(long_s.size() > 40);
+  // Six lines: two skeleton sentences and one blank (a long sentence, its own per member) each.
+  auto member = [&](std::size_t fill) {
+    std::string out;
+    for (std::size_t line = 0; line < 6; ++line)
+      out += short_s[2 * line] + long_s[fill + line] + short_s[2 * line + 1] + "\n";
+    return out;
+  };
+  std::string const a = member(0), b = member(10);
+  std::string quoting;  // two of a's lines among eight of its own
+  for (std::size_t line = 0; line < 8; ++line)
+    quoting += short_s[20 + line] + long_s[20 + line] + "\n";
+  quoting.insert(0, a.substr(0, a.find('\n', a.find('\n') + 1) + 1));
+  neardup::document_signer const signer;
+  REQUIRE(neardup::exact_jaccard(signer.shingle_set(a), signer.shingle_set(b)) < 0.5);
+  for (bool templates : {true, false}) {
+    neardup::dedup_options o;
+    o.templates = templates;
+    neardup::deduplicator dedup(o);
+    dedup.add("a", a);
+    dedup.add("b", b);
+    dedup.add("quoting", quoting);
+    auto const r = dedup.run();
+    if (!templates) {
+      CHECK(r.clusters.empty());
+      continue;
+    }
+    REQUIRE(r.clusters.size() == 1);
+    auto const& m = r.clusters[0].members;
+    REQUIRE(m.size() == 2);
+    CHECK(m[1].doc == 1);
+    CHECK(m[1].relation == neardup::member_relation::templated);
+    CHECK(m[1].similarity < 0.5);
+    CHECK(r.stats.templated_pairs == 1);
+  }
+}

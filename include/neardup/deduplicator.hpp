@@ -56,6 +56,10 @@ struct dedup_options {
   /// quoting a paragraph or two of another, share far less (docs/accuracy.md).
   bool templates = true;
   double template_share = 0.5;
+  /// Templates: with hybrid or estimate verification, a sentence candidate whose 5-gram estimate is
+  /// below this is not measured (its texts are not read back): sharing half of each essay's
+  /// sentences gives far more (template pairs measure 0.19 and up, docs/accuracy.md).
+  double template_min_similarity = 0.1;
   /// Bands × rows of the sentence sketch; unset: num_perm / 2 bands of 2 rows (a pair at sentence
   /// Jaccard 1/3, what sharing half of each essay's sentences gives at least, is a candidate with
   /// probability 0.98 at 64 values).

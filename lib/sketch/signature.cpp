@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cwchar>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -216,8 +217,10 @@ class sentence_collector {
       line_sentences_ = 0;
     }
   }
-  /// Sorts and dedups; returns the number of distinct sentences.
-  std::size_t finish() {
+  /// Sorts and dedups (with `sorted`; MinHash takes them as they come); returns the number of
+  /// distinct sentences (of sentences, unsorted).
+  std::size_t finish(bool sorted = true) {
+    if (!sorted) return out_.size();
     std::sort(out_.begin(), out_.end());
     out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
     std::size_t const sentences = out_.size();
@@ -241,6 +244,7 @@ class sentence_collector {
 
 void document_signer::normalize_with_sentences(std::string_view text, signer_scratch& scratch,
                                                signature_info& info, bool lines) const {
+  bool const sorted = lines;  // sentence_set() sorts; the sketch needs no order
   sentence_collector collect(scratch.sentences, scratch.lines, sentence_seed_,
                              options_.sentences.min_chars, lines);
   // The text with a cut mark at each sentence cut, normalized once: the marks are found again and
@@ -271,8 +275,13 @@ void document_signer::normalize_with_sentences(std::string_view text, signer_scr
     char32_t* const d = scratch.text.data();
     std::size_t const n = scratch.text.size();
     std::size_t w = 0, start = 0, found = 0;
+    static_assert(sizeof(wchar_t) == sizeof(char32_t), "the marks are found with wmemchr");
     for (std::size_t i = 0; i <= n; ++i) {
-      if (i < n && d[i] != cut_mark) continue;
+      if (i < n) {
+        auto const* m = std::wmemchr(reinterpret_cast<wchar_t const*>(d + i),
+                                     static_cast<wchar_t>(cut_mark), n - i);
+        i = m ? static_cast<std::size_t>(reinterpret_cast<char32_t const*>(m) - d) : n;
+      }
       std::size_t const len = i - start;
       if (found < scratch.line_ends.size())
         collect.add(d + start, len, scratch.line_ends[found] != 0);
@@ -283,7 +292,7 @@ void document_signer::normalize_with_sentences(std::string_view text, signer_scr
     }
     scratch.text.resize(w);
     if (found == cuts) {
-      info.sentences = collect.finish();
+      info.sentences = collect.finish(sorted);
       return;
     }
     collect.reset();  // a mark was lost (never seen): normalize whole
@@ -297,7 +306,7 @@ void document_signer::normalize_with_sentences(std::string_view text, signer_scr
                 end == text.size() || stretch.find('\n') != std::string_view::npos);
     begin = end;
   }
-  info.sentences = collect.finish();
+  info.sentences = collect.finish(sorted);
 }
 
 signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
