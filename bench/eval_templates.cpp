@@ -259,6 +259,8 @@ int main(int argc, char** argv) {
   app.add_option("--verify", verify, "hybrid, exact or estimate")->capture_default_str();
   app.add_option("--linkage", linkage, "single or star")->capture_default_str();
   app.add_option("--threads", threads, "threads (0 = all)")->capture_default_str();
+  app.add_option("--template-share", options.template_share, "dedup_options::template_share")
+      ->capture_default_str();
   app.add_flag("--profile", profile, "also print the exact Jaccard of the planted pairs per kind");
   app.add_flag("--no-templates", no_templates,
                "without the templated-essay path (dedup_options::templates)");

@@ -55,7 +55,7 @@ struct dedup_options {
   /// measured exactly from the texts. Same-topic essays sharing stock sentences, and an essay
   /// quoting a paragraph or two of another, share far less (docs/accuracy.md).
   bool templates = true;
-  double template_share = 0.5;
+  double template_share = 0.45;
   /// Templates: with hybrid or estimate verification, a sentence candidate whose 5-gram estimate is
   /// below this is not measured (its texts are not read back): sharing half of each essay's
   /// sentences gives far more (template pairs measure 0.19 and up, docs/accuracy.md).
