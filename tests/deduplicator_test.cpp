@@ -54,6 +54,14 @@ std::string simplified_copy(std::string const& traditional) {
   return out;
 }
 
+/// A deduplicator's run over `texts`, added in order.
+neardup::dedup_result run_texts(neardup::dedup_options const& options,
+                                std::vector<std::string> const& texts) {
+  neardup::deduplicator dedup(options);
+  for (auto const& t : texts) dedup.add("", t);
+  return dedup.run();
+}
+
 std::vector<std::vector<std::uint32_t>> docs_of(neardup::dedup_result const& r) {
   std::vector<std::vector<std::uint32_t>> out;
   for (auto const& c : r.clusters) {
@@ -419,11 +427,7 @@ TEST_CASE(
     CHECK_FALSE(members[2].estimated);
     CHECK(r.stats.accepted_by_estimate == 0);
     o.templates = false;
-    neardup::deduplicator plain(o);
-    plain.add("", text);
-    plain.add("", edited);
-    plain.add("", text);
-    auto const p = plain.run();
+    auto const p = run_texts(o, {text, edited, text});
     REQUIRE(p.clusters.size() == 1);
     REQUIRE(p.clusters[0].members.size() == 2);
     CHECK(p.clusters[0].members[1].doc == 2);
@@ -535,11 +539,7 @@ TEST_CASE(
   for (bool templates : {true, false}) {
     neardup::dedup_options o;
     o.templates = templates;
-    neardup::deduplicator dedup(o);
-    dedup.add("a", a);
-    dedup.add("b", b);
-    dedup.add("quoting", quoting);
-    auto const r = dedup.run();
+    auto const r = run_texts(o, {a, b, quoting});
     if (!templates) {
       CHECK(r.clusters.empty());
       continue;

@@ -119,6 +119,12 @@ struct placed_member {
   member_relation relation;
 };
 
+/// The members after the representative in document order.
+void sort_after_first(std::vector<placed_member>& group) {
+  std::sort(group.begin() + 1, group.end(),
+            [](placed_member const& x, placed_member const& y) { return x.doc < y.doc; });
+}
+
 /// Single linkage: each component's spanning tree grown from its smallest document (Prim), taking
 /// near-duplicate pairs before templated ones, then the highest similarity, then the smallest
 /// documents. `templated_from` is the first templated pair's index in `pairs`.
@@ -167,8 +173,7 @@ std::vector<std::vector<placed_member>> spanning_trees(std::size_t documents,
       tree.push_back({c.doc, c.from, c.pair, r});
       push_links(c.doc);
     }
-    std::sort(tree.begin() + 1, tree.end(),
-              [](placed_member const& x, placed_member const& y) { return x.doc < y.doc; });
+    sort_after_first(tree);
     trees.push_back(std::move(tree));
   }
   return trees;
@@ -192,8 +197,7 @@ std::vector<std::vector<placed_member>> stars(std::size_t documents,
            l.pair >= templated_from ? member_relation::templated : member_relation::duplicate});
     }
     if (star.size() < 2) continue;
-    std::sort(star.begin() + 1, star.end(),
-              [](placed_member const& x, placed_member const& y) { return x.doc < y.doc; });
+    sort_after_first(star);
     for (auto const& m : star) placed[m.doc] = 1;
     out.push_back(std::move(star));
   }
