@@ -167,6 +167,9 @@ int main(int argc, char** argv) {
                    "member that linked it) or star (every member verified with the first)")
       ->check(CLI::IsMember({"single", "star"}))
       ->capture_default_str();
+  bool no_templates = false;
+  matching->add_flag("--no-templates", no_templates,
+                     "Near-duplicates only: do not look for templated essays (shared sentences)");
   matching->add_option("--bands", bands, "LSH bands (with --rows; default: chosen from the threshold)");
   matching->add_option("--rows", rows, "LSH rows per band");
   matching->add_option("--seed", options.signature.minhash.seed, "Seed of the MinHash functions")
@@ -201,6 +204,7 @@ int main(int argc, char** argv) {
   options.signature.minhash.scheme = neardup::minhash_scheme_from_name(scheme);
   options.verify = neardup::verify_mode_from_name(verify);
   options.linkage = neardup::linkage_from_name(linkage);
+  options.templates = !no_templates;
   if ((bands == 0) != (rows == 0)) {
     std::cerr << "dedup: --bands and --rows go together\n";
     return exit_usage;
