@@ -52,7 +52,9 @@ enum class shingle_unit {
 /// with which templated essays (the same sentences, blanks filled differently) are found. A
 /// sentence is the normalized text of a stretch of the input ending at 。！？；!?; or a line end
 /// (cut where the next character is a Han character or an ASCII letter or digit, the stretch taking
-/// the closing quotes and spaces that follow the mark), hashed whole (XXH3 of its code points).
+/// the closing quotes and spaces that follow the mark), hashed whole: from the signing shingles
+/// (with character shingles: the sum of every n-th shingle inside the sentence and its last, which
+/// hold every code point, mixed with its length), else XXH3 of its code points.
 /// Not part of signature_format_version: the character signature is the same with or without it.
 struct sentence_options {
   unsigned num_perm = 64;  ///< MinHash values over the sentence hashes (one-permutation)
@@ -93,6 +95,8 @@ struct signer_scratch {
   std::u32string sentence;              // one sentence's normalized text
   std::string marked;                   // the text with its sentence cuts marked
   std::vector<std::uint8_t> line_ends;  // per stretch of the text: whether it ends a line
+  std::vector<std::uint32_t> cuts;      // where the stretches meet in the normalized text
+  std::vector<std::uint64_t> sentence_shingles;  // one sentence's shingles
   std::vector<std::uint64_t> shingles;
   std::vector<std::uint64_t> sentences;
   std::vector<std::uint64_t> lines;
@@ -146,9 +150,16 @@ class document_signer {
   void shingle_normalized(shingle_options const& shingling, signer_scratch& scratch,
                           signature_info& info) const;
   // Normalizes `text` into scratch.text and its sentence hashes into scratch.sentences (sorted,
-  // unique). With `lines`, the entries of whole lines follow (see sentence_set).
-  void normalize_with_sentences(std::string_view text, signer_scratch& scratch,
+  // unique). With `lines`, the entries of whole lines follow (see sentence_set). Returns true when
+  // the sentences are still to be hashed: where they meet is in scratch.cuts, and
+  // collect_sentences() hashes them once scratch.shingles holds the text's signing shingles.
+  bool normalize_with_sentences(std::string_view text, signer_scratch& scratch,
                                 signature_info& info, bool lines = false) const;
+  void collect_sentences(signer_scratch& scratch, signature_info& info, bool lines) const;
+  // A sentence's hash: from its signing shingles when given (the n - w + 1 of its w-grams), else
+  // from its code points.
+  [[nodiscard]] std::uint64_t sentence_hash(char32_t const* p, std::size_t n,
+                                            std::uint64_t const* shingles) const noexcept;
 
   signature_options options_;
   shingle_options signing_shingle_;  // the shingle hashes that signatures are made of

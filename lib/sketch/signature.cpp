@@ -6,10 +6,10 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cstring>
-#include <cwchar>
 
-#if defined(__SSE2__)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -45,12 +45,15 @@ namespace {
 
 /// The length of a character that may follow a sentence end in its stretch (a mark ending
 /// sentences, white space, a closing quote or bracket) at t[i], or 0. Sets `space` for white space
-/// and `wide` for a non-ASCII character.
-[[nodiscard]] std::size_t run_char(std::string_view t, std::size_t i, bool& space,
-                                   bool& wide) noexcept {
+/// and `wide` for a non-ASCII character, and `line` for a line feed.
+[[nodiscard]] std::size_t run_char(std::string_view t, std::size_t i, bool& space, bool& wide,
+                                   bool& line) noexcept {
   auto const c = static_cast<unsigned char>(t[i]);
   switch (c) {
     case '\n':
+      line = true;
+      space = true;
+      return 1;
     case '\r':
     case ' ':
     case '\t':
@@ -102,9 +105,48 @@ namespace {
   return false;
 }
 
+#if defined(__x86_64__)
+#define NEARDUP_AVX512BW __attribute__((target("avx512f,avx512bw,bmi")))
+NEARDUP_AVX512BW inline __mmask64 bytes_equal(__m512i v, int c) {
+  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(c)));
+}
+
+/// find_terminator() 64 bytes at a time: the first i >= from where a mark starts, or the first
+/// where fewer than 66 bytes are left.
+NEARDUP_AVX512BW std::size_t find_terminator_avx512(std::string_view t, std::size_t i) noexcept {
+  auto const* p = t.data();
+  for (; i + 66 <= t.size(); i += 64) {
+    __m512i const b0 = _mm512_loadu_si512(p + i);
+    __m512i const b1 = _mm512_loadu_si512(p + i + 1);
+    __m512i const b2 = _mm512_loadu_si512(p + i + 2);
+    __mmask64 const ascii =
+        bytes_equal(b0, '\n') | bytes_equal(b0, '!') | bytes_equal(b0, '?') | bytes_equal(b0, ';');
+    __mmask64 const ideographic =
+        bytes_equal(b0, 0xE3) & bytes_equal(b1, 0x80) & bytes_equal(b2, 0x82);
+    __mmask64 const full = bytes_equal(b0, 0xEF) & bytes_equal(b1, 0xBC) &
+                           (bytes_equal(b2, 0x81) | bytes_equal(b2, 0x9F) | bytes_equal(b2, 0x9B));
+    __mmask64 const mask = ascii | ideographic | full;
+    if (mask != 0) return i + static_cast<std::size_t>(_tzcnt_u64(mask));
+  }
+  return i;
+}
+
+[[nodiscard]] bool has_avx512bw() noexcept {
+  static bool const has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("bmi");
+  return has;
+}
+#endif
+
 /// The first i >= from where a mark that ends sentences starts, or t.size().
 [[nodiscard]] std::size_t find_terminator(std::string_view t, std::size_t from) noexcept {
   std::size_t i = from;
+#if defined(__x86_64__)
+  if (has_avx512bw()) {
+    i = find_terminator_avx512(t, i);
+    if (i + 66 <= t.size()) return i;
+  }
+#endif
 #if defined(__SSE2__)
   auto const* p = reinterpret_cast<char const*>(t.data());
   auto const eq = [](__m128i v, int c) {
@@ -131,15 +173,16 @@ namespace {
 }
 
 /// The end of the stretch of `t` that starts at `from`: just past a sentence end and what follows
-/// it, or t.size().
-[[nodiscard]] std::size_t sentence_end(std::string_view t, std::size_t from) noexcept {
+/// it, or t.size(). Sets `line` when the stretch holds a line feed (every one of them is a sentence
+/// end or in the run after one).
+[[nodiscard]] std::size_t sentence_end(std::string_view t, std::size_t from, bool& line) noexcept {
   std::size_t i = from;
   for (;;) {
     i = find_terminator(t, i);
     if (i >= t.size()) return t.size();
     bool space = false, wide = false;
     while (i < t.size()) {
-      std::size_t const n = run_char(t, i, space, wide);
+      std::size_t const n = run_char(t, i, space, wide, line);
       if (n == 0) break;
       i += n;
     }
@@ -189,12 +232,68 @@ constexpr std::uint64_t line_bit = std::uint64_t{1} << 63;
 constexpr char32_t cut_mark = 0xE000;
 constexpr std::string_view cut_mark_utf8 = "\xEE\x80\x80";
 
+/// Takes the cut marks out of `s`, putting in `at` where each was in what is left.
+void take_out_marks_scalar(std::u32string& s, std::size_t from, std::size_t w,
+                           std::vector<std::uint32_t>& at) {
+  char32_t* const d = s.data();
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (d[i] == cut_mark)
+      at.push_back(static_cast<std::uint32_t>(w));
+    else
+      d[w++] = d[i];
+  }
+  s.resize(w);
+}
+
+#if defined(__x86_64__)
+/// take_out_marks() 16 code points at a time: a block without a mark is moved whole, one with
+/// marks compressed.
+__attribute__((target("avx512f,bmi,popcnt"))) void take_out_marks_avx512(
+    std::u32string& s, std::vector<std::uint32_t>& at) {
+  char32_t* const d = s.data();
+  std::size_t const n = s.size();
+  __m512i const mark = _mm512_set1_epi32(static_cast<int>(cut_mark));
+  std::size_t i = 0, w = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512i const v = _mm512_loadu_si512(d + i);
+    auto const marks = static_cast<unsigned>(_mm512_cmpeq_epi32_mask(v, mark));
+    if (marks == 0) {
+      if (w != i) _mm512_storeu_si512(d + w, v);  // d[w, w + 16) was read already: w <= i
+      w += 16;
+      continue;
+    }
+    for (unsigned m = marks; m != 0; m &= m - 1) {
+      unsigned const lane = _tzcnt_u32(m);
+      at.push_back(static_cast<std::uint32_t>(
+          w + lane - static_cast<unsigned>(_mm_popcnt_u32(marks & ((1u << lane) - 1)))));
+    }
+    __m512i const kept = _mm512_maskz_compress_epi32(static_cast<__mmask16>(~marks & 0xFFFF), v);
+    _mm512_storeu_si512(d + w, kept);
+    w += 16 - static_cast<unsigned>(_mm_popcnt_u32(marks));
+  }
+  take_out_marks_scalar(s, i, w, at);
+}
+#endif
+
+void take_out_marks(std::u32string& s, std::vector<std::uint32_t>& at) {
+  at.clear();
+#if defined(__x86_64__)
+  static bool const avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("bmi") &&
+                             __builtin_cpu_supports("popcnt");
+  if (avx512) {
+    take_out_marks_avx512(s, at);
+    return;
+  }
+#endif
+  take_out_marks_scalar(s, 0, 0, at);
+}
+
 /// Sentence entries as document_signer::sentence_set() describes them, a sentence at a time.
 class sentence_collector {
  public:
   sentence_collector(std::vector<std::uint64_t>& out, std::vector<std::uint64_t>& lines,
-                     std::uint64_t seed, std::size_t min_chars, bool with_lines)
-      : out_(out), lines_(lines), seed_(seed), min_chars_(min_chars), with_lines_(with_lines) {
+                     std::size_t min_chars, bool with_lines)
+      : out_(out), lines_(lines), min_chars_(min_chars), with_lines_(with_lines) {
     reset();
   }
   void reset() {
@@ -203,9 +302,11 @@ class sentence_collector {
     line_hash_ = 0;
     line_sentences_ = 0;
   }
-  void add(char32_t const* p, std::size_t n, bool line_end) {
+  /// A sentence of `n` code points; `hash` gives its hash (called when it is long enough to count).
+  template <class Hash>
+  void add(std::size_t n, bool line_end, Hash const& hash) {
     if (n >= min_chars_) {
-      std::uint64_t const h = XXH3_64bits_withSeed(p, n * sizeof(char32_t), seed_) & ~line_bit;
+      std::uint64_t const h = hash() & ~line_bit;
       out_.push_back(h);
       line_hash_ = detail::mix64(line_hash_ ^ h);
       ++line_sentences_;
@@ -233,7 +334,6 @@ class sentence_collector {
  private:
   std::vector<std::uint64_t>& out_;
   std::vector<std::uint64_t>& lines_;
-  std::uint64_t seed_;
   std::size_t min_chars_;
   bool with_lines_;
   std::uint64_t line_hash_ = 0;
@@ -242,11 +342,43 @@ class sentence_collector {
 
 }  // namespace
 
-void document_signer::normalize_with_sentences(std::string_view text, signer_scratch& scratch,
+std::uint64_t document_signer::sentence_hash(char32_t const* p, std::size_t n,
+                                             std::uint64_t const* shingles) const noexcept {
+  // Character shingles: from the shingles the signature is made of (no second pass over the
+  // text), the sum of every w-th shingle and the last one, which between them hold every code point
+  // of the sentence, with its length. Shorter sentences and word shingles: XXH3 of the code points.
+  std::size_t const w = signing_shingle_.n;
+  if (shingles == nullptr || n < w)
+    return XXH3_64bits_withSeed(p, n * sizeof(char32_t), sentence_seed_);
+  std::size_t const last = n - w;
+  std::uint64_t sum = shingles[last];
+  for (std::size_t i = 0; i < last; i += w) sum += shingles[i];
+  return detail::mix64(sum ^ detail::mix64(sentence_seed_ ^ n));
+}
+
+void document_signer::collect_sentences(signer_scratch& scratch, signature_info& info,
+                                        bool lines) const {
+  sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
+  bool const by_shingles = options_.unit == shingle_unit::character &&
+                           scratch.shingles.size() + signing_shingle_.n == scratch.text.size() + 1;
+  char32_t const* const d = scratch.text.data();
+  std::size_t const cuts = scratch.cuts.size();
+  std::size_t start = 0;
+  // One stretch more than cuts, or none (an empty text).
+  for (std::size_t s = 0; s < scratch.line_ends.size(); ++s) {
+    std::size_t const stop = s < cuts ? scratch.cuts[s] : scratch.text.size();
+    collect.add(stop - start, scratch.line_ends[s] != 0, [&] {
+      return sentence_hash(d + start, stop - start,
+                           by_shingles ? scratch.shingles.data() + start : nullptr);
+    });
+    start = stop;
+  }
+  info.sentences = collect.finish(lines);
+}
+
+bool document_signer::normalize_with_sentences(std::string_view text, signer_scratch& scratch,
                                                signature_info& info, bool lines) const {
   bool const sorted = lines;  // sentence_set() sorts; the sketch needs no order
-  sentence_collector collect(scratch.sentences, scratch.lines, sentence_seed_,
-                             options_.sentences.min_chars, lines);
   // The text with a cut mark at each sentence cut, normalized once: the marks are found again and
   // taken out, leaving what normalizing the text alone gives (the cuts are placed so that it is).
   // A '<' may open a tag that spans a cut, and a text may hold the mark itself: those texts are
@@ -259,11 +391,10 @@ void document_signer::normalize_with_sentences(std::string_view text, signer_scr
   if (marked) {
     scratch.marked.clear();
     for (std::size_t begin = 0; begin < text.size();) {
-      std::size_t const end = sentence_end(text, begin);
-      std::string_view const stretch = text.substr(begin, end - begin);
-      scratch.marked += stretch;
-      scratch.line_ends.push_back(end == text.size() ||
-                                  stretch.find('\n') != std::string_view::npos);
+      bool line = false;
+      std::size_t const end = sentence_end(text, begin, line);
+      scratch.marked.append(text.data() + begin, end - begin);
+      scratch.line_ends.push_back(end == text.size() || line);
       if (end < text.size()) {
         scratch.marked += cut_mark_utf8;
         ++cuts;
@@ -271,42 +402,29 @@ void document_signer::normalize_with_sentences(std::string_view text, signer_scr
       begin = end;
     }
     info.normalize = normalizer_.normalize(scratch.marked, scratch.text);
-    // Take the marks out, each stretch's normalized text hashed on the way.
-    char32_t* const d = scratch.text.data();
-    std::size_t const n = scratch.text.size();
-    std::size_t w = 0, start = 0, found = 0;
-    static_assert(sizeof(wchar_t) == sizeof(char32_t), "the marks are found with wmemchr");
-    for (std::size_t i = 0; i <= n; ++i) {
-      if (i < n) {
-        auto const* m = std::wmemchr(reinterpret_cast<wchar_t const*>(d + i),
-                                     static_cast<wchar_t>(cut_mark), n - i);
-        i = m ? static_cast<std::size_t>(reinterpret_cast<char32_t const*>(m) - d) : n;
-      }
-      std::size_t const len = i - start;
-      if (found < scratch.line_ends.size())
-        collect.add(d + start, len, scratch.line_ends[found] != 0);
-      if (w != start) std::memmove(d + w, d + start, len * sizeof(char32_t));
-      w += len;
-      start = i + 1;
-      found += i < n;
-    }
-    scratch.text.resize(w);
-    if (found == cuts) {
-      info.sentences = collect.finish(sorted);
-      return;
-    }
-    collect.reset();  // a mark was lost (never seen): normalize whole
+    // Take the marks out: the stretches are hashed once the text is shingled (collect_sentences).
+    take_out_marks(scratch.text, scratch.cuts);
+    if (scratch.cuts.size() == cuts) return true;
+    // A mark was lost or one came from the text itself (an entity): normalize whole.
   }
   info.normalize = normalizer_.normalize(text, scratch.text);
+  sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
+  bool const by_shingles = options_.unit == shingle_unit::character;
   for (std::size_t begin = 0; begin < text.size();) {
-    std::size_t const end = sentence_end(text, begin);
-    std::string_view const stretch = text.substr(begin, end - begin);
-    (void)normalizer_.normalize(stretch, scratch.sentence);
-    collect.add(scratch.sentence.data(), scratch.sentence.size(),
-                end == text.size() || stretch.find('\n') != std::string_view::npos);
+    bool line = false;
+    std::size_t const end = sentence_end(text, begin, line);
+    (void)normalizer_.normalize(text.substr(begin, end - begin), scratch.sentence);
+    std::u32string const& t = scratch.sentence;
+    collect.add(t.size(), end == text.size() || line, [&] {
+      if (!by_shingles || t.size() < signing_shingle_.n)
+        return sentence_hash(t.data(), t.size(), nullptr);
+      char_shingles(t, signing_shingle_, scratch.sentence_shingles);
+      return sentence_hash(t.data(), t.size(), scratch.sentence_shingles.data());
+    });
     begin = end;
   }
   info.sentences = collect.finish(sorted);
+  return false;
 }
 
 signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
@@ -318,8 +436,9 @@ signature_info document_signer::sign(std::string_view text, std::span<std::uint3
                                             " values, expected " + std::to_string(num_perm()) +
                                             " and " + std::to_string(options_.sentences.num_perm));
   signature_info info;
-  normalize_with_sentences(text, scratch, info);
+  bool const cut = normalize_with_sentences(text, scratch, info);
   shingle_normalized(signing_shingle_, scratch, info);
+  if (cut) collect_sentences(scratch, info, false);
   minhasher_.sign_uniform(scratch.shingles, out);
   sentence_minhasher_.sign_uniform(scratch.sentences, sentence_out);
   return info;
@@ -328,7 +447,14 @@ signature_info document_signer::sign(std::string_view text, std::span<std::uint3
 void document_signer::sentence_set(std::string_view text, std::vector<std::uint64_t>& out,
                                    signer_scratch& scratch) const {
   signature_info info;
-  normalize_with_sentences(text, scratch, info, true);
+  if (normalize_with_sentences(text, scratch, info, true)) {
+    if (options_.unit == shingle_unit::character) {
+      char_shingles(scratch.text, signing_shingle_, scratch.shingles);
+    } else {
+      scratch.shingles.clear();
+    }
+    collect_sentences(scratch, info, true);
+  }
   out.assign(scratch.sentences.begin(), scratch.sentences.end());
 }
 
