@@ -111,24 +111,19 @@ NEARDUP_AVX512BW inline __mmask64 bytes_equal(__m512i v, int c) {
   return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(c)));
 }
 
-/// find_terminator() 64 bytes at a time: the first i >= from where a mark starts, or the first
-/// where fewer than 66 bytes are left.
-NEARDUP_AVX512BW std::size_t find_terminator_avx512(std::string_view t, std::size_t i) noexcept {
+/// Bit j set where a mark that ends sentences starts at t[i + j] (t[i, i + 66) must be there).
+NEARDUP_AVX512BW std::uint64_t terminator_mask_avx512(std::string_view t, std::size_t i) noexcept {
   auto const* p = t.data();
-  for (; i + 66 <= t.size(); i += 64) {
-    __m512i const b0 = _mm512_loadu_si512(p + i);
-    __m512i const b1 = _mm512_loadu_si512(p + i + 1);
-    __m512i const b2 = _mm512_loadu_si512(p + i + 2);
-    __mmask64 const ascii =
-        bytes_equal(b0, '\n') | bytes_equal(b0, '!') | bytes_equal(b0, '?') | bytes_equal(b0, ';');
-    __mmask64 const ideographic =
-        bytes_equal(b0, 0xE3) & bytes_equal(b1, 0x80) & bytes_equal(b2, 0x82);
-    __mmask64 const full = bytes_equal(b0, 0xEF) & bytes_equal(b1, 0xBC) &
-                           (bytes_equal(b2, 0x81) | bytes_equal(b2, 0x9F) | bytes_equal(b2, 0x9B));
-    __mmask64 const mask = ascii | ideographic | full;
-    if (mask != 0) return i + static_cast<std::size_t>(_tzcnt_u64(mask));
-  }
-  return i;
+  __m512i const b0 = _mm512_loadu_si512(p + i);
+  __m512i const b1 = _mm512_loadu_si512(p + i + 1);
+  __m512i const b2 = _mm512_loadu_si512(p + i + 2);
+  __mmask64 const ascii =
+      bytes_equal(b0, '\n') | bytes_equal(b0, '!') | bytes_equal(b0, '?') | bytes_equal(b0, ';');
+  __mmask64 const ideographic =
+      bytes_equal(b0, 0xE3) & bytes_equal(b1, 0x80) & bytes_equal(b2, 0x82);
+  __mmask64 const full = bytes_equal(b0, 0xEF) & bytes_equal(b1, 0xBC) &
+                         (bytes_equal(b2, 0x81) | bytes_equal(b2, 0x9F) | bytes_equal(b2, 0x9B));
+  return ascii | ideographic | full;
 }
 
 [[nodiscard]] bool has_avx512bw() noexcept {
@@ -141,12 +136,6 @@ NEARDUP_AVX512BW std::size_t find_terminator_avx512(std::string_view t, std::siz
 /// The first i >= from where a mark that ends sentences starts, or t.size().
 [[nodiscard]] std::size_t find_terminator(std::string_view t, std::size_t from) noexcept {
   std::size_t i = from;
-#if defined(__x86_64__)
-  if (has_avx512bw()) {
-    i = find_terminator_avx512(t, i);
-    if (i + 66 <= t.size()) return i;
-  }
-#endif
 #if defined(__SSE2__)
   auto const* p = reinterpret_cast<char const*>(t.data());
   auto const eq = [](__m128i v, int c) {
@@ -172,13 +161,50 @@ NEARDUP_AVX512BW std::size_t find_terminator_avx512(std::string_view t, std::siz
   return t.size();
 }
 
-/// The end of the stretch of `t` that starts at `from`: just past a sentence end and what follows
-/// it, or t.size(). Sets `line` when the stretch holds a line feed (every one of them is a sentence
-/// end or in the run after one).
-[[nodiscard]] std::size_t sentence_end(std::string_view t, std::size_t from, bool& line) noexcept {
+/// find_terminator() over one text, stretch after stretch: with AVX-512BW the marks of 64 bytes
+/// are found at once and kept for the stretches that start in them.
+class terminator_scan {
+ public:
+  explicit terminator_scan(std::string_view t) noexcept : t_(t) {
+#if defined(__x86_64__)
+    wide_ = has_avx512bw();
+#endif
+  }
+  [[nodiscard]] std::string_view text() const noexcept {
+    return t_;
+  }
+  [[nodiscard]] std::size_t next(std::size_t i) noexcept {
+#if defined(__x86_64__)
+    while (wide_) {
+      if (i >= base_ && i - base_ < 64) {
+        std::uint64_t const m = mask_ & (~std::uint64_t{0} << (i - base_));
+        if (m != 0) return base_ + static_cast<std::size_t>(__builtin_ctzll(m));
+        i = base_ + 64;
+      }
+      if (i + 66 > t_.size()) break;
+      base_ = i;
+      mask_ = terminator_mask_avx512(t_, i);
+    }
+#endif
+    return find_terminator(t_, i);
+  }
+
+ private:
+  std::string_view t_;
+  bool wide_ = false;
+  std::size_t base_ = std::string_view::npos;
+  std::uint64_t mask_ = 0;
+};
+
+/// The end of the stretch of the text that starts at `from`: just past a sentence end and what
+/// follows it, or the text's size. Sets `line` when the stretch holds a line feed (every one of
+/// them is a sentence end or in the run after one).
+[[nodiscard]] std::size_t sentence_end(terminator_scan& scan, std::size_t from,
+                                       bool& line) noexcept {
+  std::string_view const t = scan.text();
   std::size_t i = from;
   for (;;) {
-    i = find_terminator(t, i);
+    i = scan.next(i);
     if (i >= t.size()) return t.size();
     bool space = false, wide = false;
     while (i < t.size()) {
@@ -390,9 +416,10 @@ bool document_signer::normalize_with_sentences(std::string_view text, signer_scr
   std::size_t cuts = 0;
   if (marked) {
     scratch.marked.clear();
+    terminator_scan scan(text);
     for (std::size_t begin = 0; begin < text.size();) {
       bool line = false;
-      std::size_t const end = sentence_end(text, begin, line);
+      std::size_t const end = sentence_end(scan, begin, line);
       scratch.marked.append(text.data() + begin, end - begin);
       scratch.line_ends.push_back(end == text.size() || line);
       if (end < text.size()) {
@@ -410,9 +437,10 @@ bool document_signer::normalize_with_sentences(std::string_view text, signer_scr
   info.normalize = normalizer_.normalize(text, scratch.text);
   sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
   bool const by_shingles = options_.unit == shingle_unit::character;
+  terminator_scan scan(text);
   for (std::size_t begin = 0; begin < text.size();) {
     bool line = false;
-    std::size_t const end = sentence_end(text, begin, line);
+    std::size_t const end = sentence_end(scan, begin, line);
     (void)normalizer_.normalize(text.substr(begin, end - begin), scratch.sentence);
     std::u32string const& t = scratch.sentence;
     collect.add(t.size(), end == text.size() || line, [&] {
