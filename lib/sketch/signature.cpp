@@ -279,7 +279,8 @@ __attribute__((target("avx512f,bmi,popcnt"))) void take_out_marks_avx512(
   char32_t* const d = s.data();
   std::size_t const n = s.size();
   __m512i const mark = _mm512_set1_epi32(static_cast<int>(cut_mark));
-  std::size_t i = 0, w = 0;
+  std::size_t i = 0, w = 0, found = 0;
+  at.resize(std::max<std::size_t>(at.capacity(), 64));  // written by index, grown when full
   for (; i + 16 <= n; i += 16) {
     __m512i const v = _mm512_loadu_si512(d + i);
     auto const marks = static_cast<unsigned>(_mm512_cmpeq_epi32_mask(v, mark));
@@ -288,15 +289,18 @@ __attribute__((target("avx512f,bmi,popcnt"))) void take_out_marks_avx512(
       w += 16;
       continue;
     }
+    if (found + 16 > at.size()) at.resize(2 * at.size());
+    std::uint32_t* const out = at.data();
     for (unsigned m = marks; m != 0; m &= m - 1) {
       unsigned const lane = _tzcnt_u32(m);
-      at.push_back(static_cast<std::uint32_t>(
-          w + lane - static_cast<unsigned>(_mm_popcnt_u32(marks & ((1u << lane) - 1)))));
+      out[found++] = static_cast<std::uint32_t>(
+          w + lane - static_cast<unsigned>(_mm_popcnt_u32(marks & ((1u << lane) - 1))));
     }
     __m512i const kept = _mm512_maskz_compress_epi32(static_cast<__mmask16>(~marks & 0xFFFF), v);
     _mm512_storeu_si512(d + w, kept);
     w += 16 - static_cast<unsigned>(_mm_popcnt_u32(marks));
   }
+  at.resize(found);
   take_out_marks_scalar(s, i, w, at);
 }
 #endif
