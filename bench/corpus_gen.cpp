@@ -1086,4 +1086,246 @@ accuracy score_clusters(doc_labels const& labels, std::span<const std::vector<st
   return a;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Templated essays among same-topic essays
+
+namespace {
+
+/// Stock sentences of a topic: what same-topic essays (and templates) share without being one
+/// family. Each pattern's 话题 is replaced by the topic.
+constexpr std::string_view stock_patterns[] = {"我们要深刻认识话题的重要意义。",
+                                               "话题关系到每一个人的切身利益。",
+                                               "在今后的工作中，我将继续做好话题工作。",
+                                               "通过这次话题，我深刻体会到了责任的重要。",
+                                               "总之，话题任重而道远。",
+                                               "以上就是我对话题的一些粗浅认识。",
+                                               "话题需要我们每个人的共同努力。",
+                                               "让我们携手并进，共同推进话题。",
+                                               "下面我就话题谈几点体会。",
+                                               "话题是一项系统工程。",
+                                               "我们必须把话题放在突出位置。",
+                                               "谢谢大家！",
+                                               "作为一名普通人，我也要为话题贡献自己的力量。",
+                                               "话题不是一朝一夕的事情。",
+                                               "回顾这段时间的话题，我收获很多。",
+                                               "新时代对话题提出了新的要求。"};
+/// Stock phrases that open sentences of same-topic essays.
+constexpr std::string_view stock_openers[] = {
+    "在话题工作中，", "近年来，", "我们要认真落实话题要求，", "总的来说，", "首先，", "其次，",
+    "同时，",         "此外，"};
+
+std::string with_topic(std::string_view pattern, std::string_view topic) {
+  std::string out(pattern);
+  for (std::size_t at; (at = out.find("话题")) != std::string::npos;) out.replace(at, 6, topic);
+  return out;
+}
+
+/// A piece of a skeleton sentence: fixed text, or a blank of one type.
+struct piece {
+  enum type { text, name, place, number, date, clause } kind = text;
+  std::string fixed;  // for text
+};
+using skeleton_sentence = std::vector<piece>;
+
+class template_factory {
+ public:
+  explicit template_factory(char_model const& model) : model_(model) {}
+
+  /// A sentence of the model, sometimes opened by a stock phrase of the topic.
+  [[nodiscard]] std::string sentence(det_rng& rng, std::string_view topic) const {
+    std::string out;
+    if (rng.chance(0.3))
+      out = with_topic(stock_openers[rng.below(std::size(stock_openers))], topic);
+    out += to_utf8(model_.sentence(rng, rng.between(12, 40)));
+    return out;
+  }
+  [[nodiscard]] std::string stock(det_rng& rng, std::string_view topic) const {
+    return with_topic(stock_patterns[rng.below(std::size(stock_patterns))], topic);
+  }
+
+  /// A family's skeleton: paragraphs of sentences; about a third of them hold blanks.
+  [[nodiscard]] std::vector<std::vector<skeleton_sentence>> skeleton(det_rng& rng,
+                                                                     std::string_view topic) const {
+    std::vector<std::vector<skeleton_sentence>> paras(rng.between(4, 8));
+    double const slot_share = 0.15 + 0.2 * rng.unit();
+    for (auto& p : paras) {
+      for (std::uint64_t i = 0, n = rng.between(3, 6); i < n; ++i) {
+        skeleton_sentence s;
+        if (rng.chance(0.2)) {
+          s.push_back({piece::text, stock(rng, topic)});
+        } else if (rng.chance(slot_share)) {
+          // A frame around one or two blanks; clause blanks are the long ones.
+          std::u32string frame = model_.sentence(rng, rng.between(10, 24));
+          std::size_t const blanks = rng.between(1, 2);
+          std::vector<std::size_t> at;
+          for (std::size_t b = 0; b < blanks; ++b)
+            at.push_back(static_cast<std::size_t>(rng.below(frame.size())));
+          std::sort(at.begin(), at.end());
+          std::size_t prev = 0;
+          for (std::size_t pos : at) {
+            s.push_back(
+                {piece::text, to_utf8(std::u32string_view(frame).substr(prev, pos - prev))});
+            // Half the blanks are whole clauses, the rest names, places, numbers and dates.
+            s.push_back(
+                {rng.chance(0.5) ? piece::clause : static_cast<piece::type>(rng.between(1, 4)),
+                 {}});
+            prev = pos;
+          }
+          s.push_back({piece::text, to_utf8(std::u32string_view(frame).substr(prev))});
+        } else {
+          s.push_back({piece::text, sentence(rng, topic)});
+        }
+        p.push_back(std::move(s));
+      }
+    }
+    return paras;
+  }
+
+  /// A member: blanks filled, a few neighbouring sentences swapped, a few added or removed.
+  [[nodiscard]] std::vector<std::string> member(
+      det_rng& rng, std::vector<std::vector<skeleton_sentence>> const& sk,
+      std::string_view topic) const {
+    std::string const name = person_name(rng);
+    std::string const place(places[rng.below(std::size(places))]);
+    std::string const date = date_text(rng);
+    std::vector<std::string> out;
+    for (auto const& p : sk) {
+      std::vector<std::string> sentences;
+      for (auto const& s : p) {
+        std::string text;
+        for (auto const& x : s) {
+          switch (x.kind) {
+            case piece::text:
+              text += x.fixed;
+              break;
+            case piece::name:
+              text += name;
+              break;
+            case piece::place:
+              text += place;
+              break;
+            case piece::number:
+              text += std::to_string(rng.between(3, 9999));
+              break;
+            case piece::date:
+              text += date;
+              break;
+            case piece::clause:
+              text += to_utf8(model_.sentence(rng, rng.between(30, 80)));
+              break;
+          }
+        }
+        if (rng.chance(0.04)) continue;  // removed
+        sentences.push_back(std::move(text));
+        if (rng.chance(0.04)) sentences.push_back(sentence(rng, topic));  // added
+      }
+      for (std::size_t i = 0; i + 1 < sentences.size(); ++i)
+        if (rng.chance(0.1)) std::swap(sentences[i], sentences[i + 1]);
+      std::string joined;
+      for (auto const& s : sentences) joined += s;
+      if (!joined.empty()) out.push_back(std::move(joined));
+    }
+    return out;
+  }
+
+  /// An essay of its own on `topic`: its own sentences, and stock sentences and phrases.
+  [[nodiscard]] std::vector<std::string> own(det_rng& rng, std::string_view topic) const {
+    std::vector<std::string> out(rng.between(4, 8));
+    for (auto& p : out)
+      for (std::uint64_t i = 0, n = rng.between(3, 6); i < n; ++i)
+        p += rng.chance(0.3) ? stock(rng, topic) : sentence(rng, topic);
+    return out;
+  }
+
+  /// `paragraphs` with 5–10% of their sentences replaced or deleted.
+  [[nodiscard]] std::vector<std::string> edited(det_rng& rng,
+                                                std::vector<std::string> const& paragraphs) const {
+    double const share = static_cast<double>(rng.between(5, 10)) / 100.0;
+    std::vector<std::string> out;
+    for (auto const& p : paragraphs) {
+      std::string joined;
+      for (auto const& s : sentences_of(to_u32(p))) {
+        if (!rng.chance(share))
+          joined += to_utf8(s);
+        else if (rng.chance(0.5))
+          joined += to_utf8(model_.sentence(rng, std::max<std::size_t>(8, s.size())));
+      }
+      if (!joined.empty()) out.push_back(std::move(joined));
+    }
+    return out;
+  }
+
+ private:
+  char_model const& model_;
+};
+
+std::string essay_text(std::string const& title, std::vector<std::string> const& paragraphs) {
+  std::string out = title;
+  for (auto const& p : paragraphs) (out += '\n') += p;
+  return out;
+}
+
+}  // namespace
+
+std::vector<generated_essay> generate_template_corpus(template_gen_options const& options) {
+  auto const pool = load_paragraph_pool(options.essays_dir);
+  char_model const model(pool);
+  template_factory const make(model);
+  det_rng master(options.seed ^ 0x7e3a1f0c5d2b4e69ull);
+  std::vector<generated_essay> out;
+  std::vector<std::vector<std::string>> quotable;  // paragraphs of essays others may quote
+  std::uint64_t bytes = 0;
+  std::size_t groups = 0;
+  auto add = [&](std::string title, std::vector<std::string> paragraphs, std::string group,
+                 std::string kind) {
+    generated_essay e;
+    e.text = essay_text(title, paragraphs);
+    e.group = std::move(group);
+    e.kind = std::move(kind);
+    bytes += e.text.size();
+    out.push_back(std::move(e));
+    quotable.push_back(std::move(paragraphs));
+  };
+  while (bytes < options.target_bytes) {
+    det_rng rng = master.fork();
+    std::string_view const topic = topics[rng.below(std::size(topics))];
+    std::string const title =
+        std::string(topic) + std::string(genres[rng.below(std::size(genres))]);
+    double const unit = rng.unit();
+    if (unit < 0.4) {  // a templated family, its same-topic distractors, sometimes a quoting essay
+      std::string const group = "t" + std::to_string(++groups);
+      auto const sk = make.skeleton(rng, topic);
+      for (std::uint64_t m = 0, n = rng.between(2, 5); m < n; ++m)
+        add(title, make.member(rng, sk, topic), group, "template");
+      for (std::uint64_t d = 0, n = rng.between(1, 2); d < n; ++d)
+        add(title, make.own(rng, topic), "", "distractor");
+    } else if (unit < 0.6) {  // a near-duplicate group
+      std::string const group = "d" + std::to_string(++groups);
+      auto const base = make.own(rng, topic);
+      add(title, base, group, "duplicate");
+      for (std::uint64_t m = 0, n = rng.between(1, 3); m < n; ++m)
+        add(title, make.edited(rng, base), group, "duplicate");
+    } else {
+      add(title, make.own(rng, topic), "", "unique");
+    }
+    if (rng.chance(0.3) && quotable.size() > 1) {  // one or two paragraphs of an earlier essay
+      auto const& source = quotable[rng.below(quotable.size() - 1)];
+      auto mine = make.own(rng, topics[rng.below(std::size(topics))]);
+      for (std::uint64_t q = 0, n = std::min<std::uint64_t>(rng.between(1, 2), source.size());
+           q < n; ++q) {
+        auto const at = static_cast<std::ptrdiff_t>(rng.below(mine.size() + 1));
+        mine.insert(mine.begin() + at, source[rng.below(source.size())]);
+      }
+      add(make_title(rng), std::move(mine), "", "quoting");
+    }
+  }
+  master.shuffle(out);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "e%07zu", i);
+    out[i].id = id;
+  }
+  return out;
+}
+
 }  // namespace neardup::bench

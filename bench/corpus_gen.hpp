@@ -146,6 +146,38 @@ class text_source {
 [[nodiscard]] std::uint64_t parse_size(std::string_view text);
 
 // ---------------------------------------------------------------------------------------------
+// Templated essays among same-topic essays
+
+/// What generate_template_corpus makes.
+struct template_gen_options {
+  std::uint64_t seed = 1;
+  std::uint64_t target_bytes = 10'000'000;  ///< UTF-8 bytes of essay text
+  std::string essays_dir;                   ///< the bundled essays: the source of the text model
+};
+
+/// One generated essay: its text (title line, then paragraphs, one a line), its planted group
+/// ("" for none) and kind:
+///   "template"    a member of a templated family: a shared skeleton of sentences whose blanks
+///                 (names, places, numbers, dates, whole clauses) each member fills differently,
+///                 sentences swapped a little, some added or removed (5-gram Jaccard ~0.2–0.6);
+///   "duplicate"   a member of a near-duplicate group (5–10% of the sentences edited);
+///   "distractor"  the title and the stock phrases and sentences of a family, its own sentences;
+///   "quoting"     an essay of its own with one or two paragraphs of another essay copied in;
+///   "unique"      none of these.
+struct generated_essay {
+  std::string id;
+  std::string text;
+  std::string group;
+  std::string kind;
+};
+
+/// A corpus of template families, near-duplicate groups and their hard negatives, in a shuffled
+/// order, the same for the same options on every platform. Throws std::runtime_error when the
+/// bundled essays cannot be read.
+[[nodiscard]] std::vector<generated_essay> generate_template_corpus(
+    template_gen_options const& options);
+
+// ---------------------------------------------------------------------------------------------
 // Ground truth and scoring
 
 /// One row of a truth.tsv: key is "file#index" (folder) or the record id (jsonl).

@@ -54,6 +54,21 @@ void BM_Sign_Essays(benchmark::State& state, neardup::minhash_scheme scheme) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
 }
 
+/// The default signature with the sentence sketch of templated essays (what the pipeline signs
+/// with dedup_options::templates), against BM_Sign_Essays/OnePermutation/128 without it.
+void BM_Sign_Essays_Sentences(benchmark::State& state) {
+  auto const& texts = bundled_essays();
+  neardup::document_signer const signer;
+  neardup::signer_scratch scratch;
+  std::vector<std::uint32_t> sig(signer.num_perm()), sentences(signer.options().sentences.num_perm);
+  for_each_text(state, texts, [&](std::string const& t) {
+    signer.sign(t, sig, sentences, scratch);
+    benchmark::DoNotOptimize(sig.data());
+    benchmark::DoNotOptimize(sentences.data());
+  });
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
+}
+
 void BM_ShingleSet_Essays(benchmark::State& state) {
   auto const& texts = bundled_essays();
   neardup::document_signer const signer;
@@ -70,4 +85,5 @@ void BM_ShingleSet_Essays(benchmark::State& state) {
 BENCHMARK_CAPTURE(BM_Sign_Essays, OnePermutation, neardup::minhash_scheme::one_permutation)
     ->Arg(64)->Arg(128)->Arg(256);
 BENCHMARK_CAPTURE(BM_Sign_Essays, Classic, neardup::minhash_scheme::classic)->Arg(64)->Arg(128);
+BENCHMARK(BM_Sign_Essays_Sentences);
 BENCHMARK(BM_ShingleSet_Essays);

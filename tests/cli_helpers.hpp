@@ -96,7 +96,8 @@ inline cluster_list parse_clusters(std::string const& jsonl) {
       std::vector<std::string> mkeys;
       for (auto field : m) mkeys.emplace_back(field.key);
       CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity",
-                                              "estimated"});
+                                              "estimated", "relation", "linked_to",
+                                              "link_similarity", "link_estimated"});
       member x;
       x.id = std::string(std::string_view(m["id"]));
       x.file = std::string(std::string_view(m["file"]));

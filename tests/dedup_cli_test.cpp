@@ -191,7 +191,10 @@ TEST_CASE("dedup --keep-one writes every essay but the later copies; --format cs
   auto const r = run_dedup("--format csv --keep-one " + quote(out.string()) + " " + quote(essays_dir()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity,estimated\n", 0) == 0);
+  CHECK(r.out.rfind("cluster,size,id,file,index,title,line,similarity,estimated,relation,linked_to,"
+                    "link_similarity,"
+                    "link_estimated\n",
+                    0) == 0);
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // header + two members
   std::string const kept = slurp(out);
   // 37 essays, one of them a later copy: the first essay's opening sentence is written once.
@@ -264,4 +267,13 @@ TEST_CASE("dedup's summary warns of an essay far larger than the others of its f
   CHECK(r.out.find("warning:   ") != std::string::npos);
   CHECK(r.out.find("big.txt:8: essay 2 (lines 8-608) is 0.1 MB, 100x the median") !=
         std::string::npos);
+}
+
+TEST_CASE("dedup --linkage takes single or star and refuses anything else", "[cli]") {
+  auto const star = run_dedup("--linkage star --format jsonl " + quote(essays_dir()));
+  INFO(star.err);
+  CHECK(star.exit_code == 0);
+  CHECK(star.err.find("hybrid verification, star linkage") != std::string::npos);
+  CHECK(parse_clusters(star.out).size() == 1);
+  CHECK(run_dedup("--linkage complete " + quote(essays_dir())).exit_code == 2);
 }

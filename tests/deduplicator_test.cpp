@@ -12,6 +12,7 @@
 #include "error_code.hpp"
 #include "neardup/error.hpp"
 #include "neardup/split.hpp"
+#include "neardup/verify.hpp"
 
 namespace {
 
@@ -51,6 +52,14 @@ std::string simplified_copy(std::string const& traditional) {
   std::string out;
   s.toUTF8String(out);
   return out;
+}
+
+/// A deduplicator's run over `texts`, added in order.
+neardup::dedup_result run_texts(neardup::dedup_options const& options,
+                                std::vector<std::string> const& texts) {
+  neardup::deduplicator dedup(options);
+  for (auto const& t : texts) dedup.add("", t);
+  return dedup.run();
 }
 
 std::vector<std::vector<std::uint32_t>> docs_of(neardup::dedup_result const& r) {
@@ -376,4 +385,171 @@ TEST_CASE("add_signature, with or without band keys computed by the caller, give
                   neardup::error);
   CHECK_THROWS_AS(by_keys.add_signature("x", std::span<const std::uint32_t>(signature).first(3), keys, false),
                   neardup::error);
+}
+
+TEST_CASE(
+    "at threshold 1 hybrid verification never accepts a one-character edit by estimate, whatever "
+    "the seed",
+    "[deduplicator]") {
+  // A one-character edit of a bundled essay: exact 5-gram Jaccard about 0.995, so its estimate is
+  // 1.0 for many seeds. Exact verification must decide it, and reject it.
+  std::string const text = bundled_essays("000_a97e9653457f191c.txt").at(1).body;
+  std::string edited = text;
+  auto const at = edited.find("的", edited.size() / 2);
+  REQUIRE(at != std::string::npos);
+  edited.replace(at, 3, "鑫");  // one character in the middle
+  REQUIRE(edited != text);
+  CHECK_FALSE(neardup::estimate_may_accept(1.0, 128));
+  CHECK_FALSE(neardup::estimate_may_accept(0.99, 128));
+  CHECK(neardup::estimate_may_accept(0.5, 128));
+  std::size_t estimated_ones = 0;  // seeds whose estimate of the edit is 1.0: the cases that failed
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    neardup::dedup_options o;
+    o.threshold = 1.0;
+    o.signature.minhash.seed = seed;
+    neardup::deduplicator dedup(o);
+    dedup.add("original", text);
+    dedup.add("edited", edited);
+    dedup.add("copy", text);
+    estimated_ones +=
+        neardup::estimate_jaccard(dedup.signer().sign(text), dedup.signer().sign(edited)) == 1.0;
+    auto const r = dedup.run();
+    REQUIRE(r.clusters.size() == 1);
+    // With templates looked for, the edit shares all its sentences but one: a template, never a
+    // duplicate at threshold 1.
+    auto const& members = r.clusters[0].members;
+    REQUIRE(members.size() == 3);
+    CHECK(members[1].doc == 1);
+    CHECK(members[1].relation == neardup::member_relation::templated);
+    CHECK(members[2].doc == 2);
+    CHECK(members[2].relation == neardup::member_relation::duplicate);
+    CHECK(members[2].similarity == 1.0);
+    CHECK_FALSE(members[2].estimated);
+    CHECK(r.stats.accepted_by_estimate == 0);
+    o.templates = false;
+    auto const p = run_texts(o, {text, edited, text});
+    REQUIRE(p.clusters.size() == 1);
+    REQUIRE(p.clusters[0].members.size() == 2);
+    CHECK(p.clusters[0].members[1].doc == 2);
+    CHECK(p.stats.accepted_by_estimate == 0);
+  }
+  CHECK(estimated_ones > 0);  // the test reaches the case it guards against
+}
+
+namespace {
+
+/// Three texts a, b, c of bundled paragraphs, a–b and b–c at or above 0.5 and a–c below it: a
+/// chain.
+std::vector<std::string> chained_texts(neardup::document_signer const& signer) {
+  std::vector<std::string> lines;
+  for (char const* file :
+       {"000_a97e9653457f191c.txt", "002_c7d0c75124b67a94.txt", "003_ab68e8234b28ac97.txt"}) {
+    std::istringstream in(slurp(std::string(NEARDUP_ESSAYS_DIR) + "/" + file));
+    for (std::string line; std::getline(in, line);)
+      if (line.size() >= 150) lines.push_back(line);
+  }
+  auto join = [&](std::size_t from, std::size_t n) {
+    std::string out;
+    for (std::size_t i = from; i < from + n; ++i) out += lines.at(i) + "\n";
+    return out;
+  };
+  for (std::size_t start = 0; start + 16 <= lines.size(); ++start) {
+    std::vector<std::string> t = {join(start, 10), join(start + 3, 10), join(start + 6, 10)};
+    auto j = [&](int x, int y) {
+      return neardup::exact_jaccard(signer.shingle_set(t[x]), signer.shingle_set(t[y]));
+    };
+    if (j(0, 1) > 0.55 && j(1, 2) > 0.55 && j(0, 2) < 0.45) return t;
+  }
+  FAIL("no chain found in the bundled essays");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "single linkage clusters a chain and names the link; star keeps members at the threshold to "
+    "the first",
+    "[deduplicator]") {
+  neardup::document_signer const signer;
+  auto const texts = chained_texts(signer);
+  for (unsigned threads : {1u, 2u})
+    for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
+      neardup::dedup_options o;
+      o.verify = mode;
+      o.threads = threads;
+      neardup::deduplicator single(o);
+      o.linkage = neardup::linkage_mode::star;
+      neardup::deduplicator star(o);
+      for (auto const& t : texts) {
+        single.add("", t);
+        star.add("", t);
+      }
+      auto const s = single.run();
+      REQUIRE(s.clusters.size() == 1);
+      auto const& m = s.clusters[0].members;
+      REQUIRE(m.size() == 3);
+      CHECK(m[2].linked_to == 1);
+      CHECK(m[2].link_similarity >= 0.5);
+      CHECK(m[2].similarity < 0.5);  // below the threshold to the first: single linkage
+      CHECK(m[1].relation == neardup::member_relation::duplicate);
+      CHECK(m[2].relation == neardup::member_relation::duplicate);
+      auto const r = star.run();
+      REQUIRE(r.clusters.size() == 1);
+      REQUIRE(r.clusters[0].members.size() == 2);
+      CHECK(r.clusters[0].members[1].doc == 1);
+      CHECK(r.clusters[0].members[1].similarity >= 0.5);
+      CHECK(r.clusters[0].members[1].linked_to == 0);
+    }
+}
+
+TEST_CASE(
+    "templated essays cluster as templates at the defaults; an essay quoting two paragraphs does "
+    "not",
+    "[deduplicator]") {
+  // Sentences of the bundled essays: short ones make the shared skeleton, long ones fill the
+  // blanks.
+  std::vector<std::string> short_s, long_s;
+  for (char const* file :
+       {"000_a97e9653457f191c.txt", "001_4b409de04eda2411.txt", "002_c7d0c75124b67a94.txt",
+        "003_ab68e8234b28ac97.txt", "004_da3226ff0a120635.txt"}) {
+    std::string const text = slurp(std::string(NEARDUP_ESSAYS_DIR) + "/" + file);
+    for (std::size_t begin = 0, end; (end = text.find("。", begin)) != std::string::npos;
+         begin = end + 3) {
+      std::string s = text.substr(begin, end + 3 - begin);
+      if (s.find('\n') != std::string::npos) continue;
+      (s.size() < 90 ? short_s : long_s).push_back(s);
+    }
+  }
+  REQUIRE(short_s.size() > 30);
+  REQUIRE(long_s.size() > 40);
+  // Six lines: two skeleton sentences and one blank (a long sentence, its own per member) each.
+  auto member = [&](std::size_t fill) {
+    std::string out;
+    for (std::size_t line = 0; line < 6; ++line)
+      out += short_s[2 * line] + long_s[fill + line] + short_s[2 * line + 1] + "\n";
+    return out;
+  };
+  std::string const a = member(0), b = member(10);
+  std::string quoting;  // two of a's lines among eight of its own
+  for (std::size_t line = 0; line < 8; ++line)
+    quoting += short_s[20 + line] + long_s[20 + line] + "\n";
+  quoting.insert(0, a.substr(0, a.find('\n', a.find('\n') + 1) + 1));
+  neardup::document_signer const signer;
+  REQUIRE(neardup::exact_jaccard(signer.shingle_set(a), signer.shingle_set(b)) < 0.5);
+  for (bool templates : {true, false}) {
+    neardup::dedup_options o;
+    o.templates = templates;
+    auto const r = run_texts(o, {a, b, quoting});
+    if (!templates) {
+      CHECK(r.clusters.empty());
+      continue;
+    }
+    REQUIRE(r.clusters.size() == 1);
+    auto const& m = r.clusters[0].members;
+    REQUIRE(m.size() == 2);
+    CHECK(m[1].doc == 1);
+    CHECK(m[1].relation == neardup::member_relation::templated);
+    CHECK(m[1].similarity < 0.5);
+    CHECK(r.stats.templated_pairs == 1);
+  }
 }

@@ -18,11 +18,14 @@
 
 namespace {
 
-// Two clusters over five essays: {0, 3} and {1, 2, 4}.
+// Two clusters over five essays: {0, 3} and {1, 2, 4}; 4 joined cluster 2 through 2, as a template.
 neardup::dedup_result sample_result() {
+  using neardup::member_relation;
   neardup::dedup_result r;
-  r.clusters.push_back({{{0, 1.0}, {3, 0.875}}});
-  r.clusters.push_back({{{1, 1.0}, {2, 0.5}, {4, 0.61234, true}}});
+  r.clusters.push_back({{{0, 1.0, false, 0}, {3, 0.875, false, 0, 0.875}}});
+  r.clusters.push_back({{{1, 1.0, false, 1},
+                         {2, 0.5, false, 1, 0.5},
+                         {4, 0.61234, true, 2, 0.4321, false, member_relation::templated}}});
   r.stats.documents = 5;
   r.stats.clusters = 2;
   r.stats.duplicates = 3;
@@ -72,14 +75,23 @@ TEST_CASE("json_quote escapes what JSON requires and keeps UTF-8", "[report]") {
 TEST_CASE("write_jsonl_report writes one object per cluster with the documented keys", "[report]") {
   std::string const report = sample_report(neardup::write_jsonl_report);
   std::string const expected_first =
-      "{\"cluster\": 1, \"size\": 2, \"members\": [{\"id\": \"a.txt#1\", \"file\": \"a.txt\", \"index\": 1, "
-      "\"title\": \"标题0\", \"line\": 1, \"similarity\": 1.0000, \"estimated\": false}, {\"id\": \"dir,with \\\"comma\\\"/b.txt#1\", "
-      "\"file\": \"dir,with \\\"comma\\\"/b.txt\", \"index\": 1, \"title\": \"标题3\", \"line\": 31, "
-      "\"similarity\": 0.8750, \"estimated\": false}]}\n";
+      "{\"cluster\": 1, \"size\": 2, \"members\": [{\"id\": \"a.txt#1\", \"file\": \"a.txt\", "
+      "\"index\": 1, "
+      "\"title\": \"标题0\", \"line\": 1, \"similarity\": 1.0000, \"estimated\": false, "
+      "\"relation\": \"duplicate\", \"linked_to\": \"a.txt#1\", "
+      "\"link_similarity\": 1.0000, \"link_estimated\": false}, {\"id\": \"dir,with "
+      "\\\"comma\\\"/b.txt#1\", "
+      "\"file\": \"dir,with \\\"comma\\\"/b.txt\", \"index\": 1, \"title\": \"标题3\", \"line\": "
+      "31, "
+      "\"similarity\": 0.8750, \"estimated\": false, \"relation\": \"duplicate\", \"linked_to\": "
+      "\"a.txt#1\", "
+      "\"link_similarity\": 0.8750, \"link_estimated\": false}]}\n";
   std::string const& text = report;
   CHECK(text.substr(0, expected_first.size()) == expected_first);
   CHECK(std::count(text.begin(), text.end(), '\n') == 2);
-  CHECK(text.find("\"similarity\": 0.6123, \"estimated\": true}") != std::string::npos);
+  CHECK(text.find("\"similarity\": 0.6123, \"estimated\": true, \"relation\": \"template\", "
+                  "\"linked_to\": \"a.txt#3\", "
+                  "\"link_similarity\": 0.4321, \"link_estimated\": false}") != std::string::npos);
 }
 
 TEST_CASE("write_csv_report quotes fields with commas and quotes", "[report]") {
@@ -89,10 +101,18 @@ TEST_CASE("write_csv_report quotes fields with commas and quotes", "[report]") {
   std::vector<std::string> rows;
   while (std::getline(lines, line)) rows.push_back(line);
   REQUIRE(rows.size() == 6);  // header + 5 members
-  CHECK(rows[0] == "cluster,size,id,file,index,title,line,similarity,estimated");
-  CHECK(rows[1] == "1,2,a.txt#1,a.txt,1,标题0,1,1.0000,false");
-  CHECK(rows[2] == "1,2,\"dir,with \"\"comma\"\"/b.txt#1\",\"dir,with \"\"comma\"\"/b.txt\",1,标题3,31,0.8750,false");
-  CHECK(rows[5] == "2,3,\"dir,with \"\"comma\"\"/b.txt#2\",\"dir,with \"\"comma\"\"/b.txt\",2,标题4,41,0.6123,true");
+  CHECK(rows[0] ==
+        "cluster,size,id,file,index,title,line,similarity,estimated,relation,linked_to,link_"
+        "similarity,link_estimated");
+  CHECK(rows[1] == "1,2,a.txt#1,a.txt,1,标题0,1,1.0000,false,duplicate,a.txt#1,1.0000,false");
+  CHECK(rows[2] ==
+        "1,2,\"dir,with \"\"comma\"\"/b.txt#1\",\"dir,with "
+        "\"\"comma\"\"/b.txt\",1,标题3,31,0.8750,false,"
+        "duplicate,a.txt#1,0.8750,false");
+  CHECK(rows[5] ==
+        "2,3,\"dir,with \"\"comma\"\"/b.txt#2\",\"dir,with "
+        "\"\"comma\"\"/b.txt\",2,标题4,41,0.6123,true,"
+        "template,a.txt#3,0.4321,false");
 }
 
 TEST_CASE("the text report lists members with excerpts, and the summary every skipped file", "[report]") {
@@ -112,7 +132,9 @@ TEST_CASE("the text report lists members with excerpts, and the summary every sk
   CHECK(text.find("Cluster 1 · 2 essays") != std::string::npos);
   CHECK(text.find("Cluster 2 · 3 essays") != std::string::npos);
   CHECK(text.find("a.txt  essay 1, lines 1-5  「标题0」  similarity 1.000 (first)") != std::string::npos);
-  CHECK(text.find("similarity ≈0.612") != std::string::npos);  // an estimate says so
+  CHECK(text.find("similarity ≈0.612  template, linked to a.txt essay 3 at 0.432") !=
+        std::string::npos);  // an estimate says so; a member says how it joined
+  CHECK(text.find("similarity 0.500  duplicate\n") != std::string::npos);
   CHECK(text.find("第3篇的正文") != std::string::npos);
   CHECK(text.find("2 read, 1 skipped") != std::string::npos);
   CHECK(text.find("skipped bad.txt: ") != std::string::npos);

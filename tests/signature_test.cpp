@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <thread>
 
 #include "error_code.hpp"
@@ -190,4 +194,63 @@ TEST_CASE("word shingles with white space dropped (one word a text) are refused"
   words.normalize.drop_whitespace = false;
   neardup::document_signer const signer(words);
   CHECK(signer.shingle_set("one two three four five six seven").size() == 3);  // 7 words, 5-grams
+}
+
+TEST_CASE("the sentence sketch leaves the character signature as it is, and finds the sentences",
+          "[signature]") {
+  // One normalization serves both: the cuts must not change what the shingles see, on real essays
+  // and on texts where a cut could meet a URL, an entity, a tag, a pinyin annotation or a mark.
+  std::vector<std::string> texts = {
+      "第一句话在这里。第二句话在那里！第三句？\n第四行开始了；第五句。",
+      "访问 www.example.com/a?id=1;b=2 了解更多。然后继续写作文。",
+      "见http://x.cn/p?q=你好!再见。&nbsp;下一段。&amp;lt;还有。",
+      "复(fù)杂。(fù)后面。\n（fù）开头的行。",
+      "<p>第一段。</p>\n<div class=\"a。b\">第二段！</div>",
+      "结尾没有标点",
+      "。。。！！？？\n\n\n",
+      "e\xcc\x81。\xcc\x81"
+      "开头的组合符。a。\xcc\x81"
+      "b",
+      "“引号里的话。”他说。「括号」。（注释）。",
+      "Mixed ASCII. Sentences! Here? Yes; no.\nNew line",
+      "私用区\xee\x80\x80"
+      "字符。正文。",
+  };
+  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    texts.push_back(ss.str());
+  }
+  neardup::document_signer const signer;
+  neardup::signer_scratch scratch;
+  std::vector<std::uint32_t> sig(signer.num_perm()), sentences(signer.options().sentences.num_perm);
+  for (auto const& t : texts) {
+    INFO(t.substr(0, 80));
+    auto const info = signer.sign(t, sig, sentences, scratch);
+    CHECK(sig == signer.sign(t));
+    std::vector<std::uint64_t> shingles;
+    signer.shingle_set(t, shingles, scratch);
+    CHECK((info.shingles > 0) == !shingles.empty());
+  }
+  // Sentences: the same sentence in two texts is one entry; whole lines come after the sentences.
+  auto const a = signer.sentence_set("今天天气很好。我们去公园玩。\n公园里人很多。");
+  auto const b = signer.sentence_set("我们去公园玩。今天天气很好。\n别的一句话啊。");
+  auto const sentences_of = [](std::vector<std::uint64_t> const& s) {
+    return std::vector<std::uint64_t>(s.begin(),
+                                      std::partition_point(s.begin(), s.end(), [](std::uint64_t e) {
+                                        return !neardup::sentence_entry_is_line(e);
+                                      }));
+  };
+  auto const sa = sentences_of(a), sb = sentences_of(b);
+  CHECK(sa.size() == 3);
+  CHECK(a.size() == 5);  // three sentences, two lines
+  std::vector<std::uint64_t> common;
+  std::set_intersection(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(common));
+  CHECK(common.size() == 2);
+  // Traditional script and other punctuation give the same sentences.
+  CHECK(sentences_of(signer.sentence_set("今天天氣很好！")) ==
+        sentences_of(signer.sentence_set("今天天气很好。")));
+  // A cut needs a Han character or an ASCII letter or digit after it: "a.html?id" is one stretch.
+  CHECK(sentences_of(signer.sentence_set("看看a.html?id=1234")).size() == 1);
 }

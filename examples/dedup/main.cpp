@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   std::string split = "auto";
   std::string scheme = "oph";
   std::string verify = "hybrid";
+  std::string linkage = "single";
   std::string extensions = ".txt";
   bool quiet = false;
   bool fail_on_duplicates = false;
@@ -143,6 +144,15 @@ int main(int argc, char** argv) {
                        "Jaccard near the threshold), exact (every pair) or estimate (no texts read back)")
       ->check(CLI::IsMember({"hybrid", "exact", "estimate"}))
       ->capture_default_str();
+  matching
+      ->add_option("--linkage", linkage,
+                   "Clusters: single (a chain of verified pairs joins; each member names the "
+                   "member that linked it) or star (every member verified with the first)")
+      ->check(CLI::IsMember({"single", "star"}))
+      ->capture_default_str();
+  bool no_templates = false;
+  matching->add_flag("--no-templates", no_templates,
+                     "Near-duplicates only: do not look for templated essays (shared sentences)");
   matching->add_option("--bands", bands, "LSH bands (with --rows; default: chosen from the threshold)");
   matching->add_option("--rows", rows, "LSH rows per band");
   matching->add_option("--seed", options.signature.minhash.seed, "Seed of the MinHash functions")
@@ -176,6 +186,8 @@ int main(int argc, char** argv) {
   // CLI11 checked the names; the library maps them.
   options.signature.minhash.scheme = neardup::minhash_scheme_from_name(scheme);
   options.verify = neardup::verify_mode_from_name(verify);
+  options.linkage = neardup::linkage_from_name(linkage);
+  options.templates = !no_templates;
   if ((bands == 0) != (rows == 0)) {
     std::cerr << "dedup: --bands and --rows go together\n";
     return exit_usage;

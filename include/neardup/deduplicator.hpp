@@ -13,6 +13,7 @@
 // callers that need to run them apart (across machines, against a stored index).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -42,6 +43,27 @@ struct dedup_options {
   /// measures every reported similarity exactly.
   verify_mode verify = verify_mode::hybrid;
   double verify_sigmas = 4.0;             ///< hybrid: the estimate decides beyond this many standard errors
+  /// How clusters form from verified pairs. single (default): connected components, so a member
+  /// may be below the threshold to the representative when a chain of verified pairs joins it
+  /// (each member says which member linked it: cluster_member::linked_to, link_similarity).
+  /// star: every member is verified with the representative itself.
+  linkage_mode linkage = linkage_mode::single;
+  /// Templated essays: pairs below the threshold that share at least template_share of the
+  /// sentences of each (of the longer one: |A ∩ B| / max(|A|, |B|), and at least 3 sentences) join
+  /// clusters as templates (cluster_member::relation). Candidates come from a second, sentence
+  /// sketch per document (signature.sentences) and its own LSH bands; the sentence sets are then
+  /// measured exactly from the texts. Same-topic essays sharing stock sentences, and an essay
+  /// quoting a paragraph or two of another, share far less (docs/accuracy.md).
+  bool templates = true;
+  double template_share = 0.45;
+  /// Templates: with hybrid or estimate verification, a sentence candidate whose 5-gram estimate is
+  /// below this is not measured (its texts are not read back): sharing half of each essay's
+  /// sentences gives far more (template pairs measure 0.19 and up, docs/accuracy.md).
+  double template_min_similarity = 0.1;
+  /// Bands × rows of the sentence sketch; unset: num_perm / 2 bands of 2 rows (a pair at sentence
+  /// Jaccard 1/3, what sharing half of each essay's sentences gives at least, is a candidate with
+  /// probability 0.98 at 64 values).
+  std::optional<lsh_params> sentence_lsh;
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
   std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())
@@ -57,6 +79,10 @@ struct dedup_stats {
   std::size_t shingles = 0;
   candidate_stats candidates;          ///< LSH buckets, capped buckets, candidate pairs
   std::size_t verified_pairs = 0;      ///< candidate pairs found at or above the threshold
+  candidate_stats sentence_candidates;  ///< templates: the sentence sketch's LSH candidates
+  std::size_t sentence_pairs_measured =
+      0;                            ///< templates: candidates whose sentence sets were compared
+  std::size_t templated_pairs = 0;  ///< templates: pairs found templated (and not near-duplicates)
   std::size_t accepted_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly above the threshold
   std::size_t rejected_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly below it
   std::size_t already_joined = 0;      ///< hybrid: uncertain pairs not measured, their documents already joined
@@ -108,12 +134,23 @@ class deduplicator {
                               std::span<const std::uint64_t> keys, signature_info const& info,
                               std::size_t bytes);
 
+  /// The same with the sentence sketch's band keys (band_keys(sentence signature, sentence_lsh(),
+  /// keys), the sentence signature from signer().sign() with a sentence buffer), so that the
+  /// document takes part in finding templated essays (options().templates). Throws
+  /// neardup::error(invalid_argument) when the sizes do not match.
+  std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature,
+                              std::span<const std::uint64_t> keys,
+                              std::span<const std::uint64_t> sentence_keys,
+                              signature_info const& info, std::size_t bytes);
+
   /// The signer add() uses, made from options().signature: sign with it (on any thread, each with
   /// its own signer_scratch) what add_signature() will add.
   [[nodiscard]] document_signer const& signer() const noexcept { return signer_; }
 
   /// The LSH bands and rows in use (from the options, or chosen from the threshold).
   [[nodiscard]] lsh_params lsh() const noexcept { return lsh_; }
+  /// The bands and rows of the sentence sketch (options().templates).
+  [[nodiscard]] lsh_params sentence_lsh() const noexcept { return sentence_lsh_; }
 
   /// Where exact verification gets texts back when the deduplicator should not keep them (large
   /// corpora, or documents added by signature): called with a document index, possibly from several
@@ -139,6 +176,11 @@ class deduplicator {
   void flush();  // signs the pending batch
   void index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty);
   void count(signature_info const& info, std::size_t bytes) noexcept;  // into the statistics
+  // Templates: the sentence candidates that share template_share of their sentences, sorted.
+  std::vector<scored_pair> templated_pairs(std::span<const scored_pair> verified,
+                                           std::vector<signer_scratch>& scratch,
+                                           std::atomic<std::size_t>& texts_read,
+                                           dedup_stats& stats);
 
   dedup_options options_;
   lsh_params lsh_;
@@ -156,6 +198,10 @@ class deduplicator {
   [[nodiscard]] std::span<const std::uint16_t> sketch(std::uint32_t doc) const;
   std::uint32_t new_document(std::string_view id);
   band_table bands_;                        // LSH band keys of the non-empty documents
+  lsh_params sentence_lsh_;
+  band_table sentence_bands_;  // templates: sentence band keys of documents with 3+ sentences
+  void index_sentences(std::uint32_t doc, std::span<const std::uint64_t> keys,
+                       std::size_t sentences);
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
   std::vector<std::string> pending_;        // texts added but not yet signed
   std::vector<std::uint64_t> key_scratch_;  // band keys of the signature being added

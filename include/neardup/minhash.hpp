@@ -60,6 +60,8 @@ class minhasher {
   minhash_options options_;
   std::vector<std::uint64_t> multipliers_;  // classic: odd a_i of h_i(x) = (a_i x + b_i) >> 32
   std::vector<std::uint64_t> increments_;   // classic: b_i
+  // One-permutation: the first densification_probes bins of each bin's probe sequence.
+  std::vector<std::uint16_t> probes_;
 };
 
 /// The fraction of equal slots of two signatures of equal length (0.0 for empty or unequal ones):

@@ -29,15 +29,22 @@ struct report_context {
 };
 
 /// Clusters as a person reads them: members with file, essay number, title, lines, similarity to
-/// the cluster's first member and an excerpt; then the summary.
+/// the cluster's first member, relation (duplicate or template), the member that linked it when
+/// that is not the first, and an excerpt; then the summary.
 void write_text_report(std::ostream& out, dedup_result const& result, report_context const& context);
 
 /// One JSON object per cluster:
 /// {"cluster": N, "size": M, "members": [{"id", "file", "index", "title", "line", "similarity",
-/// "estimated"}, ...]}; "estimated" is true when the similarity is the MinHash estimate.
+/// "estimated", "relation", "linked_to", "link_similarity", "link_estimated"}, ...]}; "estimated"
+/// is true when the similarity (to the first member) is the MinHash estimate; "relation" is
+/// "duplicate" or "template" (member_relation_name); "linked_to" is the id of the member whose
+/// verified pair brought this one in (its own id for the first member) and "link_similarity" that
+/// pair's similarity.
 void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& context);
 
-/// One CSV row per cluster member (RFC 4180 quoting), with a header row.
+/// One CSV row per cluster member (RFC 4180 quoting), with a header row: cluster, size, id, file,
+/// index, title, line, similarity, estimated, relation, linked_to, link_similarity, link_estimated
+/// (the JSON Lines report's fields).
 void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& context);
 
 /// The run's summary: files read and skipped (each skipped file with its reason), essays, clusters,

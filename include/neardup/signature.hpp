@@ -48,20 +48,41 @@ enum class shingle_unit {
   word,
 };
 
+/// The sentence sketch: a second, small signature per document over the set of its sentences,
+/// with which templated essays (the same sentences, blanks filled differently) are found. A
+/// sentence is the normalized text of a stretch of the input ending at 。！？；!?; or a line end
+/// (cut where the next character is a Han character or an ASCII letter or digit, the stretch taking
+/// the closing quotes and spaces that follow the mark), hashed whole: from the signing shingles
+/// (with character shingles: the sum of every n-th shingle inside the sentence and its last, which
+/// hold every code point, mixed with its length), else XXH3 of its code points.
+/// Not part of signature_format_version: the character signature is the same with or without it.
+struct sentence_options {
+  unsigned num_perm = 64;  ///< MinHash values over the sentence hashes (one-permutation)
+  unsigned min_chars = 4;  ///< sentences of fewer normalized code points are left out
+};
+
 /// Everything that decides a document's signature.
 struct signature_options {
   normalize_options normalize;
   shingle_options shingle;
   shingle_unit unit = shingle_unit::character;
   minhash_options minhash;
+  sentence_options sentences;  ///< used by the signing calls that take a sentence sketch
 };
 
 /// What signing one document saw.
 struct signature_info {
   std::size_t normalized_chars = 0;  ///< code points after normalization
   std::size_t shingles = 0;          ///< shingles hashed (0: the document is empty after normalization)
+  std::size_t sentences =
+      0;  ///< distinct sentences in the sentence sketch (when one was asked for)
   normalize_stats normalize;
 };
+
+/// Whether an entry of document_signer::sentence_set() stands for a whole line.
+[[nodiscard]] constexpr bool sentence_entry_is_line(std::uint64_t entry) noexcept {
+  return (entry >> 63) != 0;
+}
 
 /// Reusable per-thread buffers for document_signer; keep one per thread to avoid allocations.
 struct signer_scratch {
@@ -71,7 +92,14 @@ struct signer_scratch {
   signer_scratch& operator=(signer_scratch&&) noexcept;
 
   std::u32string text;
+  std::u32string sentence;              // one sentence's normalized text
+  std::string marked;                   // the text with its sentence cuts marked
+  std::vector<std::uint8_t> line_ends;  // per stretch of the text: whether it ends a line
+  std::vector<std::uint32_t> cuts;      // where the stretches meet in the normalized text
+  std::vector<std::uint64_t> sentence_shingles;  // one sentence's shingles
   std::vector<std::uint64_t> shingles;
+  std::vector<std::uint64_t> sentences;
+  std::vector<std::uint64_t> lines;
   std::unique_ptr<word_shingler> words;  // created on first use in word mode
 };
 
@@ -94,6 +122,21 @@ class document_signer {
   signature_info sign(std::string_view text, std::span<std::uint32_t> out, signer_scratch& scratch) const;
   [[nodiscard]] std::vector<std::uint32_t> sign(std::string_view text) const;
 
+  /// The same, and the sentence sketch of `text` into `sentence_out` (options().sentences.num_perm
+  /// slots, all empty_slot when the text has no sentence): one normalization serves both. `out` is
+  /// what sign() without it writes. Sizes other than these are neardup::error(invalid_argument).
+  signature_info sign(std::string_view text, std::span<std::uint32_t> out,
+                      std::span<std::uint32_t> sentence_out, signer_scratch& scratch) const;
+
+  /// The sentence hashes of `text` for verifying templated pairs exactly, sorted and unique: each
+  /// sentence's hash with the top bit clear, then (top bit set) one entry per line, the hash of
+  /// its sentences in order in bits 8..62 and their number (at most 255) in bits 0..7, so that a
+  /// verifier can tell sentences shared within whole shared lines (a quoted paragraph) from the
+  /// others (sentence_entry_is_line).
+  void sentence_set(std::string_view text, std::vector<std::uint64_t>& out,
+                    signer_scratch& scratch) const;
+  [[nodiscard]] std::vector<std::uint64_t> sentence_set(std::string_view text) const;
+
   /// The exact shingle set of `text` (sorted, unique), for verifying candidate pairs.
   void shingle_set(std::string_view text, std::vector<std::uint64_t>& out, signer_scratch& scratch) const;
   [[nodiscard]] std::vector<std::uint64_t> shingle_set(std::string_view text) const;
@@ -104,11 +147,26 @@ class document_signer {
  private:
   void shingle(std::string_view text, shingle_options const& shingling, signer_scratch& scratch,
                signature_info& info) const;
+  void shingle_normalized(shingle_options const& shingling, signer_scratch& scratch,
+                          signature_info& info) const;
+  // Normalizes `text` into scratch.text and its sentence hashes into scratch.sentences (sorted,
+  // unique). With `lines`, the entries of whole lines follow (see sentence_set). Returns true when
+  // the sentences are still to be hashed: where they meet is in scratch.cuts, and
+  // collect_sentences() hashes them once scratch.shingles holds the text's signing shingles.
+  bool normalize_with_sentences(std::string_view text, signer_scratch& scratch,
+                                signature_info& info, bool lines = false) const;
+  void collect_sentences(signer_scratch& scratch, signature_info& info, bool lines) const;
+  // A sentence's hash: from its signing shingles when given (the n - w + 1 of its w-grams), else
+  // from its code points.
+  [[nodiscard]] std::uint64_t sentence_hash(char32_t const* p, std::size_t n,
+                                            std::uint64_t const* shingles) const noexcept;
 
   signature_options options_;
   shingle_options signing_shingle_;  // the shingle hashes that signatures are made of
   normalizer normalizer_;
   minhasher minhasher_;
+  minhasher sentence_minhasher_;
+  std::uint64_t sentence_seed_ = 0;
 };
 
 }  // namespace neardup

@@ -46,6 +46,17 @@ enum class verify_mode {
 [[nodiscard]] double estimate_margin(double threshold, unsigned num_perm, bool one_permutation,
                                      double sigmas = 4.0) noexcept;
 
+/// Whether verify_mode::hybrid lets the estimate accept a pair at `threshold`: not when the
+/// threshold lies so near 1 that a pair just below it matches in all k slots with a chance the
+/// normal margin does not bound. A pair at Jaccard J agrees in each slot with probability J, so
+/// all k slots agree with probability about J^k ≈ exp(-k(1 - J)); the estimate may accept only
+/// when k(1 - threshold) >= sigmas², which keeps that chance below exp(-sigmas²) (1e-7 at 4
+/// sigmas). At threshold 1 (or 0.99 with k = 128) every pair the estimate does not reject is
+/// measured exactly, so a one-character edit is never reported as 1.0. Rejection by estimate stays:
+/// a pair whose estimate falls below threshold - margin differs in many slots.
+[[nodiscard]] bool estimate_may_accept(double threshold, unsigned num_perm,
+                                       double sigmas = 4.0) noexcept;
+
 /// Scores `candidates` with `similarity(a, b)` on `threads` threads (0 = all) and returns those at or
 /// above `threshold`, in the order of `candidates` — the same whatever the thread count.
 /// `similarity` must be safe to call concurrently.

@@ -27,6 +27,13 @@ dedup_options const& validated(dedup_options const& o) {
     throw error(errc::invalid_argument, "lsh_false_negative_weight must be in [0, 1]");
   if (!(o.verify_sigmas >= 0.0)) throw error(errc::invalid_argument, "verify_sigmas must be non-negative");
   if (o.batch_documents == 0) throw error(errc::invalid_argument, "batch_documents must be positive");
+  if (!(o.template_share > 0.0 && o.template_share <= 1.0))
+    throw error(errc::invalid_argument, "template_share must be in (0, 1]");
+  if (o.sentence_lsh && (o.sentence_lsh->bands == 0 || o.sentence_lsh->rows == 0 ||
+                         std::uint64_t{o.sentence_lsh->bands} * o.sentence_lsh->rows >
+                             o.signature.sentences.num_perm))
+    throw error(errc::invalid_argument,
+                "sentence LSH bands × rows must be positive and at most sentences.num_perm");
   if (o.lsh) {
     if (o.lsh->bands == 0 || o.lsh->rows == 0)
       throw error(errc::invalid_argument, "LSH bands and rows must be positive");
@@ -40,13 +47,17 @@ dedup_options const& validated(dedup_options const& o) {
 
 deduplicator::deduplicator(dedup_options const& options)
     : options_(validated(options)),
-      lsh_(options.lsh ? *options.lsh
-                       : optimal_lsh_params(std::min(options.threshold, 0.999),
-                                            options.signature.minhash.num_perm,
-                                            1.0 - options.lsh_false_negative_weight,
-                                            options.lsh_false_negative_weight)),
+      lsh_(options.lsh
+               ? *options.lsh
+               : optimal_lsh_params(
+                     std::min(options.threshold, 0.999), options.signature.minhash.num_perm,
+                     1.0 - options.lsh_false_negative_weight, options.lsh_false_negative_weight)),
       signer_(options.signature),
-      bands_(lsh_.bands) {
+      bands_(lsh_.bands),
+      sentence_lsh_(options.sentence_lsh
+                        ? *options.sentence_lsh
+                        : lsh_params{std::max(1u, options.signature.sentences.num_perm / 2), 2}),
+      sentence_bands_(sentence_lsh_.bands) {
   stats_.lsh = lsh_;
 }
 
@@ -130,6 +141,27 @@ std::uint32_t deduplicator::add_signature(std::string_view id,
   return doc;
 }
 
+std::uint32_t deduplicator::add_signature(std::string_view id,
+                                          std::span<const std::uint32_t> signature,
+                                          std::span<const std::uint64_t> keys,
+                                          std::span<const std::uint64_t> sentence_keys,
+                                          signature_info const& info, std::size_t bytes) {
+  if (sentence_keys.size() != sentence_lsh_.bands)
+    throw error(errc::invalid_argument, std::to_string(sentence_keys.size()) +
+                                            " sentence band keys, expected " +
+                                            std::to_string(sentence_lsh_.bands));
+  std::uint32_t const doc = add_signature(id, signature, keys, info, bytes);
+  index_sentences(doc, sentence_keys, info.sentences);
+  return doc;
+}
+
+void deduplicator::index_sentences(std::uint32_t doc, std::span<const std::uint64_t> keys,
+                                   std::size_t sentences) {
+  // Fewer sentences than a templated pair shares cannot make one.
+  if (options_.templates && sentences >= detail::min_shared_sentences)
+    sentence_bands_.add(doc, keys);
+}
+
 void deduplicator::count(signature_info const& info, std::size_t bytes) noexcept {
   stats_.bytes += bytes;
   stats_.shingles += info.shingles;
@@ -165,10 +197,22 @@ void deduplicator::flush() {
   std::vector<signer_scratch> scratch(threads);
   std::vector<signature_info> info(n);
   std::vector<std::uint64_t> keys(n * lsh_.bands);
+  bool const templates = options_.templates;
+  std::size_t const sk = templates ? options_.signature.sentences.num_perm : 0;
+  std::size_t const sb = templates ? sentence_lsh_.bands : 0;
+  std::vector<std::uint32_t> sentence_signatures(n * sk);
+  std::vector<std::uint64_t> sentence_keys(n * sb);
   detail::parallel_for(n, threads, 16, [&](std::size_t begin, std::size_t end, unsigned w) {
     for (std::size_t i = begin; i < end; ++i) {
       std::span<std::uint32_t> sig(signatures.data() + i * k, k);
-      info[i] = signer_.sign(pending_[i], sig, scratch[w]);
+      if (templates) {
+        std::span<std::uint32_t> const sentences(sentence_signatures.data() + i * sk, sk);
+        info[i] = signer_.sign(pending_[i], sig, sentences, scratch[w]);
+        band_keys(sentences, sentence_lsh_,
+                  std::span<std::uint64_t>(sentence_keys.data() + i * sb, sb));
+      } else {
+        info[i] = signer_.sign(pending_[i], sig, scratch[w]);
+      }
       band_keys(sig, lsh_, std::span<std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands));
     }
   });
@@ -179,6 +223,10 @@ void deduplicator::flush() {
     count(info[i], 0);  // add() counted the bytes
     index(static_cast<std::uint32_t>(first + i),
           std::span<const std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands), info[i].shingles == 0);
+    if (templates)
+      index_sentences(static_cast<std::uint32_t>(first + i),
+                      std::span<const std::uint64_t>(sentence_keys.data() + i * sb, sb),
+                      info[i].sentences);
   }
   if (!text_source_)
     for (auto& text : pending_) texts_.push_back(std::move(text));
@@ -192,6 +240,55 @@ std::string deduplicator::text(std::uint32_t doc) const {
   std::size_t const signed_docs = id_ends_.size() - pending_.size();
   if (doc >= signed_docs) return pending_[doc - signed_docs];  // added, not yet signed
   return texts_.at(doc);
+}
+
+std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pair> verified,
+                                                       std::vector<signer_scratch>& scratch,
+                                                       std::atomic<std::size_t>& texts_read,
+                                                       dedup_stats& stats) {
+  unsigned const threads = detail::resolve_threads(options_.threads);
+  auto const candidates =
+      sentence_bands_.candidate_pairs(options_.max_bucket, &stats.sentence_candidates, threads);
+  // Pairs already near-duplicates are not templates; with single linkage, nor is a pair whose
+  // documents earlier pairs joined (it changes no cluster).
+  bool const single = options_.linkage == linkage_mode::single;
+  union_find joined(size());
+  if (single)
+    for (auto const& p : verified) joined.unite(p.a, p.b);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> todo;
+  std::size_t at = 0;
+  for (auto const& c : candidates) {
+    while (at < verified.size() && std::pair{verified[at].a, verified[at].b} < c) ++at;
+    if (at < verified.size() && verified[at].a == c.first && verified[at].b == c.second) continue;
+    // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
+    if (keeps_sketches() && estimate_jaccard_truncated(sketch(c.first), sketch(c.second)) <
+                                options_.template_min_similarity)
+      continue;
+    todo.push_back(c);
+  }
+  std::vector<scored_pair> templated;
+  detail::exact_schedule schedule;
+  schedule.needed = [&](std::size_t i) {
+    return !single || joined.find(todo[i].first) != joined.find(todo[i].second);
+  };
+  schedule.scored = [&](std::size_t i, double share) {
+    ++stats.sentence_pairs_measured;
+    if (share < options_.template_share) return;
+    templated.push_back({todo[i].first, todo[i].second, share, false});
+    if (single) joined.unite(todo[i].first, todo[i].second);
+  };
+  (void)detail::exact_scores(
+      todo,
+      [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+        texts_read.fetch_add(1, std::memory_order_relaxed);
+        signer_.sentence_set(text(doc), out, scratch[w]);
+      },
+      options_.verify_batch_documents, threads, schedule, detail::shared_share);
+  std::sort(templated.begin(), templated.end(), [](scored_pair const& x, scored_pair const& y) {
+    return std::pair{x.a, x.b} < std::pair{y.a, y.b};
+  });
+  stats.templated_pairs = templated.size();
+  return templated;
 }
 
 dedup_result deduplicator::run() {
@@ -218,6 +315,9 @@ dedup_result deduplicator::run() {
   v.margin = estimate_margin(options_.threshold, signer_.num_perm(),
                              options_.signature.minhash.scheme == minhash_scheme::one_permutation,
                              options_.verify_sigmas);
+  v.skip_joined = options_.linkage == linkage_mode::single;
+  v.estimate_accepts =
+      estimate_may_accept(options_.threshold, signer_.num_perm(), options_.verify_sigmas);
   v.documents = size();
   v.max_docs = options_.verify_batch_documents;
   v.threads = threads;
@@ -237,6 +337,9 @@ dedup_result deduplicator::run() {
   detail::verify_counts counts;
   auto const verified = detail::verify_candidates(pairs, v, counts);
   stats.verified_pairs = verified.size();
+  std::vector<scored_pair> const templated =
+      options_.templates ? templated_pairs(verified, scratch, texts_read, stats)
+                         : std::vector<scored_pair>{};
   stats.texts_read_back = texts_read.load();
   stats.seconds_verify = seconds_since(start);
 
@@ -244,7 +347,7 @@ dedup_result deduplicator::run() {
   // estimate them (reading no text).
   start = clock_type::now();
   result.clusters = detail::assemble_clusters(
-      size(), verified,
+      size(), verified, templated, options_.linkage,
       [&](detail::pair_span which) { return detail::reported_scores(which, v, counts); },
       detail::reports_estimates(v.mode));
   for (auto const& c : result.clusters) stats.duplicates += c.members.size() - 1;

@@ -9,6 +9,7 @@
 #include "neardup/cluster.hpp"
 #include "neardup/error.hpp"
 #include "neardup/shingle.hpp"
+#include "neardup/signature.hpp"
 
 namespace neardup {
 
@@ -28,7 +29,8 @@ using shingle_set_fn = std::function<void(std::uint32_t, std::vector<std::uint64
 std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
                                             shingle_set_fn const& shingle_set, std::size_t max_docs,
                                             unsigned threads,
-                                            detail::exact_schedule const* schedule) {
+                                            detail::exact_schedule const* schedule,
+                                            detail::set_measure measure = exact_jaccard) {
   threads = detail::resolve_threads(threads);
   max_docs = std::max<std::size_t>(max_docs, 2);
   std::size_t const chunk_pairs =
@@ -80,7 +82,7 @@ std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
     };
     detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
       for (std::size_t c = b; c < e; ++c)
-        scores[chunk[c]] = exact_jaccard(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
+        scores[chunk[c]] = measure(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
     });
     if (schedule && schedule->scored)
       for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
@@ -134,7 +136,7 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
   union_find joined(v.documents);
   std::vector<std::size_t> unsure;  // indices into pairs
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (scores[i] >= t + v.margin) {
+    if (v.estimate_accepts && scores[i] >= t + v.margin) {
       verified.push_back({pairs[i].first, pairs[i].second, scores[i], true});
       joined.unite(pairs[i].first, pairs[i].second);
       ++counts.accepted_by_estimate;
@@ -154,7 +156,7 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
   std::size_t measured = 0;
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {
-    return joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
+    return !v.skip_joined || joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
   };
   schedule.scored = [&](std::size_t i, double score) {
     ++measured;
@@ -199,6 +201,10 @@ double estimate_margin(double threshold, unsigned num_perm, bool one_permutation
   return sigmas * std::sqrt(variance);
 }
 
+bool estimate_may_accept(double threshold, unsigned num_perm, double sigmas) noexcept {
+  return static_cast<double>(num_perm) * (1.0 - threshold) >= sigmas * sigmas;
+}
+
 std::vector<scored_pair> verify_pairs(
     std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
     std::function<double(std::uint32_t, std::uint32_t)> const& similarity, double threshold,
@@ -227,6 +233,42 @@ std::vector<double> exact_scores(pair_span pairs, shingle_set_fn const& shingle_
                                  std::size_t max_docs, unsigned threads,
                                  exact_schedule const& schedule) {
   return scores_by_exact_jaccard(pairs, shingle_set, max_docs, threads, &schedule);
+}
+
+std::vector<double> exact_scores(pair_span pairs, shingle_set_fn const& set_of,
+                                 std::size_t max_docs, unsigned threads,
+                                 exact_schedule const& schedule, set_measure measure) {
+  return scores_by_exact_jaccard(pairs, set_of, max_docs, threads, &schedule, measure);
+}
+
+double shared_share(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) noexcept {
+  // Sentences first, then lines (their top bit set): shared sentences, and how many of them lie in
+  // lines both have whole.
+  std::size_t shared = 0, in_shared_lines = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      if (sentence_entry_is_line(a[i]))
+        in_shared_lines += a[i] & 0xFF;
+      else
+        ++shared;
+      ++i;
+      ++j;
+    }
+  }
+  auto const sentences = [](std::span<const std::uint64_t> s) {
+    return static_cast<std::size_t>(
+        std::partition_point(s.begin(), s.end(),
+                             [](std::uint64_t e) { return !sentence_entry_is_line(e); }) -
+        s.begin());
+  };
+  // A copied passage: what is shared lies in whole shared lines (paragraphs), not spread.
+  std::size_t const spread = shared > in_shared_lines ? shared - in_shared_lines : 0;
+  if (shared < min_shared_sentences || spread * 4 < shared) return 0.0;
+  return static_cast<double>(shared) / static_cast<double>(std::max(sentences(a), sentences(b)));
 }
 
 std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const& v,

@@ -36,11 +36,36 @@ struct exact_schedule {
         shingle_set,
     std::size_t max_docs, unsigned threads, exact_schedule const& schedule);
 
+/// A similarity of two sorted sets.
+using set_measure = double (*)(std::span<const std::uint64_t>, std::span<const std::uint64_t>);
+
+/// exact_scores() with `measure` in place of exact Jaccard (the sentence sets of templated essays).
+[[nodiscard]] std::vector<double> exact_scores(
+    pair_span pairs,
+    std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)> const&
+        set_of,
+    std::size_t max_docs, unsigned threads, exact_schedule const& schedule, set_measure measure);
+
+/// Templated pairs share at least this many sentences, whatever their lengths.
+inline constexpr std::size_t min_shared_sentences = 3;
+
+/// The share of sentences two document_signer::sentence_set()s have in common, of the larger:
+/// |A ∩ B| / max(|A|, |B|) over sentences, or 0 when they share fewer than min_shared_sentences or
+/// when three quarters of the shared sentences lie in lines both have whole (copied paragraphs,
+/// not a template's sentences between filled blanks). Symmetric: an essay that quotes one
+/// paragraph of a long one shares a small share of the longer.
+[[nodiscard]] double shared_share(std::span<const std::uint64_t> a,
+                                  std::span<const std::uint64_t> b) noexcept;
+
 /// What verification decides with and what it may use.
 struct verifier {
   verify_mode mode = verify_mode::hybrid;
   double threshold = 0.5;
   double margin = 0.0;          ///< hybrid: the estimate decides beyond threshold ± margin
+  bool estimate_accepts = true;  ///< hybrid: the estimate may accept (estimate_may_accept)
+  /// hybrid: an uncertain pair whose documents earlier decisions joined is not measured (single
+  /// linkage needs no more pairs within a component; star linkage does)
+  bool skip_joined = true;
   std::size_t documents = 0;    ///< hybrid: candidates name documents in [0, documents)
   std::size_t max_docs = 2048;  ///< exact Jaccard: shingle sets held at once (exact_scores)
   unsigned threads = 1;

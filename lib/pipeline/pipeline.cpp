@@ -37,6 +37,7 @@ struct file_output {
   std::vector<essay_info> essays;
   std::vector<std::uint32_t> signatures;  // k per essay
   std::vector<std::uint64_t> keys;        // LSH band keys, bands per essay
+  std::vector<std::uint64_t> sentence_keys;  // the sentence sketch's band keys (templates)
   std::vector<signature_info> signed_info;  // per essay: what signing saw (no shingles: empty)
 };
 
@@ -83,6 +84,50 @@ struct signing {
   lsh_params lsh;  // band keys are computed with the signatures, on every thread
   unsigned threads;
   std::shared_ptr<read_failures> failures;
+
+  /// Signs one essay into `signature` (k values) and appends its band keys to `keys` and, when
+  /// templates are looked for, its sentence sketch's band keys to `sentence_keys`.
+  signature_info operator()(std::string_view text, std::span<std::uint32_t> signature,
+                            std::vector<std::uint64_t>& keys,
+                            std::vector<std::uint64_t>& sentence_keys,
+                            signer_scratch& scratch) const {
+    std::size_t const at = keys.size();
+    keys.resize(at + lsh.bands);
+    signature_info info;
+    if (dedup.options().templates) {
+      std::vector<std::uint32_t>& sentences = scratch_sentences();
+      sentences.resize(signer.options().sentences.num_perm);
+      info = signer.sign(text, signature, sentences, scratch);
+      lsh_params const sl = dedup.sentence_lsh();
+      std::size_t const s_at = sentence_keys.size();
+      sentence_keys.resize(s_at + sl.bands);
+      band_keys(sentences, sl, std::span<std::uint64_t>(sentence_keys.data() + s_at, sl.bands));
+    } else {
+      info = signer.sign(text, signature, scratch);
+    }
+    band_keys(signature, lsh, std::span<std::uint64_t>(keys.data() + at, lsh.bands));
+    return info;
+  }
+  /// Adds an essay signed by operator() (its keys at `e` of `keys` and `sentence_keys`).
+  void add(std::span<const std::uint32_t> signature, std::vector<std::uint64_t> const& keys,
+           std::vector<std::uint64_t> const& sentence_keys, std::size_t e,
+           signature_info const& info, std::size_t bytes) const {
+    std::span<const std::uint64_t> const own(keys.data() + e * lsh.bands, lsh.bands);
+    if (!dedup.options().templates) {
+      dedup.add_signature(std::string(), signature, own, info, bytes);
+      return;
+    }
+    std::size_t const sb = dedup.sentence_lsh().bands;
+    dedup.add_signature(std::string(), signature, own,
+                        std::span<const std::uint64_t>(sentence_keys.data() + e * sb, sb), info,
+                        bytes);
+  }
+
+ private:
+  static std::vector<std::uint32_t>& scratch_sentences() {
+    thread_local std::vector<std::uint32_t> sentences;
+    return sentences;
+  }
 };
 
 /// JSON Lines files: each is one stream, cut into chunks of whole lines, in order, by whichever
@@ -92,9 +137,7 @@ struct signing {
 void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options, signing const& sign,
                          pipeline_result& result) {
   auto& dedup = sign.dedup;
-  auto const& signer = sign.signer;
   std::size_t const k = sign.k;
-  lsh_params const lsh = sign.lsh;
   unsigned const threads = sign.threads;
   // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
   // thread takes the next batch; every thread parses and signs batches; they are merged in order
@@ -138,6 +181,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     std::vector<std::size_t> line_in_chunk;
     std::vector<std::uint32_t> signatures;
     std::vector<std::uint64_t> keys;  // LSH band keys
+    std::vector<std::uint64_t> sentence_keys;
     std::vector<signature_info> signed_info;  // what signing saw (no shingles: empty)
   };
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
@@ -199,16 +243,15 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       b.line_in_chunk.push_back(local);
     }
     b.signatures.resize(b.records.size() * k);
-    b.keys.resize(b.records.size() * lsh.bands);
     b.signed_info.assign(b.records.size(), {});
     for (std::size_t r = 0; r < b.records.size(); ++r) {
       auto& rec = b.records[r];
       b.text_bytes.push_back(rec.text.size());
-      if (rec.text.size() <= options.load.max_essay_bytes) {  // larger ones are reported by the merge
-        std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
-        b.signed_info[r] = signer.sign(rec.text, signature, scratch[w]);
-        band_keys(signature, lsh, std::span<std::uint64_t>(b.keys.data() + r * lsh.bands, lsh.bands));
-      }
+      std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
+      // Larger ones are reported by the merge (and signed as empty, to keep the keys in step).
+      bool const fits = rec.text.size() <= options.load.max_essay_bytes;
+      b.signed_info[r] = sign(fits ? std::string_view(rec.text) : std::string_view(), signature,
+                              b.keys, b.sentence_keys, scratch[w]);
       rec.text = std::string();
     }
   };
@@ -253,9 +296,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       if (!detail::jsonl_essay(path, rec, ++record_number, b.text_bytes[at], options.load,
                                result.load, e))
         continue;
-      dedup.add_signature(std::string(), std::span<const std::uint32_t>(b.signatures.data() + at * k, k),
-                          std::span<const std::uint64_t>(b.keys.data() + at * lsh.bands, lsh.bands),
-                          b.signed_info[at], b.text_bytes[at]);
+      sign.add(std::span<const std::uint32_t>(b.signatures.data() + at * k, k), b.keys,
+               b.sentence_keys, at, b.signed_info[at], b.text_bytes[at]);
       if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
       texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), e.offset);
       result.essays.push_back(std::move(e));
@@ -285,9 +327,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
 void load_and_sign_files(std::span<const std::string> paths, pipeline_options const& options,
                          std::future<walk_result>& walk_ahead, signing const& sign, pipeline_result& result) {
   auto& dedup = sign.dedup;
-  auto const& signer = sign.signer;
   std::size_t const k = sign.k;
-  lsh_params const lsh = sign.lsh;
   unsigned const threads = sign.threads;
 
   load_options per_file = options.load;
@@ -354,10 +394,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
               std::size_t const at = out.signatures.size();
               out.signatures.resize(at + k);
               std::span<std::uint32_t> const signature(out.signatures.data() + at, k);
-              out.signed_info.push_back(signer.sign(text, signature, scratch[w]));
-              std::size_t const key_at = out.keys.size();
-              out.keys.resize(key_at + lsh.bands);
-              band_keys(signature, lsh, std::span<std::uint64_t>(out.keys.data() + key_at, lsh.bands));
+              out.signed_info.push_back(
+                  sign(text, signature, out.keys, out.sentence_keys, scratch[w]));
               out.essays.push_back(std::move(e));
             },
             out.summary);
@@ -366,9 +404,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         file_output& out = outputs[i % window];
         for (std::size_t e = 0; e < out.essays.size(); ++e) {
           // The id lives in result.essays; the deduplicator need not keep a second copy.
-          dedup.add_signature(std::string(), std::span<const std::uint32_t>(out.signatures.data() + e * k, k),
-                              std::span<const std::uint64_t>(out.keys.data() + e * lsh.bands, lsh.bands),
-                              out.signed_info[e], out.essays[e].bytes);
+          sign.add(std::span<const std::uint32_t>(out.signatures.data() + e * k, k), out.keys,
+                   out.sentence_keys, e, out.signed_info[e], out.essays[e].bytes);
           if (state->files.empty() || state->files.back() != out.essays[e].file)
             state->files.push_back(out.essays[e].file);
           auto const& info = out.essays[e];

@@ -47,7 +47,17 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
         char buf[32];
         auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, member.similarity, std::chars_format::fixed, 4);
         line.append(buf, end);
-        line += member.estimated ? ", \"estimated\": true}" : ", \"estimated\": false}";
+        line += member.estimated ? ", \"estimated\": true" : ", \"estimated\": false";
+        line += ", \"relation\": \"";
+        line += member_relation_name(member.relation);
+        line += "\", \"linked_to\": ";
+        append_json_quoted(line, ctx.essays[member.linked_to].id);
+        line += ", \"link_similarity\": ";
+        auto const [link_end, link_ec] = std::to_chars(
+            buf, buf + sizeof buf, member.link_similarity, std::chars_format::fixed, 4);
+        line.append(buf, link_end);
+        line +=
+            member.link_estimated ? ", \"link_estimated\": true}" : ", \"link_estimated\": false}";
       }
       line += "]}\n";
     }

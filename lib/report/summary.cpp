@@ -88,11 +88,12 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
         << " not needed (already joined)\n";
   if (ctx.options) {
     auto const& o = *ctx.options;
-    out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n << "-"
-        << (o.signature.unit == shingle_unit::word ? "word" : "character") << " shingles, "
-        << o.signature.minhash.num_perm << " permutations (" << scheme_name(o.signature.minhash.scheme)
-        << "), LSH " << s.lsh.bands << " bands × " << s.lsh.rows << " rows, "
-        << verify_mode_name(o.verify) << " verification\n";
+    out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n
+        << "-" << (o.signature.unit == shingle_unit::word ? "word" : "character") << " shingles, "
+        << o.signature.minhash.num_perm << " permutations ("
+        << scheme_name(o.signature.minhash.scheme) << "), LSH " << s.lsh.bands << " bands × "
+        << s.lsh.rows << " rows, " << verify_mode_name(o.verify) << " verification, "
+        << linkage_name(o.linkage) << " linkage\n";
   }
   if (s.candidates.capped_buckets > 0)
     out << "  note:      " << s.candidates.capped_buckets << " LSH buckets over " << s.candidates.largest_bucket

@@ -50,7 +50,16 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
       if (e.last_line > e.line) out << "-" << e.last_line;
       if (!e.title.empty()) out << "  「" << printable(e.title) << "」";
       out << "  similarity " << (member.estimated ? "≈" : "") << fixed(member.similarity, 3)
-          << (m == 0 ? " (first)" : "") << "\n";
+          << (m == 0 ? " (first)" : "");
+      if (m > 0) {
+        out << "  " << member_relation_name(member.relation);
+        if (member.linked_to != c.members[0].doc) {
+          auto const& via = ctx.essays[member.linked_to];
+          out << ", linked to " << via.file << " essay " << via.index << " at "
+              << (member.link_estimated ? "≈" : "") << fixed(member.link_similarity, 3);
+        }
+      }
+      out << "\n";
       if (ctx.text) out << "      " << excerpt_of(member.doc) << "\n";
     }
     out << "\n";

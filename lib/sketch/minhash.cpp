@@ -7,6 +7,22 @@
 #include "neardup/error.hpp"
 
 namespace neardup {
+namespace {
+
+/// How many bins of each empty bin's probe sequence are computed once per minhasher rather than on
+/// every signature (the sequence is shared by all documents). A bin whose first ones are all empty
+/// goes on computing (rare unless most bins are empty: few values, the sentence sketch).
+constexpr unsigned densification_probes = 16;
+
+std::uint64_t signature_seed(minhash_options const& options) noexcept;
+
+/// The bin probed at `attempt` (1, 2, ...) for empty bin `j` of `k`.
+std::uint32_t probe_bin(std::uint64_t seed, std::uint32_t j, std::uint64_t attempt,
+                        std::uint32_t k) noexcept {
+  return detail::scale_to(detail::mix64(seed ^ (std::uint64_t{j} << 32) ^ attempt), k);
+}
+
+}  // namespace
 
 std::string_view minhash_scheme_name(minhash_scheme scheme) noexcept {
   return scheme == minhash_scheme::classic ? "classic" : "oph";
@@ -31,6 +47,13 @@ minhasher::minhasher(minhash_options const& options) : options_(options) {
       multipliers_[i] = detail::splitmix64(state) | 1u;  // odd: multiply-shift needs it
       increments_[i] = detail::splitmix64(state);
     }
+  } else {
+    std::uint64_t const seed = signature_seed(options);
+    probes_.resize(std::size_t{options.num_perm} * densification_probes);
+    for (std::uint32_t j = 0; j < options.num_perm; ++j)
+      for (unsigned a = 0; a < densification_probes; ++a)
+        probes_[std::size_t{j} * densification_probes + a] =
+            static_cast<std::uint16_t>(probe_bin(seed, j, a + 1, options.num_perm));
   }
 }
 
@@ -53,10 +76,11 @@ void check_signature_size(std::size_t size, unsigned num_perm) {
 }
 
 /// One-permutation hashing of `values` into `out` (all empty_slot on entry): each value, mixed with
-/// `seed` first when `mix`, picks its bin with its top bits and competes there with its low 32 bits;
-/// then empty bins are filled by optimal densification.
-void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint32_t> out, std::uint64_t seed,
-                     bool mix) {
+/// `seed` first when `mix`, picks its bin with its top bits and competes there with its low 32
+/// bits; then empty bins are filled by optimal densification (the first probes of each bin's
+/// sequence from `probes`, densification_probes per bin).
+void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint32_t> out,
+                     std::uint64_t seed, bool mix, std::span<const std::uint16_t> probes) {
   auto const k = static_cast<std::uint32_t>(out.size());
   auto fill = [&](auto hash) {
     for (std::uint64_t const v : values) {
@@ -77,15 +101,32 @@ void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint3
   bool any_empty = false;
   for (std::uint32_t j = 0; j < k; ++j) any_empty |= out[j] == empty_slot;
   if (!any_empty) return;
-  std::vector<std::uint32_t> const filled(out.begin(), out.end());
+  constexpr std::uint32_t on_stack = 512;
+  std::uint32_t stack[on_stack];
+  std::vector<std::uint32_t> heap;
+  std::uint32_t* filled = stack;
+  if (k > on_stack) {
+    heap.assign(out.begin(), out.end());
+    filled = heap.data();
+  } else {
+    std::copy(out.begin(), out.end(), stack);
+  }
   for (std::uint32_t j = 0; j < k; ++j) {
     if (filled[j] != empty_slot) continue;
-    for (std::uint64_t attempt = 1;; ++attempt) {
-      std::uint64_t const probe = detail::mix64(seed ^ (std::uint64_t{j} << 32) ^ attempt);
-      std::uint32_t const from = detail::scale_to(probe, k);
+    std::uint16_t const* const first = probes.data() + std::size_t{j} * densification_probes;
+    bool found = false;
+    for (unsigned a = 0; a < densification_probes; ++a) {
+      if (filled[first[a]] != empty_slot) {
+        out[j] = filled[first[a]];
+        found = true;
+        break;
+      }
+    }
+    for (std::uint64_t attempt = densification_probes + 1; !found; ++attempt) {
+      std::uint32_t const from = probe_bin(seed, j, attempt, k);
       if (filled[from] != empty_slot) {
         out[j] = filled[from];
-        break;
+        found = true;
       }
     }
   }
@@ -113,7 +154,7 @@ void minhasher::sign(std::span<const std::uint64_t> shingles, std::span<std::uin
     return;
   }
 
-  one_permutation(shingles, out, seed, true);
+  one_permutation(shingles, out, seed, true, probes_);
 }
 
 void minhasher::sign_uniform(std::span<const std::uint64_t> hashes, std::span<std::uint32_t> out) const {
@@ -124,7 +165,7 @@ void minhasher::sign_uniform(std::span<const std::uint64_t> hashes, std::span<st
   check_signature_size(out.size(), options_.num_perm);
   std::fill(out.begin(), out.end(), empty_slot);
   if (hashes.empty()) return;
-  one_permutation(hashes, out, signature_seed(options_), false);
+  one_permutation(hashes, out, signature_seed(options_), false, probes_);
 }
 
 std::vector<std::uint32_t> minhasher::sign(std::span<const std::uint64_t> shingles) const {

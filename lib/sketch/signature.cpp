@@ -1,9 +1,224 @@
 #include "neardup/signature.hpp"
 
+#include <string>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/hash_mix.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
+namespace {
+
+// Sentences. Text is cut after a sentence end only where normalizing the two sides apart gives
+// what normalizing them together gives, so that one normalization serves the character shingles
+// and the sentences: the next character is a Han ideograph (U+4E00..U+9FFF) or an ASCII letter or
+// digit, which nothing before it composes with and which is never dropped; after an ASCII mark
+// (which may sit inside a URL: "a.html?id=1") only when a space or a non-ASCII mark came between.
+// Texts with a '<' (which may open a tag spanning a sentence end) are normalized whole.
+
+[[nodiscard]] bool is_ascii_alnum(unsigned char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// Whether a Han ideograph of U+4E00..U+9FFF starts at t[i].
+[[nodiscard]] bool han_at(std::string_view t, std::size_t i) noexcept {
+  auto const c = static_cast<unsigned char>(t[i]);
+  if (c == 0xE4) return i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0xB8;
+  return c >= 0xE5 && c <= 0xE9;
+}
+
+[[nodiscard]] bool three(std::string_view t, std::size_t i, unsigned char a, unsigned char b,
+                         unsigned char c) noexcept {
+  return i + 2 < t.size() && static_cast<unsigned char>(t[i]) == a &&
+         static_cast<unsigned char>(t[i + 1]) == b && static_cast<unsigned char>(t[i + 2]) == c;
+}
+
+/// The length of a character that may follow a sentence end in its stretch (a mark ending
+/// sentences, white space, a closing quote or bracket) at t[i], or 0. Sets `space` for white space
+/// and `wide` for a non-ASCII character, and `line` for a line feed.
+[[nodiscard]] std::size_t run_char(std::string_view t, std::size_t i, bool& space, bool& wide,
+                                   bool& line) noexcept {
+  auto const c = static_cast<unsigned char>(t[i]);
+  switch (c) {
+    case '\n':
+      line = true;
+      space = true;
+      return 1;
+    case '\r':
+    case ' ':
+    case '\t':
+      space = true;
+      return 1;
+    case '!':
+    case '?':
+    case ';':
+    case ')':
+    case '"':
+      return 1;
+    case 0xE3:
+      if (three(t, i, 0xE3, 0x80, 0x80)) {  // ideographic space
+        space = true;
+        return 3;
+      }
+      for (int const last : {0x82, 0x8D, 0x8F, 0x91, 0x8B})  // 。」』】》
+        if (three(t, i, 0xE3, 0x80, static_cast<unsigned char>(last))) {
+          wide = true;
+          return 3;
+        }
+      return 0;
+    case 0xEF:
+      for (int const last : {0x81, 0x9F, 0x9B, 0x89})  // ！？；）
+        if (three(t, i, 0xEF, 0xBC, static_cast<unsigned char>(last))) {
+          wide = true;
+          return 3;
+        }
+      return 0;
+    case 0xE2:
+      if (three(t, i, 0xE2, 0x80, 0x9D) || three(t, i, 0xE2, 0x80, 0x99)) {  // ” ’
+        wide = true;
+        return 3;
+      }
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+/// Whether a mark that ends sentences (。！？；!?; or a line end) starts at t[i].
+[[nodiscard]] bool terminator_at(std::string_view t, std::size_t i) noexcept {
+  auto const c = static_cast<unsigned char>(t[i]);
+  if (c == '\n' || c == '!' || c == '?' || c == ';') return true;
+  if (c == 0xE3) return three(t, i, 0xE3, 0x80, 0x82);
+  if (c == 0xEF)
+    return three(t, i, 0xEF, 0xBC, 0x81) || three(t, i, 0xEF, 0xBC, 0x9F) ||
+           three(t, i, 0xEF, 0xBC, 0x9B);
+  return false;
+}
+
+#if defined(__x86_64__)
+#define NEARDUP_AVX512BW __attribute__((target("avx512f,avx512bw,bmi")))
+NEARDUP_AVX512BW inline __mmask64 bytes_equal(__m512i v, int c) {
+  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(c)));
+}
+
+/// Bit j set where a mark that ends sentences starts at t[i + j] (t[i, i + 66) must be there).
+NEARDUP_AVX512BW std::uint64_t terminator_mask_avx512(std::string_view t, std::size_t i) noexcept {
+  auto const* p = t.data();
+  __m512i const b0 = _mm512_loadu_si512(p + i);
+  __m512i const b1 = _mm512_loadu_si512(p + i + 1);
+  __m512i const b2 = _mm512_loadu_si512(p + i + 2);
+  __mmask64 const ascii =
+      bytes_equal(b0, '\n') | bytes_equal(b0, '!') | bytes_equal(b0, '?') | bytes_equal(b0, ';');
+  __mmask64 const ideographic =
+      bytes_equal(b0, 0xE3) & bytes_equal(b1, 0x80) & bytes_equal(b2, 0x82);
+  __mmask64 const full = bytes_equal(b0, 0xEF) & bytes_equal(b1, 0xBC) &
+                         (bytes_equal(b2, 0x81) | bytes_equal(b2, 0x9F) | bytes_equal(b2, 0x9B));
+  return ascii | ideographic | full;
+}
+
+[[nodiscard]] bool has_avx512bw() noexcept {
+  static bool const has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("bmi");
+  return has;
+}
+#endif
+
+/// The first i >= from where a mark that ends sentences starts, or t.size().
+[[nodiscard]] std::size_t find_terminator(std::string_view t, std::size_t from) noexcept {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  auto const* p = reinterpret_cast<char const*>(t.data());
+  auto const eq = [](__m128i v, int c) {
+    return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c)));
+  };
+  for (; i + 18 <= t.size(); i += 16) {
+    __m128i const b0 = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i));
+    __m128i const b1 = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i + 1));
+    __m128i const b2 = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p + i + 2));
+    __m128i const ideographic =
+        _mm_and_si128(_mm_and_si128(eq(b0, 0xE3), eq(b1, 0x80)), eq(b2, 0x82));
+    __m128i const full =
+        _mm_and_si128(_mm_and_si128(eq(b0, 0xEF), eq(b1, 0xBC)),
+                      _mm_or_si128(_mm_or_si128(eq(b2, 0x81), eq(b2, 0x9F)), eq(b2, 0x9B)));
+    __m128i const ascii = _mm_or_si128(_mm_or_si128(eq(b0, '\n'), eq(b0, '!')),
+                                       _mm_or_si128(eq(b0, '?'), eq(b0, ';')));
+    int const mask = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ideographic, full), ascii));
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < t.size(); ++i)
+    if (terminator_at(t, i)) return i;
+  return t.size();
+}
+
+/// find_terminator() over one text, stretch after stretch: with AVX-512BW the marks of 64 bytes
+/// are found at once and kept for the stretches that start in them.
+class terminator_scan {
+ public:
+  explicit terminator_scan(std::string_view t) noexcept : t_(t) {
+#if defined(__x86_64__)
+    wide_ = has_avx512bw();
+#endif
+  }
+  [[nodiscard]] std::string_view text() const noexcept {
+    return t_;
+  }
+  [[nodiscard]] std::size_t next(std::size_t i) noexcept {
+#if defined(__x86_64__)
+    while (wide_) {
+      if (i >= base_ && i - base_ < 64) {
+        std::uint64_t const m = mask_ & (~std::uint64_t{0} << (i - base_));
+        if (m != 0) return base_ + static_cast<std::size_t>(__builtin_ctzll(m));
+        i = base_ + 64;
+      }
+      if (i + 66 > t_.size()) break;
+      base_ = i;
+      mask_ = terminator_mask_avx512(t_, i);
+    }
+#endif
+    return find_terminator(t_, i);
+  }
+
+ private:
+  std::string_view t_;
+  bool wide_ = false;
+  std::size_t base_ = std::string_view::npos;
+  std::uint64_t mask_ = 0;
+};
+
+/// The end of the stretch of the text that starts at `from`: just past a sentence end and what
+/// follows it, or the text's size. Sets `line` when the stretch holds a line feed (every one of
+/// them is a sentence end or in the run after one).
+[[nodiscard]] std::size_t sentence_end(terminator_scan& scan, std::size_t from,
+                                       bool& line) noexcept {
+  std::string_view const t = scan.text();
+  std::size_t i = from;
+  for (;;) {
+    i = scan.next(i);
+    if (i >= t.size()) return t.size();
+    bool space = false, wide = false;
+    while (i < t.size()) {
+      std::size_t const n = run_char(t, i, space, wide, line);
+      if (n == 0) break;
+      i += n;
+    }
+    if (i >= t.size()) return t.size();
+    if (han_at(t, i) || (is_ascii_alnum(static_cast<unsigned char>(t[i])) && (space || wide)))
+      return i;
+  }
+}
+
+}  // namespace
 
 signer_scratch::signer_scratch() = default;
 signer_scratch::~signer_scratch() = default;
@@ -11,7 +226,11 @@ signer_scratch::signer_scratch(signer_scratch&&) noexcept = default;
 signer_scratch& signer_scratch::operator=(signer_scratch&&) noexcept = default;
 
 document_signer::document_signer(signature_options const& options)
-    : options_(options), normalizer_(options.normalize), minhasher_(options.minhash) {
+    : options_(options),
+      normalizer_(options.normalize),
+      minhasher_(options.minhash),
+      sentence_minhasher_(minhash_options{options.sentences.num_perm,
+                                          minhash_scheme::one_permutation, options.minhash.seed}) {
   // Validate the shingle options once here rather than on every document.
   (void)char_shingles(std::u32string_view(U"x"), options_.shingle);
   // Word shingles need the white space between words: dropped, a whole text is one word.
@@ -26,11 +245,266 @@ document_signer::document_signer(signature_options const& options)
   signing_shingle_ = options_.shingle;
   if (options_.minhash.scheme == minhash_scheme::one_permutation)
     signing_shingle_.seed = detail::mix64(options_.shingle.seed ^ detail::mix64(options_.minhash.seed ^ 0x5be0cd19137e2179ull));
+  // Sentence hashes: XXH3 seeded apart from the shingles (SHA-512's H6 as the salt).
+  sentence_seed_ = detail::mix64(options_.shingle.seed ^
+                                 detail::mix64(options_.minhash.seed ^ 0x1f83d9abfb41bd6bull));
+}
+
+namespace {
+
+constexpr std::uint64_t line_bit = std::uint64_t{1} << 63;
+/// Put at each cut of the text before it is normalized, and found again in the normalized text: a
+/// private-use character, kept by every normalization (category Co) and composing with nothing.
+constexpr char32_t cut_mark = 0xE000;
+constexpr std::string_view cut_mark_utf8 = "\xEE\x80\x80";
+
+/// Takes the cut marks out of `s`, putting in `at` where each was in what is left.
+void take_out_marks_scalar(std::u32string& s, std::size_t from, std::size_t w,
+                           std::vector<std::uint32_t>& at) {
+  char32_t* const d = s.data();
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (d[i] == cut_mark)
+      at.push_back(static_cast<std::uint32_t>(w));
+    else
+      d[w++] = d[i];
+  }
+  s.resize(w);
+}
+
+#if defined(__x86_64__)
+/// take_out_marks() 16 code points at a time: a block without a mark is moved whole, one with
+/// marks compressed.
+__attribute__((target("avx512f,bmi,popcnt"))) void take_out_marks_avx512(
+    std::u32string& s, std::vector<std::uint32_t>& at) {
+  char32_t* const d = s.data();
+  std::size_t const n = s.size();
+  __m512i const mark = _mm512_set1_epi32(static_cast<int>(cut_mark));
+  std::size_t i = 0, w = 0, found = 0;
+  at.resize(std::max<std::size_t>(at.capacity(), 64));  // written by index, grown when full
+  for (; i + 16 <= n; i += 16) {
+    __m512i const v = _mm512_loadu_si512(d + i);
+    auto const marks = static_cast<unsigned>(_mm512_cmpeq_epi32_mask(v, mark));
+    if (marks == 0) {
+      if (w != i) _mm512_storeu_si512(d + w, v);  // d[w, w + 16) was read already: w <= i
+      w += 16;
+      continue;
+    }
+    if (found + 16 > at.size()) at.resize(2 * at.size());
+    std::uint32_t* const out = at.data();
+    for (unsigned m = marks; m != 0; m &= m - 1) {
+      unsigned const lane = _tzcnt_u32(m);
+      out[found++] = static_cast<std::uint32_t>(
+          w + lane - static_cast<unsigned>(_mm_popcnt_u32(marks & ((1u << lane) - 1))));
+    }
+    __m512i const kept = _mm512_maskz_compress_epi32(static_cast<__mmask16>(~marks & 0xFFFF), v);
+    _mm512_storeu_si512(d + w, kept);
+    w += 16 - static_cast<unsigned>(_mm_popcnt_u32(marks));
+  }
+  at.resize(found);
+  take_out_marks_scalar(s, i, w, at);
+}
+#endif
+
+void take_out_marks(std::u32string& s, std::vector<std::uint32_t>& at) {
+  at.clear();
+#if defined(__x86_64__)
+  static bool const avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("bmi") &&
+                             __builtin_cpu_supports("popcnt");
+  if (avx512) {
+    take_out_marks_avx512(s, at);
+    return;
+  }
+#endif
+  take_out_marks_scalar(s, 0, 0, at);
+}
+
+/// Sentence entries as document_signer::sentence_set() describes them, a sentence at a time.
+class sentence_collector {
+ public:
+  sentence_collector(std::vector<std::uint64_t>& out, std::vector<std::uint64_t>& lines,
+                     std::size_t min_chars, bool with_lines)
+      : out_(out), lines_(lines), min_chars_(min_chars), with_lines_(with_lines) {
+    reset();
+  }
+  void reset() {
+    out_.clear();
+    lines_.clear();
+    line_hash_ = 0;
+    line_sentences_ = 0;
+  }
+  /// A sentence of `n` code points; `hash` gives its hash (called when it is long enough to count).
+  template <class Hash>
+  void add(std::size_t n, bool line_end, Hash const& hash) {
+    if (n >= min_chars_) {
+      std::uint64_t const h = hash() & ~line_bit;
+      out_.push_back(h);
+      line_hash_ = detail::mix64(line_hash_ ^ h);
+      ++line_sentences_;
+    }
+    if (with_lines_ && line_end && line_sentences_ > 0) {
+      lines_.push_back(line_bit | ((line_hash_ << 8) & ~line_bit) |
+                       std::min<std::uint64_t>(line_sentences_, 255));
+      line_hash_ = 0;
+      line_sentences_ = 0;
+    }
+  }
+  /// Sorts and dedups (with `sorted`; MinHash takes them as they come); returns the number of
+  /// distinct sentences (of sentences, unsorted).
+  std::size_t finish(bool sorted = true) {
+    if (!sorted) return out_.size();
+    std::sort(out_.begin(), out_.end());
+    out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
+    std::size_t const sentences = out_.size();
+    std::sort(lines_.begin(), lines_.end());
+    lines_.erase(std::unique(lines_.begin(), lines_.end()), lines_.end());
+    out_.insert(out_.end(), lines_.begin(), lines_.end());
+    return sentences;
+  }
+
+ private:
+  std::vector<std::uint64_t>& out_;
+  std::vector<std::uint64_t>& lines_;
+  std::size_t min_chars_;
+  bool with_lines_;
+  std::uint64_t line_hash_ = 0;
+  std::uint64_t line_sentences_ = 0;
+};
+
+}  // namespace
+
+std::uint64_t document_signer::sentence_hash(char32_t const* p, std::size_t n,
+                                             std::uint64_t const* shingles) const noexcept {
+  // Character shingles: from the shingles the signature is made of (no second pass over the
+  // text), the sum of every w-th shingle and the last one, which between them hold every code point
+  // of the sentence, with its length. Shorter sentences and word shingles: XXH3 of the code points.
+  std::size_t const w = signing_shingle_.n;
+  if (shingles == nullptr || n < w)
+    return XXH3_64bits_withSeed(p, n * sizeof(char32_t), sentence_seed_);
+  std::size_t const last = n - w;
+  std::uint64_t sum = shingles[last];
+  for (std::size_t i = 0; i < last; i += w) sum += shingles[i];
+  return detail::mix64(sum ^ detail::mix64(sentence_seed_ ^ n));
+}
+
+void document_signer::collect_sentences(signer_scratch& scratch, signature_info& info,
+                                        bool lines) const {
+  sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
+  bool const by_shingles = options_.unit == shingle_unit::character &&
+                           scratch.shingles.size() + signing_shingle_.n == scratch.text.size() + 1;
+  char32_t const* const d = scratch.text.data();
+  std::size_t const cuts = scratch.cuts.size();
+  std::size_t start = 0;
+  // One stretch more than cuts, or none (an empty text).
+  for (std::size_t s = 0; s < scratch.line_ends.size(); ++s) {
+    std::size_t const stop = s < cuts ? scratch.cuts[s] : scratch.text.size();
+    collect.add(stop - start, scratch.line_ends[s] != 0, [&] {
+      return sentence_hash(d + start, stop - start,
+                           by_shingles ? scratch.shingles.data() + start : nullptr);
+    });
+    start = stop;
+  }
+  info.sentences = collect.finish(lines);
+}
+
+bool document_signer::normalize_with_sentences(std::string_view text, signer_scratch& scratch,
+                                               signature_info& info, bool lines) const {
+  bool const sorted = lines;  // sentence_set() sorts; the sketch needs no order
+  // The text with a cut mark at each sentence cut, normalized once: the marks are found again and
+  // taken out, leaving what normalizing the text alone gives (the cuts are placed so that it is).
+  // A '<' may open a tag that spans a cut, and a text may hold the mark itself: those texts are
+  // normalized whole, and their stretches apart for the sentences.
+  bool const marked =
+      !(options_.normalize.strip_web_artifacts && text.find('<') != std::string_view::npos) &&
+      text.find(cut_mark_utf8) == std::string_view::npos;
+  scratch.line_ends.clear();
+  std::size_t cuts = 0;
+  if (marked) {
+    scratch.marked.clear();
+    terminator_scan scan(text);
+    for (std::size_t begin = 0; begin < text.size();) {
+      bool line = false;
+      std::size_t const end = sentence_end(scan, begin, line);
+      scratch.marked.append(text.data() + begin, end - begin);
+      scratch.line_ends.push_back(end == text.size() || line);
+      if (end < text.size()) {
+        scratch.marked += cut_mark_utf8;
+        ++cuts;
+      }
+      begin = end;
+    }
+    info.normalize = normalizer_.normalize(scratch.marked, scratch.text);
+    // Take the marks out: the stretches are hashed once the text is shingled (collect_sentences).
+    take_out_marks(scratch.text, scratch.cuts);
+    if (scratch.cuts.size() == cuts) return true;
+    // A mark was lost or one came from the text itself (an entity): normalize whole.
+  }
+  info.normalize = normalizer_.normalize(text, scratch.text);
+  sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
+  bool const by_shingles = options_.unit == shingle_unit::character;
+  terminator_scan scan(text);
+  for (std::size_t begin = 0; begin < text.size();) {
+    bool line = false;
+    std::size_t const end = sentence_end(scan, begin, line);
+    (void)normalizer_.normalize(text.substr(begin, end - begin), scratch.sentence);
+    std::u32string const& t = scratch.sentence;
+    collect.add(t.size(), end == text.size() || line, [&] {
+      if (!by_shingles || t.size() < signing_shingle_.n)
+        return sentence_hash(t.data(), t.size(), nullptr);
+      char_shingles(t, signing_shingle_, scratch.sentence_shingles);
+      return sentence_hash(t.data(), t.size(), scratch.sentence_shingles.data());
+    });
+    begin = end;
+  }
+  info.sentences = collect.finish(sorted);
+  return false;
+}
+
+signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
+                                     std::span<std::uint32_t> sentence_out,
+                                     signer_scratch& scratch) const {
+  if (out.size() != num_perm() || sentence_out.size() != options_.sentences.num_perm)
+    throw error(errc::invalid_argument, "sign: signature buffers of " + std::to_string(out.size()) +
+                                            " and " + std::to_string(sentence_out.size()) +
+                                            " values, expected " + std::to_string(num_perm()) +
+                                            " and " + std::to_string(options_.sentences.num_perm));
+  signature_info info;
+  bool const cut = normalize_with_sentences(text, scratch, info);
+  shingle_normalized(signing_shingle_, scratch, info);
+  if (cut) collect_sentences(scratch, info, false);
+  minhasher_.sign_uniform(scratch.shingles, out);
+  sentence_minhasher_.sign_uniform(scratch.sentences, sentence_out);
+  return info;
+}
+
+void document_signer::sentence_set(std::string_view text, std::vector<std::uint64_t>& out,
+                                   signer_scratch& scratch) const {
+  signature_info info;
+  if (normalize_with_sentences(text, scratch, info, true)) {
+    if (options_.unit == shingle_unit::character) {
+      char_shingles(scratch.text, signing_shingle_, scratch.shingles);
+    } else {
+      scratch.shingles.clear();
+    }
+    collect_sentences(scratch, info, true);
+  }
+  out.assign(scratch.sentences.begin(), scratch.sentences.end());
+}
+
+std::vector<std::uint64_t> document_signer::sentence_set(std::string_view text) const {
+  signer_scratch scratch;
+  std::vector<std::uint64_t> out;
+  sentence_set(text, out, scratch);
+  return out;
 }
 
 void document_signer::shingle(std::string_view text, shingle_options const& shingling, signer_scratch& scratch,
                               signature_info& info) const {
   info.normalize = normalizer_.normalize(text, scratch.text);
+  shingle_normalized(shingling, scratch, info);
+}
+
+void document_signer::shingle_normalized(shingle_options const& shingling, signer_scratch& scratch,
+                                         signature_info& info) const {
   info.normalized_chars = scratch.text.size();
   if (options_.unit == shingle_unit::word) {
     if (!scratch.words) scratch.words = std::make_unique<word_shingler>();
