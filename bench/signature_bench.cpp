@@ -20,7 +20,7 @@ std::vector<std::string> const& bundled_essays() {
   return texts;
 }
 
-/// Runs `work` on every text once per iteration and counts their bytes.
+/// Runs `work` on every text once per iteration and counts their bytes and the texts.
 template <class Work>
 void for_each_text(benchmark::State& state, std::vector<std::string> const& texts, Work const& work) {
   std::size_t bytes = 0;
@@ -31,6 +31,7 @@ void for_each_text(benchmark::State& state, std::vector<std::string> const& text
     }
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
 }
 
 void BM_Sign_Essays(benchmark::State& state, neardup::minhash_scheme scheme) {
@@ -51,7 +52,6 @@ void BM_Sign_Essays(benchmark::State& state, neardup::minhash_scheme scheme) {
     signer.sign(t, sig, scratch);
     benchmark::DoNotOptimize(sig.data());
   });
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
 }
 
 /// The default signature with the sentence sketch of templated essays (what the pipeline signs
@@ -66,7 +66,6 @@ void BM_Sign_Essays_Sentences(benchmark::State& state) {
     benchmark::DoNotOptimize(sig.data());
     benchmark::DoNotOptimize(sentences.data());
   });
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * texts.size()));
 }
 
 void BM_ShingleSet_Essays(benchmark::State& state) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/enum_names.hpp"
 #include "common/utf8.hpp"
 #include "corpus/split_furniture.hpp"
 #include "corpus/split_headings.hpp"
@@ -548,13 +549,6 @@ split_result split_regex(std::string_view text, std::string const& pattern) {
 
 }  // namespace
 
-namespace {
-
-constexpr std::array<split_mode, 4> split_modes = {split_mode::automatic, split_mode::whole_file,
-                                                   split_mode::blank_line, split_mode::regex};
-
-}  // namespace
-
 std::string_view split_mode_name(split_mode mode) noexcept {
   switch (mode) {
     case split_mode::whole_file: return "file";
@@ -566,11 +560,10 @@ std::string_view split_mode_name(split_mode mode) noexcept {
 }
 
 split_mode split_mode_from_name(std::string_view name) {
-  for (split_mode const mode : split_modes) {
-    if (split_mode_name(mode) == name) return mode;
-  }
-  throw error(errc::invalid_argument, "unknown split mode '" + std::string(name) +
-                                          "' (auto, file, blank-line or regex)");
+  return detail::enum_from_name(name,
+                                {split_mode::automatic, split_mode::whole_file,
+                                 split_mode::blank_line, split_mode::regex},
+                                split_mode_name, "split mode");
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <string>
 
+#include "common/enum_names.hpp"
 #include "match/cluster_assembly.hpp"
 #include "neardup/error.hpp"
 
@@ -70,10 +71,8 @@ std::string_view linkage_name(linkage_mode mode) noexcept {
 }
 
 linkage_mode linkage_from_name(std::string_view name) {
-  for (linkage_mode const mode : {linkage_mode::single, linkage_mode::star})
-    if (name == linkage_name(mode)) return mode;
-  throw error(errc::invalid_argument,
-              "unknown linkage \"" + std::string(name) + "\" (single or star)");
+  return detail::enum_from_name(name, {linkage_mode::single, linkage_mode::star}, linkage_name,
+                                "linkage");
 }
 
 namespace detail {

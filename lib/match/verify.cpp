@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "common/enum_names.hpp"
 #include "common/parallel.hpp"
 #include "match/verify_policy.hpp"
 #include "neardup/cluster.hpp"
@@ -188,10 +189,8 @@ std::string_view verify_mode_name(verify_mode mode) noexcept {
 }
 
 verify_mode verify_mode_from_name(std::string_view name) {
-  for (verify_mode const mode : {verify_mode::exact, verify_mode::estimate, verify_mode::hybrid})
-    if (name == verify_mode_name(mode)) return mode;
-  throw error(errc::invalid_argument, "unknown verification mode \"" + std::string(name) +
-                                          "\" (exact, estimate or hybrid)");
+  return detail::enum_from_name(name, {verify_mode::exact, verify_mode::estimate, verify_mode::hybrid},
+                                verify_mode_name, "verification mode");
 }
 
 double estimate_margin(double threshold, unsigned num_perm, bool one_permutation,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/enum_names.hpp"
 #include "common/hash_mix.hpp"
 #include "neardup/error.hpp"
 
@@ -29,10 +30,8 @@ std::string_view minhash_scheme_name(minhash_scheme scheme) noexcept {
 }
 
 minhash_scheme minhash_scheme_from_name(std::string_view name) {
-  for (minhash_scheme const scheme : {minhash_scheme::classic, minhash_scheme::one_permutation})
-    if (name == minhash_scheme_name(scheme)) return scheme;
-  throw error(errc::invalid_argument,
-              "unknown MinHash scheme \"" + std::string(name) + "\" (classic or oph)");
+  return detail::enum_from_name(name, {minhash_scheme::classic, minhash_scheme::one_permutation},
+                                minhash_scheme_name, "MinHash scheme");
 }
 
 minhasher::minhasher(minhash_options const& options) : options_(options) {
