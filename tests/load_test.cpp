@@ -191,3 +191,83 @@ TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed
   CHECK_THROWS_AS(reader.read(paths[4], size, 0, 6), neardup::error);
   CHECK_THROWS_AS(reader.read((dir.path / "missing.txt").string(), size, 0, 1), neardup::error);
 }
+
+namespace {
+
+std::string encode_as(std::string const& utf8, char const* name) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+  std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
+  UConverter* cnv = ucnv_open(name, &status);
+  int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()),
+                                      u.getBuffer(), u.length(), &status);
+  ucnv_close(cnv);
+  REQUIRE(U_SUCCESS(status));
+  out.resize(static_cast<std::size_t>(len));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("load_essays: per-path encoding rules, first match wins, unused rules reported",
+          "[load]") {
+  temp_dir dir;
+  std::string const trad = "眾人同心，其利斷金。萬眾一心，眾志成城。同舟共濟，攜手前行。\n";
+  std::string const simp = "疫情防控要坚持全国一盘棋，各地区各部门要服从党中央统一指挥。\n";
+  write_file(dir.path / "old/a.txt", encode_as(trad, "Big5"));
+  write_file(dir.path / "new/b.txt", encode_as(simp, "GB18030"));
+  neardup::load_options options;
+  neardup::add_encoding_option(options.decode, "old/*=Big5");
+  neardup::add_encoding_option(options.decode, "*/a.txt=UTF-16LE");  // shadowed by the first
+  neardup::add_encoding_option(options.decode, "nowhere/*=KOI8-R");
+  std::map<std::string, std::string> texts;
+  auto const summary = neardup::load_essays(std::vector<std::string>{dir.path.string()}, options,
+                                            [&](neardup::essay_info&& e, std::string_view t) {
+                                              texts[fs::path(e.file).filename().string()] =
+                                                  std::string(t);
+                                            });
+  REQUIRE(summary.files.size() == 2);
+  std::map<std::string, neardup::file_account> accounts;
+  for (auto const& f : summary.files) accounts[fs::path(f.path).filename().string()] = f;
+  CHECK(accounts["a.txt"].encoding == "Big5");
+  CHECK_FALSE(accounts["a.txt"].encoding_detected);
+  CHECK(accounts["b.txt"].encoding == "GB18030");
+  CHECK(accounts["b.txt"].encoding_detected);
+  CHECK(texts["a.txt"] + "\n" == trad);
+  CHECK(texts["b.txt"] + "\n" == simp);
+  REQUIRE(summary.unused_encoding_rules.size() == 2);
+  CHECK(summary.unused_encoding_rules[0].pattern == "*/a.txt");
+  CHECK(summary.unused_encoding_rules[1].pattern == "nowhere/*");
+}
+
+TEST_CASE("load_essays: guessed encodings are marked; Windows-1252 is read back by byte range",
+          "[load]") {
+  temp_dir dir;
+  std::string const english =
+      "1. First\nThe café served crème brûlée; my résumé said I’d worked there as a naïve "
+      "garçon.\n\n2. Second\nSeñor García’s façade was déjà vu, and the rosé was “fresh”.\n";
+  write_file(dir.path / "en.txt", encode_as(english, "windows-1252"));
+  write_file(dir.path / "short.txt", encode_as("我们的学校好\n", "GB18030"));
+  std::vector<std::string> const paths = {dir.path.string()};
+  auto const [summary, essays, texts] = load_all(paths);
+  REQUIRE(summary.files.size() == 2);
+  std::map<std::string, neardup::file_account> accounts;
+  for (auto const& f : summary.files) accounts[fs::path(f.path).filename().string()] = f;
+  CHECK(accounts["en.txt"].encoding == "windows-1252");
+  CHECK_FALSE(accounts["en.txt"].encoding_guessed);
+  CHECK(accounts["en.txt"].encoding_confidence >= 50);
+  CHECK(accounts["short.txt"].encoding == "GB18030");
+  CHECK(accounts["short.txt"].encoding_guessed);
+  neardup::detail::essay_reloader reloader({}, summary.files);
+  std::string all;
+  for (std::size_t i = 0; i < essays.size(); ++i) {
+    INFO(essays[i].id);
+    if (fs::path(essays[i].file).filename() == "en.txt") {
+      CHECK(essays[i].source_bytes > 0);
+      all += texts[i];
+    }
+    CHECK(reloader.text(essays[i]) == texts[i]);
+  }
+  CHECK(all.find("crème brûlée") != std::string::npos);
+  CHECK(all.find("“fresh”") != std::string::npos);
+}

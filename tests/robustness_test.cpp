@@ -516,3 +516,58 @@ TEST_CASE(
   auto const c = run_dedup("--format csv " + quote(dir.path.string()));
   CHECK(has(c.out, "\"" + (dir.path / odd).string() + "\""));  // quoted, newline inside
 }
+
+TEST_CASE(
+    "Windows-1252, Shift_JIS and EUC-KR copies cluster with their UTF-8 originals; guesses "
+    "and unused --encoding rules are named",
+    "[robustness]") {
+  temp_dir dir;
+  std::string const english =
+      "The café on the corner served crème brûlée and a naïve “fresh” rosé every single morning; "
+      "my résumé said I’d worked there for three long summers. Señor García’s façade was déjà vu "
+      "to everyone who walked past it on the way to the old theatre by the river.\n";
+  std::string const japanese =
+      "日本語の文章です。私は毎日学校に行きます。今日は天気がとても良いので、友達と公園で遊びました"
+      "。"
+      "夏休みには家族と一緒に海へ行く予定です。みんなで花火を見て、スイカを食べました。\n";
+  std::string const korean =
+      "한국어 문장입니다. 저는 매일 학교에 갑니다. 오늘은 날씨가 아주 좋아서 친구와 공원에서 "
+      "놀았습니다. 여름 방학에는 가족과 함께 바다에 갈 예정입니다. 우리는 불꽃놀이를 보았습니다.\n";
+  write_file(dir.path / "en/utf8.txt", english);
+  write_file(dir.path / "en/cp1252.txt", encode(english, "windows-1252"));
+  write_file(dir.path / "ja/utf8.txt", japanese);
+  write_file(dir.path / "ja/sjis.txt", encode(japanese, "Shift_JIS"));
+  write_file(dir.path / "ko/utf8.txt", korean);
+  write_file(dir.path / "ko/euckr.txt", encode(korean, "EUC-KR"));
+  write_file(dir.path / "short/gb.txt", encode("我们的学校好\n", "GB18030"));
+  auto const r =
+      run_dedup("--format jsonl --encoding 'nowhere/*=big5' " + quote(dir.path.string()));
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.err, "7 read, 0 skipped"));
+  auto const clusters = cli::parse_clusters(r.out);
+  CHECK(clusters.size() == 3);
+  for (auto const& c : clusters) CHECK(c.size() == 2);
+  CHECK(has(r.err, "gb.txt: encoding guessed as GB18030"));
+  CHECK_FALSE(has(r.err, "cp1252.txt: encoding guessed"));
+  CHECK(has(r.err, "--encoding nowhere/*=big5: decided the encoding of no file"));
+  CHECK_FALSE(has(r.err, "undecodable"));
+
+  // Rules force an encoding on the paths they match, the first that matches: en/* as UTF-8 (the
+  // Windows-1252 file's accented letters become replacements), ja/* as Shift_JIS, not as
+  // KOI8-R (a later rule), the global GB18030 for no file.
+  auto const ruled = run_dedup(
+      "--format jsonl --encoding 'en/*=UTF-8' --encoding 'ja/*=Shift_JIS' "
+      "--encoding '*.txt=KOI8-R' --encoding GB18030 " +
+      quote((dir.path / "en").string()) + " " + quote((dir.path / "ja").string()));
+  INFO(ruled.err);
+  CHECK(ruled.exit_code == 0);
+  CHECK(has(ruled.err, "cp1252.txt: 17 undecodable byte sequences replaced (UTF-8)"));
+  // Every file of ja/ is read as Shift_JIS: the copy cleanly, the UTF-8 original with replacements.
+  CHECK_FALSE(has(ruled.err, "sjis.txt: "));
+  CHECK(has(ruled.err, "ja/utf8.txt: 12 undecodable byte sequences replaced (Shift_JIS)"));
+  CHECK(has(ruled.err, "--encoding *.txt=KOI8-R: decided the encoding of no file"));
+  auto const bad = run_dedup("--encoding '=big5' " + quote(dir.path.string()));
+  CHECK(bad.exit_code == 2);
+  CHECK(has(bad.err, "PATTERN=ENCODING"));
+}

@@ -60,7 +60,10 @@ struct load_options {
 struct file_account {
   std::string path;
   std::string encoding;            ///< e.g. "UTF-8", "GB18030"
-  bool encoding_detected = true;   ///< false when forced with decode.encoding
+  bool encoding_detected = true;   ///< false when forced with decode.encoding or a decode rule
+  /// Detected without confidence (decoded_text::guessed): the encoding is a best guess.
+  bool encoding_guessed = false;
+  int encoding_confidence = 0;     ///< ICU's detector's confidence (0-100) when it was asked
   std::size_t bytes = 0;           ///< size on disk
   std::size_t essays = 0;
   std::size_t replaced = 0;        ///< byte sequences that could not be decoded
@@ -93,6 +96,9 @@ struct load_summary {
   std::vector<load_problem> problems;
   std::size_t essays = 0;
   std::size_t bytes = 0;  ///< bytes read from disk
+  /// Rules of decode_options::rules that decided the encoding of no file (none matched, or only
+  /// paths an earlier rule took), in their order.
+  std::vector<encoding_rule> unused_encoding_rules;
 };
 
 /// Called once per essay, in a deterministic order (files sorted, essays in file order).

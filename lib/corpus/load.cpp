@@ -36,7 +36,11 @@ bool jsonl_essay(std::string const& path, jsonl_record& record, std::uint32_t nu
 }
 
 bool byte_oriented(std::string_view encoding) noexcept {
-  return encoding == "UTF-8" || encoding == "GB18030" || encoding == "Big5";
+  // Multi-byte encodings whose trail bytes are never LF or CR, and the single-byte ones.
+  for (std::string_view const e : {"UTF-8", "GB18030", "Big5", "Shift_JIS", "EUC-JP", "EUC-KR"})
+    if (encoding == e) return true;
+  return encoding.starts_with("windows-") || encoding.starts_with("ISO-8859-") ||
+         encoding.starts_with("KOI8-");
 }
 
 bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t problems_from,
@@ -51,6 +55,24 @@ bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t
   problems.resize(problems_from);
   summary.skipped.push_back({path, skip_reason::not_jsonl, std::move(detail)});
   return true;
+}
+
+void note_unused_encoding_rules(load_options const& options, load_summary& summary) {
+  auto const& rules = options.decode.rules;
+  if (rules.empty()) return;
+  std::vector<bool> used(rules.size(), false);
+  auto const mark = [&](std::string const& path) {
+    for (std::size_t r = 0; r < rules.size(); ++r)
+      if (rule_matches(rules[r], path)) {
+        used[r] = true;
+        return;
+      }
+  };
+  for (auto const& f : summary.files) mark(f.path);
+  for (auto const& s : summary.skipped) mark(s.path);
+  summary.unused_encoding_rules.clear();
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (!used[r]) summary.unused_encoding_rules.push_back(rules[r]);
 }
 
 walk_options walk_options_for(load_options const& options) {
@@ -148,7 +170,8 @@ void detail::load_file(std::string const& path, load_options const& options, ess
                        load_summary& summary) {
   file_account account;
   account.path = path;
-  account.encoding_detected = options.decode.encoding.empty();
+  decode_options const decode = decode_options_for(options.decode, path);
+  account.encoding_detected = decode.encoding.empty();
   if (options.jsonl) {
     account.encoding = "UTF-8";
     std::size_t const problems_from = summary.problems.size();
@@ -182,11 +205,13 @@ void detail::load_file(std::string const& path, load_options const& options, ess
     summary.skipped.push_back({path, skip_reason::empty, "the file is empty"});
     return;
   }
-  if (options.decode.encoding.empty() && looks_binary(bytes)) {
+  if (decode.encoding.empty() && looks_binary(bytes)) {
     summary.skipped.push_back({path, skip_reason::binary, "binary content (NUL or control bytes)"});
     return;
   }
-  decoded_text decoded = decode_to_utf8(bytes, options.decode);
+  decoded_text decoded = decode_to_utf8(bytes, decode);
+  account.encoding_guessed = decoded.guessed;
+  account.encoding_confidence = decoded.confidence;
   account.verbatim = decoded.verbatim;
   account.encoding = decoded.encoding;
   account.replaced = decoded.replaced;
@@ -237,6 +262,7 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
     ++done;
     detail::load_file(path, options, sink, summary);
   }
+  detail::note_unused_encoding_rules(options, summary);
   return summary;
 }
 

@@ -23,8 +23,13 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
 /// extensions were left at their default.
 [[nodiscard]] walk_options walk_options_for(load_options const& options);
 
+/// Fills summary.unused_encoding_rules: the rules of options.decode.rules that are the first to
+/// match none of the paths in summary.files and summary.skipped.
+void note_unused_encoding_rules(load_options const& options, load_summary& summary);
+
 /// Encodings in which a line break is always the byte LF or CR, so that the bytes of whole lines
-/// decode on their own to the same text (UTF-16 and stateful encodings are not).
+/// decode on their own to the same text: UTF-8, GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR and the
+/// single-byte windows-*, ISO-8859-* and KOI8-* (UTF-16 and stateful encodings are not).
 [[nodiscard]] bool byte_oriented(std::string_view encoding) noexcept;
 
 /// The problem of an essay over load_options::max_essay_bytes: "<which> skipped: N bytes, over the

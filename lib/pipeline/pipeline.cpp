@@ -536,6 +536,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
   if (spool && !spool->too_large()) show_as(result, spool->path(), "-", options.load.jsonl);
+  detail::note_unused_encoding_rules(options.load, result.load);
   return result;
 }
 
