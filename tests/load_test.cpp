@@ -271,3 +271,49 @@ TEST_CASE("load_essays: guessed encodings are marked; Windows-1252 is read back 
   CHECK(all.find("crème brûlée") != std::string::npos);
   CHECK(all.find("“fresh”") != std::string::npos);
 }
+
+TEST_CASE("load_essays: JSON Lines in UTF-16 or GB18030 is read from a UTF-8 copy", "[load]") {
+  temp_dir dir;
+  std::string const utf8 =
+      "{\"id\": \"a\", \"text\": \"第一篇文章的内容。\"}\n{\"id\": 2, \"text\": \"第二篇\"}\n";
+  write_file(dir.path / "be.jsonl", "\xFE\xFF" + encode_as(utf8, "UTF-16BE"));
+  write_file(dir.path / "gb.jsonl", encode_as(utf8, "GB18030"));
+  write_file(dir.path / "u8.jsonl", utf8);
+  neardup::load_options options;
+  options.jsonl = true;
+  std::vector<neardup::essay_info> essays;
+  std::vector<std::string> texts;
+  auto const summary = neardup::load_essays(std::vector<std::string>{dir.path.string()}, options,
+                                            [&](neardup::essay_info&& e, std::string_view t) {
+                                              essays.push_back(std::move(e));
+                                              texts.emplace_back(t);
+                                            });
+  INFO((summary.problems.empty() ? std::string() : summary.problems[0].message));
+  REQUIRE(summary.files.size() == 3);
+  CHECK(summary.problems.empty());
+  REQUIRE(essays.size() == 6);
+  for (std::size_t i = 0; i < 6; i += 2) {
+    CHECK(texts[i] == "第一篇文章的内容。");
+    CHECK(texts[i + 1] == "第二篇");
+  }
+  CHECK(summary.files[0].encoding == "UTF-16BE");
+  CHECK(summary.files[1].encoding == "GB18030");
+  CHECK(summary.files[2].encoding == "UTF-8");
+  // The copy is UTF-8 and lives as long as the account; the UTF-8 file is read where it is.
+  REQUIRE_FALSE(summary.files[0].stored_at.empty());
+  CHECK(neardup::read_file(summary.files[0].stored_at) == utf8);
+  CHECK(summary.files[0].bytes == utf8.size());
+  CHECK(summary.files[2].stored_at.empty());
+  CHECK(essays[1].offset == utf8.find("{\"id\": 2"));  // offsets in the copy
+  neardup::detail::essay_reloader reloader(options, summary.files);
+  for (std::size_t i = 0; i < essays.size(); ++i) CHECK(reloader.text(essays[i]) == texts[i]);
+  // The copy goes with the last account that holds it.
+  std::string const copy = summary.files[1].stored_at;
+  auto account = std::make_unique<neardup::file_account>(summary.files[1]);
+  CHECK(fs::exists(copy));
+  neardup::load_summary moved = summary;
+  moved.files.clear();
+  CHECK(fs::exists(copy));  // `summary` and `account` still hold it
+  account.reset();
+  CHECK(fs::exists(copy));
+}

@@ -571,3 +571,49 @@ TEST_CASE(
   CHECK(bad.exit_code == 2);
   CHECK(has(bad.err, "PATTERN=ENCODING"));
 }
+
+TEST_CASE(
+    "JSON Lines in UTF-16 (BOM, either order) or GB18030 is decoded, clusters with its UTF-8 "
+    "copy, and --keep-one writes it in UTF-8",
+    "[robustness]") {
+  temp_dir dir;
+  std::string const other =
+      "同舟共济,守望相助。每个人都是自己健康的第一责任人,要勤洗手、戴口罩、少聚集,科学防护。\n";
+  std::string one_line = essay.substr(0, essay.size() - 1);
+  one_line.replace(one_line.find('\n'), 1, "\\n");
+  std::string utf8;
+  utf8 += "{\"id\": \"a\", \"text\": \"" + one_line + "\"}\n";
+  utf8 += "{\"id\": \"b\", \"text\": \"" + other.substr(0, other.size() - 1) + "\", \"n\": 2}\n";
+  // Each copy has its own ids, so that it is its own records: x1, x2 for copy x.
+  auto copy_of = [&](std::string const& tag) {
+    std::string s = utf8;
+    for (std::string const id : {"a", "b"}) {
+      std::size_t const at = s.find("\"id\": \"" + id + "\"");
+      s.replace(at, 9, "\"id\": \"" + tag + id + "\"");
+    }
+    return s;
+  };
+  write_file(dir.path / "u8.jsonl", utf8);
+  write_file(dir.path / "le.jsonl", "\xFF\xFE" + encode(copy_of("le"), "UTF-16LE"));
+  write_file(dir.path / "be.jsonl", "\xFE\xFF" + encode(copy_of("be"), "UTF-16BE"));
+  write_file(dir.path / "gb.jsonl", encode(copy_of("gb"), "GB18030"));
+  auto const kept = dir.path / "kept.out";
+  auto const r = run_dedup("--jsonl --format jsonl --keep-one " + quote(kept.string()) + " " +
+                           quote(dir.path.string()));
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.err, "4 read, 0 skipped"));
+  auto const clusters = cli::parse_clusters(r.out);
+  REQUIRE(clusters.size() == 2);
+  for (auto const& c : clusters) CHECK(c.size() == 4);
+  // The decoded files' lines are read back (exact verification, report) from their UTF-8 copies.
+  std::set<std::string> ids;
+  for (auto const& c : clusters)
+    for (auto const& m : c) ids.insert(m.id);
+  CHECK(ids == std::set<std::string>{"a", "b", "lea", "leb", "bea", "beb", "gba", "gbb"});
+  // --keep-one: the first of each cluster (the files are taken in name order: be.jsonl first),
+  // as UTF-8 lines, other fields kept.
+  std::string const out = read_all(kept);
+  CHECK(simdjson::validate_utf8(out.data(), out.size()));
+  CHECK(lines_of(out) == lines_of(copy_of("be")));
+}

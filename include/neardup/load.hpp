@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -71,8 +72,12 @@ struct file_account {
   /// byte range needs no decoding.
   bool verbatim = false;
   std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
-  /// Where the bytes are when not at `path`: standard input ("-") is kept in a temporary file.
+  /// Where the bytes are when not at `path`: standard input ("-") is kept in a temporary file, and
+  /// a JSON Lines file not in UTF-8 is read from its UTF-8 copy (its records' offsets are in the
+  /// copy, and --keep-one copies its lines from there: in UTF-8).
   std::string stored_at;
+  /// Keeps the temporary file at stored_at while the account lives (empty when not one's own).
+  std::shared_ptr<void const> stored_keep;
   /// The file to read again: stored_at, or path.
   [[nodiscard]] std::string const& source() const noexcept {
     return stored_at.empty() ? path : stored_at;

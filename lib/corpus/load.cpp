@@ -8,6 +8,7 @@
 
 #include "corpus/jsonl_chunks.hpp"
 #include "corpus/load_file.hpp"
+#include "corpus/posix_file.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
@@ -75,6 +76,43 @@ void note_unused_encoding_rules(load_options const& options, load_summary& summa
     if (!used[r]) summary.unused_encoding_rules.push_back(rules[r]);
 }
 
+jsonl_source open_jsonl_source(std::string const& path, load_options const& options) {
+  jsonl_source source;
+  source.path = path;
+  source.decoded.encoding = "UTF-8";
+  decode_options const decode = decode_options_for(options.decode, path);
+  source.decoded.detected = decode.encoding.empty();
+  bool whole = false;
+  if (!decode.encoding.empty()) {
+    whole = decode.encoding != "UTF-8" && decode.encoding != "utf-8" && decode.encoding != "utf8";
+  } else {
+    constexpr std::size_t prefix_bytes = 64 * 1024;
+    posix_file const file(path);
+    std::string prefix;
+    file.read(0, prefix_bytes, prefix);
+    whole = decode_to_utf8(prefix).encoding != "UTF-8";
+  }
+  if (!whole) return source;
+  decoded_text decoded = decode_to_utf8(read_file(path, options.walk.max_file_bytes), decode);
+  source.copy = std::make_shared<spooled_input const>(decoded.utf8, path);
+  source.path = source.copy->path();
+  decoded.utf8 = std::string();
+  source.decoded = std::move(decoded);
+  return source;
+}
+
+void account_for_source(jsonl_source const& source, file_account& account) {
+  account.encoding = source.decoded.encoding;
+  account.encoding_detected = source.decoded.detected;
+  account.encoding_guessed = source.decoded.guessed;
+  account.encoding_confidence = source.decoded.confidence;
+  account.replaced = source.decoded.replaced;
+  if (source.copy) {
+    account.stored_at = source.path;
+    account.stored_keep = source.copy;
+  }
+}
+
 walk_options walk_options_for(load_options const& options) {
   walk_options walk = options.walk;
   if (options.jsonl && walk.extensions == walk_options{}.extensions)
@@ -92,19 +130,22 @@ std::string essay_id(std::string const& file, std::uint32_t index) {
 }
 
 // The number of records parsed (taken or not).
-std::size_t load_jsonl_file(std::string const& path, load_options const& options,
-                            load_summary& summary, essay_sink const& sink, file_account& account) {
+std::size_t load_jsonl_file(std::string const& path, std::string const& source,
+                            load_options const& options, load_summary& summary,
+                            essay_sink const& sink, file_account& account) {
   std::uint32_t number = 0;
   essay_info e;
   detail::read_jsonl_chunks(
-      path, options.jsonl_fields, options.jsonl_chunk_bytes,
+      source, options.jsonl_fields, options.jsonl_chunk_bytes,
       [&](jsonl_record&& r) {
         if (!detail::jsonl_essay(path, r, ++number, r.text.size(), options, summary, e)) return;
         ++account.essays;
         ++summary.essays;
         sink(std::move(e), r.text);
       },
-      [&](jsonl_problem&& p) { summary.problems.push_back({path, p.line, std::move(p.message)}); });
+      [&](jsonl_problem&& p) {
+        summary.problems.push_back({path, p.line, std::move(p.message)});
+      });
   return number;
 }
 
@@ -173,17 +214,22 @@ void detail::load_file(std::string const& path, load_options const& options, ess
   decode_options const decode = decode_options_for(options.decode, path);
   account.encoding_detected = decode.encoding.empty();
   if (options.jsonl) {
-    account.encoding = "UTF-8";
     std::size_t const problems_from = summary.problems.size();
     try {
-      std::size_t const records = load_jsonl_file(path, options, summary, sink, account);
+      jsonl_source const source = open_jsonl_source(path, options);
+      account_for_source(source, account);
+      std::size_t const records =
+          load_jsonl_file(path, source.path, options, summary, sink, account);
       if (detail::skip_if_no_record(path, records, problems_from, summary)) return;
       std::error_code ec;
-      auto const size = std::filesystem::file_size(path, ec);
+      auto const size = std::filesystem::file_size(source.path, ec);
       account.bytes = ec ? 0 : static_cast<std::size_t>(size);
       summary.bytes += account.bytes;
     } catch (error const& e) {
-      summary.skipped.push_back({path, skip_reason::not_readable, e.what()});
+      summary.skipped.push_back(
+          {path,
+           e.code() == errc::limit_exceeded ? skip_reason::too_large : skip_reason::not_readable,
+           e.what()});
       return;
     }
     summary.files.push_back(std::move(account));
