@@ -33,6 +33,19 @@ loaded load_all(std::vector<std::string> const& paths) {
   return out;
 }
 
+std::string encode_as(std::string const& utf8, char const* name) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+  std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
+  UConverter* cnv = ucnv_open(name, &status);
+  int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()),
+                                      u.getBuffer(), u.length(), &status);
+  ucnv_close(cnv);
+  REQUIRE(U_SUCCESS(status));
+  out.resize(static_cast<std::size_t>(len));
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("load_essays: the bundled essays, 37 in five files, in order", "[load]") {
@@ -116,24 +129,15 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
     for (char& c : s) c = c == '\n' ? '\r' : c;
     return s;
   };
-  auto encode = [](std::string const& utf8, char const* name) {
-    UErrorCode status = U_ZERO_ERROR;
-    icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
-    std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
-    UConverter* cnv = ucnv_open(name, &status);
-    int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()), u.getBuffer(), u.length(), &status);
-    ucnv_close(cnv);
-    REQUIRE(U_SUCCESS(status));
-    out.resize(static_cast<std::size_t>(len));
-    return out;
-  };
   write_file(dir.path / "plain.txt", two);
   write_file(dir.path / "crlf.txt", crlf(two));
   write_file(dir.path / "bom.txt", "\xEF\xBB\xBF" + two);
   write_file(dir.path / "cr.txt", lone_cr(two));
-  write_file(dir.path / "gb.txt", encode(crlf(two), "GB18030"));
-  write_file(dir.path / "big5.txt", encode("1、第一篇\n眾人同心，其利斷金。萬眾一心，眾志成城。\n\n2、第二篇\n同舟共濟，攜手前行。\n", "Big5"));
-  write_file(dir.path / "utf16.txt", encode("\xEF\xBB\xBF" + two, "UTF-16LE"));
+  write_file(dir.path / "gb.txt", encode_as(crlf(two), "GB18030"));
+  write_file(dir.path / "big5.txt", encode_as("1、第一篇\n眾人同心，其利斷金。萬眾一心，眾志成城。"
+                                              "\n\n2、第二篇\n同舟共濟，攜手前行。\n",
+                                              "Big5"));
+  write_file(dir.path / "utf16.txt", encode_as("\xEF\xBB\xBF" + two, "UTF-16LE"));
   std::vector<std::string> const paths = {dir.path.string()};
   auto const [summary, essays, texts] = load_all(paths);
   REQUIRE(summary.files.size() == 7);
@@ -191,23 +195,6 @@ TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed
   CHECK_THROWS_AS(reader.read(paths[4], size, 0, 6), neardup::error);
   CHECK_THROWS_AS(reader.read((dir.path / "missing.txt").string(), size, 0, 1), neardup::error);
 }
-
-namespace {
-
-std::string encode_as(std::string const& utf8, char const* name) {
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
-  std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
-  UConverter* cnv = ucnv_open(name, &status);
-  int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()),
-                                      u.getBuffer(), u.length(), &status);
-  ucnv_close(cnv);
-  REQUIRE(U_SUCCESS(status));
-  out.resize(static_cast<std::size_t>(len));
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("load_essays: per-path encoding rules, first match wins, unused rules reported",
           "[load]") {
