@@ -47,7 +47,7 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
       if (!f.encoding_guessed) continue;
       if (++guessed_files <= listed_at_most)
         out << "    " << printable(f.path) << ": encoding guessed as " << f.encoding
-            << " (too little text to tell; force it with --encoding)\n";
+            << " (not told with confidence; force it with --encoding)\n";
     }
     if (guessed_files > listed_at_most)
       out << "    … and " << guessed_files - listed_at_most
