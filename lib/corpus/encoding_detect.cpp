@@ -238,8 +238,18 @@ legacy_choice detect_legacy(std::string_view bytes) {
   decoded_text big5;
   detail::decode_with_icu(sample, "Big5", big5);
   bool const big5_fails = big5.replaced >= 3 || big5_private_use(big5.utf8);
+  // count_hanzi looks at a kilobyte: that much is decoded as GB18030, cut after a byte below 0x80
+  // (ASCII or a trail byte, never a lead byte) so that the table path takes it whole (a cut
+  // character would send it to ICU).
+  std::string_view gb_sample = sample;
+  constexpr std::size_t gb_bytes = 1024;
+  for (std::size_t at = std::min(sample.size(), gb_bytes); at > gb_bytes / 2; --at)
+    if (static_cast<unsigned char>(sample[at - 1]) < 0x80) {
+      gb_sample = sample.substr(0, at);
+      break;
+    }
   decoded_text gb;
-  detail::decode_with_icu(sample, "GB18030", gb);
+  detail::decode_with_icu(gb_sample, "GB18030", gb);
   hanzi_count const as_gb = count_hanzi(gb.utf8);
   hanzi_count const as_big5 = big5_fails ? hanzi_count{} : count_hanzi(big5.utf8);
   if (as_gb.chinese() || as_big5.chinese()) {
