@@ -391,3 +391,125 @@ TEST_CASE("decoded_text.verbatim: the text is the input bytes, unchanged", "[enc
   CHECK_FALSE(neardup::decode_to_utf8(plain, {.encoding = "GB18030"}).verbatim);
   CHECK(neardup::decode_to_utf8("plain ASCII\n", {.encoding = "GB18030"}).verbatim);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Encodings other than Chinese, and guesses
+
+namespace {
+
+std::string const english_essay =
+    "The café on the corner served crème brûlée and a naïve “fresh” rosé; my résumé said I’d "
+    "worked there. Señor García’s façade was déjà vu.\n"
+    "We walked to the theatre, and everyone agreed the performance was wonderful.\n";
+std::string const japanese_essay =
+    "日本語の文章です。私は毎日学校に行きます。今日は天気がとても良いので、友達と公園で遊びました。"
+    "夏休みには家族と一緒に海へ行く予定です。\n";
+std::string const korean_essay =
+    "한국어 문장입니다. 저는 매일 학교에 갑니다. 오늘은 날씨가 아주 좋아서 친구와 공원에서 "
+    "놀았습니다. 여름 방학에는 가족과 함께 바다에 갈 예정입니다.\n";
+std::string const russian_essay =
+    "Это русский текст. Я каждый день хожу в школу. Сегодня очень хорошая погода, поэтому мы с "
+    "другом играли в парке. Летом мы поедем к морю, а осенью снова начнётся учёба.\n";
+
+}  // namespace
+
+TEST_CASE("Windows-1252, Shift_JIS, EUC-JP, EUC-KR and KOI8-R are decoded as what they are",
+          "[encoding]") {
+  struct sample {
+    std::string text;
+    char const* encoding;
+  };
+  for (auto const& s : {sample{english_essay, "windows-1252"}, sample{japanese_essay, "Shift_JIS"},
+                        sample{japanese_essay, "EUC-JP"}, sample{korean_essay, "EUC-KR"},
+                        sample{russian_essay, "KOI8-R"}}) {
+    INFO(s.encoding);
+    std::string const bytes = icu_encode(s.text, s.encoding);
+    REQUIRE(bytes != s.text);
+    auto const d = neardup::decode_to_utf8(bytes);
+    CHECK(d.encoding == s.encoding);
+    CHECK(d.detected);
+    CHECK(d.replaced == 0);
+    CHECK(d.utf8 == s.text);
+    CHECK(d.confidence >= 20);
+  }
+}
+
+TEST_CASE("a paragraph of Windows-1252 English or of Japanese is no guess", "[encoding]") {
+  auto const en = neardup::decode_to_utf8(icu_encode(english_essay, "windows-1252"));
+  CHECK_FALSE(en.guessed);
+  CHECK(en.confidence >= 50);
+  auto const ja = neardup::decode_to_utf8(icu_encode(japanese_essay, "Shift_JIS"));
+  CHECK_FALSE(ja.guessed);
+}
+
+TEST_CASE("Chinese text stays GB18030 or Big5 and is no guess when long enough", "[encoding]") {
+  std::string const text = "疫情防控是一场阻击战,也是一场人民战争。我们要坚定信心、同舟共济。\n";
+  auto const gb = neardup::decode_to_utf8(icu_encode(text, "GB18030"));
+  CHECK(gb.encoding == "GB18030");
+  CHECK_FALSE(gb.guessed);
+  std::string const trad = "疫情防控是一場阻擊戰,也是一場人民戰爭。我們要堅定信心、同舟共濟。\n";
+  auto const big5 = neardup::decode_to_utf8(icu_encode(trad, "Big5"));
+  CHECK(big5.encoding == "Big5");
+  CHECK(big5.utf8 == trad);
+  CHECK_FALSE(big5.guessed);
+}
+
+TEST_CASE("a few characters in GB18030 or Big5 are decoded by the best guess, named as one",
+          "[encoding]") {
+  // Six characters: too few for any detector; today's decoding is kept, and marked a guess.
+  std::string const six = "我们的学校好\n";
+  auto const gb = neardup::decode_to_utf8(icu_encode(six, "GB18030"));
+  CHECK(gb.encoding == "GB18030");
+  CHECK(gb.utf8 == six);
+  CHECK(gb.guessed);
+  CHECK(gb.detected);
+  // Rare characters, which no frequency check recognizes: still a guess, never silently sure.
+  auto const rare = neardup::decode_to_utf8(icu_encode("蜻蜓翡翠\n", "GB18030"));
+  CHECK(rare.guessed);
+  auto const big5 = neardup::decode_to_utf8(icu_encode("我們的學校\n", "Big5"));
+  CHECK(big5.guessed);
+  // A forced encoding, UTF-8 and UTF-16 are never guesses.
+  CHECK_FALSE(neardup::decode_to_utf8(icu_encode(six, "GB18030"), {.encoding = "GB18030"}).guessed);
+  CHECK_FALSE(neardup::decode_to_utf8(six).guessed);
+  CHECK_FALSE(neardup::decode_to_utf8(utf16(six, true, true)).guessed);
+}
+
+TEST_CASE("encoding rules: first match wins, the pattern matches the path or a tail of it",
+          "[encoding]") {
+  neardup::decode_options o;
+  neardup::add_encoding_option(o, "old/*=big5");
+  neardup::add_encoding_option(o, "*.txt=GB18030");
+  neardup::add_encoding_option(o, "UTF-16LE");
+  CHECK(o.encoding == "UTF-16LE");
+  REQUIRE(o.rules.size() == 2);
+  CHECK(o.rules[0].pattern == "old/*");
+  CHECK(o.rules[0].encoding == "big5");
+  CHECK(neardup::decode_options_for(o, "old/a.txt").encoding == "big5");
+  CHECK(neardup::decode_options_for(o, "corpus/old/a.txt").encoding == "big5");
+  CHECK(neardup::decode_options_for(o, "corpus/new/a.txt").encoding == "GB18030");
+  CHECK(neardup::decode_options_for(o, "corpus/new/a.md").encoding == "UTF-16LE");
+  CHECK(neardup::decode_options_for(o, "bold/a.md").encoding ==
+        "UTF-16LE");  // "old/" is not a tail
+  CHECK(neardup::decode_options_for(o, "old/a.txt").rules.empty());
+  CHECK_THROWS_AS(neardup::add_encoding_option(o, "=big5"), neardup::error);
+  CHECK_THROWS_AS(neardup::add_encoding_option(o, "old/*="), neardup::error);
+}
+
+TEST_CASE("detection never crashes and always gives valid UTF-8 on random legacy-looking bytes",
+          "[encoding]") {
+  std::mt19937 rng(1313);
+  for (int round = 0; round < 300; ++round) {
+    std::size_t const n = rng() % 300;
+    std::string bytes(n, '\0');
+    for (auto& c : bytes) {
+      auto const r = rng() % 4;
+      c = static_cast<char>(r == 0 ? 'a' + rng() % 26 : 0x80 + rng() % 0x80);
+    }
+    auto const d = neardup::decode_to_utf8(bytes);
+    INFO(round);
+    CHECK_FALSE(d.encoding.empty());
+    CHECK(d.utf8.find('\r') == std::string::npos);
+    CHECK(neardup::decode_to_utf8(d.utf8).replaced == 0);
+    CHECK(d.confidence <= 100);
+  }
+}

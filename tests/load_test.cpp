@@ -33,6 +33,19 @@ loaded load_all(std::vector<std::string> const& paths) {
   return out;
 }
 
+std::string encode_as(std::string const& utf8, char const* name) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
+  std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
+  UConverter* cnv = ucnv_open(name, &status);
+  int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()),
+                                      u.getBuffer(), u.length(), &status);
+  ucnv_close(cnv);
+  REQUIRE(U_SUCCESS(status));
+  out.resize(static_cast<std::size_t>(len));
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("load_essays: the bundled essays, 37 in five files, in order", "[load]") {
@@ -116,24 +129,15 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
     for (char& c : s) c = c == '\n' ? '\r' : c;
     return s;
   };
-  auto encode = [](std::string const& utf8, char const* name) {
-    UErrorCode status = U_ZERO_ERROR;
-    icu::UnicodeString const u = icu::UnicodeString::fromUTF8(utf8);
-    std::string out(static_cast<std::size_t>(u.length()) * 4 + 8, '\0');
-    UConverter* cnv = ucnv_open(name, &status);
-    int32_t const len = ucnv_fromUChars(cnv, out.data(), static_cast<int32_t>(out.size()), u.getBuffer(), u.length(), &status);
-    ucnv_close(cnv);
-    REQUIRE(U_SUCCESS(status));
-    out.resize(static_cast<std::size_t>(len));
-    return out;
-  };
   write_file(dir.path / "plain.txt", two);
   write_file(dir.path / "crlf.txt", crlf(two));
   write_file(dir.path / "bom.txt", "\xEF\xBB\xBF" + two);
   write_file(dir.path / "cr.txt", lone_cr(two));
-  write_file(dir.path / "gb.txt", encode(crlf(two), "GB18030"));
-  write_file(dir.path / "big5.txt", encode("1、第一篇\n眾人同心，其利斷金。萬眾一心，眾志成城。\n\n2、第二篇\n同舟共濟，攜手前行。\n", "Big5"));
-  write_file(dir.path / "utf16.txt", encode("\xEF\xBB\xBF" + two, "UTF-16LE"));
+  write_file(dir.path / "gb.txt", encode_as(crlf(two), "GB18030"));
+  write_file(dir.path / "big5.txt", encode_as("1、第一篇\n眾人同心，其利斷金。萬眾一心，眾志成城。"
+                                              "\n\n2、第二篇\n同舟共濟，攜手前行。\n",
+                                              "Big5"));
+  write_file(dir.path / "utf16.txt", encode_as("\xEF\xBB\xBF" + two, "UTF-16LE"));
   std::vector<std::string> const paths = {dir.path.string()};
   auto const [summary, essays, texts] = load_all(paths);
   REQUIRE(summary.files.size() == 7);
@@ -190,4 +194,113 @@ TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed
   write_file(paths[4], "shorter");  // rewritten in place while it is kept open
   CHECK_THROWS_AS(reader.read(paths[4], size, 0, 6), neardup::error);
   CHECK_THROWS_AS(reader.read((dir.path / "missing.txt").string(), size, 0, 1), neardup::error);
+}
+
+TEST_CASE("load_essays: per-path encoding rules, first match wins, unused rules reported",
+          "[load]") {
+  temp_dir dir;
+  std::string const trad = "眾人同心，其利斷金。萬眾一心，眾志成城。同舟共濟，攜手前行。\n";
+  std::string const simp = "疫情防控要坚持全国一盘棋，各地区各部门要服从党中央统一指挥。\n";
+  write_file(dir.path / "old/a.txt", encode_as(trad, "Big5"));
+  write_file(dir.path / "new/b.txt", encode_as(simp, "GB18030"));
+  neardup::load_options options;
+  neardup::add_encoding_option(options.decode, "old/*=Big5");
+  neardup::add_encoding_option(options.decode, "*/a.txt=UTF-16LE");  // shadowed by the first
+  neardup::add_encoding_option(options.decode, "nowhere/*=KOI8-R");
+  std::map<std::string, std::string> texts;
+  auto const summary = neardup::load_essays(std::vector<std::string>{dir.path.string()}, options,
+                                            [&](neardup::essay_info&& e, std::string_view t) {
+                                              texts[fs::path(e.file).filename().string()] =
+                                                  std::string(t);
+                                            });
+  REQUIRE(summary.files.size() == 2);
+  std::map<std::string, neardup::file_account> accounts;
+  for (auto const& f : summary.files) accounts[fs::path(f.path).filename().string()] = f;
+  CHECK(accounts["a.txt"].encoding == "Big5");
+  CHECK_FALSE(accounts["a.txt"].encoding_detected);
+  CHECK(accounts["b.txt"].encoding == "GB18030");
+  CHECK(accounts["b.txt"].encoding_detected);
+  CHECK(texts["a.txt"] + "\n" == trad);
+  CHECK(texts["b.txt"] + "\n" == simp);
+  REQUIRE(summary.unused_encoding_rules.size() == 2);
+  CHECK(summary.unused_encoding_rules[0].pattern == "*/a.txt");
+  CHECK(summary.unused_encoding_rules[1].pattern == "nowhere/*");
+}
+
+TEST_CASE("load_essays: guessed encodings are marked; Windows-1252 is read back by byte range",
+          "[load]") {
+  temp_dir dir;
+  std::string const english =
+      "1. First\nThe café served crème brûlée; my résumé said I’d worked there as a naïve "
+      "garçon.\n\n2. Second\nSeñor García’s façade was déjà vu, and the rosé was “fresh”.\n";
+  write_file(dir.path / "en.txt", encode_as(english, "windows-1252"));
+  write_file(dir.path / "short.txt", encode_as("我们的学校好\n", "GB18030"));
+  std::vector<std::string> const paths = {dir.path.string()};
+  auto const [summary, essays, texts] = load_all(paths);
+  REQUIRE(summary.files.size() == 2);
+  std::map<std::string, neardup::file_account> accounts;
+  for (auto const& f : summary.files) accounts[fs::path(f.path).filename().string()] = f;
+  CHECK(accounts["en.txt"].encoding == "windows-1252");
+  CHECK_FALSE(accounts["en.txt"].encoding_guessed);
+  CHECK(accounts["en.txt"].encoding_confidence >= 50);
+  CHECK(accounts["short.txt"].encoding == "GB18030");
+  CHECK(accounts["short.txt"].encoding_guessed);
+  neardup::detail::essay_reloader reloader({}, summary.files);
+  std::string all;
+  for (std::size_t i = 0; i < essays.size(); ++i) {
+    INFO(essays[i].id);
+    if (fs::path(essays[i].file).filename() == "en.txt") {
+      CHECK(essays[i].source_bytes > 0);
+      all += texts[i];
+    }
+    CHECK(reloader.text(essays[i]) == texts[i]);
+  }
+  CHECK(all.find("crème brûlée") != std::string::npos);
+  CHECK(all.find("“fresh”") != std::string::npos);
+}
+
+TEST_CASE("load_essays: JSON Lines in UTF-16 or GB18030 is read from a UTF-8 copy", "[load]") {
+  temp_dir dir;
+  std::string const utf8 =
+      "{\"id\": \"a\", \"text\": \"第一篇文章的内容。\"}\n{\"id\": 2, \"text\": \"第二篇\"}\n";
+  write_file(dir.path / "be.jsonl", "\xFE\xFF" + encode_as(utf8, "UTF-16BE"));
+  write_file(dir.path / "gb.jsonl", encode_as(utf8, "GB18030"));
+  write_file(dir.path / "u8.jsonl", utf8);
+  neardup::load_options options;
+  options.jsonl = true;
+  std::vector<neardup::essay_info> essays;
+  std::vector<std::string> texts;
+  auto const summary = neardup::load_essays(std::vector<std::string>{dir.path.string()}, options,
+                                            [&](neardup::essay_info&& e, std::string_view t) {
+                                              essays.push_back(std::move(e));
+                                              texts.emplace_back(t);
+                                            });
+  INFO((summary.problems.empty() ? std::string() : summary.problems[0].message));
+  REQUIRE(summary.files.size() == 3);
+  CHECK(summary.problems.empty());
+  REQUIRE(essays.size() == 6);
+  for (std::size_t i = 0; i < 6; i += 2) {
+    CHECK(texts[i] == "第一篇文章的内容。");
+    CHECK(texts[i + 1] == "第二篇");
+  }
+  CHECK(summary.files[0].encoding == "UTF-16BE");
+  CHECK(summary.files[1].encoding == "GB18030");
+  CHECK(summary.files[2].encoding == "UTF-8");
+  // The copy is UTF-8 and lives as long as the account; the UTF-8 file is read where it is.
+  REQUIRE_FALSE(summary.files[0].stored_at.empty());
+  CHECK(neardup::read_file(summary.files[0].stored_at) == utf8);
+  CHECK(summary.files[0].bytes == utf8.size());
+  CHECK(summary.files[2].stored_at.empty());
+  CHECK(essays[1].offset == utf8.find("{\"id\": 2"));  // offsets in the copy
+  neardup::detail::essay_reloader reloader(options, summary.files);
+  for (std::size_t i = 0; i < essays.size(); ++i) CHECK(reloader.text(essays[i]) == texts[i]);
+  // The copy goes with the last account that holds it.
+  std::string const copy = summary.files[1].stored_at;
+  auto account = std::make_unique<neardup::file_account>(summary.files[1]);
+  CHECK(fs::exists(copy));
+  neardup::load_summary moved = summary;
+  moved.files.clear();
+  CHECK(fs::exists(copy));  // `summary` and `account` still hold it
+  account.reset();
+  CHECK(fs::exists(copy));
 }

@@ -536,3 +536,104 @@ TEST_CASE(
   auto const c = run_dedup("--format csv " + quote(dir.path.string()));
   CHECK(has(c.out, "\"" + (dir.path / odd).string() + "\""));  // quoted, newline inside
 }
+
+TEST_CASE(
+    "Windows-1252, Shift_JIS and EUC-KR copies cluster with their UTF-8 originals; guesses "
+    "and unused --encoding rules are named",
+    "[robustness]") {
+  temp_dir dir;
+  std::string const english =
+      "The café on the corner served crème brûlée and a naïve “fresh” rosé every single morning; "
+      "my résumé said I’d worked there for three long summers. Señor García’s façade was déjà vu "
+      "to everyone who walked past it on the way to the old theatre by the river.\n";
+  std::string const japanese =
+      "日本語の文章です。私は毎日学校に行きます。今日は天気がとても良いので、友達と公園で遊びました"
+      "。"
+      "夏休みには家族と一緒に海へ行く予定です。みんなで花火を見て、スイカを食べました。\n";
+  std::string const korean =
+      "한국어 문장입니다. 저는 매일 학교에 갑니다. 오늘은 날씨가 아주 좋아서 친구와 공원에서 "
+      "놀았습니다. 여름 방학에는 가족과 함께 바다에 갈 예정입니다. 우리는 불꽃놀이를 보았습니다.\n";
+  write_file(dir.path / "en/utf8.txt", english);
+  write_file(dir.path / "en/cp1252.txt", encode(english, "windows-1252"));
+  write_file(dir.path / "ja/utf8.txt", japanese);
+  write_file(dir.path / "ja/sjis.txt", encode(japanese, "Shift_JIS"));
+  write_file(dir.path / "ko/utf8.txt", korean);
+  write_file(dir.path / "ko/euckr.txt", encode(korean, "EUC-KR"));
+  write_file(dir.path / "short/gb.txt", encode("我们的学校好\n", "GB18030"));
+  auto const r =
+      run_dedup("--format jsonl --encoding 'nowhere/*=big5' " + quote(dir.path.string()));
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.err, "7 read, 0 skipped"));
+  auto const clusters = cli::parse_clusters(r.out);
+  CHECK(clusters.size() == 3);
+  for (auto const& c : clusters) CHECK(c.size() == 2);
+  CHECK(has(r.err, "gb.txt: encoding guessed as GB18030"));
+  CHECK_FALSE(has(r.err, "cp1252.txt: encoding guessed"));
+  CHECK(has(r.err, "--encoding nowhere/*=big5: decided the encoding of no file"));
+  CHECK_FALSE(has(r.err, "undecodable"));
+
+  // Rules force an encoding on the paths they match, the first that matches: en/* as UTF-8 (the
+  // Windows-1252 file's accented letters become replacements), ja/* as Shift_JIS, not as
+  // KOI8-R (a later rule), the global GB18030 for no file.
+  auto const ruled = run_dedup(
+      "--format jsonl --encoding 'en/*=UTF-8' --encoding 'ja/*=Shift_JIS' "
+      "--encoding '*.txt=KOI8-R' --encoding GB18030 " +
+      quote((dir.path / "en").string()) + " " + quote((dir.path / "ja").string()));
+  INFO(ruled.err);
+  CHECK(ruled.exit_code == 0);
+  CHECK(has(ruled.err, "cp1252.txt: 17 undecodable byte sequences replaced (UTF-8)"));
+  // Every file of ja/ is read as Shift_JIS: the copy cleanly, the UTF-8 original with replacements.
+  CHECK_FALSE(has(ruled.err, "sjis.txt: "));
+  CHECK(has(ruled.err, "ja/utf8.txt: 12 undecodable byte sequences replaced (Shift_JIS)"));
+  CHECK(has(ruled.err, "--encoding *.txt=KOI8-R: decided the encoding of no file"));
+  auto const bad = run_dedup("--encoding '=big5' " + quote(dir.path.string()));
+  CHECK(bad.exit_code == 2);
+  CHECK(has(bad.err, "PATTERN=ENCODING"));
+}
+
+TEST_CASE(
+    "JSON Lines in UTF-16 (BOM, either order) or GB18030 is decoded, clusters with its UTF-8 "
+    "copy, and --keep-one writes it in UTF-8",
+    "[robustness]") {
+  temp_dir dir;
+  std::string const other =
+      "同舟共济,守望相助。每个人都是自己健康的第一责任人,要勤洗手、戴口罩、少聚集,科学防护。\n";
+  std::string one_line = essay.substr(0, essay.size() - 1);
+  one_line.replace(one_line.find('\n'), 1, "\\n");
+  std::string utf8;
+  utf8 += "{\"id\": \"a\", \"text\": \"" + one_line + "\"}\n";
+  utf8 += "{\"id\": \"b\", \"text\": \"" + other.substr(0, other.size() - 1) + "\", \"n\": 2}\n";
+  // Each copy has its own ids, so that it is its own records: x1, x2 for copy x.
+  auto copy_of = [&](std::string const& tag) {
+    std::string s = utf8;
+    for (std::string const id : {"a", "b"}) {
+      std::size_t const at = s.find("\"id\": \"" + id + "\"");
+      s.replace(at, 9, "\"id\": \"" + tag + id + "\"");
+    }
+    return s;
+  };
+  write_file(dir.path / "u8.jsonl", utf8);
+  write_file(dir.path / "le.jsonl", "\xFF\xFE" + encode(copy_of("le"), "UTF-16LE"));
+  write_file(dir.path / "be.jsonl", "\xFE\xFF" + encode(copy_of("be"), "UTF-16BE"));
+  write_file(dir.path / "gb.jsonl", encode(copy_of("gb"), "GB18030"));
+  auto const kept = dir.path / "kept.out";
+  auto const r = run_dedup("--jsonl --format jsonl --keep-one " + quote(kept.string()) + " " +
+                           quote(dir.path.string()));
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.err, "4 read, 0 skipped"));
+  auto const clusters = cli::parse_clusters(r.out);
+  REQUIRE(clusters.size() == 2);
+  for (auto const& c : clusters) CHECK(c.size() == 4);
+  // The decoded files' lines are read back (exact verification, report) from their UTF-8 copies.
+  std::set<std::string> ids;
+  for (auto const& c : clusters)
+    for (auto const& m : c) ids.insert(m.id);
+  CHECK(ids == std::set<std::string>{"a", "b", "lea", "leb", "bea", "beb", "gba", "gbb"});
+  // --keep-one: the first of each cluster (the files are taken in name order: be.jsonl first),
+  // as UTF-8 lines, other fields kept.
+  std::string const out = read_all(kept);
+  CHECK(simdjson::validate_utf8(out.data(), out.size()));
+  CHECK(lines_of(out) == lines_of(copy_of("be")));
+}

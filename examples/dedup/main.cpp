@@ -110,8 +110,13 @@ int main(int argc, char** argv) {
                     "How files are split into essays: auto, file, blank-line or regex:PATTERN "
                     "(a line matching PATTERN starts an essay)")
       ->capture_default_str();
-  input->add_option("--encoding", load.decode.encoding,
-                    "Force an encoding (e.g. GB18030, Big5, UTF-16LE) instead of detecting it");
+  std::vector<std::string> encodings;
+  input
+      ->add_option("--encoding", encodings,
+                   "Force an encoding (e.g. GB18030, Big5, UTF-16LE) instead of detecting it; "
+                   "PATTERN=NAME for the paths matching a glob (e.g. 'old/*=big5'), first match "
+                   "wins; may repeat")
+      ->allow_extra_args(false);
   input->add_option("--ext", extensions,
                     "File name endings taken from folders, comma-separated ('' = every file)")
       ->capture_default_str();
@@ -193,6 +198,13 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   if (bands) options.lsh = neardup::lsh_params{bands, rows};
+
+  try {
+    for (auto const& e : encodings) neardup::add_encoding_option(load.decode, e);
+  } catch (neardup::error const& e) {
+    std::cerr << "dedup: " << e.what() << "\n";
+    return exit_usage;
+  }
 
   std::size_t const colon = split.find(':');
   bool known = true;

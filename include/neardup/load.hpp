@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,7 +61,10 @@ struct load_options {
 struct file_account {
   std::string path;
   std::string encoding;            ///< e.g. "UTF-8", "GB18030"
-  bool encoding_detected = true;   ///< false when forced with decode.encoding
+  bool encoding_detected = true;   ///< false when forced with decode.encoding or a decode rule
+  /// Detected without confidence (decoded_text::guessed): the encoding is a best guess.
+  bool encoding_guessed = false;
+  int encoding_confidence = 0;     ///< ICU's detector's confidence (0-100) when it was asked
   std::size_t bytes = 0;           ///< size on disk
   std::size_t essays = 0;
   std::size_t replaced = 0;        ///< byte sequences that could not be decoded
@@ -69,8 +73,12 @@ struct file_account {
   bool verbatim = false;
   std::vector<line_range> furniture;  ///< lines left out (collection title, preamble, buttons)
   std::vector<split_warning> warnings;  ///< essays worth a look: multi-megabyte or outsized
-  /// Where the bytes are when not at `path`: standard input ("-") is kept in a temporary file.
+  /// Where the bytes are when not at `path`: standard input ("-") and named pipes are kept in a temporary file, and
+  /// a JSON Lines file not in UTF-8 is read from its UTF-8 copy (its records' offsets are in the
+  /// copy, and --keep-one copies its lines from there: in UTF-8).
   std::string stored_at;
+  /// Keeps the temporary file at stored_at while the account lives (empty when not one's own).
+  std::shared_ptr<void const> stored_keep;
   /// The file to read again: stored_at, or path.
   [[nodiscard]] std::string const& source() const noexcept {
     return stored_at.empty() ? path : stored_at;
@@ -94,6 +102,9 @@ struct load_summary {
   std::vector<load_problem> problems;
   std::size_t essays = 0;
   std::size_t bytes = 0;  ///< bytes read from disk
+  /// Rules of decode_options::rules that decided the encoding of no file (none matched, or only
+  /// paths an earlier rule took), in their order.
+  std::vector<encoding_rule> unused_encoding_rules;
 };
 
 /// Called once per essay, in a deterministic order (files sorted, essays in file order).

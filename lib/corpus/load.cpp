@@ -8,6 +8,7 @@
 
 #include "corpus/jsonl_chunks.hpp"
 #include "corpus/load_file.hpp"
+#include "corpus/posix_file.hpp"
 #include "neardup/error.hpp"
 
 namespace neardup {
@@ -36,7 +37,11 @@ bool jsonl_essay(std::string const& path, jsonl_record& record, std::uint32_t nu
 }
 
 bool byte_oriented(std::string_view encoding) noexcept {
-  return encoding == "UTF-8" || encoding == "GB18030" || encoding == "Big5";
+  // Multi-byte encodings whose trail bytes are never LF or CR, and the single-byte ones.
+  for (std::string_view const e : {"UTF-8", "GB18030", "Big5", "Shift_JIS", "EUC-JP", "EUC-KR"})
+    if (encoding == e) return true;
+  return encoding.starts_with("windows-") || encoding.starts_with("ISO-8859-") ||
+         encoding.starts_with("KOI8-");
 }
 
 bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t problems_from,
@@ -51,6 +56,61 @@ bool skip_if_no_record(std::string const& path, std::size_t records, std::size_t
   problems.resize(problems_from);
   summary.skipped.push_back({path, skip_reason::not_jsonl, std::move(detail)});
   return true;
+}
+
+void note_unused_encoding_rules(load_options const& options, load_summary& summary) {
+  auto const& rules = options.decode.rules;
+  if (rules.empty()) return;
+  std::vector<bool> used(rules.size(), false);
+  auto const mark = [&](std::string const& path) {
+    for (std::size_t r = 0; r < rules.size(); ++r)
+      if (rule_matches(rules[r], path)) {
+        used[r] = true;
+        return;
+      }
+  };
+  for (auto const& f : summary.files) mark(f.path);
+  for (auto const& s : summary.skipped) mark(s.path);
+  summary.unused_encoding_rules.clear();
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (!used[r]) summary.unused_encoding_rules.push_back(rules[r]);
+}
+
+jsonl_source open_jsonl_source(std::string const& path, load_options const& options) {
+  jsonl_source source;
+  source.path = path;
+  source.decoded.encoding = "UTF-8";
+  decode_options const decode = decode_options_for(options.decode, path);
+  source.decoded.detected = decode.encoding.empty();
+  bool whole = false;
+  if (!decode.encoding.empty()) {
+    whole = decode.encoding != "UTF-8" && decode.encoding != "utf-8" && decode.encoding != "utf8";
+  } else {
+    constexpr std::size_t prefix_bytes = 64 * 1024;
+    posix_file const file(path);
+    std::string prefix;
+    file.read(0, prefix_bytes, prefix);
+    whole = decode_to_utf8(prefix).encoding != "UTF-8";
+  }
+  if (!whole) return source;
+  decoded_text decoded = decode_to_utf8(read_file(path, options.walk.max_file_bytes), decode);
+  source.copy = std::make_shared<spooled_input const>(decoded.utf8, path);
+  source.path = source.copy->path();
+  decoded.utf8 = std::string();
+  source.decoded = std::move(decoded);
+  return source;
+}
+
+void account_for_source(jsonl_source const& source, file_account& account) {
+  account.encoding = source.decoded.encoding;
+  account.encoding_detected = source.decoded.detected;
+  account.encoding_guessed = source.decoded.guessed;
+  account.encoding_confidence = source.decoded.confidence;
+  account.replaced = source.decoded.replaced;
+  if (source.copy) {
+    account.stored_at = source.path;
+    account.stored_keep = source.copy;
+  }
 }
 
 walk_options walk_options_for(load_options const& options) {
@@ -70,19 +130,22 @@ std::string essay_id(std::string const& file, std::uint32_t index) {
 }
 
 // The number of records parsed (taken or not).
-std::size_t load_jsonl_file(std::string const& path, load_options const& options,
-                            load_summary& summary, essay_sink const& sink, file_account& account) {
+std::size_t load_jsonl_file(std::string const& path, std::string const& source,
+                            load_options const& options, load_summary& summary,
+                            essay_sink const& sink, file_account& account) {
   std::uint32_t number = 0;
   essay_info e;
   detail::read_jsonl_chunks(
-      path, options.jsonl_fields, options.jsonl_chunk_bytes,
+      source, options.jsonl_fields, options.jsonl_chunk_bytes,
       [&](jsonl_record&& r) {
         if (!detail::jsonl_essay(path, r, ++number, r.text.size(), options, summary, e)) return;
         ++account.essays;
         ++summary.essays;
         sink(std::move(e), r.text);
       },
-      [&](jsonl_problem&& p) { summary.problems.push_back({path, p.line, std::move(p.message)}); });
+      [&](jsonl_problem&& p) {
+        summary.problems.push_back({path, p.line, std::move(p.message)});
+      });
   return number;
 }
 
@@ -148,19 +211,25 @@ void detail::load_file(std::string const& path, load_options const& options, ess
                        load_summary& summary) {
   file_account account;
   account.path = path;
-  account.encoding_detected = options.decode.encoding.empty();
+  decode_options const decode = decode_options_for(options.decode, path);
+  account.encoding_detected = decode.encoding.empty();
   if (options.jsonl) {
-    account.encoding = "UTF-8";
     std::size_t const problems_from = summary.problems.size();
     try {
-      std::size_t const records = load_jsonl_file(path, options, summary, sink, account);
+      jsonl_source const source = open_jsonl_source(path, options);
+      account_for_source(source, account);
+      std::size_t const records =
+          load_jsonl_file(path, source.path, options, summary, sink, account);
       if (detail::skip_if_no_record(path, records, problems_from, summary)) return;
       std::error_code ec;
-      auto const size = std::filesystem::file_size(path, ec);
+      auto const size = std::filesystem::file_size(source.path, ec);
       account.bytes = ec ? 0 : static_cast<std::size_t>(size);
       summary.bytes += account.bytes;
     } catch (error const& e) {
-      summary.skipped.push_back({path, skip_reason::not_readable, e.what()});
+      summary.skipped.push_back(
+          {path,
+           e.code() == errc::limit_exceeded ? skip_reason::too_large : skip_reason::not_readable,
+           e.what()});
       return;
     }
     summary.files.push_back(std::move(account));
@@ -182,11 +251,13 @@ void detail::load_file(std::string const& path, load_options const& options, ess
     summary.skipped.push_back({path, skip_reason::empty, "the file is empty"});
     return;
   }
-  if (options.decode.encoding.empty() && looks_binary(bytes)) {
+  if (decode.encoding.empty() && looks_binary(bytes)) {
     summary.skipped.push_back({path, skip_reason::binary, "binary content (NUL or control bytes)"});
     return;
   }
-  decoded_text decoded = decode_to_utf8(bytes, options.decode);
+  decoded_text decoded = decode_to_utf8(bytes, decode);
+  account.encoding_guessed = decoded.guessed;
+  account.encoding_confidence = decoded.confidence;
   account.verbatim = decoded.verbatim;
   account.encoding = decoded.encoding;
   account.replaced = decoded.replaced;
@@ -238,6 +309,7 @@ load_summary load_essays(std::span<const std::string> paths, load_options const&
     ++done;
     detail::load_file(path, options, sink, summary);
   }
+  detail::note_unused_encoding_rules(options, summary);
   return summary;
 }
 

@@ -4,9 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "corpus/spool.hpp"
 #include "neardup/jsonl.hpp"
 #include "neardup/load.hpp"
 
@@ -23,8 +25,33 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
 /// extensions were left at their default.
 [[nodiscard]] walk_options walk_options_for(load_options const& options);
 
+/// Where a JSON Lines file is read from: the file itself when it is UTF-8, else its UTF-8 copy
+/// (LF line ends) in a temporary file, removed when the last copy of `copy` goes. The records'
+/// offsets are then offsets in the copy, which read-back and --keep-one read (file_account::
+/// stored_at).
+struct jsonl_source {
+  std::string path;      ///< to read: the file, or its decoded copy
+  decoded_text decoded;  ///< encoding, detected, guessed, replaced; `utf8` is left empty
+  std::shared_ptr<spooled_input const> copy;
+};
+
+/// Looks at a JSON Lines file's first 64 KiB (or its whole, when decode rules or the forced
+/// encoding name something other than UTF-8 for it): a BOM, UTF-16 or bytes that are not UTF-8
+/// send the whole file (up to options.walk.max_file_bytes) through decode_to_utf8 into a copy.
+/// Throws neardup::error (io_error, limit_exceeded, encoding_error) as read_file and
+/// decode_to_utf8 do.
+[[nodiscard]] jsonl_source open_jsonl_source(std::string const& path, load_options const& options);
+
+/// The account of the file `source` was opened for: its encoding, and where it is stored.
+void account_for_source(jsonl_source const& source, file_account& account);
+
+/// Fills summary.unused_encoding_rules: the rules of options.decode.rules that are the first to
+/// match none of the paths in summary.files and summary.skipped.
+void note_unused_encoding_rules(load_options const& options, load_summary& summary);
+
 /// Encodings in which a line break is always the byte LF or CR, so that the bytes of whole lines
-/// decode on their own to the same text (UTF-16 and stateful encodings are not).
+/// decode on their own to the same text: UTF-8, GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR and the
+/// single-byte windows-*, ISO-8859-* and KOI8-* (UTF-16 and stateful encodings are not).
 [[nodiscard]] bool byte_oriented(std::string_view encoding) noexcept;
 
 /// The problem of an essay over load_options::max_essay_bytes: "<which> skipped: N bytes, over the

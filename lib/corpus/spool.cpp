@@ -11,16 +11,45 @@
 #include "neardup/error.hpp"
 
 namespace neardup::detail {
+namespace {
 
-spooled_input::spooled_input(int fd, std::uint64_t max_bytes, std::string const& shown) {
+/// A new temporary file in $TMPDIR, else /tmp, named from `prefix`: its descriptor; `path` set.
+int make_temporary(char const* prefix, std::string const& what, std::string& path) {
   char const* const tmp = std::getenv("TMPDIR");
   std::string name =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/neardup-stdin-XXXXXX";
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + "-XXXXXX";
   int const out = ::mkstemp(name.data());
   if (out < 0)
-    throw error(errc::io_error, shown + ": cannot make a temporary file: " +
-                                    std::string(std::strerror(errno)));
-  path_ = name;
+    throw error(errc::io_error,
+                what + ": cannot make a temporary file: " + std::string(std::strerror(errno)));
+  path = name;
+  return out;
+}
+
+/// Writes all of [data, data + size) to `fd`; false (errno set) when a write fails.
+bool write_all(int fd, char const* data, std::size_t size) {
+  for (std::size_t done = 0; done < size;) {
+    ssize_t const put = ::write(fd, data + done, size - done);
+    if (put < 0 && errno == EINTR) continue;
+    if (put < 0) return false;
+    done += static_cast<std::size_t>(put);
+  }
+  return true;
+}
+
+}  // namespace
+
+spooled_input::spooled_input(std::string_view bytes, std::string const& what) {
+  int const out = make_temporary("neardup-decoded", what, path_);
+  if (!write_all(out, bytes.data(), bytes.size()) || ::close(out) != 0) {
+    int const e = errno;
+    ::unlink(path_.c_str());
+    throw error(errc::io_error, what + ": cannot keep its decoded copy: " + std::strerror(e));
+  }
+}
+
+spooled_input::spooled_input(int fd, std::uint64_t max_bytes, std::string const& shown) {
+  int const out = make_temporary("neardup-stdin", shown, path_);
   auto fail = [&](char const* what) {
     int const e = errno;
     ::close(out);
@@ -39,12 +68,8 @@ spooled_input::spooled_input(int fd, std::uint64_t max_bytes, std::string const&
       too_large_ = true;
       break;
     }
-    for (ssize_t done = 0; done < got;) {
-      ssize_t const put = ::write(out, buffer.data() + done, static_cast<std::size_t>(got - done));
-      if (put < 0 && errno == EINTR) continue;
-      if (put < 0) fail("cannot keep it in a temporary file");
-      done += put;
-    }
+    if (!write_all(out, buffer.data(), static_cast<std::size_t>(got)))
+      fail("cannot keep it in a temporary file");
   }
   if (::close(out) != 0) fail("cannot keep it in a temporary file");
 }

@@ -144,7 +144,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   // (where duplicate ids are found), so the result does not depend on the thread count. Exact
   // verification reads a candidate's line again by its byte offset.
   struct jsonl_texts {
-    std::vector<std::string> files;
+    std::vector<std::string> files;  // where the records are read back: the file, or its UTF-8 copy
+    std::vector<std::string> names;  // the files as walked
     std::vector<std::pair<std::uint32_t, std::uint64_t>> records;  // (file number, offset)
     jsonl_options fields;
   };
@@ -157,7 +158,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   result.text_start = result.text;  // a record is read whole to parse it
   dedup.set_text_source(noting_failures(
       result.text,
-      [texts](std::uint32_t doc) { return texts->files[texts->records.at(doc).first]; },
+      [texts](std::uint32_t doc) { return texts->names[texts->records.at(doc).first]; },
       sign.failures));
 
   walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
@@ -188,6 +189,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   std::vector<line_batch> batches(window);
   std::size_t next_file = 0;
   std::optional<detail::jsonl_chunker> chunker;
+  // Each file as it is read: itself, or its UTF-8 copy (opened by `take`, before its first chunk).
+  std::vector<detail::jsonl_source> sources(walked.files.size());
   // Only cuts the file (reading a little around each cut): the one part done by one thread at a time.
   auto take = [&](std::size_t i) {
     if (next_file == walked.files.size()) return false;
@@ -197,7 +200,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     try {
       if (!chunker) {
         b.first = true;
-        chunker.emplace(walked.files[next_file], options.load.jsonl_fields.max_line_bytes);
+        sources[next_file] = detail::open_jsonl_source(walked.files[next_file], options.load);
+        chunker.emplace(sources[next_file].path, options.load.jsonl_fields.max_line_bytes);
       }
       if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) return true;
       b.chunk = {};
@@ -218,7 +222,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     line_batch& b = batches[i % window];
     if (b.last) return;
     try {
-      detail::read_jsonl_chunk(walked.files[b.file], b.chunk, lines[w]);
+      detail::read_jsonl_chunk(sources[b.file].path, b.chunk, lines[w]);
     } catch (error const& e) {
       b.failure = e.what();
       return;
@@ -268,7 +272,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     if (b.first) {
       account = file_account{};
       account.path = path;
-      account.encoding = "UTF-8";
+      detail::account_for_source(sources[b.file], account);
       record_number = 0;
       records_parsed = 0;
       problems_from = result.load.problems.size();
@@ -298,7 +302,10 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         continue;
       sign.add(std::span<const std::uint32_t>(b.signatures.data() + at * k, k), b.keys,
                b.sentence_keys, at, b.signed_info[at], b.text_bytes[at]);
-      if (texts->files.empty() || texts->files.back() != path) texts->files.push_back(path);
+      if (texts->names.empty() || texts->names.back() != path) {
+        texts->files.push_back(sources[b.file].path);
+        texts->names.push_back(path);
+      }
       texts->records.emplace_back(static_cast<std::uint32_t>(texts->files.size() - 1), e.offset);
       result.essays.push_back(std::move(e));
       ++account.essays;
@@ -310,11 +317,12 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         result.load.skipped.push_back({path, skip_reason::not_readable, failure});
       } else if (!detail::skip_if_no_record(path, records_parsed, problems_from, result.load)) {
         std::error_code ec;
-        auto const size = std::filesystem::file_size(path, ec);
+        auto const size = std::filesystem::file_size(sources[b.file].path, ec);
         account.bytes = ec ? 0 : static_cast<std::size_t>(size);
         result.load.bytes += account.bytes;
         result.load.files.push_back(std::move(account));
       }
+      sources[b.file] = detail::jsonl_source{};  // the account keeps a copy alive
       if (options.load.progress) options.load.progress(b.file + 1, walked.files.size(), result.load.bytes);
     }
     b = line_batch{};
@@ -433,8 +441,11 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
     std::lock_guard<std::mutex> const hold(failures.lock);
     changed = failures.files;
   }
-  std::map<std::string_view, std::size_t> size_of;
-  for (auto const& f : result.load.files) size_of.emplace(f.path, f.bytes);
+  // (where it is read from, its size then) by path: a decoded JSON Lines file is read from its
+  // copy.
+  std::map<std::string_view, std::pair<std::string_view, std::size_t>> size_of;
+  for (auto const& f : result.load.files)
+    size_of.emplace(f.path, std::pair<std::string_view, std::size_t>{f.source(), f.bytes});
   std::set<std::string_view> holding;  // files that hold a cluster member, each once, sorted
   for (auto const& c : result.dedup.clusters)
     for (auto const& m : c.members) holding.insert(result.essays[m.doc].file);
@@ -448,11 +459,12 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
       if (changed.contains(file)) continue;
       struct stat st {};
       auto const was = size_of.find(member_files[i]);
-      if (::stat(file.c_str(), &st) != 0)
+      std::string const stored = was != size_of.end() ? std::string(was->second.first) : file;
+      if (::stat(stored.c_str(), &st) != 0)
         verdicts[i] = file + ": " + std::error_code(errno, std::generic_category()).message();
-      else if (was != size_of.end() && static_cast<std::uint64_t>(st.st_size) != was->second)
+      else if (was != size_of.end() && static_cast<std::uint64_t>(st.st_size) != was->second.second)
         verdicts[i] = file + ": " + std::to_string(st.st_size) + " bytes, " +
-                      std::to_string(was->second) + " when read";
+                      std::to_string(was->second.second) + " when read";
     }
   };
   detail::parallel_for(member_files.size(), threads, 256, look);
@@ -522,7 +534,7 @@ void show_as(pipeline_result& result, std::string const& stored, std::string con
   for (auto& f : result.load.files)
     if (f.path == stored) {
       f.path = shown;
-      f.stored_at = stored;
+      if (f.stored_at.empty()) f.stored_at = stored;  // a decoded copy is read instead
     }
   for (auto& s : result.load.skipped)
     if (s.path == stored) s.path = shown;
@@ -590,6 +602,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
   for (auto const& [spool, shown] : spools) show_as(result, spool->path(), shown, options.load.jsonl);
+  detail::note_unused_encoding_rules(options.load, result.load);
   return result;
 }
 

@@ -42,6 +42,19 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
     }
     if (replaced_files > listed_at_most)
       out << "    … and " << replaced_files - listed_at_most << " more files with undecodable bytes replaced\n";
+    std::size_t guessed_files = 0;
+    for (auto const& f : load.files) {
+      if (!f.encoding_guessed) continue;
+      if (++guessed_files <= listed_at_most)
+        out << "    " << printable(f.path) << ": encoding guessed as " << f.encoding
+            << " (not told with confidence; force it with --encoding)\n";
+    }
+    if (guessed_files > listed_at_most)
+      out << "    … and " << guessed_files - listed_at_most
+          << " more files whose encoding was guessed\n";
+    for (auto const& r : load.unused_encoding_rules)
+      out << "    --encoding " << printable(r.pattern) << "=" << printable(r.encoding)
+          << ": decided the encoding of no file\n";
     for (auto const& p : load.problems) {
       out << "    " << printable(p.path);
       if (p.line > 0) out << ":" << p.line;
