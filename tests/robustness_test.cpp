@@ -44,6 +44,21 @@ std::string const essay =
 
 bool has(std::string const& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
+/// The sizes of the clusters in dedup's JSON Lines report, in order.
+std::vector<std::size_t> cluster_sizes(std::string const& report) {
+  std::vector<std::size_t> sizes;
+  for (auto const& c : cli::parse_clusters(report)) sizes.push_back(c.size());
+  return sizes;
+}
+
+/// dedup with `args` exits with 2 (nothing done) and says each of `why` on standard error.
+void check_fails_saying(std::string const& args, std::initializer_list<std::string_view> why) {
+  auto const r = run_dedup(args);
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  for (std::string_view const w : why) CHECK(has(r.err, w));
+}
+
 }  // namespace
 
 TEST_CASE("empty, blank, punctuation-only, binary and NUL files are accounted for", "[robustness]") {
@@ -507,14 +522,11 @@ TEST_CASE(
   CHECK(has(md.err, "no file in the folders ends in .txt, but they hold 12 .md, 1 .pdf"));
   CHECK(has(md.err, "--ext .md"));
   write_file(dir.path / "txt" / "a.txt", essay);
-  auto const jsonl = run_dedup("--jsonl " + quote((dir.path / "txt").string()));
-  CHECK(jsonl.exit_code == 2);
-  CHECK(has(jsonl.err, "ends in .jsonl or .json, but they hold 1 .txt"));
-  CHECK(has(jsonl.err, "without it the .txt files are read as text"));
+  check_fails_saying("--jsonl " + quote((dir.path / "txt").string()),
+                     {"ends in .jsonl or .json, but they hold 1 .txt",
+                      "without it the .txt files are read as text"});
   fs::create_directories(dir.path / "empty");
-  auto const empty = run_dedup(quote((dir.path / "empty").string()));
-  CHECK(empty.exit_code == 2);
-  CHECK(has(empty.err, "the folders hold no files"));
+  check_fails_saying(quote((dir.path / "empty").string()), {"the folders hold no files"});
 }
 
 TEST_CASE(
@@ -565,9 +577,7 @@ TEST_CASE(
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(has(r.err, "7 read, 0 skipped"));
-  auto const clusters = cli::parse_clusters(r.out);
-  CHECK(clusters.size() == 3);
-  for (auto const& c : clusters) CHECK(c.size() == 2);
+  CHECK(cluster_sizes(r.out) == std::vector<std::size_t>{2, 2, 2});
   CHECK(has(r.err, "gb.txt: encoding guessed as GB18030"));
   CHECK_FALSE(has(r.err, "cp1252.txt: encoding guessed"));
   CHECK(has(r.err, "--encoding nowhere/*=big5: decided the encoding of no file"));
@@ -587,9 +597,7 @@ TEST_CASE(
   CHECK_FALSE(has(ruled.err, "sjis.txt: "));
   CHECK(has(ruled.err, "ja/utf8.txt: 12 undecodable byte sequences replaced (Shift_JIS)"));
   CHECK(has(ruled.err, "--encoding *.txt=KOI8-R: decided the encoding of no file"));
-  auto const bad = run_dedup("--encoding '=big5' " + quote(dir.path.string()));
-  CHECK(bad.exit_code == 2);
-  CHECK(has(bad.err, "PATTERN=ENCODING"));
+  check_fails_saying("--encoding '=big5' " + quote(dir.path.string()), {"PATTERN=ENCODING"});
 }
 
 TEST_CASE(
@@ -624,8 +632,7 @@ TEST_CASE(
   REQUIRE(r.exit_code == 0);
   CHECK(has(r.err, "4 read, 0 skipped"));
   auto const clusters = cli::parse_clusters(r.out);
-  REQUIRE(clusters.size() == 2);
-  for (auto const& c : clusters) CHECK(c.size() == 4);
+  REQUIRE(cluster_sizes(r.out) == std::vector<std::size_t>{4, 4});
   // The decoded files' lines are read back (exact verification, report) from their UTF-8 copies.
   std::set<std::string> ids;
   for (auto const& c : clusters)
