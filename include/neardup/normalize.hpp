@@ -31,8 +31,10 @@ struct normalize_options {
   /// The annotation is `(` or `（`, 1 to 7 pinyin letters (a-z, ü and the tone-marked vowels
   /// āáǎà ēéěè īíǐì ōóǒò ūúǔù ǖǘǚǜ, any case), then `)` or `）`, right after a Han character.
   bool strip_pinyin_annotations = true;
-  /// Removes HTML tags (`<br>`, `</div>`, `<!-- -->`) and URLs (`http://`, `https://`, `www.`),
-  /// and decodes HTML entities (`&amp;`, `&#12354;`, `&#x4E00;`) to their character.
+  /// Removes HTML tags (`<br>`, `</div>`), comments (`<!-- -->`, up to 4 KiB), `<script>` and
+  /// `<style>` elements with their contents (closed within 256 KiB; else the opening tag alone) and
+  /// URLs (`http://`, `https://`, `www.`), and decodes HTML entities (`&amp;`, `&#12354;`,
+  /// `&#x4E00;`) to their character.
   bool strip_web_artifacts = true;
   /// Drops Unicode punctuation and symbols (general categories P* and S*), judged after folding.
   bool drop_punctuation = true;
