@@ -94,9 +94,7 @@ struct signer_scratch {
 
   std::u32string text;
   std::u32string sentence;              // one sentence's normalized text
-  std::string marked;                   // the text with its sentence cuts marked
-  std::vector<std::uint8_t> line_ends;  // per stretch of the text: whether it ends a line
-  std::vector<std::uint32_t> cuts;      // where the stretches meet in the normalized text
+  std::vector<std::uint32_t> cuts;  // where the sentences meet in the normalized text (top bit: a line's end)
   std::vector<std::uint64_t> sentence_shingles;  // one sentence's shingles
   std::vector<std::uint64_t> shingles;
   std::vector<std::uint64_t> sentences;

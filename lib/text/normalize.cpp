@@ -115,6 +115,9 @@ class run {
   run(fold_table const& table, std::u32string& out, std::uint32_t slow_mask, std::uint32_t drop_mask)
       : table_(table), out_(out), slow_mask_(slow_mask), drop_mask_(drop_mask) {}
 
+  /// Whether a combining character took the slow path (and the whole output was folded again).
+  [[nodiscard]] bool composed() const noexcept { return composed_; }
+
   normalize_stats go(std::string_view utf8) {
     // Two instances of one loop: without the block path the scalar loop compiles as it would alone
     // (a call in it, even one never taken, costs a third of its speed in register spills).
@@ -508,6 +511,18 @@ normalize_stats normalizer::normalize(std::string_view utf8, std::u32string& out
   // Without expansions the output has at most one code point per input byte.
   out.reserve(utf8.size());
   return run(*table_, out, slow_mask_, drop_mask_).go(utf8);
+}
+
+bool normalizer::normalize_marking_sentences(std::string_view utf8, std::u32string& out,
+                                             normalize_stats& stats) const {
+  if (!options_.drop_punctuation || !options_.drop_whitespace) return false;
+  out.clear();
+  out.reserve(utf8.size());
+  fold_table const& marking =
+      detail::get_sentence_fold_table(options_.nfkc_casefold, options_.traditional_to_simplified);
+  run r(marking, out, slow_mask_, drop_mask_);
+  stats = r.go(utf8);
+  return !r.composed();
 }
 
 std::u32string normalizer::normalize(std::string_view utf8) const {
