@@ -243,6 +243,18 @@ TEST_CASE(
   neardup::write_keep_one_summary(note, stats, "k.txt");
   CHECK(note.str().find("changed during the run") != std::string::npos);
   CHECK(note.str().find(changed.string()) != std::string::npos);
+  // Rewritten with the same size (its essays in another order) is changed too.
+  auto const same_size = dir.path / corpus.files[2].name;
+  std::string reordered = corpus.files[2].furniture;
+  for (auto e = corpus.files[2].essays.rbegin(); e != corpus.files[2].essays.rend(); ++e)
+    reordered += *e;
+  REQUIRE(corpus.files[2].essays.size() >= 2);
+  test_files::rewrite_in_place(same_size, reordered);
+  std::ostringstream again;
+  auto const both = neardup::write_deduplicated(again, result, essays, load, options, 2);
+  CHECK(both.changed == std::vector<std::string>{changed.string(), same_size.string()});
+  CHECK(both.files == corpus.files.size() - 2);
+  CHECK(again.str().find(corpus.files[2].essays[0]) == std::string::npos);
 }
 
 TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the duplicates'",

@@ -45,10 +45,10 @@ struct essay_index {
   }
 };
 
-/// A file's bytes, or nothing when its size is no longer what the load found.
+/// A file's bytes, or nothing when its size or version is no longer what the load found.
 bool read_unchanged(file_account const& f, std::string& bytes) {
   detail::posix_file const file(f.source());
-  if (file.size() != f.bytes) return false;
+  if (!file.unchanged(f.bytes, f.version)) return false;
   file.read(0, f.bytes, bytes);
   return bytes.size() == f.bytes;
 }
@@ -147,11 +147,11 @@ void write_text_files(std::ostream& out, essay_index const& index,
 }
 
 /// A JSON Lines file as stored, without the lines that start at `dropped` (sorted offsets), in
-/// pieces of a megabyte. False when the file's size is no longer what the load found.
+/// pieces of a megabyte. False when the file's size or version is no longer what the load found.
 bool copy_jsonl_file(std::ostream& out, file_account const& f,
                      std::vector<std::uint64_t> const& dropped, bool strip_bom) {
   detail::posix_file const file(f.source());
-  if (file.size() != f.bytes) return false;
+  if (!file.unchanged(f.bytes, f.version)) return false;
   constexpr std::size_t piece = 1u << 20;
   std::string buffer;
   std::size_t next_drop = 0;
