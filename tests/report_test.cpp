@@ -173,6 +173,16 @@ generated_corpus make_corpus(std::mt19937& rng, int files) {
   return corpus;
 }
 
+/// load_essays of one folder: the summary, and the essays' metadata in `essays`.
+neardup::load_summary load_folder(std::filesystem::path const& dir,
+                                  neardup::load_options const& options,
+                                  std::vector<neardup::essay_info>& essays) {
+  std::vector<std::string> const paths = {dir.string()};
+  return neardup::load_essays(paths, options, [&](neardup::essay_info&& e, std::string_view) {
+    essays.push_back(std::move(e));
+  });
+}
+
 std::string read_all(std::filesystem::path const& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -195,11 +205,8 @@ TEST_CASE(
     test_files::write_file(dir.path / f.name, text);
   }
   std::vector<neardup::essay_info> essays;
-  std::vector<std::string> const paths = {dir.path.string()};
   neardup::load_options const options;
-  auto const load = neardup::load_essays(
-      paths, options,
-      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
+  auto const load = load_folder(dir.path, options, essays);
   REQUIRE(load.files.size() == corpus.files.size());
   // Clusters: every third essay's successor is its duplicate, and one across files.
   neardup::dedup_result result;
@@ -587,11 +594,8 @@ TEST_CASE("write_deduplicated writes the kept lines of text files as stored: CRL
     test_files::write_file(dir.path / files[i].name, stored[i]);
   }
   std::vector<neardup::essay_info> essays;
-  std::vector<std::string> const paths = {dir.path.string()};
   neardup::load_options const options;
-  auto const load = neardup::load_essays(
-      paths, options,
-      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
+  auto const load = load_folder(dir.path, options, essays);
   REQUIRE(load.files.size() == files.size());
   CHECK(load.files[1].encoding == "GB18030");
   CHECK(load.files[3].encoding == "UTF-16LE");
