@@ -205,7 +205,8 @@ TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed
   CHECK_THROWS_AS(reader.read(paths[3], size, versions[3], 0, 6), neardup::error);
   CHECK(reader.read(paths[2], size, versions[2], 0, 6) == heads[2]);
   test_files::replace_keeping_time(paths[2], "file 2: 9876543210");
-  REQUIRE(neardup::detail::posix_file(paths[2]).status().version.modified_ns == versions[2].modified_ns);
+  REQUIRE(neardup::detail::posix_file(paths[2]).status().version.modified_ns ==
+          versions[2].modified_ns);
   neardup::detail::range_reader fresh(2);
   CHECK_THROWS_AS(fresh.read(paths[2], size, versions[2], 0, 6), neardup::error);
   // A version left unknown (an account made by hand) compares the size alone.

@@ -10,9 +10,9 @@
 
 #include <simdjson.h>
 #include <set>
+#include "icu_encode.hpp"
 #include "neardup/error.hpp"
 #include "neardup/output.hpp"
-#include "icu_encode.hpp"
 #include "random_text.hpp"
 #include "report/format.hpp"
 #include "temp_files.hpp"
@@ -541,8 +541,10 @@ std::vector<std::string> raw_lines(std::string_view bytes) {
   std::size_t at = 0;
   while (at < bytes.size()) {
     std::size_t end = bytes.find_first_of("\r\n", at);
-    if (end == std::string_view::npos) end = bytes.size();
-    else end += bytes[end] == '\r' && end + 1 < bytes.size() && bytes[end + 1] == '\n' ? 2 : 1;
+    if (end == std::string_view::npos)
+      end = bytes.size();
+    else
+      end += bytes[end] == '\r' && end + 1 < bytes.size() && bytes[end + 1] == '\n' ? 2 : 1;
     lines.emplace_back(bytes.substr(at, end - at));
     at = end;
   }
@@ -551,9 +553,10 @@ std::vector<std::string> raw_lines(std::string_view bytes) {
 
 }  // namespace
 
-TEST_CASE("write_deduplicated writes the kept lines of text files as stored: CRLF, a BOM; other "
-          "encodings decoded with their own line breaks",
-          "[report]") {
+TEST_CASE(
+    "write_deduplicated writes the kept lines of text files as stored: CRLF, a BOM; other "
+    "encodings decoded with their own line breaks",
+    "[report]") {
   std::mt19937 rng(23);
   auto blocks = [&](int n) {
     std::vector<std::string> out;
@@ -589,8 +592,9 @@ TEST_CASE("write_deduplicated writes the kept lines of text files as stored: CRL
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string text = files[i].bom ? bom : "";
     for (auto const& b : files[i].blocks) text += ended(b, files[i].ending);
-    stored[i] = files[i].encoding == "UTF-8" ? text
-                                             : neardup_test::icu_encode(text, files[i].encoding.c_str());
+    stored[i] = files[i].encoding == "UTF-8"
+                    ? text
+                    : neardup_test::icu_encode(text, files[i].encoding.c_str());
     test_files::write_file(dir.path / files[i].name, stored[i]);
   }
   std::vector<neardup::essay_info> essays;
@@ -606,7 +610,8 @@ TEST_CASE("write_deduplicated writes the kept lines of text files as stored: CRL
       REQUIRE(doc < essays.size());
       REQUIRE(essays[doc].file == (dir.path / f.name).string());
       // Each dropped essay a duplicate of the kept first essay of the file after it.
-      if (f.dropped.contains(b)) result.clusters.push_back({{{0, 1.0}, {static_cast<std::uint32_t>(doc), 0.9}}});
+      if (f.dropped.contains(b))
+        result.clusters.push_back({{{0, 1.0}, {static_cast<std::uint32_t>(doc), 0.9}}});
     }
   }
   REQUIRE(doc == essays.size());

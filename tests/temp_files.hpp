@@ -23,7 +23,8 @@ inline void write_file(fs::path const& path, std::string const& bytes) {
 inline void rewrite_in_place(fs::path const& path, std::string const& bytes) {
   auto const before = fs::last_write_time(path);
   std::ofstream(path, std::ios::binary | std::ios::in | std::ios::out) << bytes;
-  if (fs::last_write_time(path) == before) fs::last_write_time(path, before + std::chrono::seconds(1));
+  if (fs::last_write_time(path) == before)
+    fs::last_write_time(path, before + std::chrono::seconds(1));
 }
 
 /// Replaces the file at `path` by a new one holding `bytes` (another inode), renamed over it with

@@ -96,7 +96,8 @@ jsonl_source open_jsonl_source(std::string const& path, load_options const& opti
     }
   }
   if (!whole) return source;
-  decoded_text decoded = decode_to_utf8(neardup::read_file(path, options.walk.max_file_bytes), decode);
+  decoded_text decoded =
+      decode_to_utf8(neardup::read_file(path, options.walk.max_file_bytes), decode);
   source.copy = std::make_shared<spooled_input const>(decoded.utf8, path);
   source.path = source.copy->path();
   source.version = posix_file(source.path).status().version;  // the copy is what is read again

@@ -28,7 +28,8 @@ struct file_status {
 [[nodiscard]] inline file_status status_of(struct stat const& st) noexcept {
   file_status s;
   s.size = static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0));
-  s.version.modified_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  s.version.modified_ns =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   s.version.inode = static_cast<std::uint64_t>(st.st_ino);
   s.version.device = static_cast<std::uint64_t>(st.st_dev);
   return s;

@@ -68,8 +68,8 @@ essay_reloader::essay_reloader(load_options options, std::span<const file_accoun
   if (!options_.jsonl)
     for (auto const& f : files)
       if (f.verbatim || byte_oriented(f.encoding))
-        state_->by_range.emplace(f.path, state::range_file{f.bytes, f.version,
-                                                           f.verbatim ? std::string() : f.encoding});
+        state_->by_range.emplace(
+            f.path, state::range_file{f.bytes, f.version, f.verbatim ? std::string() : f.encoding});
   // (A file read from a copy is decoded into a new copy, of another version: not checked.)
   for (auto const& f : files)
     if (f.stored_at.empty()) state_->as_read.emplace(f.path, std::pair{f.bytes, f.version});
@@ -82,7 +82,8 @@ essay_reloader::~essay_reloader() = default;
 std::string essay_reloader::text_start(essay_info const& essay, std::size_t bytes) const {
   auto const found = state_->by_range.find(essay.file);
   if (found == state_->by_range.end() || essay.source_bytes <= bytes) return text(essay);
-  std::string start = state_->ranges.read(essay.file, found->second.size, found->second.version, essay.offset, bytes);
+  std::string start = state_->ranges.read(essay.file, found->second.size, found->second.version,
+                                          essay.offset, bytes);
   if (found->second.encoding.empty()) {
     // Verbatim UTF-8: leave out a sequence the cut left incomplete.
     start.resize(start.size() - detail::truncated_utf8_tail(start));
@@ -100,8 +101,8 @@ std::string essay_reloader::text(essay_info const& essay) const {
   // Read-only after construction: no lock needed.
   if (auto found = state_->by_range.find(essay.file);
       found != state_->by_range.end() && essay.source_bytes > 0) {
-    std::string bytes =
-        state_->ranges.read(essay.file, found->second.size, found->second.version, essay.offset, essay.source_bytes);
+    std::string bytes = state_->ranges.read(essay.file, found->second.size, found->second.version,
+                                            essay.offset, essay.source_bytes);
     if (found->second.encoding.empty()) return bytes;
     decode_options forced = options_.decode;
     forced.encoding = found->second.encoding;
@@ -124,10 +125,9 @@ std::string essay_reloader::text(essay_info const& essay) const {
         again);
     // The same essays from another version of the file would be wrong texts, not errors.
     if (auto was = state_->as_read.find(essay.file); was != state_->as_read.end()) {
-      if (again.files.size() != 1 ||
-          !difference({again.files[0].bytes, again.files[0].version}, was->second.first,
-                      was->second.second)
-               .empty())
+      if (again.files.size() != 1 || !difference({again.files[0].bytes, again.files[0].version},
+                                                 was->second.first, was->second.second)
+                                          .empty())
         throw error(errc::io_error, essay.file + ": the file changed since it was read");
     }
     return loaded;

@@ -79,9 +79,11 @@ void byte_lines(std::string_view bytes, std::vector<out_line>& lines) {
 }
 
 /// The line breaks of UTF-16 bytes, in order (code units LF, CRLF, lone CR).
-void utf16_endings(std::string_view bytes, bool big_endian, std::vector<std::string_view>& endings) {
+void utf16_endings(std::string_view bytes, bool big_endian,
+                   std::vector<std::string_view>& endings) {
   auto unit = [&](std::size_t i) {
-    auto const a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+    auto const a = static_cast<unsigned char>(bytes[i]),
+               b = static_cast<unsigned char>(bytes[i + 1]);
     return big_endian ? (a << 8 | b) : (b << 8 | a);
   };
   for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
@@ -123,7 +125,9 @@ void decoded_lines(std::string_view raw, std::string_view utf8, std::string_view
   lines = std::move(decoded);
 }
 
-bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+bool blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 /// `lines` without the lines of the dropped essays [first, last) of `essays` (in line order): each
 /// from its first line through its last, and the blank lines after it. Each line is written with
