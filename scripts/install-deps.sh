@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, whatever neardup needs that this machine lacks.
 # Idempotent: installs nothing (and does not touch the network) when all is present.
+#
+#   bash scripts/install-deps.sh           what the build and the tests need
+#   bash scripts/install-deps.sh --bench   also the optional benchmark group: NumPy and SciPy for
+#                                          bench/datasketch_side_by_side.py (the tests never need them)
 set -euo pipefail
 
 packages=(
@@ -9,6 +13,16 @@ packages=(
   catch2 libbenchmark-dev libcli11-dev libsimdjson-dev
   clang libclang-rt-14-dev
 )
+
+# Optional, for benchmarks only (scripts/bench-datasketch.sh): Debian's NumPy and SciPy, which the
+# datasketch peer in ../shared/peers needs.
+bench_packages=(python3-numpy python3-scipy)
+if [[ ${1:-} == --bench ]]; then
+  packages+=("${bench_packages[@]}")
+elif (($# > 0)); then
+  echo "usage: $0 [--bench]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
