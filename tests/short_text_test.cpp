@@ -201,3 +201,23 @@ TEST_CASE("short texts: bad short-text options are rejected", "[short_text]") {
   s.short_text.ngram = 0;
   CHECK_THROWS_AS(neardup::document_signer{s}, neardup::error);
 }
+
+TEST_CASE(
+    "short texts: a short text and the same text three times over, too long for the "
+    "short-text sketch, are judged by the short rule from the 5-gram candidates",
+    "[short_text]") {
+  std::string const answer =
+      "疫情防控是一场阻击战，也是一场总体战、持久战。各地区各部门必须增强大局意识和全局观念，"
+      "坚决服从党中央统一指挥，坚持全国一盘棋，统筹兼顾、协调联动，"
+      "才能打赢这场没有硝烟的战争，守护人民群众的生命安全和身体健康。";
+  std::string const thrice = answer + answer + answer;
+  REQUIRE(neardup::normalizer().normalize(answer).size() < 100);
+  REQUIRE(neardup::normalizer().normalize(thrice).size() > 200);
+  neardup::deduplicator dedup;
+  dedup.add("a", answer);
+  dedup.add("b", thrice);
+  auto const result = dedup.run();
+  REQUIRE(result.clusters.size() == 1);
+  CHECK(result.stats.short_documents == 1);  // only the short one is sketched
+  CHECK(result.clusters[0].members[1].similarity == Approx(jaccard(answer, thrice, 2)));
+}

@@ -229,12 +229,17 @@ class deduplicator {
   [[nodiscard]] bool short_pair(std::uint32_t a, std::uint32_t b) const noexcept;
   void note_length(std::uint32_t doc, std::size_t normalized_chars) noexcept;
   void sketch_short_texts(dedup_stats& stats);
+  // The 5-gram candidates without the short pairs, which go to `short_ones`.
   [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> without_short_pairs(
-      std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs) const;
-  [[nodiscard]] std::vector<scored_pair> with_short_pairs(std::vector<scored_pair> verified,
-                                                          std::vector<signer_scratch>& scratch,
-                                                          std::atomic<std::size_t>& texts_read,
-                                                          dedup_stats& stats);
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs,
+      std::vector<std::pair<std::uint32_t, std::uint32_t>>& short_ones) const;
+  // `verified` with the short pairs at the threshold: the short-text sketch's candidates and
+  // `from_main`, measured over short n-grams.
+  [[nodiscard]] std::vector<scored_pair> with_short_pairs(
+      std::vector<scored_pair> verified,
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> from_main,
+      std::vector<signer_scratch>& scratch, std::atomic<std::size_t>& texts_read,
+      dedup_stats& stats);
   std::vector<std::string> pending_;        // texts added but not yet signed
   std::vector<std::uint64_t> key_scratch_;  // band keys of the signature being added
   std::function<std::string(std::uint32_t)> text_source_;

@@ -369,22 +369,34 @@ void deduplicator::sketch_short_texts(dedup_stats& stats) {
 }
 
 std::vector<std::pair<std::uint32_t, std::uint32_t>> deduplicator::without_short_pairs(
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs) const {
-  if (short_rule())
-    std::erase_if(pairs, [&](auto const& p) { return short_pair(p.first, p.second); });
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs,
+    std::vector<std::pair<std::uint32_t, std::uint32_t>>& short_ones) const {
+  if (!short_rule()) return pairs;
+  // Kept for the short rule: the longer member of such a pair may repeat itself (a text copied
+  // three times has a third of its length in distinct n-grams) and so be too long to be sketched.
+  std::copy_if(pairs.begin(), pairs.end(), std::back_inserter(short_ones),
+               [&](auto const& p) { return short_pair(p.first, p.second); });
+  std::erase_if(pairs, [&](auto const& p) { return short_pair(p.first, p.second); });
   return pairs;
 }
 
-std::vector<scored_pair> deduplicator::with_short_pairs(std::vector<scored_pair> verified,
-                                                        std::vector<signer_scratch>& scratch,
-                                                        std::atomic<std::size_t>& texts_read,
-                                                        dedup_stats& stats) {
+std::vector<scored_pair> deduplicator::with_short_pairs(
+    std::vector<scored_pair> verified,
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> from_main,
+    std::vector<signer_scratch>& scratch, std::atomic<std::size_t>& texts_read,
+    dedup_stats& stats) {
   if (!short_rule()) return verified;
   unsigned const threads = detail::resolve_threads(options_.threads);
   auto candidates =
       short_bands_.candidate_pairs(options_.max_bucket, &stats.short_candidates, threads);
   // Pairs of two longer texts are the 5-gram path's.
   std::erase_if(candidates, [&](auto const& p) { return !short_pair(p.first, p.second); });
+  // With the 5-gram candidates that have a short member: both sorted, their union.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> both;
+  both.reserve(candidates.size() + from_main.size());
+  std::set_union(candidates.begin(), candidates.end(), from_main.begin(), from_main.end(),
+                 std::back_inserter(both));
+  candidates = std::move(both);
   auto const scores = exact_scores(
       candidates,
       [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
@@ -419,8 +431,9 @@ dedup_result deduplicator::run() {
 
   auto start = clock_type::now();
   // Sorted in place: no copy of the largest table; later adds append and the next run sorts again.
-  auto const pairs =
-      without_short_pairs(bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads));
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> short_candidates;
+  auto const pairs = without_short_pairs(
+      bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads), short_candidates);
   stats.seconds_candidates = seconds_since(start);
 
   // Exact Jaccard re-shingles the documents of the pairs it measures (their texts read back), a
@@ -454,8 +467,8 @@ dedup_result deduplicator::run() {
     signer_.shingle_set(text(doc), out, scratch[w]);
   };
   detail::verify_counts counts;
-  auto const verified =
-      with_short_pairs(detail::verify_candidates(pairs, v, counts), scratch, texts_read, stats);
+  auto const verified = with_short_pairs(detail::verify_candidates(pairs, v, counts),
+                                         std::move(short_candidates), scratch, texts_read, stats);
   stats.verified_pairs = verified.size();
   std::vector<scored_pair> const templated =
       options_.templates ? templated_pairs(verified, scratch, texts_read, stats)
