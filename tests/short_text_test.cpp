@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "cli_helpers.hpp"
 #include "neardup/deduplicator.hpp"
 #include "neardup/error.hpp"
 #include "neardup/normalize.hpp"
@@ -220,4 +221,30 @@ TEST_CASE(
   REQUIRE(result.clusters.size() == 1);
   CHECK(result.stats.short_documents == 1);  // only the short one is sketched
   CHECK(result.clusters[0].members[1].similarity == Approx(jaccard(answer, thrice, 2)));
+}
+
+TEST_CASE("short texts: dedup finds a short pair across scripts, and not with --short-text-chars 0",
+          "[short_text][cli]") {
+  if (std::string(NEARDUP_DEDUP_EXE).empty()) {
+    WARN("not tested: dedup was not built");
+    return;
+  }
+  std::string const edition = "朝辭白帝彩雲間，千里江陵一日回。兩岸猿聲啼不盡，輕舟已過萬重山。";
+  cli::temp_dir dir;
+  std::string const file = (dir.path / "poems.jsonl").string();
+  cli::write_file(file, "{\"id\":\"a\",\"text\":\"" + poem + "\"}\n{\"id\":\"b\",\"text\":\"" +
+                            edition +
+                            "\"}\n{\"id\":\"c\",\"text\":\"春眠不觉晓，处处闻啼鸟。\"}\n");
+  auto const on = cli::run_dedup("--format jsonl --jsonl " + cli::quote(file));
+  INFO(on.err);
+  REQUIRE(on.exit_code == 0);
+  auto const clusters = cli::parse_clusters(on.out);
+  REQUIRE(clusters.size() == 1);
+  REQUIRE(clusters[0].size() == 2);
+  CHECK(clusters[0][1].id == "b");
+  CHECK(clusters[0][1].similarity == Approx(jaccard(poem, edition, 2)).epsilon(1e-3));
+  auto const off =
+      cli::run_dedup("--short-text-chars 0 --format jsonl --jsonl " + cli::quote(file));
+  REQUIRE(off.exit_code == 0);
+  CHECK(cli::parse_clusters(off.out).empty());
 }
