@@ -840,7 +840,49 @@ corpus_gen_summary generate_corpus(corpus_gen_options const& options, std::ostre
   };
 
   std::uint64_t next_report = options.target_bytes / 10;
-  while (summary.text_bytes < options.target_bytes) {
+  if (options.paragraph_pool) {
+    // Topics one after another, each a pool of paragraphs that its essays draw from (the shuffle
+    // buffer scatters a topic's essays over neighbouring files).
+    std::size_t const per_topic = std::max<std::size_t>(options.pool_topic_essays, 1);
+    std::size_t const pool_size = std::max<std::size_t>(options.pool_topic_paragraphs, 4);
+    std::vector<std::string> topic_pool;
+    std::string topic_title;
+    for (std::size_t n = 0; summary.text_bytes < options.target_bytes; ++n) {
+      det_rng rng = text.fork();
+      if (n % per_topic == 0) {
+        topic_pool.clear();
+        for (std::size_t i = 0; i < pool_size; ++i)
+          topic_pool.push_back(to_utf8(factory.model().paragraph(rng, factory.model().paragraph_length(rng))));
+        topic_title = make_title(rng);
+      }
+      std::vector<std::size_t> picks(pool_size);
+      for (std::size_t i = 0; i < pool_size; ++i) picks[i] = i;
+      rng.shuffle(picks);
+      picks.resize(static_cast<std::size_t>(rng.between(4, std::min<std::size_t>(12, pool_size))));
+      essay e;
+      e.title = rng.chance(0.5) ? topic_title : make_title(rng);
+      for (std::size_t const i : picks) e.paragraphs.push_back(topic_pool[i]);
+      e.kind = "unique";
+      if (plan.chance(options.repost_share)) {
+        // The re-post: the same essay with one paragraph replaced by a new one.
+        essay repost = e;
+        repost.paragraphs[rng.below(repost.paragraphs.size())] =
+            to_utf8(factory.model().paragraph(rng, factory.model().paragraph_length(rng)));
+        e.group = repost.group = static_cast<std::uint32_t>(++summary.groups);
+        e.kind = "original";
+        repost.kind = "edit";
+        ++summary.variants;
+        ++summary.variants_by_kind["edit"];
+        emit(std::move(repost));
+      }
+      emit(std::move(e));
+      if (progress && options.target_bytes >= 50'000'000 && summary.text_bytes >= next_report) {
+        *progress << "  " << summary.text_bytes / 1'000'000 << " MB of text generated\n";
+        next_report += options.target_bytes / 10;
+      }
+    }
+  }
+  while (!options.paragraph_pool && summary.text_bytes < options.target_bytes) {
     det_rng rng = text.fork();
     std::string title = make_title(rng);
     bool const grouped = plan.chance(options.group_share);

@@ -80,6 +80,15 @@ struct corpus_gen_options {
   double gb18030_share = 0.15;              ///< files written in GB18030 instead of UTF-8
   double crlf_share = 0.15;                 ///< files written with CRLF line ends
   std::size_t shuffle_buffer = 512;         ///< essays held back and emitted in random order
+  /// Paragraph-pool mode (as essay sites assemble essays): every essay is 4..12 paragraphs drawn
+  /// from its topic's shared pool of pool_topic_paragraphs, about pool_topic_essays essays per
+  /// topic, so unrelated essays of a topic share paragraphs often (many candidate pairs near the
+  /// threshold); repost_share of them are re-posted with one paragraph changed (kind "edit").
+  /// The other shares are not used in this mode.
+  bool paragraph_pool = false;
+  std::size_t pool_topic_paragraphs = 60;
+  std::size_t pool_topic_essays = 3000;
+  double repost_share = 0.1;
 };
 
 /// What generate_corpus wrote.

@@ -261,6 +261,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "threads (0 = all)")->capture_default_str();
   app.add_option("--template-share", options.template_share, "dedup_options::template_share")
       ->capture_default_str();
+  app.add_option("--sentence-perm", options.signature.sentences.num_perm,
+                 "values in the sentence sketch (its LSH: half as many bands of 2 rows)")
+      ->capture_default_str();
   app.add_flag("--profile", profile, "also print the exact Jaccard of the planted pairs per kind");
   app.add_flag("--no-templates", no_templates,
                "without the templated-essay path (dedup_options::templates)");

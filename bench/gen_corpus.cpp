@@ -1,6 +1,7 @@
 // neardup_gen_corpus — writes a deterministic synthetic corpus with planted near-duplicates.
 //
 //   neardup_gen_corpus --seed 7 --size 100MB --out bench-work/c100 --format both
+//   neardup_gen_corpus --seed 7 --size 200MB --out bench-work/pool200 --paragraph-pool
 //
 // The same seed, size and bundled essays give byte-identical output on every platform.
 #include <CLI/CLI.hpp>
@@ -42,6 +43,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--related-share", options.related_share,
                  "share of base essays partly quoted by another essay (a negative)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_flag("--paragraph-pool", options.paragraph_pool,
+               "essays assembled from a shared pool of paragraphs per topic, a share re-posted with "
+               "one paragraph changed (the other shares are not used)");
+  app.add_option("--pool-paragraphs", options.pool_topic_paragraphs,
+                 "paragraph pool: paragraphs per topic")
+      ->check(CLI::Range(std::size_t{4}, std::size_t{10000}))
+      ->capture_default_str();
+  app.add_option("--pool-essays", options.pool_topic_essays, "paragraph pool: essays per topic")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  app.add_option("--repost-share", options.repost_share,
+                 "paragraph pool: share of essays re-posted with one paragraph changed")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "corpus/posix_file.hpp"
 #include "corpus/read_back.hpp"
 #include "neardup/error.hpp"
 #include "temp_files.hpp"
@@ -182,18 +183,34 @@ TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed
     write_file(paths.back(), heads.back() + ": 0123456789");
   }
   std::uint64_t const size = 18;  // "file N: 0123456789"
+  std::vector<neardup::file_version> versions;
+  for (auto const& p : paths) versions.push_back(neardup::detail::posix_file(p).status().version);
   neardup::detail::range_reader reader(2);
   for (int round = 0; round < 3; ++round)
     for (std::size_t f = 0; f < paths.size(); ++f) {
-      CHECK(reader.read(paths[f], size, 0, 6) == heads[f]);
-      CHECK(reader.read(paths[f], size, 8, 4) == "0123");
-      CHECK(reader.read(paths[f], size, 18, 0).empty());
+      CHECK(reader.read(paths[f], size, versions[f], 0, 6) == heads[f]);
+      CHECK(reader.read(paths[f], size, versions[f], 8, 4) == "0123");
+      CHECK(reader.read(paths[f], size, versions[f], 18, 0).empty());
     }
-  CHECK_THROWS_AS(reader.read(paths[0], size, 10, 9), neardup::error);     // past the end
-  CHECK_THROWS_AS(reader.read(paths[1], size + 1, 0, 1), neardup::error);  // not the size read
+  CHECK_THROWS_AS(reader.read(paths[0], size, versions[0], 10, 9), neardup::error);  // past the end
+  CHECK_THROWS_AS(reader.read(paths[1], size + 1, versions[1], 0, 1),
+                  neardup::error);  // not the size read
   write_file(paths[4], "shorter");  // rewritten in place while it is kept open
-  CHECK_THROWS_AS(reader.read(paths[4], size, 0, 6), neardup::error);
-  CHECK_THROWS_AS(reader.read((dir.path / "missing.txt").string(), size, 0, 1), neardup::error);
+  CHECK_THROWS_AS(reader.read(paths[4], size, versions[4], 0, 6), neardup::error);
+  CHECK_THROWS_AS(reader.read((dir.path / "missing.txt").string(), size, versions[0], 0, 1),
+                  neardup::error);
+  // Rewritten in place with the same size (another modification time), while kept open; and
+  // replaced by another file of the same size and time (another inode).
+  test_files::rewrite_in_place(paths[3], "file 3: 9876543210");
+  CHECK_THROWS_AS(reader.read(paths[3], size, versions[3], 0, 6), neardup::error);
+  CHECK(reader.read(paths[2], size, versions[2], 0, 6) == heads[2]);
+  test_files::replace_keeping_time(paths[2], "file 2: 9876543210");
+  REQUIRE(neardup::detail::posix_file(paths[2]).status().version.modified_ns ==
+          versions[2].modified_ns);
+  neardup::detail::range_reader fresh(2);
+  CHECK_THROWS_AS(fresh.read(paths[2], size, versions[2], 0, 6), neardup::error);
+  // A version left unknown (an account made by hand) compares the size alone.
+  CHECK(fresh.read(paths[2], size, neardup::file_version{}, 0, 6) == heads[2]);
 }
 
 TEST_CASE("load_essays: per-path encoding rules, first match wins, unused rules reported",

@@ -357,6 +357,43 @@ TEST_CASE("web artifacts: tags, entities, URLs", "[normalize]") {
   CHECK(keep.normalize("<!--" + std::string(1000, 'x') + "-->z") == U"z");
 }
 
+TEST_CASE("web artifacts: <script> and <style> go with their contents", "[normalize]") {
+  normalizer const keep(keep_punct_and_space());
+  normalizer const norm;
+  neardup::normalize_stats stats;
+  std::u32string out;
+
+  stats = keep.normalize(
+      "<head><STYLE type=\"text/css\">p{color:red}</style ><Script>var 文=\"<b>\";"
+      "</SCRIPT>正文</head>",
+      out);
+  CHECK(out == U"正文");
+  CHECK(stats.web_artifacts ==
+        6);  // head, style and its closing tag, script and its closing tag, /head
+  // Only the element's own closing tag ends it; names that merely start like it are other tags.
+  CHECK(keep.normalize("<script>a</b>b</scripts>c</script>d") == U"d");
+  CHECK(keep.normalize("<scripts>a</scripts>b") == U"ab");
+  CHECK(keep.normalize("<stylesheet>a") == U"a");
+  // Self-closing, or never closed: the tag alone goes and the text after it stays.
+  CHECK(keep.normalize("<script src=\"x.js\"/>正文") == U"正文");
+  CHECK(keep.normalize("<script>正文 no end") == U"正文 no end");
+  CHECK(keep.normalize("<style>" + std::string(300 * 1024, 'x') + "</style>y").size() ==
+        300 * 1024 + 1);
+
+  // Two different essays under one page head are different after normalization.
+  std::string const head =
+      "<html><head><title>优秀作文</title><script>function f(){var a=document.getElementById('x');"
+      "a.innerHTML='一键复制 收藏本文 返回顶部 上一篇 下一篇';}</script><style>.nav{margin:0 auto;"
+      "font-size:14px}</style></head><body>";
+  CHECK(norm.normalize(head + "<p>春天来了，花开了。</p></body></html>") ==
+        U"优秀作文春天来了花开了");
+
+  // Many unclosed opening tags stay linear: each region is searched once.
+  std::string many;
+  for (int i = 0; i < 20000; ++i) many += "<script>文";
+  CHECK(keep.normalize(many).size() == 20000);
+}
+
 TEST_CASE("ill-formed UTF-8 is replaced, counted and never read past", "[normalize]") {
   normalizer const keep(all_off());
   std::u32string out;

@@ -169,42 +169,58 @@ TEST_CASE("a file that changes during the run is skipped as changed and left out
           "[pipeline]") {
   std::mt19937 rng(31);
   std::string const body = test_files::random_body(rng, 4);
-  for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
-    for (char const changed : {'a', 'b'}) {
-      test_files::temp_dir dir;
-      for (char const name : {'a', 'b', 'c'})
-        test_files::write_file(dir.path / (std::string(1, name) + ".txt"), body);
-      test_files::write_file(dir.path / "d.txt", test_files::random_body(rng, 4));
-      auto const changed_path = dir.path / (std::string(1, changed) + ".txt");
-      neardup::pipeline_options options;
-      options.dedup.verify = mode;
-      options.dedup.threads = 2;
-      // Once every file is read, before verification: the file grows.
-      options.load.progress = [&](std::size_t done, std::size_t total, std::size_t) {
-        if (done == total) std::ofstream(changed_path, std::ios::app) << "多了一行。\n";
-      };
-      std::vector<std::string> const paths = {dir.path.string()};
-      neardup::pipeline_result run;
-      REQUIRE_NOTHROW(run = neardup::run_pipeline(paths, options));
-      INFO("verify " << static_cast<int>(mode) << ", changed " << changed);
-      REQUIRE(run.dedup.clusters.size() == 1);
-      std::vector<std::string> members;
-      for (auto const& m : run.dedup.clusters[0].members)
-        members.push_back(fs::path(run.essays[m.doc].file).filename());
-      CHECK(members == (changed == 'a' ? std::vector<std::string>{"b.txt", "c.txt"}
-                                       : std::vector<std::string>{"a.txt", "c.txt"}));
-      CHECK(run.dedup.clusters[0].members[1].similarity == 1.0);
-      CHECK(run.dedup.stats.duplicates == 1);
-      CHECK(run.load.files.size() == 3);
-      REQUIRE(run.load.skipped.size() == 1);
-      CHECK(run.load.skipped[0].path == changed_path.string());
-      CHECK(run.load.skipped[0].reason == neardup::skip_reason::changed);
-      // --keep-one leaves it out and names it.
-      std::ostringstream out;
-      auto const kept =
-          neardup::write_deduplicated(out, run.dedup, run.essays, run.load, options.load);
-      CHECK(kept.changed == std::vector<std::string>{changed_path.string()});
-      CHECK(kept.files == 3);
+  // The same bytes with the first line moved to the end: another text of the same size.
+  std::size_t const first_line = body.find('\n') + 1;
+  std::string const moved = body.substr(first_line) + body.substr(0, first_line);
+  REQUIRE(moved.size() == body.size());
+  REQUIRE(moved != body);
+  enum class how { grows, same_size_in_place, same_size_replaced };
+  for (auto const change : {how::grows, how::same_size_in_place, how::same_size_replaced})
+    for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
+      for (char const changed : {'a', 'b'}) {
+        test_files::temp_dir dir;
+        for (char const name : {'a', 'b', 'c'})
+          test_files::write_file(dir.path / (std::string(1, name) + ".txt"), body);
+        test_files::write_file(dir.path / "d.txt", test_files::random_body(rng, 4));
+        auto const changed_path = dir.path / (std::string(1, changed) + ".txt");
+        neardup::pipeline_options options;
+        options.dedup.verify = mode;
+        options.dedup.threads = 2;
+        // Once every file is read, before verification: the file grows, or is rewritten with the
+        // same size (in place: a new modification time; or by a new file: a new inode).
+        options.load.progress = [&](std::size_t done, std::size_t total, std::size_t) {
+          if (done != total) return;
+          if (change == how::grows)
+            std::ofstream(changed_path, std::ios::app) << "多了一行。\n";
+          else if (change == how::same_size_in_place)
+            test_files::rewrite_in_place(changed_path, moved);
+          else
+            test_files::replace_keeping_time(changed_path, moved);
+        };
+        std::vector<std::string> const paths = {dir.path.string()};
+        neardup::pipeline_result run;
+        REQUIRE_NOTHROW(run = neardup::run_pipeline(paths, options));
+        INFO("change " << static_cast<int>(change) << ", verify " << static_cast<int>(mode)
+                       << ", changed " << changed);
+        REQUIRE(run.dedup.clusters.size() == 1);
+        std::vector<std::string> members;
+        for (auto const& m : run.dedup.clusters[0].members)
+          members.push_back(fs::path(run.essays[m.doc].file).filename());
+        CHECK(members == (changed == 'a' ? std::vector<std::string>{"b.txt", "c.txt"}
+                                         : std::vector<std::string>{"a.txt", "c.txt"}));
+        CHECK(run.dedup.clusters[0].members[1].similarity == 1.0);
+        CHECK(run.dedup.stats.duplicates == 1);
+        CHECK(run.load.files.size() == 3);
+        REQUIRE(run.load.skipped.size() == 1);
+        CHECK(run.load.skipped[0].path == changed_path.string());
+        CHECK(run.load.skipped[0].reason == neardup::skip_reason::changed);
+        // --keep-one leaves it out and names it.
+        std::ostringstream out;
+        auto const kept =
+            neardup::write_deduplicated(out, run.dedup, run.essays, run.load, options.load);
+        CHECK(kept.changed == std::vector<std::string>{changed_path.string()});
+        CHECK(kept.files == 3);
+        CHECK(out.str().find(moved) == std::string::npos);
+      }
     }
-  }
 }

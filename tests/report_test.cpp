@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 #include <set>
+#include "icu_encode.hpp"
 #include "neardup/error.hpp"
 #include "neardup/output.hpp"
 #include "random_text.hpp"
@@ -172,6 +173,16 @@ generated_corpus make_corpus(std::mt19937& rng, int files) {
   return corpus;
 }
 
+/// load_essays of one folder: the summary, and the essays' metadata in `essays`.
+neardup::load_summary load_folder(std::filesystem::path const& dir,
+                                  neardup::load_options const& options,
+                                  std::vector<neardup::essay_info>& essays) {
+  std::vector<std::string> const paths = {dir.string()};
+  return neardup::load_essays(paths, options, [&](neardup::essay_info&& e, std::string_view) {
+    essays.push_back(std::move(e));
+  });
+}
+
 std::string read_all(std::filesystem::path const& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -194,11 +205,8 @@ TEST_CASE(
     test_files::write_file(dir.path / f.name, text);
   }
   std::vector<neardup::essay_info> essays;
-  std::vector<std::string> const paths = {dir.path.string()};
   neardup::load_options const options;
-  auto const load = neardup::load_essays(
-      paths, options,
-      [&](neardup::essay_info&& e, std::string_view) { essays.push_back(std::move(e)); });
+  auto const load = load_folder(dir.path, options, essays);
   REQUIRE(load.files.size() == corpus.files.size());
   // Clusters: every third essay's successor is its duplicate, and one across files.
   neardup::dedup_result result;
@@ -243,6 +251,18 @@ TEST_CASE(
   neardup::write_keep_one_summary(note, stats, "k.txt");
   CHECK(note.str().find("changed during the run") != std::string::npos);
   CHECK(note.str().find(changed.string()) != std::string::npos);
+  // Rewritten with the same size (its essays in another order) is changed too.
+  auto const same_size = dir.path / corpus.files[2].name;
+  std::string reordered = corpus.files[2].furniture;
+  for (auto e = corpus.files[2].essays.rbegin(); e != corpus.files[2].essays.rend(); ++e)
+    reordered += *e;
+  REQUIRE(corpus.files[2].essays.size() >= 2);
+  test_files::rewrite_in_place(same_size, reordered);
+  std::ostringstream again;
+  auto const both = neardup::write_deduplicated(again, result, essays, load, options, 2);
+  CHECK(both.changed == std::vector<std::string>{changed.string(), same_size.string()});
+  CHECK(both.files == corpus.files.size() - 2);
+  CHECK(again.str().find(corpus.files[2].essays[0]) == std::string::npos);
 }
 
 TEST_CASE("write_deduplicated writes JSON Lines as stored: every line but the duplicates'",
@@ -511,4 +531,132 @@ TEST_CASE("the text report's excerpt of an essay that cannot be read again says 
   REQUIRE_NOTHROW(neardup::write_text_report(out, r, ctx));
   CHECK(out.str().find("changed during the run") != std::string::npos);
   CHECK(out.str().find("正文") != std::string::npos);
+}
+
+namespace {
+
+/// The lines of `bytes` with their line breaks (LF, CRLF or a lone CR).
+std::vector<std::string> raw_lines(std::string_view bytes) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    std::size_t end = bytes.find_first_of("\r\n", at);
+    if (end == std::string_view::npos)
+      end = bytes.size();
+    else
+      end += bytes[end] == '\r' && end + 1 < bytes.size() && bytes[end + 1] == '\n' ? 2 : 1;
+    lines.emplace_back(bytes.substr(at, end - at));
+    at = end;
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "write_deduplicated writes the kept lines of text files as stored: CRLF, a BOM; other "
+    "encodings decoded with their own line breaks",
+    "[report]") {
+  std::mt19937 rng(23);
+  auto blocks = [&](int n) {
+    std::vector<std::string> out;
+    for (int e = 1; e <= n; ++e)
+      out.push_back(std::to_string(e) + "、题目之" + std::to_string(e) + "\n" +
+                    test_files::random_body(rng, 2) + "\n");
+    return out;
+  };
+  std::string const bom = "\xEF\xBB\xBF";
+  struct file {
+    std::string name;
+    std::vector<std::string> blocks;  // UTF-8, LF
+    std::set<std::size_t> dropped;    // block numbers (0-based)
+    std::string ending;               // the line break the file uses
+    std::string encoding;             // of the file; UTF-8 blocks are written with `ending`
+    bool bom = false;
+  };
+  std::vector<file> files = {
+      {"a-bom-crlf.txt", blocks(4), {1, 3}, "\r\n", "UTF-8", true},
+      {"b-gb18030-crlf.txt", blocks(3), {1}, "\r\n", "GB18030", false},
+      {"c-bom-lf.txt", blocks(2), {}, "\n", "UTF-8", true},
+      {"d-utf16-crlf.txt", blocks(3), {0}, "\r\n", "UTF-16LE", true},
+      {"e-cr.txt", blocks(3), {1}, "\r", "UTF-8", false},
+  };
+  files[4].blocks[2] += "\xFF尾\n";  // a byte that is not UTF-8 is kept as it is
+  auto ended = [](std::string const& s, std::string const& ending) {
+    std::string out;
+    for (char c : s) out += c == '\n' ? ending : std::string(1, c);
+    return out;
+  };
+  test_files::temp_dir dir;
+  std::vector<std::string> stored(files.size());  // the bytes of each file
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::string text = files[i].bom ? bom : "";
+    for (auto const& b : files[i].blocks) text += ended(b, files[i].ending);
+    stored[i] = files[i].encoding == "UTF-8"
+                    ? text
+                    : neardup_test::icu_encode(text, files[i].encoding.c_str());
+    test_files::write_file(dir.path / files[i].name, stored[i]);
+  }
+  std::vector<neardup::essay_info> essays;
+  neardup::load_options const options;
+  auto const load = load_folder(dir.path, options, essays);
+  REQUIRE(load.files.size() == files.size());
+  CHECK(load.files[1].encoding == "GB18030");
+  CHECK(load.files[3].encoding == "UTF-16LE");
+  neardup::dedup_result result;
+  std::size_t doc = 0;
+  for (auto const& f : files) {
+    for (std::size_t b = 0; b < f.blocks.size(); ++b, ++doc) {
+      REQUIRE(doc < essays.size());
+      REQUIRE(essays[doc].file == (dir.path / f.name).string());
+      // Each dropped essay a duplicate of the kept first essay of the file after it.
+      if (f.dropped.contains(b))
+        result.clusters.push_back({{{0, 1.0}, {static_cast<std::uint32_t>(doc), 0.9}}});
+    }
+  }
+  REQUIRE(doc == essays.size());
+  std::sort(result.clusters.begin(), result.clusters.end(),
+            [](auto const& x, auto const& y) { return x.members[1].doc < y.members[1].doc; });
+  // Each file's kept blocks, in its line breaks (UTF-8 files as stored: the BOM only on the first
+  // file of the output; GB18030 and UTF-16 decoded), files separated by a blank line in the line
+  // break the previous one ended with.
+  std::string expected;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto const& f = files[i];
+    std::string text = i == 0 && f.bom ? bom : "";
+    for (std::size_t b = 0; b < f.blocks.size(); ++b)
+      if (!f.dropped.contains(b)) text += ended(f.blocks[b], f.ending);
+    if (i > 0) expected += files[i - 1].ending;
+    expected += text;
+  }
+  for (unsigned const threads : {1u, 3u}) {
+    std::ostringstream out;
+    auto const stats = neardup::write_deduplicated(out, result, essays, load, options, threads);
+    CHECK(stats.changed.empty());
+    CHECK(stats.duplicates == 5);
+    CHECK(out.str() == expected);
+  }
+  // The first file alone: its output and the raw lines of its duplicates (from each one's first
+  // line through its last, and the blank lines after it) are the file, byte for byte.
+  neardup::load_summary first = load;
+  first.files.resize(1);
+  std::size_t const first_essays = files[0].blocks.size();
+  std::ostringstream out;
+  neardup::write_deduplicated(out, result, std::span(essays).first(first_essays), first, options);
+  auto const lines = raw_lines(stored[0]);
+  std::vector<bool> cut(lines.size(), false);
+  for (auto const& c : result.clusters) {
+    if (c.members[1].doc >= first_essays) continue;
+    auto const& e = essays[c.members[1].doc];
+    std::size_t line = e.line;
+    for (; line <= e.last_line; ++line) cut[line - 1] = true;
+    for (; line <= lines.size() && lines[line - 1] == "\r\n"; ++line) cut[line - 1] = true;
+  }
+  std::string kept, left_out;
+  for (std::size_t l = 0; l < lines.size(); ++l) (cut[l] ? left_out : kept) += lines[l];
+  CHECK(out.str() == kept);
+  CHECK(kept.size() + left_out.size() == stored[0].size());
+  CHECK(kept.starts_with(bom + "1、"));
+  CHECK(kept.find("\r\n") != std::string::npos);
+  CHECK(kept.find("2、题目之2") == std::string::npos);
 }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -15,6 +16,25 @@ namespace fs = std::filesystem;
 inline void write_file(fs::path const& path, std::string const& bytes) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << bytes;
+}
+
+/// Writes `bytes` over the file at `path`, in place (the same inode), and makes sure its
+/// modification time moved: a rewrite within the file system's clock tick would keep it.
+inline void rewrite_in_place(fs::path const& path, std::string const& bytes) {
+  auto const before = fs::last_write_time(path);
+  std::ofstream(path, std::ios::binary | std::ios::in | std::ios::out) << bytes;
+  if (fs::last_write_time(path) == before)
+    fs::last_write_time(path, before + std::chrono::seconds(1));
+}
+
+/// Replaces the file at `path` by a new one holding `bytes` (another inode), renamed over it with
+/// the old modification time.
+inline void replace_keeping_time(fs::path const& path, std::string const& bytes) {
+  auto const before = fs::last_write_time(path);
+  fs::path const other = path.string() + ".new";
+  write_file(other, bytes);
+  fs::last_write_time(other, before);
+  fs::rename(other, path);
 }
 
 /// A temporary folder, removed at the end of the test (with whatever a test made unreadable in it,

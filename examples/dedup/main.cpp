@@ -149,6 +149,13 @@ int main(int argc, char** argv) {
                        "Jaccard near the threshold), exact (every pair) or estimate (no texts read back)")
       ->check(CLI::IsMember({"hybrid", "exact", "estimate"}))
       ->capture_default_str();
+  std::size_t verify_cache_mib = options.verify_cache_bytes >> 20;
+  matching
+      ->add_option("--verify-cache", verify_cache_mib,
+                   "MiB of shingle sets exact verification keeps between pairs (a text in many "
+                   "pairs is read back once; results do not change)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+      ->capture_default_str();
   matching
       ->add_option("--linkage", linkage,
                    "Clusters: single (a chain of verified pairs joins; each member names the "
@@ -201,6 +208,7 @@ int main(int argc, char** argv) {
   // CLI11 checked the names; the library maps them.
   options.signature.minhash.scheme = neardup::minhash_scheme_from_name(scheme);
   options.verify = neardup::verify_mode_from_name(verify);
+  options.verify_cache_bytes = verify_cache_mib << 20;
   options.linkage = neardup::linkage_from_name(linkage);
   options.templates = !no_templates;
   if ((bands == 0) != (rows == 0)) {

@@ -76,7 +76,12 @@ struct dedup_options {
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
   std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())
-  std::size_t verify_batch_documents = 2048;  ///< shingle sets held at once by exact verification
+  std::size_t verify_batch_documents = 2048;  ///< documents measured together by exact verification
+  /// Exact verification keeps the shingle sets it made (sorted 32-bit hashes, ~4 bytes a character
+  /// of text) within this many bytes, least recently used dropped first, so that a document in many
+  /// pairs is read back and shingled once: 256 MiB holds the sets of ~60,000 essays of 1,500
+  /// characters. Smaller budgets read texts back again; results never change.
+  std::size_t verify_cache_bytes = std::size_t{256} << 20;
 };
 
 /// Counts and timings of a run.
@@ -101,6 +106,7 @@ struct dedup_stats {
   std::size_t already_joined = 0;      ///< hybrid: uncertain pairs not measured, their documents already joined
   std::size_t exact_pairs = 0;         ///< pairs measured by exact Jaccard (texts read back)
   std::size_t texts_read_back = 0;     ///< shingle sets made for exact Jaccard (a text may be read twice)
+  std::size_t verify_cache_peak_bytes = 0;  ///< the most the shingle-set cache held (verify_cache_bytes)
   std::size_t clusters = 0;
   std::size_t duplicates = 0;          ///< documents in a cluster that are not its representative
   lsh_params lsh;

@@ -57,6 +57,16 @@ struct load_options {
   std::function<void(std::size_t, std::size_t, std::size_t)> progress;
 };
 
+/// Which version of a file was read, besides its size: a rewrite in place changes the
+/// modification time (as finely as the file system keeps it: a rewrite within its clock's tick
+/// goes unseen), a new file renamed over it the inode.
+struct file_version {
+  std::int64_t modified_ns = 0;  ///< modification time (st_mtim), nanoseconds since the epoch
+  std::uint64_t inode = 0;
+  std::uint64_t device = 0;
+  friend bool operator==(file_version const&, file_version const&) = default;
+};
+
 /// A file that was read.
 struct file_account {
   std::string path;
@@ -66,6 +76,9 @@ struct file_account {
   bool encoding_guessed = false;
   int encoding_confidence = 0;     ///< ICU's detector's confidence (0-100) when it was asked
   std::size_t bytes = 0;           ///< size on disk
+  /// Of the file read (stored_at when set), taken before reading it: read-back, --keep-one and the
+  /// check after clustering take a file whose size or version differs as changed during the run.
+  file_version version;
   std::size_t essays = 0;
   std::size_t replaced = 0;        ///< byte sequences that could not be decoded
   /// The decoded text is the file's bytes (valid UTF-8 without BOM or CR): an essay read back by its

@@ -22,7 +22,8 @@ namespace neardup {
 /// ranks, handed to Python) means. A signature is num_perm 32-bit values, a function of the text,
 /// the signature_options and nothing else; this number changes whenever the same text and options
 /// give different values, so that a reader can refuse signatures of another version instead of
-/// comparing them silently. Version 1:
+/// comparing them silently. Version 2 (version 1 kept the contents of <script> and <style>
+/// elements, which normalization now drops with their tags):
 ///   - the normalized text is shingled by XXH3_64bits_withSeed over its UTF-32 code units as
 ///     they lie in memory (char_shingles), or over the UTF-16 code units of each word and then the
 ///     words' 64-bit hashes (word_shingler), with shingle_options::seed;
@@ -38,7 +39,7 @@ namespace neardup {
 /// Byte order: values are hashed as they lie in memory, so the format is that of little-endian
 /// machines (every platform neardup is built and tested on). tests/signature_test.cpp pins the
 /// values for fixed texts; a change there must come with a new version.
-inline constexpr unsigned signature_format_version = 1;
+inline constexpr unsigned signature_format_version = 2;
 
 /// What a shingle is made of.
 enum class shingle_unit {
@@ -107,9 +108,7 @@ struct signer_scratch {
 
   std::u32string text;
   std::u32string sentence;              // one sentence's normalized text
-  std::string marked;                   // the text with its sentence cuts marked
-  std::vector<std::uint8_t> line_ends;  // per stretch of the text: whether it ends a line
-  std::vector<std::uint32_t> cuts;      // where the stretches meet in the normalized text
+  std::vector<std::uint32_t> cuts;  // where the sentences meet in the normalized text (top bit: a line's end)
   std::vector<std::uint64_t> sentence_shingles;  // one sentence's shingles
   std::vector<std::uint64_t> shingles;
   std::vector<std::uint64_t> sentences;

@@ -83,19 +83,24 @@ jsonl_source open_jsonl_source(std::string const& path, load_options const& opti
   decode_options const decode = decode_options_for(options.decode, path);
   source.decoded.detected = decode.encoding.empty();
   bool whole = false;
-  if (!decode.encoding.empty()) {
-    whole = decode.encoding != "UTF-8" && decode.encoding != "utf-8" && decode.encoding != "utf8";
-  } else {
-    constexpr std::size_t prefix_bytes = 64 * 1024;
+  {
     posix_file const file(path);
-    std::string prefix;
-    file.read(0, prefix_bytes, prefix);
-    whole = decode_to_utf8(prefix).encoding != "UTF-8";
+    source.version = file.status().version;
+    if (!decode.encoding.empty()) {
+      whole = decode.encoding != "UTF-8" && decode.encoding != "utf-8" && decode.encoding != "utf8";
+    } else {
+      constexpr std::size_t prefix_bytes = 64 * 1024;
+      std::string prefix;
+      file.read(0, prefix_bytes, prefix);
+      whole = decode_to_utf8(prefix).encoding != "UTF-8";
+    }
   }
   if (!whole) return source;
-  decoded_text decoded = decode_to_utf8(read_file(path, options.walk.max_file_bytes), decode);
+  decoded_text decoded =
+      decode_to_utf8(neardup::read_file(path, options.walk.max_file_bytes), decode);
   source.copy = std::make_shared<spooled_input const>(decoded.utf8, path);
   source.path = source.copy->path();
+  source.version = posix_file(source.path).status().version;  // the copy is what is read again
   decoded.utf8 = std::string();
   source.decoded = std::move(decoded);
   return source;
@@ -107,6 +112,7 @@ void account_for_source(jsonl_source const& source, file_account& account) {
   account.encoding_guessed = source.decoded.guessed;
   account.encoding_confidence = source.decoded.confidence;
   account.replaced = source.decoded.replaced;
+  account.version = source.version;
   if (source.copy) {
     account.stored_at = source.path;
     account.stored_keep = source.copy;
@@ -238,7 +244,7 @@ void detail::load_file(std::string const& path, load_options const& options, ess
 
   std::string bytes;
   try {
-    bytes = read_file(path, options.walk.max_file_bytes);
+    bytes = detail::read_file(path, options.walk.max_file_bytes, account.version);
   } catch (error const& e) {
     summary.skipped.push_back({path, e.code() == errc::limit_exceeded ? skip_reason::too_large
                                                                        : skip_reason::not_readable,

@@ -21,6 +21,10 @@ namespace neardup::detail {
 void load_file(std::string const& path, load_options const& options, essay_sink const& sink,
                load_summary& summary);
 
+/// read_file, also giving the version of the file (file_account::version) taken before reading.
+[[nodiscard]] std::string read_file(std::string const& path, std::uint64_t max_bytes,
+                                    file_version& version);
+
 /// The walk load_essays makes: options.walk, with jsonl_extensions() for JSON Lines when the
 /// extensions were left at their default.
 [[nodiscard]] walk_options walk_options_for(load_options const& options);
@@ -32,6 +36,7 @@ void load_file(std::string const& path, load_options const& options, essay_sink 
 struct jsonl_source {
   std::string path;      ///< to read: the file, or its decoded copy
   decoded_text decoded;  ///< encoding, detected, guessed, replaced; `utf8` is left empty
+  file_version version;  ///< of `path`, taken before it is read
   std::shared_ptr<spooled_input const> copy;
 };
 

@@ -22,10 +22,12 @@ class range_reader {
   range_reader(range_reader const&) = delete;
   range_reader& operator=(range_reader const&) = delete;
 
-  /// Bytes [offset, offset + bytes) of a file that had `expected_size` bytes when it was read.
-  /// Throws neardup::error(io_error) when the file cannot be read or changed size.
+  /// Bytes [offset, offset + bytes) of a file that had `expected_size` bytes and `version` when it
+  /// was read. Throws neardup::error(io_error) when the file cannot be read or changed since (its
+  /// size or version: see detail::difference).
   [[nodiscard]] std::string read(std::string const& path, std::uint64_t expected_size,
-                                 std::uint64_t offset, std::uint64_t bytes);
+                                 file_version const& version, std::uint64_t offset,
+                                 std::uint64_t bytes);
 
  private:
   struct state;
@@ -46,7 +48,7 @@ class essay_reloader {
   essay_reloader& operator=(essay_reloader const&) = delete;
 
   /// The essay's text as load_essays gave it. Throws neardup::error(io_error) when the file changed
-  /// or can no longer be read.
+  /// (its size or version, when `files` were given) or can no longer be read.
   [[nodiscard]] std::string text(essay_info const& essay) const;
 
   /// The start of the essay's text, for an excerpt: from a file read back by byte range only its

@@ -8,6 +8,7 @@
 
 #include "common/parallel.hpp"
 #include "match/cluster_assembly.hpp"
+#include "match/shingle_cache.hpp"
 #include "match/verify_policy.hpp"
 #include "neardup/error.hpp"
 
@@ -304,13 +305,20 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
     templated.push_back({todo[i].first, todo[i].second, share, false});
     if (single) joined.unite(todo[i].first, todo[i].second);
   };
+  // Sentence sets are small (a few hundred bytes an essay): an eighth of the verification budget.
+  detail::sentence_cache cache(options_.verify_cache_bytes / 8);
   (void)detail::exact_scores(
       todo,
       [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
         texts_read.fetch_add(1, std::memory_order_relaxed);
         signer_.sentence_set(text(doc), out, scratch[w]);
       },
-      options_.verify_batch_documents, threads, schedule, detail::shared_share);
+      cache, threads, schedule,
+      [share = options_.template_share](std::span<const std::uint64_t> a,
+                                        std::span<const std::uint64_t> b) {
+        return detail::shared_share(a, b, share);
+      });
+  stats.verify_cache_peak_bytes += cache.peak_bytes();
   std::sort(templated.begin(), templated.end(), [](scored_pair const& x, scored_pair const& y) {
     return std::pair{x.a, x.b} < std::pair{y.a, y.b};
   });
@@ -452,6 +460,9 @@ dedup_result deduplicator::run() {
       estimate_may_accept(options_.threshold, signer_.num_perm(), options_.verify_sigmas);
   v.documents = size();
   v.max_docs = options_.verify_batch_documents;
+  // Shared by verify and cluster; the templates' sentence sets have their own eighth.
+  detail::shingle_cache cache(options_.verify_cache_bytes - options_.verify_cache_bytes / 8);
+  v.cache = &cache;
   v.threads = threads;
   v.estimates = [&](detail::pair_span which) {
     std::vector<double> scores(which.size());
@@ -489,6 +500,7 @@ dedup_result deduplicator::run() {
   stats.rejected_by_estimate = counts.rejected_by_estimate;
   stats.already_joined = counts.already_joined;
   stats.exact_pairs = counts.exact_pairs;
+  stats.verify_cache_peak_bytes += cache.peak_bytes();
   stats.seconds_cluster = seconds_since(start);
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include "common/enum_names.hpp"
 #include "common/parallel.hpp"
+#include "match/shingle_cache.hpp"
 #include "match/verify_policy.hpp"
 #include "neardup/cluster.hpp"
 #include "neardup/error.hpp"
@@ -119,11 +120,105 @@ std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
   return scores;
 }
 
-/// Every pair measured exactly, counted.
+/// Each pair's `measure` over the sets of `cache`, made by `make_set(doc, out, worker)` for the
+/// documents it lacks, a chunk of pairs at a time (as scores_by_exact_jaccard cuts them), and kept
+/// there for later pairs; steered by `schedule` when it is not null. Chunks are cut by pair count
+/// and the cache is filled in document order, so what is made never depends on the thread count.
+template <class T, class MakeSet, class Measure>
+std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make_set,
+                                    detail::set_cache<T>& cache, unsigned threads,
+                                    std::size_t chunk_pairs, detail::exact_schedule const* schedule,
+                                    Measure const& measure) {
+  if (schedule) chunk_pairs = schedule->chunk_pairs;
+  chunk_pairs = std::max<std::size_t>(chunk_pairs, 1);
+  std::vector<double> scores(pairs.size(), -1.0);
+  std::vector<std::size_t> chunk;   // indices of the pairs measured in this chunk
+  std::vector<std::uint32_t> docs;  // distinct documents of the chunk, sorted
+  std::vector<std::span<const T>> sets;  // their sets, in the cache or in `fresh`
+  std::vector<std::size_t> missing;      // indices into docs of the sets made for this chunk
+  std::vector<std::vector<T>> fresh;
+  std::size_t begin = 0;
+  while (begin < pairs.size()) {
+    docs.clear();
+    chunk.clear();
+    std::size_t end = begin;
+    for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
+      if (schedule && schedule->needed && !schedule->needed(end)) continue;
+      chunk.push_back(end);
+      docs.push_back(pairs[end].first);
+      docs.push_back(pairs[end].second);
+    }
+    if (chunk.empty()) break;  // the rest is not needed
+    std::sort(docs.begin(), docs.end());
+    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+    sets.assign(docs.size(), {});
+    missing.clear();
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      if (auto const* set = cache.find(docs[i])) {
+        sets[i] = *set;
+      } else {
+        missing.push_back(i);
+      }
+    }
+    fresh.resize(missing.size());
+    // Small blocks: documents cost tens of microseconds each, and a chunk holds a few hundred.
+    detail::parallel_for(missing.size(), threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
+      for (std::size_t m = b; m < e; ++m) make_set(docs[missing[m]], fresh[m], w);
+    });
+    for (std::size_t m = 0; m < missing.size(); ++m) sets[missing[m]] = fresh[m];
+    auto set_of = [&](std::uint32_t doc) {
+      return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin())];
+    };
+    detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t c = b; c < e; ++c)
+        scores[chunk[c]] = measure(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
+    });
+    if (schedule && schedule->scored)
+      for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
+    // Kept for later pairs only now: inserting may drop sets this chunk was reading.
+    for (std::size_t m = 0; m < missing.size(); ++m) cache.insert(docs[missing[m]], std::move(fresh[m]));
+    begin = end;
+  }
+  return scores;
+}
+
+/// Exact Jaccard of each pair over sorted 32-bit shingle hashes (detail::compact_shingle_set) kept
+/// in `cache`; scores below reject_below may be upper bounds (detail::bounded_jaccard).
+std::vector<double> scores_by_cached_jaccard(detail::pair_span pairs,
+                                             shingle_set_fn const& shingle_set,
+                                             detail::shingle_cache& cache, unsigned threads,
+                                             std::size_t chunk_pairs,
+                                             detail::exact_schedule const* schedule,
+                                             double reject_below) {
+  threads = detail::resolve_threads(threads);
+  std::vector<std::vector<std::uint64_t>> wide(threads);  // per thread: the 64-bit set made
+  auto const make = [&](std::uint32_t doc, std::vector<std::uint32_t>& out, unsigned w) {
+    shingle_set(doc, wide[w], w);
+    detail::compact_shingle_set(wide[w], out);
+  };
+  auto const measure = [reject_below](std::span<const std::uint32_t> a,
+                                      std::span<const std::uint32_t> b) {
+    return detail::bounded_jaccard(a, b, reject_below);
+  };
+  return scores_by_cache(pairs, make, cache, threads, chunk_pairs, schedule, measure);
+}
+
+/// The cache `v` names, or a local one of v.cache_bytes.
+template <class F>
+auto with_cache(detail::verifier const& v, F&& f) {
+  if (v.cache) return f(*v.cache);
+  detail::shingle_cache local(v.cache_bytes);
+  return f(local);
+}
+
+/// Every pair measured exactly, counted; a pair below `reject_below` may score an upper bound.
 std::vector<double> exact_all(detail::pair_span pairs, detail::verifier const& v,
-                              detail::verify_counts& counts) {
+                              detail::verify_counts& counts, double reject_below = 0.0) {
   counts.exact_pairs += pairs.size();
-  return neardup::exact_scores(pairs, v.shingle_set, v.max_docs, v.threads);
+  return with_cache(v, [&](detail::shingle_cache& cache) {
+    return scores_by_cached_jaccard(pairs, v.shingle_set, cache, v.threads,
+                                    std::max<std::size_t>(v.max_docs / 2, 1), nullptr, reject_below);
+  });
 }
 
 /// Hybrid verification: sure decisions first; they join documents, and an uncertain pair whose
@@ -165,7 +260,9 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
     verified.push_back({uncertain[i].first, uncertain[i].second, score, false});
     joined.unite(uncertain[i].first, uncertain[i].second);
   };
-  (void)detail::exact_scores(uncertain, v.shingle_set, v.max_docs, v.threads, schedule);
+  (void)with_cache(v, [&](detail::shingle_cache& cache) {
+    return scores_by_cached_jaccard(uncertain, v.shingle_set, cache, v.threads, 0, &schedule, t);
+  });
   counts.exact_pairs += measured;
   counts.already_joined += uncertain.size() - measured;
   std::sort(verified.begin(), verified.end(), [](scored_pair const& x, scored_pair const& y) {
@@ -240,6 +337,50 @@ std::vector<double> exact_scores(pair_span pairs, shingle_set_fn const& set_of,
   return scores_by_exact_jaccard(pairs, set_of, max_docs, threads, &schedule, measure);
 }
 
+std::vector<double> exact_scores(pair_span pairs, shingle_set_fn const& set_of, sentence_cache& cache,
+                                 unsigned threads, exact_schedule const& schedule,
+                                 set_scorer const& measure) {
+  return scores_by_cache(pairs, set_of, cache, resolve_threads(threads), schedule.chunk_pairs,
+                         &schedule, measure);
+}
+
+namespace {
+
+std::size_t sentence_count(std::span<const std::uint64_t> s) noexcept {
+  return static_cast<std::size_t>(
+      std::partition_point(s.begin(), s.end(),
+                           [](std::uint64_t e) { return !sentence_entry_is_line(e); }) -
+      s.begin());
+}
+
+}  // namespace
+
+double shared_share(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b,
+                    double at_least) noexcept {
+  // At most the shorter's sentences are shared: below at_least of the longer's, nothing to compare.
+  // Then the sentences alone, given up once the shared count can no longer reach at_least of the
+  // longer's; the pairs that get there are measured in full.
+  std::size_t const sa = sentence_count(a), sb = sentence_count(b);
+  auto const reach = [&](std::size_t shared) {
+    return static_cast<double>(shared) / static_cast<double>(std::max<std::size_t>(std::max(sa, sb), 1)) >=
+           at_least;
+  };
+  if (at_least <= 0.0) return shared_share(a, b);
+  if (!reach(std::min(sa, sb))) return 0.0;
+  std::size_t i = 0, j = 0, shared = 0;
+  while (i < sa && j < sb) {
+    if (!reach(shared + std::min(sa - i, sb - j))) return 0.0;
+    for (std::size_t step = 0, steps = std::min<std::size_t>({sa - i, sb - j, 32}); step < steps; ++step) {
+      std::uint64_t const x = a[i], y = b[j];
+      shared += x == y;
+      i += x <= y;
+      j += y <= x;
+    }
+  }
+  if (!reach(shared)) return 0.0;
+  return shared_share(a, b);
+}
+
 double shared_share(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) noexcept {
   // Sentences first, then lines (their top bit set): shared sentences, and how many of them lie in
   // lines both have whole.
@@ -275,7 +416,7 @@ std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const&
   if (v.mode == verify_mode::hybrid) return verify_hybrid(candidates, v, counts);
   bool const estimated = v.mode == verify_mode::estimate;
   std::vector<double> const scores =
-      estimated ? v.estimates(candidates) : exact_all(candidates, v, counts);
+      estimated ? v.estimates(candidates) : exact_all(candidates, v, counts, v.threshold);
   std::vector<scored_pair> verified;
   keep_at_threshold(candidates, scores, v.threshold, estimated, verified);
   return verified;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "match/shingle_cache.hpp"
 #include "neardup/verify.hpp"
 
 namespace neardup::detail {
@@ -46,6 +47,21 @@ using set_measure = double (*)(std::span<const std::uint64_t>, std::span<const s
         set_of,
     std::size_t max_docs, unsigned threads, exact_schedule const& schedule, set_measure measure);
 
+/// A similarity of two sorted sets that may stop early (it knows its threshold).
+using set_scorer =
+    std::function<double(std::span<const std::uint64_t>, std::span<const std::uint64_t>)>;
+
+/// exact_scores() with `measure` over the sets of `cache` (made by `set_of` for the documents it
+/// lacks, and kept there for later pairs): a document in many pairs is made once while the budget
+/// holds it. Pairs are measured verifier::max_docs / 2 at a time at most, as schedule.chunk_pairs
+/// says.
+[[nodiscard]] std::vector<double> exact_scores(
+    pair_span pairs,
+    std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)> const&
+        set_of,
+    sentence_cache& cache, unsigned threads, exact_schedule const& schedule,
+    set_scorer const& measure);
+
 /// Templated pairs share at least this many sentences, whatever their lengths.
 inline constexpr std::size_t min_shared_sentences = 3;
 
@@ -56,6 +72,10 @@ inline constexpr std::size_t min_shared_sentences = 3;
 /// paragraph of a long one shares a small share of the longer.
 [[nodiscard]] double shared_share(std::span<const std::uint64_t> a,
                                   std::span<const std::uint64_t> b) noexcept;
+/// shared_share(a, b) when it is at least `at_least`; otherwise a value below at_least, found
+/// without comparing the sentences when the shorter set is too short to share that much.
+[[nodiscard]] double shared_share(std::span<const std::uint64_t> a,
+                                  std::span<const std::uint64_t> b, double at_least) noexcept;
 
 /// What verification decides with and what it may use.
 struct verifier {
@@ -67,7 +87,12 @@ struct verifier {
   /// linkage needs no more pairs within a component; star linkage does)
   bool skip_joined = true;
   std::size_t documents = 0;    ///< hybrid: candidates name documents in [0, documents)
-  std::size_t max_docs = 2048;  ///< exact Jaccard: shingle sets held at once (exact_scores)
+  std::size_t max_docs = 2048;  ///< exact Jaccard: documents in one batch (twice the pairs)
+  /// Exact Jaccard: the shingle sets (sorted 32-bit hashes, detail::shingle_cache) kept between
+  /// pairs, so that a document in many pairs is read back once. Null: a cache of cache_bytes for
+  /// each call.
+  shingle_cache* cache = nullptr;
+  std::size_t cache_bytes = std::size_t{256} << 20;
   unsigned threads = 1;
   /// The estimates of some pairs, in their order (not called in exact mode).
   pair_scorer estimates;

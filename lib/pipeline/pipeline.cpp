@@ -20,6 +20,7 @@
 #include "common/parallel.hpp"
 #include "corpus/jsonl_chunks.hpp"
 #include "corpus/load_file.hpp"
+#include "corpus/posix_file.hpp"
 #include "corpus/read_back.hpp"
 #include "corpus/spool.hpp"
 #include "neardup/error.hpp"
@@ -441,11 +442,9 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
     std::lock_guard<std::mutex> const hold(failures.lock);
     changed = failures.files;
   }
-  // (where it is read from, its size then) by path: a decoded JSON Lines file is read from its
-  // copy.
-  std::map<std::string_view, std::pair<std::string_view, std::size_t>> size_of;
-  for (auto const& f : result.load.files)
-    size_of.emplace(f.path, std::pair<std::string_view, std::size_t>{f.source(), f.bytes});
+  // The account by path: a decoded JSON Lines file is read from its copy (source()).
+  std::map<std::string_view, file_account const*> account_of;
+  for (auto const& f : result.load.files) account_of.emplace(f.path, &f);
   std::set<std::string_view> holding;  // files that hold a cluster member, each once, sorted
   for (auto const& c : result.dedup.clusters)
     for (auto const& m : c.members) holding.insert(result.essays[m.doc].file);
@@ -458,13 +457,16 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
       std::string const file(member_files[i]);
       if (changed.contains(file)) continue;
       struct stat st {};
-      auto const was = size_of.find(member_files[i]);
-      std::string const stored = was != size_of.end() ? std::string(was->second.first) : file;
-      if (::stat(stored.c_str(), &st) != 0)
+      auto const was = account_of.find(member_files[i]);
+      std::string const stored = was != account_of.end() ? was->second->source() : file;
+      if (::stat(stored.c_str(), &st) != 0) {
         verdicts[i] = file + ": " + std::error_code(errno, std::generic_category()).message();
-      else if (was != size_of.end() && static_cast<std::uint64_t>(st.st_size) != was->second.second)
-        verdicts[i] = file + ": " + std::to_string(st.st_size) + " bytes, " +
-                      std::to_string(was->second.second) + " when read";
+      } else if (was != account_of.end()) {
+        // Its size, modification time or inode: a rewrite of the same size is a change too.
+        std::string why =
+            detail::difference(detail::status_of(st), was->second->bytes, was->second->version);
+        if (!why.empty()) verdicts[i] = file + ": " + why;
+      }
     }
   };
   detail::parallel_for(member_files.size(), threads, 256, look);

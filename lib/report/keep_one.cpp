@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/parallel.hpp"
+#include "corpus/load_file.hpp"
 #include "corpus/posix_file.hpp"
 #include "neardup/error.hpp"
 #include "neardup/report.hpp"
@@ -45,57 +46,124 @@ struct essay_index {
   }
 };
 
-/// A file's bytes, or nothing when its size is no longer what the load found.
+/// A file's bytes, or nothing when its size or version is no longer what the load found.
 bool read_unchanged(file_account const& f, std::string& bytes) {
   detail::posix_file const file(f.source());
-  if (file.size() != f.bytes) return false;
+  if (!file.unchanged(f.bytes, f.version)) return false;
   file.read(0, f.bytes, bytes);
   return bytes.size() == f.bytes;
 }
 
-bool blank_line(std::string_view text, std::size_t at) {
-  std::size_t const end = std::min(text.find('\n', at), text.size());
-  return text.find_first_not_of(" \t", at) >= end;
-}
+/// One line of a file as it is written: its text and its own line break (empty for a last line
+/// without one).
+struct out_line {
+  std::string_view text;
+  std::string_view ending;
+};
 
-std::size_t next_line(std::string_view text, std::size_t at) {
-  std::size_t const nl = text.find('\n', at);
-  return nl == std::string_view::npos ? text.size() : nl + 1;
-}
+constexpr std::string_view crlf = "\r\n", lf = "\n", cr = "\r";
 
-/// `text_bytes` without the lines of the dropped essays [first, last) of `essays` (in line order):
-/// each from its first line through its last, and the blank lines after it.
-void cut_duplicates(std::string&& text_bytes, std::span<const essay_info> essays,
-                    std::vector<std::uint8_t> const& drop, std::size_t first, std::size_t last,
-                    std::string& out) {
-  if (std::none_of(drop.begin() + static_cast<std::ptrdiff_t>(first),
-                   drop.begin() + static_cast<std::ptrdiff_t>(last),
-                   [](std::uint8_t d) { return d != 0; })) {
-    out = std::move(text_bytes);  // nothing to leave out: the text as it is
-    if (!out.empty() && out.back() != '\n') out += '\n';
-    return;
+/// The lines of bytes in which a line break is LF, CRLF or a lone CR (as decoding counts them).
+void byte_lines(std::string_view bytes, std::vector<out_line>& lines) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    std::size_t const brk = bytes.find_first_of("\r\n", at);
+    if (brk == std::string_view::npos) {
+      lines.push_back({bytes.substr(at), {}});
+      return;
+    }
+    bool const pair = bytes[brk] == '\r' && brk + 1 < bytes.size() && bytes[brk + 1] == '\n';
+    lines.push_back({bytes.substr(at, brk - at), pair ? crlf : bytes[brk] == '\r' ? cr : lf});
+    at = brk + (pair ? 2 : 1);
   }
-  std::string_view const text(text_bytes);
-  out.reserve(text.size());
-  std::size_t at = 0, line = 1, kept_from = 0;
-  auto advance_to = [&](std::size_t want) {
-    for (; line < want && at < text.size(); ++line) at = next_line(text, at);
+}
+
+/// The line breaks of UTF-16 bytes, in order (code units LF, CRLF, lone CR).
+void utf16_endings(std::string_view bytes, bool big_endian,
+                   std::vector<std::string_view>& endings) {
+  auto unit = [&](std::size_t i) {
+    auto const a = static_cast<unsigned char>(bytes[i]),
+               b = static_cast<unsigned char>(bytes[i + 1]);
+    return big_endian ? (a << 8 | b) : (b << 8 | a);
   };
+  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    int const u = unit(i);
+    if (u == '\r' && i + 3 < bytes.size() && unit(i + 2) == '\n') {
+      endings.push_back(crlf);
+      i += 2;
+    } else if (u == '\r' || u == '\n') {
+      endings.push_back(u == '\r' ? cr : lf);
+    }
+  }
+}
+
+/// The lines of a file in another encoding, decoded (`utf8`, LF line ends) but each with the line
+/// break it has in `raw`: decoding turns each LF, CRLF and lone CR into one LF, so decoded line i
+/// is stored line i. In an encoding whose line breaks cannot be told from its bytes, or when the
+/// counts disagree, every line ends in LF.
+void decoded_lines(std::string_view raw, std::string_view utf8, std::string_view encoding,
+                   std::vector<out_line>& lines) {
+  std::vector<out_line> decoded;
+  byte_lines(utf8, decoded);
+  std::vector<std::string_view> endings;
+  if (detail::byte_oriented(encoding)) {
+    // (Trail bytes of the multi-byte ones are never LF or CR.)
+    std::vector<out_line> stored;
+    byte_lines(raw, stored);
+    for (auto const& l : stored)
+      if (!l.ending.empty()) endings.push_back(l.ending);
+  } else if (encoding.starts_with("UTF-16")) {
+    bool const big = encoding == "UTF-16BE" ||
+                     (encoding == "UTF-16" && !raw.starts_with("\xFF\xFE"));  // ICU's default
+    utf16_endings(raw, big, endings);
+  }
+  std::size_t breaks = 0;
+  for (auto const& l : decoded) breaks += !l.ending.empty();
+  if (breaks == endings.size())
+    for (std::size_t i = 0, e = 0; i < decoded.size(); ++i)
+      if (!decoded[i].ending.empty()) decoded[i].ending = endings[e++];
+  lines = std::move(decoded);
+}
+
+bool blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+/// `lines` without the lines of the dropped essays [first, last) of `essays` (in line order): each
+/// from its first line through its last, and the blank lines after it. Each line is written with
+/// its own line break; a last line without one gets the file's last one (LF when it has none).
+void cut_duplicates(std::vector<out_line> const& lines, std::span<const essay_info> essays,
+                    std::vector<std::uint8_t> const& drop, std::size_t first, std::size_t last,
+                    std::string& out, std::string_view& ending) {
+  std::vector<std::uint8_t> cut(lines.size() + 1, 0);  // by 1-based line
   for (std::size_t doc = first; doc < last; ++doc) {
     if (!drop[doc]) continue;
-    advance_to(essays[doc].line);
-    out.append(text.substr(kept_from, at - kept_from));
-    advance_to(essays[doc].last_line + 1);
-    for (; at < text.size() && blank_line(text, at); ++line) at = next_line(text, at);
-    kept_from = at;
+    std::size_t line = essays[doc].line;
+    for (; line <= essays[doc].last_line && line <= lines.size(); ++line) cut[line] = 1;
+    for (; line <= lines.size() && blank(lines[line - 1].text); ++line) cut[line] = 1;
   }
-  out.append(text.substr(kept_from));
-  if (!out.empty() && out.back() != '\n') out += '\n';
+  ending = lf;
+  for (auto const& l : lines)
+    if (!l.ending.empty()) ending = l.ending;
+  std::string_view written;  // the last line break written
+  for (std::size_t line = 1; line <= lines.size(); ++line) {
+    if (cut[line]) continue;
+    out.append(lines[line - 1].text);
+    out.append(lines[line - 1].ending);
+    written = lines[line - 1].ending;
+    if (written.empty() && !lines[line - 1].text.empty()) {
+      out.append(ending);
+      written = ending;
+    }
+  }
+  if (!written.empty()) ending = written;
 }
 
 struct text_file_output {
   std::string text;
   bool written = false;  // false: the file changed, or could not be read again
+  bool bom = false;      // the text starts with the file's own UTF-8 BOM
+  std::string_view ending = lf;  // the line break the text ends with: the blank line after it
 };
 
 void write_text_files(std::ostream& out, essay_index const& index,
@@ -104,6 +172,7 @@ void write_text_files(std::ostream& out, essay_index const& index,
   std::size_t const window = 4 * static_cast<std::size_t>(threads);
   std::vector<text_file_output> outputs(window);
   bool any = false;
+  std::string_view ending = lf;
   detail::ordered_parallel_for(
       load.files.size(), threads, window,
       [&](std::size_t i, unsigned) {
@@ -117,15 +186,31 @@ void write_text_files(std::ostream& out, essay_index const& index,
           return;
         }
         auto const [first, last] = index.range(f.path);
-        if (f.verbatim) {
-          cut_duplicates(std::move(bytes), essays, index.drop, first, last, o.text);
+        bool const none = std::none_of(index.drop.begin() + static_cast<std::ptrdiff_t>(first),
+                                       index.drop.begin() + static_cast<std::ptrdiff_t>(last),
+                                       [](std::uint8_t d) { return d != 0; });
+        o.written = true;
+        if (f.verbatim && none) {  // nothing to leave out: the file as it is
+          o.text = std::move(bytes);
+          if (!o.text.empty() && o.text.back() != '\n') o.text += '\n';
+          return;
+        }
+        // UTF-8 lines are written as stored (CRLF, a BOM, bytes that are not UTF-8); lines in
+        // another encoding decoded, each with its own line break.
+        std::vector<out_line> lines;
+        std::string utf8;
+        if (f.encoding == "UTF-8") {
+          byte_lines(bytes, lines);
         } else {
           decode_options forced = options.decode;
           forced.encoding = f.encoding;
-          cut_duplicates(decode_to_utf8(bytes, forced).utf8, essays, index.drop, first, last,
-                         o.text);
+          utf8 = decode_to_utf8(bytes, forced).utf8;
+          decoded_lines(bytes, utf8, f.encoding, lines);
         }
-        o.written = true;
+        o.text.reserve(bytes.size());
+        cut_duplicates(lines, essays, index.drop, first, last, o.text, o.ending);
+        o.bom = f.encoding == "UTF-8" && !lines.empty() && lines[0].text.starts_with(utf8_bom) &&
+                std::string_view(o.text).starts_with(lines[0].text);
       },
       [&](std::size_t i) {
         auto const& f = load.files[i];
@@ -134,9 +219,14 @@ void write_text_files(std::ostream& out, essay_index const& index,
           stats.changed.push_back(f.path);
           return;
         }
-        if (any) out << '\n';
-        out.write(o.text.data(), static_cast<std::streamsize>(o.text.size()));
+        // One blank line between files, in the line break the previous one ended with; a UTF-8
+        // BOM only at the very start of the output.
+        if (any) out << ending;
+        std::string_view text(o.text);
+        if (any && o.bom) text.remove_prefix(utf8_bom.size());
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
         any = true;
+        ending = o.ending;
         auto const [first, last] = index.range(f.path);
         for (std::size_t doc = first; doc < last; ++doc)
           ++(index.drop[doc] ? stats.duplicates : stats.essays);
@@ -147,11 +237,11 @@ void write_text_files(std::ostream& out, essay_index const& index,
 }
 
 /// A JSON Lines file as stored, without the lines that start at `dropped` (sorted offsets), in
-/// pieces of a megabyte. False when the file's size is no longer what the load found.
+/// pieces of a megabyte. False when the file's size or version is no longer what the load found.
 bool copy_jsonl_file(std::ostream& out, file_account const& f,
                      std::vector<std::uint64_t> const& dropped, bool strip_bom) {
   detail::posix_file const file(f.source());
-  if (file.size() != f.bytes) return false;
+  if (!file.unchanged(f.bytes, f.version)) return false;
   constexpr std::size_t piece = 1u << 20;
   std::string buffer;
   std::size_t next_drop = 0;

@@ -19,23 +19,10 @@
 namespace neardup {
 namespace {
 
-// Sentences. Text is cut after a sentence end only where normalizing the two sides apart gives
-// what normalizing them together gives, so that one normalization serves the character shingles
-// and the sentences: the next character is a Han ideograph (U+4E00..U+9FFF) or an ASCII letter or
-// digit, which nothing before it composes with and which is never dropped; after an ASCII mark
-// (which may sit inside a URL: "a.html?id=1") only when a space or a non-ASCII mark came between.
-// Texts with a '<' (which may open a tag spanning a sentence end) are normalized whole.
-
-[[nodiscard]] bool is_ascii_alnum(unsigned char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/// Whether a Han ideograph of U+4E00..U+9FFF starts at t[i].
-[[nodiscard]] bool han_at(std::string_view t, std::size_t i) noexcept {
-  auto const c = static_cast<unsigned char>(t[i]);
-  if (c == 0xE4) return i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0xB8;
-  return c >= 0xE5 && c <= 0xE9;
-}
+// Sentences of the texts that normalizer::normalize_marking_sentences() cannot mark (combining
+// marks, or options that keep punctuation or white space): the text is cut after each sentence end
+// and the closing quotes, brackets and white space that follow it, and the stretches are
+// normalized apart.
 
 [[nodiscard]] bool three(std::string_view t, std::size_t i, unsigned char a, unsigned char b,
                          unsigned char c) noexcept {
@@ -44,20 +31,16 @@ namespace {
 }
 
 /// The length of a character that may follow a sentence end in its stretch (a mark ending
-/// sentences, white space, a closing quote or bracket) at t[i], or 0. Sets `space` for white space
-/// and `wide` for a non-ASCII character, and `line` for a line feed.
-[[nodiscard]] std::size_t run_char(std::string_view t, std::size_t i, bool& space, bool& wide,
-                                   bool& line) noexcept {
+/// sentences, white space, a closing quote or bracket) at t[i], or 0. Sets `line` for a line feed.
+[[nodiscard]] std::size_t run_char(std::string_view t, std::size_t i, bool& line) noexcept {
   auto const c = static_cast<unsigned char>(t[i]);
   switch (c) {
     case '\n':
       line = true;
-      space = true;
       return 1;
     case '\r':
     case ' ':
     case '\t':
-      space = true;
       return 1;
     case '!':
     case '?':
@@ -67,25 +50,21 @@ namespace {
       return 1;
     case 0xE3:
       if (three(t, i, 0xE3, 0x80, 0x80)) {  // ideographic space
-        space = true;
         return 3;
       }
       for (int const last : {0x82, 0x8D, 0x8F, 0x91, 0x8B})  // 。」』】》
         if (three(t, i, 0xE3, 0x80, static_cast<unsigned char>(last))) {
-          wide = true;
           return 3;
         }
       return 0;
     case 0xEF:
       for (int const last : {0x81, 0x9F, 0x9B, 0x89})  // ！？；）
         if (three(t, i, 0xEF, 0xBC, static_cast<unsigned char>(last))) {
-          wide = true;
           return 3;
         }
       return 0;
     case 0xE2:
       if (three(t, i, 0xE2, 0x80, 0x9D) || three(t, i, 0xE2, 0x80, 0x99)) {  // ” ’
-        wide = true;
         return 3;
       }
       return 0;
@@ -104,34 +83,6 @@ namespace {
            three(t, i, 0xEF, 0xBC, 0x9B);
   return false;
 }
-
-#if defined(__x86_64__)
-#define NEARDUP_AVX512BW __attribute__((target("avx512f,avx512bw,bmi")))
-NEARDUP_AVX512BW inline __mmask64 bytes_equal(__m512i v, int c) {
-  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(c)));
-}
-
-/// Bit j set where a mark that ends sentences starts at t[i + j] (t[i, i + 66) must be there).
-NEARDUP_AVX512BW std::uint64_t terminator_mask_avx512(std::string_view t, std::size_t i) noexcept {
-  auto const* p = t.data();
-  __m512i const b0 = _mm512_loadu_si512(p + i);
-  __m512i const b1 = _mm512_loadu_si512(p + i + 1);
-  __m512i const b2 = _mm512_loadu_si512(p + i + 2);
-  __mmask64 const ascii =
-      bytes_equal(b0, '\n') | bytes_equal(b0, '!') | bytes_equal(b0, '?') | bytes_equal(b0, ';');
-  __mmask64 const ideographic =
-      bytes_equal(b0, 0xE3) & bytes_equal(b1, 0x80) & bytes_equal(b2, 0x82);
-  __mmask64 const full = bytes_equal(b0, 0xEF) & bytes_equal(b1, 0xBC) &
-                         (bytes_equal(b2, 0x81) | bytes_equal(b2, 0x9F) | bytes_equal(b2, 0x9B));
-  return ascii | ideographic | full;
-}
-
-[[nodiscard]] bool has_avx512bw() noexcept {
-  static bool const has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("bmi");
-  return has;
-}
-#endif
 
 /// The first i >= from where a mark that ends sentences starts, or t.size().
 [[nodiscard]] std::size_t find_terminator(std::string_view t, std::size_t from) noexcept {
@@ -161,61 +112,17 @@ NEARDUP_AVX512BW std::uint64_t terminator_mask_avx512(std::string_view t, std::s
   return t.size();
 }
 
-/// find_terminator() over one text, stretch after stretch: with AVX-512BW the marks of 64 bytes
-/// are found at once and kept for the stretches that start in them.
-class terminator_scan {
- public:
-  explicit terminator_scan(std::string_view t) noexcept : t_(t) {
-#if defined(__x86_64__)
-    wide_ = has_avx512bw();
-#endif
-  }
-  [[nodiscard]] std::string_view text() const noexcept {
-    return t_;
-  }
-  [[nodiscard]] std::size_t next(std::size_t i) noexcept {
-#if defined(__x86_64__)
-    while (wide_) {
-      if (i >= base_ && i - base_ < 64) {
-        std::uint64_t const m = mask_ & (~std::uint64_t{0} << (i - base_));
-        if (m != 0) return base_ + static_cast<std::size_t>(__builtin_ctzll(m));
-        i = base_ + 64;
-      }
-      if (i + 66 > t_.size()) break;
-      base_ = i;
-      mask_ = terminator_mask_avx512(t_, i);
-    }
-#endif
-    return find_terminator(t_, i);
-  }
-
- private:
-  std::string_view t_;
-  bool wide_ = false;
-  std::size_t base_ = std::string_view::npos;
-  std::uint64_t mask_ = 0;
-};
-
 /// The end of the stretch of the text that starts at `from`: just past a sentence end and what
 /// follows it, or the text's size. Sets `line` when the stretch holds a line feed (every one of
 /// them is a sentence end or in the run after one).
-[[nodiscard]] std::size_t sentence_end(terminator_scan& scan, std::size_t from,
-                                       bool& line) noexcept {
-  std::string_view const t = scan.text();
-  std::size_t i = from;
-  for (;;) {
-    i = scan.next(i);
-    if (i >= t.size()) return t.size();
-    bool space = false, wide = false;
-    while (i < t.size()) {
-      std::size_t const n = run_char(t, i, space, wide, line);
-      if (n == 0) break;
-      i += n;
-    }
-    if (i >= t.size()) return t.size();
-    if (han_at(t, i) || (is_ascii_alnum(static_cast<unsigned char>(t[i])) && (space || wide)))
-      return i;
+[[nodiscard]] std::size_t sentence_end(std::string_view t, std::size_t from, bool& line) noexcept {
+  std::size_t i = find_terminator(t, from);
+  while (i < t.size()) {
+    std::size_t const n = run_char(t, i, line);
+    if (n == 0) break;
+    i += n;
   }
+  return i;
 }
 
 }  // namespace
@@ -256,18 +163,18 @@ document_signer::document_signer(signature_options const& options)
 namespace {
 
 constexpr std::uint64_t line_bit = std::uint64_t{1} << 63;
-/// Put at each cut of the text before it is normalized, and found again in the normalized text: a
-/// private-use character, kept by every normalization (category Co) and composing with nothing.
-constexpr char32_t cut_mark = 0xE000;
-constexpr std::string_view cut_mark_utf8 = "\xEE\x80\x80";
+/// A cut in scratch.cuts: where a sentence mark was in the text without marks, with cut_line set
+/// when it was line_end_mark.
+constexpr std::uint32_t cut_line = std::uint32_t{1} << 31;
 
-/// Takes the cut marks out of `s`, putting in `at` where each was in what is left.
+/// Takes the sentence marks (normalizer::normalize_marking_sentences) out of `s`, putting in `at`
+/// the cut each leaves.
 void take_out_marks_scalar(std::u32string& s, std::size_t from, std::size_t w,
                            std::vector<std::uint32_t>& at) {
   char32_t* const d = s.data();
   for (std::size_t i = from; i < s.size(); ++i) {
-    if (d[i] == cut_mark)
-      at.push_back(static_cast<std::uint32_t>(w));
+    if (d[i] >= sentence_end_mark)
+      at.push_back(static_cast<std::uint32_t>(w) | (d[i] == line_end_mark ? cut_line : 0));
     else
       d[w++] = d[i];
   }
@@ -275,33 +182,36 @@ void take_out_marks_scalar(std::u32string& s, std::size_t from, std::size_t w,
 }
 
 #if defined(__x86_64__)
-/// take_out_marks() 16 code points at a time: a block without a mark is moved whole, one with
-/// marks compressed.
-__attribute__((target("avx512f,bmi,popcnt"))) void take_out_marks_avx512(
+/// take_out_marks() 16 code points at a time and without a branch on the data (a mark comes every
+/// 20 or 30 characters, too often and too irregularly to predict): the kept code points and the
+/// marks' cuts are each compressed and stored whole.
+__attribute__((target("avx512f,popcnt"))) void take_out_marks_avx512(
     std::u32string& s, std::vector<std::uint32_t>& at) {
   char32_t* const d = s.data();
   std::size_t const n = s.size();
-  __m512i const mark = _mm512_set1_epi32(static_cast<int>(cut_mark));
+  __m512i const first_mark = _mm512_set1_epi32(static_cast<int>(sentence_end_mark));
+  __m512i const lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m512i const line_flag = _mm512_set1_epi32(static_cast<int>(cut_line));
+  __m512i const one = _mm512_set1_epi32(1);
   std::size_t i = 0, w = 0, found = 0;
-  at.resize(std::max<std::size_t>(at.capacity(), 64));  // written by index, grown when full
   for (; i + 16 <= n; i += 16) {
+    // Each block stores 16 cuts, of which its marks' count are kept; room grows by doubling (a
+    // resize to the text's length would clear four bytes per code point).
+    if (found + 16 > at.size()) at.resize(std::max<std::size_t>(64, 2 * at.size()));
     __m512i const v = _mm512_loadu_si512(d + i);
-    auto const marks = static_cast<unsigned>(_mm512_cmpeq_epi32_mask(v, mark));
-    if (marks == 0) {
-      if (w != i) _mm512_storeu_si512(d + w, v);  // d[w, w + 16) was read already: w <= i
-      w += 16;
-      continue;
-    }
-    if (found + 16 > at.size()) at.resize(2 * at.size());
-    std::uint32_t* const out = at.data();
-    for (unsigned m = marks; m != 0; m &= m - 1) {
-      unsigned const lane = _tzcnt_u32(m);
-      out[found++] = static_cast<std::uint32_t>(
-          w + lane - static_cast<unsigned>(_mm_popcnt_u32(marks & ((1u << lane) - 1))));
-    }
-    __m512i const kept = _mm512_maskz_compress_epi32(static_cast<__mmask16>(~marks & 0xFFFF), v);
-    _mm512_storeu_si512(d + w, kept);
-    w += 16 - static_cast<unsigned>(_mm_popcnt_u32(marks));
+    __mmask16 const marks = _mm512_cmpge_epu32_mask(v, first_mark);
+    // d[w, w + 16) was read already (w <= i), so the store overwrites nothing still to be read.
+    _mm512_storeu_si512(d + w, _mm512_maskz_compress_epi32(static_cast<__mmask16>(~marks), v));
+    // The k-th mark, at lane L, leaves a cut at w + L - k; line_end_mark is the odd mark.
+    __m512i const lane_of = _mm512_maskz_compress_epi32(marks, lanes);
+    __m512i const mark_of = _mm512_maskz_compress_epi32(marks, v);
+    __m512i cut =
+        _mm512_add_epi32(_mm512_sub_epi32(lane_of, lanes), _mm512_set1_epi32(static_cast<int>(w)));
+    cut = _mm512_mask_or_epi32(cut, _mm512_test_epi32_mask(mark_of, one), cut, line_flag);
+    _mm512_storeu_si512(at.data() + found, cut);
+    auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
+    found += count;
+    w += 16 - count;
   }
   at.resize(found);
   take_out_marks_scalar(s, i, w, at);
@@ -311,8 +221,7 @@ __attribute__((target("avx512f,bmi,popcnt"))) void take_out_marks_avx512(
 void take_out_marks(std::u32string& s, std::vector<std::uint32_t>& at) {
   at.clear();
 #if defined(__x86_64__)
-  static bool const avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("bmi") &&
-                             __builtin_cpu_supports("popcnt");
+  static bool const avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
   if (avx512) {
     take_out_marks_avx512(s, at);
     return;
@@ -395,59 +304,36 @@ void document_signer::collect_sentences(signer_scratch& scratch, signature_info&
   bool const by_shingles = options_.unit == shingle_unit::character &&
                            scratch.shingles.size() + signing_shingle_.n == scratch.text.size() + 1;
   char32_t const* const d = scratch.text.data();
-  std::size_t const cuts = scratch.cuts.size();
   std::size_t start = 0;
-  // One stretch more than cuts, or none (an empty text).
-  for (std::size_t s = 0; s < scratch.line_ends.size(); ++s) {
-    std::size_t const stop = s < cuts ? scratch.cuts[s] : scratch.text.size();
-    collect.add(stop - start, scratch.line_ends[s] != 0, [&] {
+  auto const stretch = [&](std::size_t stop, bool line_end) {
+    collect.add(stop - start, line_end, [&] {
       return sentence_hash(d + start, stop - start,
                            by_shingles ? scratch.shingles.data() + start : nullptr);
     });
     start = stop;
-  }
+  };
+  // One stretch more than cuts: the last one ends the text, and so a line.
+  for (std::uint32_t const cut : scratch.cuts) stretch(cut & ~cut_line, (cut & cut_line) != 0);
+  stretch(scratch.text.size(), true);
   info.sentences = collect.finish(lines);
 }
 
 bool document_signer::normalize_with_sentences(std::string_view text, signer_scratch& scratch,
                                                signature_info& info, bool lines) const {
   bool const sorted = lines;  // sentence_set() sorts; the sketch needs no order
-  // The text with a cut mark at each sentence cut, normalized once: the marks are found again and
-  // taken out, leaving what normalizing the text alone gives (the cuts are placed so that it is).
-  // A '<' may open a tag that spans a cut, and a text may hold the mark itself: those texts are
-  // normalized whole, and their stretches apart for the sentences.
-  bool const marked =
-      !(options_.normalize.strip_web_artifacts && text.find('<') != std::string_view::npos) &&
-      text.find(cut_mark_utf8) == std::string_view::npos;
-  scratch.line_ends.clear();
-  std::size_t cuts = 0;
-  if (marked) {
-    scratch.marked.clear();
-    terminator_scan scan(text);
-    for (std::size_t begin = 0; begin < text.size();) {
-      bool line = false;
-      std::size_t const end = sentence_end(scan, begin, line);
-      scratch.marked.append(text.data() + begin, end - begin);
-      scratch.line_ends.push_back(end == text.size() || line);
-      if (end < text.size()) {
-        scratch.marked += cut_mark_utf8;
-        ++cuts;
-      }
-      begin = end;
-    }
-    info.normalize = normalizer_.normalize(scratch.marked, scratch.text);
-    // Take the marks out: the stretches are hashed once the text is shingled (collect_sentences).
+  // One normalization with the sentence ends left in as marks, taken out again: the stretches are
+  // hashed once the text is shingled (collect_sentences). Texts with combining marks (and options
+  // that keep punctuation or white space) have no marks: their stretches are normalized apart.
+  if (normalizer_.normalize_marking_sentences(text, scratch.text, info.normalize)) {
     take_out_marks(scratch.text, scratch.cuts);
-    if (scratch.cuts.size() == cuts) return true;
-    // A mark was lost or one came from the text itself (an entity): normalize whole.
+    return true;
   }
   info.normalize = normalizer_.normalize(text, scratch.text);
   sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
   bool const by_shingles = options_.unit == shingle_unit::character;
-  terminator_scan scan(text);
   for (std::size_t begin = 0; begin < text.size();) {
     bool line = false;
-    std::size_t const end = sentence_end(scan, begin, line);
+    std::size_t const end = sentence_end(text, begin, line);
     (void)normalizer_.normalize(text.substr(begin, end - begin), scratch.sentence);
     std::u32string const& t = scratch.sentence;
     collect.add(t.size(), end == text.size() || line, [&] {

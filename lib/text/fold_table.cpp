@@ -3,6 +3,7 @@
 #include "text/fold_table.hpp"
 
 #include <neardup/error.hpp>
+#include <neardup/normalize.hpp>
 
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
@@ -168,6 +169,35 @@ fold_table const& get_fold_table(bool nfkc_casefold, bool traditional_to_simplif
     return table;
   }
   static fold_table const table = build_table(false, false);
+  return table;
+}
+
+namespace {
+
+fold_table with_sentence_marks(fold_table const& plain) {
+  fold_table table = plain;
+  for (char32_t const c : {U'!', U'?', U';', U'\u3002', U'\uFF01', U'\uFF1F', U'\uFF1B'})
+    table.bmp[c] = static_cast<std::uint32_t>(sentence_end_mark);
+  table.bmp['\n'] = static_cast<std::uint32_t>(line_end_mark);
+  return table;
+}
+
+}  // namespace
+
+fold_table const& get_sentence_fold_table(bool nfkc_casefold, bool traditional_to_simplified) {
+  if (nfkc_casefold) {
+    if (traditional_to_simplified) {
+      static fold_table const table = with_sentence_marks(get_fold_table(true, true));
+      return table;
+    }
+    static fold_table const table = with_sentence_marks(get_fold_table(true, false));
+    return table;
+  }
+  if (traditional_to_simplified) {
+    static fold_table const table = with_sentence_marks(get_fold_table(false, true));
+    return table;
+  }
+  static fold_table const table = with_sentence_marks(get_fold_table(false, false));
   return table;
 }
 

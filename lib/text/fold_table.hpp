@@ -43,9 +43,10 @@ struct fold_table {
   bool nfkc_casefold = false;
   bool traditional_to_simplified = false;
 
-  /// The entry of `cp`, which must be <= U+10FFFF.
+  /// The entry of `cp`; beyond U+10FFFF (the sentence marks) an entry of no flags.
   [[nodiscard]] std::uint32_t lookup(char32_t cp) const noexcept {
     if (cp < 0x10000) [[likely]] return bmp[cp];
+    if (cp > 0x10FFFF) [[unlikely]] return 0;
     return stage2[(static_cast<std::size_t>(stage1[cp >> 8]) << 8) | (cp & 0xFFU)];
   }
 
@@ -59,6 +60,12 @@ struct fold_table {
 /// The process-wide table for the given options, built on first use (thread-safe; ~30 ms) and
 /// never freed. Throws error(errc::icu_error) if ICU lacks the data the options need.
 [[nodiscard]] fold_table const& get_fold_table(bool nfkc_casefold, bool traditional_to_simplified);
+
+/// The same table with the sentence ends mapped to the sentence marks (normalize.hpp) instead of
+/// dropped: 。！？；!?; to sentence_end_mark, the line feed to line_end_mark, with no flags, so that
+/// the fast paths keep them like any letter.
+[[nodiscard]] fold_table const& get_sentence_fold_table(bool nfkc_casefold,
+                                                        bool traditional_to_simplified);
 
 /// The slow path of normalization: ICU's NFKC_Casefold of `text`, appended to `out`.
 /// Returns false (and appends `text` unchanged) if ICU fails. Thread-safe.

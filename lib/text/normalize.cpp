@@ -96,6 +96,12 @@ constexpr std::array<named_entity, 28> named_entities = {{
 
 constexpr std::size_t max_tag_bytes = 256;       // a '<' not closed by then is text, not a tag
 constexpr std::size_t max_comment_bytes = 4096;  // same for "<!--" ... "-->"
+// <script> and <style> hold code, not text: dropped with their contents up to the closing tag,
+// which is looked for this far (an inline script or style sheet of a page; a larger one is kept as
+// text after its opening tag is dropped, so that an unclosed "<script>" cannot hide the rest of a
+// file).
+constexpr std::size_t max_raw_text_bytes = 256 * 1024;
+constexpr std::array<std::string_view, 2> raw_text_elements = {"script", "style"};
 // Stream-Safe Text Format (UAX #15) caps a run of non-starters at 30; looking further back for the
 // start of a combining sequence would only make crafted input quadratic.
 constexpr std::size_t max_segment_lookback = 32;
@@ -108,6 +114,9 @@ class run {
  public:
   run(fold_table const& table, std::u32string& out, std::uint32_t slow_mask, std::uint32_t drop_mask)
       : table_(table), out_(out), slow_mask_(slow_mask), drop_mask_(drop_mask) {}
+
+  /// Whether a combining character took the slow path (and the whole output was folded again).
+  [[nodiscard]] bool composed() const noexcept { return composed_; }
 
   normalize_stats go(std::string_view utf8) {
     // Two instances of one loop: without the block path the scalar loop compiles as it would alone
@@ -311,7 +320,10 @@ class run {
     switch (*p) {
       case '<':
         q = html_tag(p, end);
-        if (q != nullptr) count_invalid(p, q);
+        if (q != nullptr) {
+          q = raw_text_end(p, q, end);
+          count_invalid(p, q);
+        }
         break;
       case '&':
         return html_entity(p, end);  // counts and feeds the decoded character itself
@@ -343,6 +355,52 @@ class run {
     std::size_t const close = rest.substr(0, max_tag_bytes).find('>', 1);
     if (close == std::string_view::npos) return nullptr;
     return p + close + 1;
+  }
+
+  /// For the tag [p, q) that opens a <script> or <style> element, the end of its closing tag when
+  /// one starts within max_raw_text_bytes; else q. Linear however many such tags a text has: what
+  /// a search found free of closing tags is not searched again for a later opening tag.
+  byte_ptr raw_text_end(byte_ptr p, byte_ptr q, byte_ptr end) {
+    std::string_view const tag(reinterpret_cast<char const*>(p), static_cast<std::size_t>(q - p));
+    std::size_t which = 0;
+    while (which < raw_text_elements.size() &&
+           !names_element(tag.substr(1), raw_text_elements[which]))
+      ++which;
+    if (which == raw_text_elements.size() || tag[tag.size() - 2] == '/') return q;  // self-closing
+    std::string_view const name = raw_text_elements[which];
+    std::size_t const span =
+        std::min<std::size_t>(static_cast<std::size_t>(end - q), max_raw_text_bytes);
+    std::string_view const rest(reinterpret_cast<char const*>(q), span);
+    // A closing tag starting before no_close_before_ was looked for already (back off by its
+    // length, which the earlier search may have cut).
+    std::size_t from = 0;
+    if (no_close_before_[which] != nullptr && no_close_before_[which] > q) {
+      from = static_cast<std::size_t>(no_close_before_[which] - q);
+      from = from > name.size() + 2 ? from - name.size() - 2 : 0;
+    }
+    for (std::size_t at = rest.find("</", from); at != std::string_view::npos;
+         at = rest.find("</", at + 2)) {
+      if (!names_element(rest.substr(at + 2), name)) continue;
+      std::size_t const close = rest.find('>', at + 2 + name.size());
+      if (close == std::string_view::npos) break;
+      ++stats_.web_artifacts;  // the closing tag; the caller counts the opening one
+      return q + close + 1;
+    }
+    if (no_close_before_[which] == nullptr || no_close_before_[which] < q + span)
+      no_close_before_[which] = q + span;
+    return q;
+  }
+
+  /// Whether `s` starts with the element name `name` (ASCII case-insensitive), followed by the end
+  /// of the tag name.
+  static bool names_element(std::string_view s, std::string_view name) noexcept {
+    if (s.size() <= name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+      if (ascii_lower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(name[i]))
+        return false;
+    char const after = s[name.size()];
+    return after == '>' || after == '/' || after == ' ' || after == '\t' || after == '\n' ||
+           after == '\r' || after == '\f';
   }
 
   byte_ptr html_entity(byte_ptr p, byte_ptr end) {
@@ -426,7 +484,9 @@ class run {
   // The previous input code point (after tags/annotations are skipped), or no_prev / in_segment.
   // uint32_t, not char32_t, so that writes into out_ cannot alias it in the hot loop.
   std::uint32_t prev_ = no_prev;
-  std::u32string segment_;          // input code points of the current combining segment
+  // <script>, <style>: their opening tags before these found no closing tag (raw_text_end).
+  std::array<byte_ptr, raw_text_elements.size()> no_close_before_{};
+  std::u32string segment_;         // input code points of the current combining segment
   std::size_t segment_start_ = 0;  // where that segment's output starts in out_
   std::u32string folded_;
   std::u32string scratch_;
@@ -451,6 +511,18 @@ normalize_stats normalizer::normalize(std::string_view utf8, std::u32string& out
   // Without expansions the output has at most one code point per input byte.
   out.reserve(utf8.size());
   return run(*table_, out, slow_mask_, drop_mask_).go(utf8);
+}
+
+bool normalizer::normalize_marking_sentences(std::string_view utf8, std::u32string& out,
+                                             normalize_stats& stats) const {
+  if (!options_.drop_punctuation || !options_.drop_whitespace) return false;
+  out.clear();
+  out.reserve(utf8.size());
+  fold_table const& marking =
+      detail::get_sentence_fold_table(options_.nfkc_casefold, options_.traditional_to_simplified);
+  run r(marking, out, slow_mask_, drop_mask_);
+  stats = r.go(utf8);
+  return !r.composed();
 }
 
 std::u32string normalizer::normalize(std::string_view utf8) const {
