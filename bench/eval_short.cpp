@@ -239,11 +239,14 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "threads (0 = all)")->capture_default_str();
   app.add_flag("--profile", profile, "also print the exact Jaccard of planted pairs and negatives");
   app.add_flag("--no-short", no_short, "short_text.below_chars = 0");
+  bool no_templates = false;
+  app.add_flag("--no-templates", no_templates, "dedup_options::templates = false");
   CLI11_PARSE(app, argc, argv);
   try {
     options.threads = threads;
     options.verify = neardup::verify_mode_from_name(verify);
     if (no_short) options.signature.short_text.below_chars = 0;
+    options.templates = !no_templates;
     if (short_rows > 0)
       options.short_lsh =
           neardup::lsh_params{options.signature.short_text.num_perm / short_rows, short_rows};

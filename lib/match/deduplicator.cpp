@@ -288,6 +288,7 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   for (auto const& c : candidates) {
     while (at < verified.size() && std::pair{verified[at].a, verified[at].b} < c) ++at;
     if (at < verified.size() && verified[at].a == c.first && verified[at].b == c.second) continue;
+    if (short_rule() && short_pair(c.first, c.second)) continue;  // the short rule's alone
     // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
     if (keeps_sketches() && estimate_jaccard_truncated(sketch(c.first), sketch(c.second)) <
                                 options_.template_min_similarity)
