@@ -1307,6 +1307,31 @@ std::string essay_text(std::string const& title, std::vector<std::string> const&
   return out;
 }
 
+/// The same essay as a page of one of three essay sites: the site's head (a script with its menu
+/// and messages in Chinese, a style sheet, a comment), navigation, the essay in <p> elements, the
+/// site's footer. Different essays of one site share every byte outside the essay, nearly as much
+/// text as a short essay: only what normalization drops keeps them apart.
+std::string web_page(std::string const& title, std::vector<std::string> const& paragraphs,
+                     std::size_t site) {
+  static constexpr char const* sites[] = {"作文网", "范文大全", "学习啦"};
+  std::string const name = sites[site % std::size(sites)];
+  std::string out = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "_" +
+                    name + "</title>\n<script type=\"text/javascript\">\nvar menu = [\"首页\", "
+                    "\"小学作文\", \"初中作文\", \"高中作文\", \"话题作文\", \"作文素材\", "
+                    "\"优秀范文\", \"工作总结\", \"心得体会\", \"演讲稿\"];\nfunction copyTip(){"
+                    "alert(\"复制成功！本文来自" + name + "，转载请注明出处，谢谢您的支持与理解。\");}\n"
+                    "function share(){ return \"分享到微信朋友圈、QQ空间、新浪微博，让更多的同学"
+                    "看到这篇优秀的作文。\"; }\n</script>\n<style>\nbody{font-family:\"微软雅黑\";"
+                    "margin:0 auto;width:960px} .nav a{color:#333;padding:0 8px} .content p{"
+                    "text-indent:2em;line-height:1.8}\n</style>\n<!-- 统计代码 开始：访问量 每日"
+                    "更新 -->\n</head>\n<body>\n<div class=\"nav\"><a href=\"/\">首页</a>"
+                    "</div>\n<div class=\"content\"><h1>" + title + "</h1>\n";
+  for (auto const& p : paragraphs) out += "<p>" + p + "</p>\n";
+  out += "</div>\n<script>document.write(\"<div class='foot'>本站所有作文均来自网友投稿，"
+         "如有侵权请联系我们删除，我们将在二十四小时内处理。</div>\");</script>\n</body></html>";
+  return out;
+}
+
 }  // namespace
 
 std::vector<generated_essay> generate_template_corpus(template_gen_options const& options) {
@@ -1318,10 +1343,12 @@ std::vector<generated_essay> generate_template_corpus(template_gen_options const
   std::vector<std::vector<std::string>> quotable;  // paragraphs of essays others may quote
   std::uint64_t bytes = 0;
   std::size_t groups = 0;
+  det_rng pages(options.seed ^ 0x3c6ef372fe94f82bull);  // its own stream: the essays stay as they were
   auto add = [&](std::string title, std::vector<std::string> paragraphs, std::string group,
                  std::string kind) {
     generated_essay e;
-    e.text = essay_text(title, paragraphs);
+    e.page = pages.chance(options.web_page_share);
+    e.text = e.page ? web_page(title, paragraphs, pages.below(3)) : essay_text(title, paragraphs);
     e.group = std::move(group);
     e.kind = std::move(kind);
     bytes += e.text.size();

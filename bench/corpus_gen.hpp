@@ -162,6 +162,9 @@ struct template_gen_options {
   std::uint64_t seed = 1;
   std::uint64_t target_bytes = 10'000'000;  ///< UTF-8 bytes of essay text
   std::string essays_dir;                   ///< the bundled essays: the source of the text model
+  /// Essays laid out as a page of one of three sites (a head with scripts and styles, navigation,
+  /// a footer; generated_essay::page), whatever their kind.
+  double web_page_share = 0.0;
 };
 
 /// One generated essay: its text (title line, then paragraphs, one a line), its planted group
@@ -178,6 +181,7 @@ struct generated_essay {
   std::string text;
   std::string group;
   std::string kind;
+  bool page = false;  ///< laid out as a site's web page (template_gen_options::web_page_share)
 };
 
 /// A corpus of template families, near-duplicate groups and their hard negatives, in a shuffled

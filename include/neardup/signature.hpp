@@ -52,8 +52,8 @@ enum class shingle_unit {
 /// The sentence sketch: a second, small signature per document over the set of its sentences,
 /// with which templated essays (the same sentences, blanks filled differently) are found. A
 /// sentence is the normalized text of a stretch of the input ending at 。！？；!?; or a line end
-/// (cut where the next character is a Han character or an ASCII letter or digit, the stretch taking
-/// the closing quotes and spaces that follow the mark), hashed whole: from the signing shingles
+/// (outside URLs, which normalization takes out; the normalizer leaves these ends in its output as
+/// marks, normalizer::normalize_marking_sentences), hashed whole: from the signing shingles
 /// (with character shingles: the sum of every n-th shingle inside the sentence and its last, which
 /// hold every code point, mixed with its length), else XXH3 of its code points.
 /// Not part of signature_format_version: the character signature is the same with or without it.
