@@ -248,3 +248,21 @@ TEST_CASE("short texts: dedup finds a short pair across scripts, and not with --
   REQUIRE(off.exit_code == 0);
   CHECK(cli::parse_clusters(off.out).empty());
 }
+
+TEST_CASE("short texts: documents added by signature without a text source keep the 5-gram rule",
+          "[short_text]") {
+  neardup::dedup_options options;
+  options.verify = neardup::verify_mode::estimate;
+  neardup::deduplicator dedup(options);
+  std::vector<std::uint32_t> signature(dedup.signer().num_perm());
+  std::vector<std::uint64_t> keys(dedup.lsh().bands);
+  neardup::signer_scratch scratch;
+  for (auto const& t : {poem, poem + "。"}) {  // the same text after normalization
+    auto const info = dedup.signer().sign(t, signature, scratch);
+    neardup::band_keys(signature, dedup.lsh(), keys);
+    dedup.add_signature("", signature, keys, info, t.size());
+  }
+  auto const result = dedup.run();
+  CHECK(result.stats.short_documents == 0);  // no text to sketch
+  CHECK(result.clusters.size() == 1);
+}

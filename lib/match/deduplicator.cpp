@@ -164,7 +164,8 @@ std::uint32_t deduplicator::add_signature(std::string_view id,
                                           signature_info const& info, std::size_t bytes) {
   std::uint32_t const doc = add_signature(id, signature, keys, info.shingles == 0);
   count(info, bytes);
-  note_length(doc, info.normalized_chars);
+  // Without a text source (estimate mode) its text cannot be read back for the short rule.
+  if (text_source_) note_length(doc, info.normalized_chars);
   return doc;
 }
 
