@@ -225,7 +225,8 @@ class deduplicator {
                        std::size_t sentences);
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
   // Short texts: each document's normalized length (unknown_length when added by signature
-  // without its signature_info), the short-text sketch's bands, and the documents sketched so far.
+  // without its signature_info or without a text source: the 5-gram rule's), the short-text
+  // sketch's bands, and the documents sketched so far.
   static constexpr std::uint32_t unknown_length = UINT32_MAX;
   std::vector<std::uint32_t> lengths_;
   lsh_params short_lsh_;
