@@ -165,6 +165,16 @@ int main(int argc, char** argv) {
   bool no_templates = false;
   matching->add_flag("--no-templates", no_templates,
                      "Near-duplicates only: do not look for templated essays (shared sentences)");
+  matching
+      ->add_option("--short-text-chars", options.signature.short_text.below_chars,
+                   "Pairs whose shorter text has fewer normalized characters are compared by "
+                   "--short-ngram-grams (poems, titles, short answers); 0: off")
+      ->capture_default_str();
+  matching
+      ->add_option("--short-ngram", options.signature.short_text.ngram,
+                   "Characters per shingle of short-text pairs")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   matching->add_option("--bands", bands, "LSH bands (with --rows; default: chosen from the threshold)");
   matching->add_option("--rows", rows, "LSH rows per band");
   matching->add_option("--seed", options.signature.minhash.seed, "Seed of the MinHash functions")

@@ -64,6 +64,15 @@ struct dedup_options {
   /// Jaccard 1/3, what sharing half of each essay's sentences gives at least, is a candidate with
   /// probability 0.98 at 64 values).
   std::optional<lsh_params> sentence_lsh;
+  /// Short texts (signature.short_text): a pair whose shorter text has fewer than
+  /// short_text.below_chars normalized code points is a near-duplicate when the exact Jaccard of
+  /// their short_text.ngram-grams reaches the threshold (the 5-gram path leaves such pairs alone).
+  /// Texts short enough to be in such a pair, under (below_chars − ngram) / threshold + ngram code
+  /// points, get the short-text sketch and its own LSH bands; longer texts pay nothing. Bands ×
+  /// rows of that sketch; unset: the most rows per band with which a pair at the threshold is a
+  /// candidate with probability 0.98 (at 0.5 and 96 values: 32 × 3, 0.986). Its candidates are
+  /// measured exactly, which is cheap for texts this short.
+  std::optional<lsh_params> short_lsh;
   unsigned threads = 0;                   ///< 0 = every hardware thread; results never depend on it
   std::size_t max_bucket = 256;           ///< LSH bucket size past which pairs are capped (see lsh.hpp)
   std::size_t batch_documents = 4096;     ///< documents signed together (memory bound of add())
@@ -88,6 +97,10 @@ struct dedup_stats {
   std::size_t sentence_pairs_measured =
       0;                            ///< templates: candidates whose sentence sets were compared
   std::size_t templated_pairs = 0;  ///< templates: pairs found templated (and not near-duplicates)
+  std::size_t short_documents = 0;  ///< short texts: documents given the short-text sketch
+  candidate_stats short_candidates;      ///< short texts: the short-text sketch's LSH candidates
+  std::size_t short_pairs_measured = 0;  ///< short texts: candidates measured over short n-grams
+  std::size_t short_pairs = 0;           ///< short texts: of those, at or above the threshold
   std::size_t accepted_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly above the threshold
   std::size_t rejected_by_estimate = 0;  ///< hybrid: pairs the estimate put clearly below it
   std::size_t already_joined = 0;      ///< hybrid: uncertain pairs not measured, their documents already joined
@@ -157,6 +170,8 @@ class deduplicator {
   [[nodiscard]] lsh_params lsh() const noexcept { return lsh_; }
   /// The bands and rows of the sentence sketch (options().templates).
   [[nodiscard]] lsh_params sentence_lsh() const noexcept { return sentence_lsh_; }
+  /// The bands and rows of the short-text sketch (options().short_lsh).
+  [[nodiscard]] lsh_params short_lsh() const noexcept { return short_lsh_; }
 
   /// Where exact verification gets texts back when the deduplicator should not keep them (large
   /// corpora, or documents added by signature): called with a document index, possibly from several
@@ -209,6 +224,29 @@ class deduplicator {
   void index_sentences(std::uint32_t doc, std::span<const std::uint64_t> keys,
                        std::size_t sentences);
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
+  // Short texts: each document's normalized length (unknown_length when added by signature
+  // without its signature_info or without a text source: the 5-gram rule's), the short-text
+  // sketch's bands, and the documents sketched so far.
+  static constexpr std::uint32_t unknown_length = UINT32_MAX;
+  std::vector<std::uint32_t> lengths_;
+  lsh_params short_lsh_;
+  band_table short_bands_;
+  std::size_t short_sketched_ = 0;
+  [[nodiscard]] bool short_rule() const noexcept;
+  [[nodiscard]] bool short_pair(std::uint32_t a, std::uint32_t b) const noexcept;
+  void note_length(std::uint32_t doc, std::size_t normalized_chars) noexcept;
+  void sketch_short_texts(dedup_stats& stats);
+  // The 5-gram candidates without the short pairs, which go to `short_ones`.
+  [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> without_short_pairs(
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs,
+      std::vector<std::pair<std::uint32_t, std::uint32_t>>& short_ones) const;
+  // `verified` with the short pairs at the threshold: the short-text sketch's candidates and
+  // `from_main`, measured over short n-grams.
+  [[nodiscard]] std::vector<scored_pair> with_short_pairs(
+      std::vector<scored_pair> verified,
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> from_main,
+      std::vector<signer_scratch>& scratch, std::atomic<std::size_t>& texts_read,
+      dedup_stats& stats);
   std::vector<std::string> pending_;        // texts added but not yet signed
   std::vector<std::uint64_t> key_scratch_;  // band keys of the signature being added
   std::function<std::string(std::uint32_t)> text_source_;

@@ -62,6 +62,19 @@ struct sentence_options {
   unsigned min_chars = 4;  ///< sentences of fewer normalized code points are left out
 };
 
+/// Short texts (poems, titles, short answers): a pair whose shorter text has fewer than
+/// `below_chars` normalized code points is measured by exact Jaccard over character `ngram`-grams
+/// instead of shingle_options::n (one or two changed characters take too many 5-grams of a
+/// 30-character text). Candidates for such pairs come from a second, small sketch over those
+/// n-grams (sign_short), made for texts short enough to be in such a pair at the threshold
+/// (deduplicator). Character shingles only. Not part of signature_format_version: the character
+/// signature is the same with or without it.
+struct short_text_options {
+  unsigned below_chars = 100;  ///< L: the shorter text's normalized length below which; 0 disables
+  unsigned ngram = 2;          ///< code points per n-gram of short pairs; >= 1
+  unsigned num_perm = 96;      ///< one-permutation MinHash values of the short-text sketch
+};
+
 /// Everything that decides a document's signature.
 struct signature_options {
   normalize_options normalize;
@@ -69,6 +82,7 @@ struct signature_options {
   shingle_unit unit = shingle_unit::character;
   minhash_options minhash;
   sentence_options sentences;  ///< used by the signing calls that take a sentence sketch
+  short_text_options short_text;  ///< used by sign_short and short_shingle_set
 };
 
 /// What signing one document saw.
@@ -136,6 +150,18 @@ class document_signer {
                     signer_scratch& scratch) const;
   [[nodiscard]] std::vector<std::uint64_t> sentence_set(std::string_view text) const;
 
+  /// The short-text sketch of `text` into `out` (options().short_text.num_perm slots):
+  /// one-permutation MinHash over its character short_text.ngram-grams, seeded apart from the
+  /// signature. Normalizes the text again: callers make it only for short texts. Another size of
+  /// `out` is neardup::error(invalid_argument).
+  void sign_short(std::string_view text, std::span<std::uint32_t> out,
+                  signer_scratch& scratch) const;
+  /// The exact set (sorted, unique) of the character short_text.ngram-grams of `text`, for
+  /// verifying pairs of short texts.
+  void short_shingle_set(std::string_view text, std::vector<std::uint64_t>& out,
+                         signer_scratch& scratch) const;
+  [[nodiscard]] std::vector<std::uint64_t> short_shingle_set(std::string_view text) const;
+
   /// The exact shingle set of `text` (sorted, unique), for verifying candidate pairs.
   void shingle_set(std::string_view text, std::vector<std::uint64_t>& out, signer_scratch& scratch) const;
   [[nodiscard]] std::vector<std::uint64_t> shingle_set(std::string_view text) const;
@@ -146,6 +172,7 @@ class document_signer {
  private:
   void shingle(std::string_view text, shingle_options const& shingling, signer_scratch& scratch,
                signature_info& info) const;
+  void init_short_text();  // short_shingle_, validated
   void shingle_normalized(shingle_options const& shingling, signer_scratch& scratch,
                           signature_info& info) const;
   // Normalizes `text` into scratch.text and its sentence hashes into scratch.sentences (sorted,
@@ -166,6 +193,8 @@ class document_signer {
   minhasher minhasher_;
   minhasher sentence_minhasher_;
   std::uint64_t sentence_seed_ = 0;
+  minhasher short_minhasher_;
+  shingle_options short_shingle_;  // the short-text n-grams, seeded apart from the signature's
 };
 
 }  // namespace neardup

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <string>
 
 #include "common/parallel.hpp"
@@ -35,6 +36,11 @@ dedup_options const& validated(dedup_options const& o) {
                              o.signature.sentences.num_perm))
     throw error(errc::invalid_argument,
                 "sentence LSH bands × rows must be positive and at most sentences.num_perm");
+  if (o.short_lsh &&
+      (o.short_lsh->bands == 0 || o.short_lsh->rows == 0 ||
+       std::uint64_t{o.short_lsh->bands} * o.short_lsh->rows > o.signature.short_text.num_perm))
+    throw error(errc::invalid_argument,
+                "short-text LSH bands × rows must be positive and at most short_text.num_perm");
   if (o.lsh) {
     if (o.lsh->bands == 0 || o.lsh->rows == 0)
       throw error(errc::invalid_argument, "LSH bands and rows must be positive");
@@ -42,6 +48,19 @@ dedup_options const& validated(dedup_options const& o) {
       throw error(errc::invalid_argument, "LSH bands × rows exceeds the number of permutations");
   }
   return o;
+}
+
+// The short-text sketch's bands: the most rows per band with which a pair at the threshold is still
+// a candidate with probability 0.98 (fewer rows propose many pairs of texts that share only common
+// bigrams; its candidates are measured exactly, so a miss costs more than a candidate).
+lsh_params short_text_lsh(double threshold, unsigned num_perm) {
+  lsh_params best{std::max(1u, num_perm), 1};
+  for (unsigned rows = 2; rows <= num_perm; ++rows) {
+    lsh_params const p{num_perm / rows, rows};
+    if (candidate_probability(threshold, p) < 0.98) break;
+    best = p;
+  }
+  return best;
 }
 
 }  // namespace
@@ -58,7 +77,11 @@ deduplicator::deduplicator(dedup_options const& options)
       sentence_lsh_(options.sentence_lsh
                         ? *options.sentence_lsh
                         : lsh_params{std::max(1u, options.signature.sentences.num_perm / 2), 2}),
-      sentence_bands_(sentence_lsh_.bands) {
+      sentence_bands_(sentence_lsh_.bands),
+      short_lsh_(options.short_lsh
+                     ? *options.short_lsh
+                     : short_text_lsh(options.threshold, options.signature.short_text.num_perm)),
+      short_bands_(short_lsh_.bands) {
   stats_.lsh = lsh_;
 }
 
@@ -67,12 +90,14 @@ std::uint32_t deduplicator::new_document(std::string_view id) {
   auto const doc = static_cast<std::uint32_t>(id_ends_.size());
   id_chars_.append(id);
   id_ends_.push_back(id_chars_.size());
+  lengths_.push_back(unknown_length);
   return doc;
 }
 
 void deduplicator::reserve(std::size_t documents) {
   bands_.reserve(documents);
   id_ends_.reserve(documents);
+  lengths_.reserve(documents);
   sketch_blocks_.reserve(documents / sketch_block_docs + 1);
 }
 
@@ -139,6 +164,8 @@ std::uint32_t deduplicator::add_signature(std::string_view id,
                                           signature_info const& info, std::size_t bytes) {
   std::uint32_t const doc = add_signature(id, signature, keys, info.shingles == 0);
   count(info, bytes);
+  // Without a text source (estimate mode) its text cannot be read back for the short rule.
+  if (text_source_) note_length(doc, info.normalized_chars);
   return doc;
 }
 
@@ -222,6 +249,7 @@ void deduplicator::flush() {
     if (keeps_sketches())
       store_sketch(static_cast<std::uint32_t>(first + i), std::span<const std::uint32_t>(signatures.data() + i * k, k));
     count(info[i], 0);  // add() counted the bytes
+    note_length(static_cast<std::uint32_t>(first + i), info[i].normalized_chars);
     index(static_cast<std::uint32_t>(first + i),
           std::span<const std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands), info[i].shingles == 0);
     if (templates)
@@ -261,6 +289,7 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   for (auto const& c : candidates) {
     while (at < verified.size() && std::pair{verified[at].a, verified[at].b} < c) ++at;
     if (at < verified.size() && verified[at].a == c.first && verified[at].b == c.second) continue;
+    if (short_rule() && short_pair(c.first, c.second)) continue;  // the short rule's alone
     // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
     if (keeps_sketches() && estimate_jaccard_truncated(sketch(c.first), sketch(c.second)) <
                                 options_.template_min_similarity)
@@ -299,6 +328,108 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   return templated;
 }
 
+// Short texts. A pair whose shorter text is under L = short_text.below_chars normalized code points
+// is judged by the exact Jaccard of its short n-grams alone: the 5-gram path drops it from its
+// candidates (so neither its estimate nor its exact 5-gram Jaccard decides it), the short-text
+// sketch proposes it. Two texts at Jaccard >= t have n-gram sets within a factor t of each other,
+// so the longer of such a pair has at most (L - 1 - n + 1) / t + n - 1 code points (repeated
+// n-grams aside): texts of that length or less are sketched, the others never.
+
+bool deduplicator::short_rule() const noexcept {
+  return options_.signature.short_text.below_chars > 0 &&
+         options_.signature.unit == shingle_unit::character;
+}
+
+bool deduplicator::short_pair(std::uint32_t a, std::uint32_t b) const noexcept {
+  return std::min(lengths_[a], lengths_[b]) < options_.signature.short_text.below_chars;
+}
+
+void deduplicator::note_length(std::uint32_t doc, std::size_t normalized_chars) noexcept {
+  lengths_[doc] =
+      static_cast<std::uint32_t>(std::min<std::size_t>(normalized_chars, unknown_length - 1));
+}
+
+void deduplicator::sketch_short_texts(dedup_stats& stats) {
+  if (!short_rule()) return;
+  auto const& st = options_.signature.short_text;
+  double const n = st.ngram;
+  double const longest =
+      st.below_chars > st.ngram ? (st.below_chars - n) / options_.threshold + n - 1 : n;
+  std::vector<std::uint32_t> docs;
+  for (std::size_t d = short_sketched_; d < size(); ++d)
+    if (empty_[d] == 0 && lengths_[d] != unknown_length && lengths_[d] <= longest)
+      docs.push_back(static_cast<std::uint32_t>(d));
+  short_sketched_ = size();
+  unsigned const threads = detail::resolve_threads(options_.threads);
+  std::size_t const k = st.num_perm, b = short_lsh_.bands;
+  std::vector<std::uint64_t> keys(docs.size() * b);
+  std::vector<signer_scratch> scratch(threads);
+  detail::parallel_for(
+      docs.size(), threads, 64, [&](std::size_t begin, std::size_t end, unsigned w) {
+        std::vector<std::uint32_t> signature(k);
+        for (std::size_t i = begin; i < end; ++i) {
+          signer_.sign_short(text(docs[i]), signature, scratch[w]);
+          band_keys(signature, short_lsh_, std::span<std::uint64_t>(keys.data() + i * b, b));
+        }
+      });
+  for (std::size_t i = 0; i < docs.size(); ++i)
+    short_bands_.add(docs[i], std::span<const std::uint64_t>(keys.data() + i * b, b));
+  stats_.short_documents += docs.size();
+  stats.short_documents = stats_.short_documents;
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> deduplicator::without_short_pairs(
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs,
+    std::vector<std::pair<std::uint32_t, std::uint32_t>>& short_ones) const {
+  if (!short_rule()) return pairs;
+  // Kept for the short rule: the longer member of such a pair may repeat itself (a text copied
+  // three times has a third of its length in distinct n-grams) and so be too long to be sketched.
+  std::copy_if(pairs.begin(), pairs.end(), std::back_inserter(short_ones),
+               [&](auto const& p) { return short_pair(p.first, p.second); });
+  std::erase_if(pairs, [&](auto const& p) { return short_pair(p.first, p.second); });
+  return pairs;
+}
+
+std::vector<scored_pair> deduplicator::with_short_pairs(
+    std::vector<scored_pair> verified,
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> from_main,
+    std::vector<signer_scratch>& scratch, std::atomic<std::size_t>& texts_read,
+    dedup_stats& stats) {
+  if (!short_rule()) return verified;
+  unsigned const threads = detail::resolve_threads(options_.threads);
+  auto candidates =
+      short_bands_.candidate_pairs(options_.max_bucket, &stats.short_candidates, threads);
+  // Pairs of two longer texts are the 5-gram path's.
+  std::erase_if(candidates, [&](auto const& p) { return !short_pair(p.first, p.second); });
+  // With the 5-gram candidates that have a short member: both sorted, their union.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> both;
+  both.reserve(candidates.size() + from_main.size());
+  std::set_union(candidates.begin(), candidates.end(), from_main.begin(), from_main.end(),
+                 std::back_inserter(both));
+  candidates = std::move(both);
+  auto const scores = exact_scores(
+      candidates,
+      [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
+        texts_read.fetch_add(1, std::memory_order_relaxed);
+        signer_.short_shingle_set(text(doc), out, scratch[w]);
+      },
+      options_.verify_batch_documents, threads);
+  stats.short_pairs_measured = candidates.size();
+  std::vector<scored_pair> found;
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (scores[i] >= options_.threshold)
+      found.push_back({candidates[i].first, candidates[i].second, scores[i], false});
+  stats.short_pairs = found.size();
+  // Both sorted by (a, b) and disjoint (the 5-gram path dropped short pairs): merge.
+  std::vector<scored_pair> merged;
+  merged.reserve(verified.size() + found.size());
+  std::merge(verified.begin(), verified.end(), found.begin(), found.end(),
+             std::back_inserter(merged), [](scored_pair const& x, scored_pair const& y) {
+               return std::pair{x.a, x.b} < std::pair{y.a, y.b};
+             });
+  return merged;
+}
+
 dedup_result deduplicator::run() {
   flush();
   dedup_result result;
@@ -306,10 +437,13 @@ dedup_result deduplicator::run() {
   dedup_stats& stats = result.stats;
   stats.documents = size();
   unsigned const threads = detail::resolve_threads(options_.threads);
+  sketch_short_texts(stats);
 
   auto start = clock_type::now();
   // Sorted in place: no copy of the largest table; later adds append and the next run sorts again.
-  auto const pairs = bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> short_candidates;
+  auto const pairs = without_short_pairs(
+      bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads), short_candidates);
   stats.seconds_candidates = seconds_since(start);
 
   // Exact Jaccard re-shingles the documents of the pairs it measures (their texts read back), a
@@ -346,7 +480,8 @@ dedup_result deduplicator::run() {
     signer_.shingle_set(text(doc), out, scratch[w]);
   };
   detail::verify_counts counts;
-  auto const verified = detail::verify_candidates(pairs, v, counts);
+  auto const verified = with_short_pairs(detail::verify_candidates(pairs, v, counts),
+                                         std::move(short_candidates), scratch, texts_read, stats);
   stats.verified_pairs = verified.size();
   std::vector<scored_pair> const templated =
       options_.templates ? templated_pairs(verified, scratch, texts_read, stats)

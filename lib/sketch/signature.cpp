@@ -137,7 +137,9 @@ document_signer::document_signer(signature_options const& options)
       normalizer_(options.normalize),
       minhasher_(options.minhash),
       sentence_minhasher_(minhash_options{options.sentences.num_perm,
-                                          minhash_scheme::one_permutation, options.minhash.seed}) {
+                                          minhash_scheme::one_permutation, options.minhash.seed}),
+      short_minhasher_(minhash_options{options.short_text.num_perm, minhash_scheme::one_permutation,
+                                       options.minhash.seed}) {
   // Validate the shingle options once here rather than on every document.
   (void)char_shingles(std::u32string_view(U"x"), options_.shingle);
   // Word shingles need the white space between words: dropped, a whole text is one word.
@@ -155,6 +157,7 @@ document_signer::document_signer(signature_options const& options)
   // Sentence hashes: XXH3 seeded apart from the shingles (SHA-512's H6 as the salt).
   sentence_seed_ = detail::mix64(options_.shingle.seed ^
                                  detail::mix64(options_.minhash.seed ^ 0x1f83d9abfb41bd6bull));
+  init_short_text();
 }
 
 namespace {
@@ -422,6 +425,35 @@ void document_signer::shingle_set(std::string_view text, std::vector<std::uint64
   shingle(text, options_.shingle, scratch, info);
   out.assign(scratch.shingles.begin(), scratch.shingles.end());
   make_shingle_set(out);
+}
+
+void document_signer::init_short_text() {
+  short_shingle_ = {options_.short_text.ngram,
+                    detail::mix64(options_.shingle.seed ^
+                                  detail::mix64(options_.minhash.seed ^ 0x510e527fade682d1ull))};
+  if (options_.short_text.below_chars > 0)
+    (void)char_shingles(std::u32string_view(U"x"), short_shingle_);  // ngram >= 1
+}
+
+void document_signer::sign_short(std::string_view text, std::span<std::uint32_t> out,
+                                 signer_scratch& scratch) const {
+  (void)normalizer_.normalize(text, scratch.text);
+  char_shingles(scratch.text, short_shingle_, scratch.shingles);
+  short_minhasher_.sign_uniform(scratch.shingles, out);  // checks out.size()
+}
+
+void document_signer::short_shingle_set(std::string_view text, std::vector<std::uint64_t>& out,
+                                        signer_scratch& scratch) const {
+  (void)normalizer_.normalize(text, scratch.text);
+  char_shingles(scratch.text, short_shingle_, out);
+  make_shingle_set(out);
+}
+
+std::vector<std::uint64_t> document_signer::short_shingle_set(std::string_view text) const {
+  signer_scratch scratch;
+  std::vector<std::uint64_t> out;
+  short_shingle_set(text, out, scratch);
+  return out;
 }
 
 std::vector<std::uint64_t> document_signer::shingle_set(std::string_view text) const {
