@@ -990,6 +990,16 @@ std::string to_crlf(std::string_view text) {
   return crlf(text);
 }
 
+std::vector<std::uint64_t> parse_seeds(std::string const& list) {
+  std::vector<std::uint64_t> out;
+  for (std::size_t pos = 0; pos < list.size();) {
+    std::size_t const comma = std::min(list.find(',', pos), list.size());
+    out.push_back(std::stoull(list.substr(pos, comma - pos)));
+    pos = comma + 1;
+  }
+  return out;
+}
+
 std::uint64_t parse_size(std::string_view text) {
   std::size_t i = 0;
   std::uint64_t value = 0;

@@ -154,6 +154,9 @@ class text_source {
 /// Throws std::invalid_argument for anything else.
 [[nodiscard]] std::uint64_t parse_size(std::string_view text);
 
+/// The numbers of a comma-separated list ("1,2,3"); throws std::invalid_argument on a bad one.
+[[nodiscard]] std::vector<std::uint64_t> parse_seeds(std::string const& list);
+
 // ---------------------------------------------------------------------------------------------
 // Templated essays among same-topic essays
 
@@ -192,6 +195,36 @@ struct generated_essay {
 
 // ---------------------------------------------------------------------------------------------
 // Ground truth and scoring
+
+/// Pair precision, recall and F1 of one kind: planted pairs, of them found, and the clustered
+/// pairs that involve one of the kind's essays.
+struct pair_score {
+  std::uint64_t planted = 0, found = 0, predicted = 0;
+  [[nodiscard]] double precision() const {
+    return predicted ? static_cast<double>(found) / static_cast<double>(predicted) : 1.0;
+  }
+  [[nodiscard]] double recall() const {
+    return planted ? static_cast<double>(found) / static_cast<double>(planted) : 1.0;
+  }
+  [[nodiscard]] double f1() const {
+    double const p = precision(), r = recall();
+    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+  }
+};
+
+/// Counts one clustered pair into the scores of its essays' kinds (`kx`, `ky`: indices into
+/// `kinds`, -1 for an essay in no planted group): found and predicted for the kind when the pair is
+/// `correct` (one planted group), else predicted for each kind it involves.
+template <class Score>
+void count_clustered_pair(Score* kinds, bool correct, int kx, int ky) {
+  if (correct) {
+    ++kinds[kx].found;
+    ++kinds[kx].predicted;
+    return;
+  }
+  if (kx >= 0) ++kinds[kx].predicted;
+  if (ky >= 0 && ky != kx) ++kinds[ky].predicted;
+}
 
 /// One row of a truth.tsv: key is "file#index" (folder) or the record id (jsonl).
 struct truth_row {

@@ -33,19 +33,7 @@ namespace {
 
 constexpr char const* pair_kinds[] = {"script", "punctuation", "edit", "essay_copy"};
 
-struct kind_score {
-  std::uint64_t planted = 0, found = 0, predicted = 0;
-  [[nodiscard]] double precision() const {
-    return predicted ? static_cast<double>(found) / static_cast<double>(predicted) : 1.0;
-  }
-  [[nodiscard]] double recall() const {
-    return planted ? static_cast<double>(found) / static_cast<double>(planted) : 1.0;
-  }
-  [[nodiscard]] double f1() const {
-    double const p = precision(), r = recall();
-    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
-  }
-};
+using kind_score = neardup::bench::pair_score;
 
 struct seed_result {
   std::uint64_t seed = 0;
@@ -166,13 +154,7 @@ seed_result evaluate(std::vector<neardup::bench::short_text> const& texts,
         bool const correct = !ex.group.empty() && ex.group == ey.group;
         ++r.all_predicted;
         r.all_correct += correct;
-        if (correct) {
-          ++r.kinds[kx].found;
-          ++r.kinds[kx].predicted;
-        } else {
-          if (kx >= 0) ++r.kinds[kx].predicted;
-          if (ky >= 0 && ky != kx) ++r.kinds[ky].predicted;
-        }
+        neardup::bench::count_clustered_pair(r.kinds, correct, kx, ky);
       }
     }
   }
@@ -196,13 +178,10 @@ void print_row(seed_result const& r, char const* label) {
               r.negatives
                   ? 100.0 * static_cast<double>(r.clustered) / static_cast<double>(r.negatives)
                   : 0.0);
-  double const p = r.all_predicted
-                       ? static_cast<double>(r.all_correct) / static_cast<double>(r.all_predicted)
-                       : 1.0;
-  double const rc =
-      r.all_planted ? static_cast<double>(r.all_correct) / static_cast<double>(r.all_planted) : 1.0;
+  neardup::bench::pair_score const all{r.all_planted, r.all_correct, r.all_predicted};
+  double const p = all.precision(), rc = all.recall();
   std::printf(" %.4f / %.4f / %.4f | %zu / %zu | %.2f |\n", p, rc,
-              p + rc > 0 ? 2 * p * rc / (p + rc) : 0.0, r.short_documents, r.short_candidates,
+              all.f1(), r.short_documents, r.short_candidates,
               r.seconds);
 }
 
@@ -252,10 +231,8 @@ int main(int argc, char** argv) {
           neardup::lsh_params{options.signature.short_text.num_perm / short_rows, short_rows};
     g.essays_dir = NEARDUP_ESSAYS_DIR;
     std::vector<seed_result> results;
-    for (std::size_t pos = 0; pos < seeds.size();) {
-      std::size_t const comma = std::min(seeds.find(',', pos), seeds.size());
-      g.seed = std::stoull(seeds.substr(pos, comma - pos));
-      pos = comma + 1;
+    for (std::uint64_t const seed : neardup::bench::parse_seeds(seeds)) {
+      g.seed = seed;
       auto const texts = neardup::bench::generate_short_texts(g);
       if (profile) {
         std::printf("seed %llu:\n", static_cast<unsigned long long>(g.seed));

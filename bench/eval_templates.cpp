@@ -34,20 +34,9 @@ namespace {
 constexpr char const* pair_kinds[] = {"template", "duplicate"};
 constexpr char const* negative_kinds[] = {"distractor", "quoting"};
 
-struct kind_score {
-  std::uint64_t planted = 0, found = 0, predicted = 0;
+struct kind_score : neardup::bench::pair_score {
   std::uint64_t relation_right = 0,
                 relation_seen = 0;  // members of this kind's groups, of which said template
-  [[nodiscard]] double precision() const {
-    return predicted ? static_cast<double>(found) / static_cast<double>(predicted) : 1.0;
-  }
-  [[nodiscard]] double recall() const {
-    return planted ? static_cast<double>(found) / static_cast<double>(planted) : 1.0;
-  }
-  [[nodiscard]] double f1() const {
-    double const p = precision(), r = recall();
-    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
-  }
 };
 
 struct seed_result {
@@ -210,13 +199,7 @@ seed_result evaluate(std::vector<neardup::bench::generated_essay> const& essays,
         ++r.all_predicted;
         r.all_correct += correct;
         if (ex.page || ey.page) (correct ? r.page_found : r.page_wrong) += 1;
-        if (correct) {
-          ++r.kinds[kx].found;
-          ++r.kinds[kx].predicted;
-        } else {
-          if (kx >= 0) ++r.kinds[kx].predicted;
-          if (ky >= 0 && ky != kx) ++r.kinds[ky].predicted;
-        }
+        neardup::bench::count_clustered_pair(r.kinds, correct, kx, ky);
       }
     }
   }
@@ -247,12 +230,9 @@ void print_row(seed_result const& r, char const* label) {
   std::printf(" %llu / %llu, %llu |", static_cast<unsigned long long>(r.page_found),
               static_cast<unsigned long long>(r.page_planted),
               static_cast<unsigned long long>(r.page_wrong));
-  double const p = r.all_predicted
-                       ? static_cast<double>(r.all_correct) / static_cast<double>(r.all_predicted)
-                       : 1.0;
-  double const rc =
-      r.all_planted ? static_cast<double>(r.all_correct) / static_cast<double>(r.all_planted) : 1.0;
-  std::printf(" %.4f / %.4f / %.4f | %.2f |\n", p, rc, p + rc > 0 ? 2 * p * rc / (p + rc) : 0.0,
+  neardup::bench::pair_score const all{r.all_planted, r.all_correct, r.all_predicted};
+  double const p = all.precision(), rc = all.recall();
+  std::printf(" %.4f / %.4f / %.4f | %.2f |\n", p, rc, all.f1(),
               r.seconds);
 }
 
@@ -291,14 +271,12 @@ int main(int argc, char** argv) {
     options.linkage = neardup::linkage_from_name(linkage);
     options.templates = !no_templates;
     std::vector<seed_result> results;
-    for (std::size_t pos = 0; pos < seeds.size();) {
-      std::size_t const comma = std::min(seeds.find(',', pos), seeds.size());
+    for (std::uint64_t const seed : neardup::bench::parse_seeds(seeds)) {
       neardup::bench::template_gen_options g;
-      g.seed = std::stoull(seeds.substr(pos, comma - pos));
+      g.seed = seed;
       g.target_bytes = neardup::bench::parse_size(size);
       g.essays_dir = NEARDUP_ESSAYS_DIR;
       g.web_page_share = web_page_share;
-      pos = comma + 1;
       auto const essays = neardup::bench::generate_template_corpus(g);
       if (profile) {
         std::printf("seed %llu:\n", static_cast<unsigned long long>(g.seed));

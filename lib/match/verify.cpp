@@ -27,6 +27,44 @@ void keep_at_threshold(detail::pair_span pairs, std::span<const double> scores, 
 
 using shingle_set_fn = std::function<void(std::uint32_t, std::vector<std::uint64_t>&, unsigned)>;
 
+/// The next chunk of at most `chunk_pairs` pairs from `begin` that `schedule` needs: their indices
+/// into `chunk` and their distinct documents, sorted, into `docs`. Returns where the chunk ends.
+std::size_t next_chunk(detail::pair_span pairs, std::size_t begin, std::size_t chunk_pairs,
+                       detail::exact_schedule const* schedule, std::vector<std::size_t>& chunk,
+                       std::vector<std::uint32_t>& docs) {
+  docs.clear();
+  chunk.clear();
+  std::size_t end = begin;
+  for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
+    if (schedule && schedule->needed && !schedule->needed(end)) continue;
+    chunk.push_back(end);
+    docs.push_back(pairs[end].first);
+    docs.push_back(pairs[end].second);
+  }
+  std::sort(docs.begin(), docs.end());
+  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+  return end;
+}
+
+/// Measures the pairs of `chunk` on every thread, each document's set found in `sets` (by its
+/// position in `docs`), and tells `schedule` each score in order.
+template <class Sets, class Measure>
+void score_chunk(detail::pair_span pairs, std::span<const std::size_t> chunk,
+                 std::span<const std::uint32_t> docs, Sets const& sets, Measure const& measure,
+                 unsigned threads, detail::exact_schedule const* schedule,
+                 std::vector<double>& scores) {
+  auto const set_of = [&](std::uint32_t doc) -> auto const& {
+    return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) -
+                                         docs.begin())];
+  };
+  detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t c = b; c < e; ++c)
+      scores[chunk[c]] = measure(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
+  });
+  if (schedule && schedule->scored)
+    for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
+}
+
 /// exact_scores(), steered by `schedule` when it is not null (see detail::exact_schedule).
 std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
                                             shingle_set_fn const& shingle_set, std::size_t max_docs,
@@ -51,18 +89,8 @@ std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
   while (begin < pairs.size()) {
     // At most max_docs / 2 pairs, so at most max_docs distinct documents (fewer when pairs share
     // documents, as the pairs of one cluster do: they come sorted by first document).
-    docs.clear();
-    chunk.clear();
-    std::size_t end = begin;
-    for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
-      if (schedule && schedule->needed && !schedule->needed(end)) continue;
-      chunk.push_back(end);
-      docs.push_back(pairs[end].first);
-      docs.push_back(pairs[end].second);
-    }
+    std::size_t const end = next_chunk(pairs, begin, chunk_pairs, schedule, chunk, docs);
     if (chunk.empty()) break;  // the rest is not needed
-    std::sort(docs.begin(), docs.end());
-    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
     // Sets the previous chunk already made are moved over (pairs sorted by first document meet the
     // same near neighbours again); only the others are shingled.
     sets.assign(docs.size(), {});
@@ -79,15 +107,7 @@ std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
     detail::parallel_for(missing.size(), threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
       for (std::size_t m = b; m < e; ++m) shingle_set(docs[missing[m]], sets[missing[m]], w);
     });
-    auto set_of = [&](std::uint32_t doc) -> std::vector<std::uint64_t> const& {
-      return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin())];
-    };
-    detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t c = b; c < e; ++c)
-        scores[chunk[c]] = measure(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
-    });
-    if (schedule && schedule->scored)
-      for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
+    score_chunk(pairs, chunk, docs, sets, measure, threads, schedule, scores);
     // Keep for later chunks what may still be needed: pairs come sorted by first document, so a
     // document below the last first document is never asked for again. Also keep what the
     // previous chunks held and this one did not use, within a budget of held shingles (about
@@ -139,18 +159,8 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
   std::vector<std::vector<T>> fresh;
   std::size_t begin = 0;
   while (begin < pairs.size()) {
-    docs.clear();
-    chunk.clear();
-    std::size_t end = begin;
-    for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
-      if (schedule && schedule->needed && !schedule->needed(end)) continue;
-      chunk.push_back(end);
-      docs.push_back(pairs[end].first);
-      docs.push_back(pairs[end].second);
-    }
+    std::size_t const end = next_chunk(pairs, begin, chunk_pairs, schedule, chunk, docs);
     if (chunk.empty()) break;  // the rest is not needed
-    std::sort(docs.begin(), docs.end());
-    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
     sets.assign(docs.size(), {});
     missing.clear();
     for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -166,15 +176,7 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
       for (std::size_t m = b; m < e; ++m) make_set(docs[missing[m]], fresh[m], w);
     });
     for (std::size_t m = 0; m < missing.size(); ++m) sets[missing[m]] = fresh[m];
-    auto set_of = [&](std::uint32_t doc) {
-      return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin())];
-    };
-    detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
-      for (std::size_t c = b; c < e; ++c)
-        scores[chunk[c]] = measure(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
-    });
-    if (schedule && schedule->scored)
-      for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
+    score_chunk(pairs, chunk, docs, sets, measure, threads, schedule, scores);
     // Kept for later pairs only now: inserting may drop sets this chunk was reading.
     for (std::size_t m = 0; m < missing.size(); ++m) cache.insert(docs[missing[m]], std::move(fresh[m]));
     begin = end;
