@@ -1,6 +1,7 @@
 // normalize: output code points are Unicode scalar values; normalization is idempotent; valid UTF-8
 // has no invalid bytes counted; the AVX-512 block path (where the CPU has it) gives what the scalar
-// loop gives. Options come from the first byte.
+// loop gives; the output with sentence marks is the output once the marks are taken out. Options come
+// from the first byte.
 #include <neardup/normalize.hpp>
 
 #include <cstdint>
@@ -35,5 +36,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   neardup::detail::set_normalize_blocks(true);
   FUZZ_CHECK(scalar == out);
   FUZZ_CHECK(scalar_stats == stats);
+  std::u32string marked;
+  neardup::normalize_stats marked_stats;
+  if (n.normalize_marking_sentences(text, marked, marked_stats)) {
+    std::u32string unmarked;
+    for (char32_t const c : marked)
+      if (c != neardup::sentence_end_mark && c != neardup::line_end_mark) unmarked.push_back(c);
+    FUZZ_CHECK(unmarked == out);
+    FUZZ_CHECK(marked_stats == stats);
+  }
   return 0;
 }
