@@ -3,9 +3,9 @@
 // A dynamic programme over the candidates in file order. A chosen heading either continues the
 // run of the heading chosen before it (same family, number one more) or starts a run: the first
 // run of the file at any number, a later one at 1 (a collection after another one). A run counts
-// once it has two headings, or one "2" after an unheaded essay 1. The best choice heads the most
-// essays; among equals, the one whose headings divide the text most evenly (the largest sum of
-// log(bytes between headings)): essays are long, list items short. The runs chosen are then
+// once it has two headings, or one "2" after an unheaded essay 1. The best choice has the most
+// heading lines; among equals, the most essays (an unheaded essay 1 counts), then the one whose
+// headings divide the text most evenly (the largest sum of log(bytes between headings)): essays are long, list items short. The runs chosen are then
 // checked against the file; a run that fails is turned down and the choice made again without it.
 #include "corpus/split_runs.hpp"
 
@@ -20,13 +20,16 @@ namespace {
 
 struct score {
   std::size_t headings = 0;  // an unheaded essay 1 before a "2" counts as one
-  std::size_t unheaded = 0;  // ... and as one here: a real heading 1 wins a tie
+  std::size_t unheaded = 0;  // ... and as one here
   double spread = 0;
 };
 
 bool better(score const& a, score const& b) {
+  // Heading lines first: an unheaded essay 1 is inferred, never seen, so it does not outweigh a
+  // line of a longer run ("6、…篇二" is heading 6 of its run, not a lone 篇2 after an essay 1).
+  std::size_t const lines_a = a.headings - a.unheaded, lines_b = b.headings - b.unheaded;
+  if (lines_a != lines_b) return lines_a > lines_b;
   if (a.headings != b.headings) return a.headings > b.headings;
-  if (a.unheaded != b.unheaded) return a.unheaded < b.unheaded;
   return a.spread > b.spread;
 }
 
