@@ -350,7 +350,7 @@ split_result split_automatic(std::string_view text) {
     std::u32string_view const title = bare_title(t);
     bool const kind = names_essay_kind(title);
     for (std::optional<heading_match> const& m : {arabic, pian}) {
-      if (m) cands.push_back({i, m->fam, m->number, title, kind, is_glued});
+      if (m) cands.push_back({i, m->fam, m->number, m->dot, title, kind, is_glued});
     }
   }
   // Asked only of the lines before the runs chosen: a sentence or a paragraph, not a note.

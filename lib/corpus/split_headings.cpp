@@ -130,7 +130,7 @@ std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
   if (sep != U'、' && j + 1 < s.size() && arabic_digit(s[j + 1]) >= 0) return std::nullopt;
   std::u32string_view const title = clean_title(s.substr(j + 1));
   if (title.empty() || !number) return std::nullopt;
-  return heading_match{family::arabic, *number, title};
+  return heading_match{family::arabic, *number, title, sep != U'、'};
 }
 
 std::optional<heading_match> match_pian(std::u32string_view s) noexcept {

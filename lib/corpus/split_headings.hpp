@@ -44,6 +44,7 @@ struct heading_match {
   family fam = family::arabic;
   int number = 0;
   std::u32string_view title;  // inside the trimmed line
+  bool dot = false;           // arabic: "1." or "1．" rather than "1、"
 };
 
 /// "<arabic>、title" or "<arabic>. title" (not a decimal number such as "3.5亿"), in a trimmed

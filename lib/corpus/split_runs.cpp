@@ -45,6 +45,13 @@ struct state {
 
 constexpr std::size_t predecessors_looked_at = 32;  // per candidate: bounded for odd files
 
+// A run keeps one way of writing its numbers: a family, and for Arabic numbers one separator
+// ("1、" or "1."). Points "1. 2. 3." inside the essays of a "1、" collection are another list.
+constexpr std::size_t style_count = family_count * 2;
+std::size_t style_of(heading_candidate const& c) noexcept {
+  return static_cast<std::size_t>(c.fam) * 2 + (c.dot ? 1 : 0);
+}
+
 /// The best choice among the candidates not banned, as runs in file order.
 std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
                                      std::vector<char> const& banned, line_facts const& f) {
@@ -54,15 +61,15 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
   };
   std::size_t const n = cands.size();
   std::vector<state> one(n), more(n);  // the run so far has one heading / two or more
-  std::map<std::pair<int, int>, std::vector<std::size_t>> by_number;  // (family, number) → cands
-  std::array<std::size_t, family_count> last_of_family;
+  std::map<std::pair<std::size_t, int>, std::vector<std::size_t>> by_number;  // (style, number)
+  std::array<std::size_t, style_count> last_of_family;
   last_of_family.fill(no_line);
-  // The next candidate of the same family: a list item followed by the next number of its list
+  // The next candidate of the same style: a list item followed by the next number of its list
   // continues that list and nothing else, so a run never jumps out of the middle of a list either.
   std::vector<std::size_t> next_of_family(n, no_line);
   for (std::size_t j = 0; j < n; ++j) {
     if (banned[j]) continue;
-    auto const fam = static_cast<std::size_t>(cands[j].fam);
+    std::size_t const fam = style_of(cands[j]);
     if (last_of_family[fam] != no_line) next_of_family[last_of_family[fam]] = j;
     last_of_family[fam] = j;
   }
@@ -102,7 +109,7 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
         if (better(v, s2.value)) s2 = {true, v, best_done_at, true, via::restart_unheaded};
       }
     }
-    auto const fam = static_cast<std::size_t>(c.fam);
+    std::size_t const fam = style_of(c);
     auto consider = [&](std::size_t p) {
       std::size_t const after = next_of_family[p];
       if (after != j && after != no_line && cands[after].number == cands[p].number + 1) return;
@@ -119,14 +126,14 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
       // Right after one numbered one less: it continues that list and can follow nothing else,
       // so a run never jumps into the middle of a list nested in an essay.
       consider(just_before);
-    } else if (auto it = by_number.find({static_cast<int>(fam), c.number - 1});
+    } else if (auto it = by_number.find({fam, c.number - 1});
                it != by_number.end()) {
       std::vector<std::size_t> const& preds = it->second;
       std::size_t const from =
           preds.size() > predecessors_looked_at ? preds.size() - predecessors_looked_at : 0;
       for (std::size_t k = from; k < preds.size(); ++k) consider(preds[k]);
     }
-    by_number[{static_cast<int>(fam), c.number}].push_back(j);
+    by_number[{fam, c.number}].push_back(j);
     last_of_family[fam] = j;
   }
 
@@ -232,6 +239,21 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
   return v;
 }
 
+/// A list goes on past the points turned down: the next line of the same style, numbered one
+/// more, is its next point whatever follows it (the last point of a list runs into the rest of the
+/// essay), unless its title names a kind of essay (a heading right after a list).
+void ban_list_continuations(std::span<const heading_candidate> cands, std::vector<char>& banned) {
+  std::array<std::size_t, style_count> last;
+  last.fill(no_line);
+  for (std::size_t j = 0; j < cands.size(); ++j) {
+    heading_candidate const& c = cands[j];
+    std::size_t& p = last[style_of(c)];
+    if (p != no_line && banned[p] && cands[p].number + 1 == c.number && !c.names_kind)
+      banned[j] = 1;
+    p = j;
+  }
+}
+
 }  // namespace
 
 std::string numbering_text(family fam, int n) {
@@ -265,6 +287,7 @@ run_choice choose_runs(std::span<const heading_candidate> cands, line_facts cons
       heading_candidate const& b = cands[v.banned.back()];
       out.rejected.push_back({a.line, b.line, a.fam, a.number, b.number, std::move(v.why)});
       for (std::size_t const k : v.banned) banned[k] = 1;
+      ban_list_continuations(cands, banned);
       turned_down = true;
       break;  // the first in file order: the runs after it may change without it
     }
