@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 
 namespace neardup::detail::essay_split {
 namespace {
@@ -216,6 +217,18 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
   bool const inside_essay =
       first.glued || (before != no_line && (heading_line[before] || f.essay_text(before)));
   if (!inside_essay) return v;
+  // Points running on into a collection's headings ("1、认真听讲 2、尊敬师长 3、…" in essay 3, then
+  // "4、…观后感"): two or more at the start whose titles name no kind of essay where the titles
+  // after them mostly do.
+  std::size_t lead = 0;
+  while (lead < run.members.size() && !cands[run.members[lead]].names_kind) ++lead;
+  std::size_t const rest = run.members.size() - lead;
+  if (lead >= 2 && rest >= 2 && 2 * kind_titles > rest) {
+    v.why = "numbered points inside an essay: their titles name no kind of essay, the headings "
+            "after them do";
+    v.banned.assign(run.members.begin(), run.members.begin() + static_cast<std::ptrdiff_t>(lead));
+    return v;
+  }
   bool const titled = 2 * kind_titles > run.members.size();  // most name a kind of essay
   std::size_t const limit = titled ? points_always_below : points_unless_titled_below;
   // The last one's section runs to the next numbered line of any kind (or the end); it counts for
@@ -279,17 +292,29 @@ run_choice choose_runs(std::span<const heading_candidate> cands, line_facts cons
     std::fill(heading_line.begin(), heading_line.end(), 0);
     for (auto const& r : out.runs)
       for (std::size_t const k : r.members) heading_line[cands[k].line] = 1;
-    bool turned_down = false;
+    // The first run that fails, in file order, is turned down: the runs after it may change
+    // without it. A run whose every title names a kind of essay waits while another fails: it
+    // may have been cut short by a list after it (a collection's short essay 1, then points).
+    std::optional<verdict> worst;
+    bool worst_titled = true;
     for (auto const& r : out.runs) {
       verdict v = check_run(r, cands, heading_line, f);
       if (v.why.empty()) continue;
-      heading_candidate const& a = cands[v.banned.front()];
-      heading_candidate const& b = cands[v.banned.back()];
-      out.rejected.push_back({a.line, b.line, a.fam, a.number, b.number, std::move(v.why)});
-      for (std::size_t const k : v.banned) banned[k] = 1;
+      bool const titled = std::all_of(r.members.begin(), r.members.end(),
+                                      [&](std::size_t k) { return cands[k].names_kind; });
+      if (!worst || (worst_titled && !titled)) {
+        worst_titled = titled;
+        worst = std::move(v);
+      }
+      if (!titled) break;
+    }
+    bool const turned_down = worst.has_value();
+    if (worst) {
+      heading_candidate const& a = cands[worst->banned.front()];
+      heading_candidate const& b = cands[worst->banned.back()];
+      out.rejected.push_back({a.line, b.line, a.fam, a.number, b.number, std::move(worst->why)});
+      for (std::size_t const k : worst->banned) banned[k] = 1;
       ban_list_continuations(cands, banned);
-      turned_down = true;
-      break;  // the first in file order: the runs after it may change without it
     }
     if (!turned_down) break;
   }
