@@ -109,8 +109,8 @@ struct split_result {
 /// furniture too. Short web buttons (一键复制, 收藏, 下载, 打印, 返回顶部, 上一篇/下一篇 …) ending
 /// an essay are "trailing page furniture". With no run, the file is one essay (headed by its first
 /// line when short and title-like) — unless it is two or more blocks of several lines between blank
-/// lines, none starting like a section ("一、", "(一)", "1、"): then each block is an essay. Every
-/// essay says why it starts where it does (essay_span::reason). The explicit modes take the text
+/// lines, at most one starting like a section ("一、", "(一)", "1、"): then each block is an essay.
+/// Every essay says why it starts where it does (essay_span::reason). The explicit modes take the text
 /// literally and report no furniture; in regex mode text before the first matching line is an
 /// essay without heading.
 ///

@@ -241,8 +241,8 @@ std::string rejected_inside(std::vector<rejected_run> const& rejected, std::size
 }
 
 /// No run of headings: essays separated by blank lines when every block between blank lines has
-/// several lines (paragraphs are then not what blank lines separate) and no block starts like a
-/// section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not blocks.
+/// several lines (paragraphs are then not what blank lines separate) and at most one block starts
+/// like a section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not blocks.
 bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t content_end) {
   std::vector<std::pair<std::size_t, std::size_t>> blocks;
   for (std::size_t i = 0; i < content_end;) {
@@ -252,14 +252,18 @@ bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t c
     if (i > first) blocks.emplace_back(first, i);
   }
   if (blocks.size() < 2) return false;
+  // Sections come in numbered order: one block that starts with a number ("15、…", a paragraph
+  // that happens to) does not make the blocks sections of one essay; two do.
+  std::size_t sections = 0;
   for (auto const& [first, last] : blocks) {
     if (last - first < 2) return false;
     std::u32string_view const t = lines[first].trimmed;
     bool const section =
         t.size() >= 2 && ((is_number_char(t[0]) && (t[1] == U'、' || t[1] == U'.')) ||
                           ((t[0] == U'(' || t[0] == U'（') && is_number_char(t[1])));
-    if (section || match_arabic(t)) return false;
+    if (section || match_arabic(t)) ++sections;
   }
+  if (sections >= 2) return false;
   for (auto const& [first, last] : blocks) {
     std::string const why = "no numbered headings; text between blank lines, " +
                             std::to_string(blocks.size()) + " blocks of several lines each";
