@@ -110,8 +110,8 @@ struct split_result {
 /// an essay are "trailing page furniture". With no run, the file is one essay (headed by its first
 /// line when short and title-like) — unless it is two or more blocks of several lines between blank
 /// lines, at most one starting like a section ("一、", "(一)", "1、"): then each block is an essay.
-/// Every essay says why it starts where it does (essay_span::reason). The explicit modes take the text
-/// literally and report no furniture; in regex mode text before the first matching line is an
+/// Every essay says why it starts where it does (essay_span::reason). The explicit modes take the
+/// text literally and report no furniture; in regex mode text before the first matching line is an
 /// essay without heading.
 ///
 /// Throws error(errc::invalid_argument) for split_mode::regex with an empty or invalid pattern.
