@@ -19,7 +19,7 @@ namespace neardup::bench {
 /// The layout kinds, in the order reports list them.
 inline constexpr std::string_view layout_kinds[] = {
     "collection",   "mixed_families",  "own_numbering", "points_in_collection",
-    "points_essay", "blank_separated", "concatenated", "unheaded_first"};
+    "points_essay", "blank_separated", "concatenated",  "unheaded_first"};
 
 /// One planted essay: 1-based lines as split_essays() should report them.
 struct planted_essay {

@@ -242,7 +242,8 @@ std::string rejected_inside(std::vector<rejected_run> const& rejected, std::size
 
 /// No run of headings: essays separated by blank lines when every block between blank lines has
 /// several lines (paragraphs are then not what blank lines separate) and at most one block starts
-/// like a section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not blocks.
+/// like a section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not
+/// blocks.
 bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t content_end) {
   std::vector<std::pair<std::size_t, std::size_t>> blocks;
   for (std::size_t i = 0; i < content_end;) {
@@ -304,9 +305,11 @@ std::u32string glued_heading(std::string_view line) {
 }
 
 /// What a line just before a collection's first heading is when it is not essay text: the
-/// collection's title ("…7篇"), an editor's note ("以下是小编…") or a button ending the page before.
+/// collection's title ("…7篇"), an editor's note ("以下是小编…") or a button ending the page
+/// before.
 std::optional<reason> furniture_before_collection(std::string_view text, line_info const& li) {
-  if (title_shaped(li.trimmed) && announces_essay_count(li.trimmed)) return reason::collection_title;
+  if (title_shaped(li.trimmed) && announces_essay_count(li.trimmed))
+    return reason::collection_title;
   if (reads_like_preamble(text.substr(li.begin, li.end - li.begin))) return reason::preamble;
   if (is_button_line(li.trimmed)) return reason::trailing_furniture;
   return std::nullopt;
@@ -472,10 +475,10 @@ split_result split_automatic(std::string_view text) {
       std::string const why =
           (numbered_two ? "text before the first heading (" + numbering_text(a.fam, 2) +
                               "): essay 1, without a numbered heading"
-                    : 2 * pre_bytes >= median
-                        ? std::string("text before the first heading, as long as an essay")
-                        : std::string("text before the first heading, paragraphs of essay text "
-                                      "rather than an editor's note")) +
+           : 2 * pre_bytes >= median
+               ? std::string("text before the first heading, as long as an essay")
+               : std::string("text before the first heading, paragraphs of essay text "
+                             "rather than an editor's note")) +
           rejected_inside(choice.rejected, 0, pre_end);
       bool const more = nonblank_before[pre_end] - nonblank_before[first + 1] > 0;
       std::u32string_view const t = lines[first].trimmed;

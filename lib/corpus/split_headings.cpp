@@ -188,11 +188,10 @@ std::u32string_view bare_title(std::u32string_view trimmed) noexcept {
 
 bool names_essay_kind(std::u32string_view title) noexcept {
   constexpr std::u32string_view nouns[] = {
-      U"心得", U"体会", U"體會", U"感悟",   U"感想",   U"感言",   U"读后感", U"讀後感",
-      U"观后感", U"觀後感", U"范文", U"範文", U"作文", U"征文", U"徵文", U"倡议",
-      U"倡議", U"致辞", U"致辭", U"随笔", U"隨筆", U"日记", U"日記", U"散文",
-      U"故事", U"事迹", U"事蹟", U"评语", U"評語", U"简报", U"簡報", U"方案",
-      U"材料", U"稿"};
+      U"心得",   U"体会", U"體會", U"感悟", U"感想", U"感言", U"读后感", U"讀後感", U"观后感",
+      U"觀後感", U"范文", U"範文", U"作文", U"征文", U"徵文", U"倡议",   U"倡議",   U"致辞",
+      U"致辭",   U"随笔", U"隨筆", U"日记", U"日記", U"散文", U"故事",   U"事迹",   U"事蹟",
+      U"评语",   U"評語", U"简报", U"簡報", U"方案", U"材料", U"稿"};
   for (std::u32string_view const k : nouns) {
     if (title.find(k) != std::u32string_view::npos) return true;
   }

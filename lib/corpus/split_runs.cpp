@@ -5,8 +5,9 @@
 // run of the file at any number, a later one at 1 (a collection after another one). A run counts
 // once it has two headings, or one "2" after an unheaded essay 1. The best choice has the most
 // heading lines; among equals, the most essays (an unheaded essay 1 counts), then the one whose
-// headings divide the text most evenly (the largest sum of log(bytes between headings)): essays are long, list items short. The runs chosen are then
-// checked against the file; a run that fails is turned down and the choice made again without it.
+// headings divide the text most evenly (the largest sum of log(bytes between headings)): essays are
+// long, list items short. The runs chosen are then checked against the file; a run that fails is
+// turned down and the choice made again without it.
 #include "corpus/split_runs.hpp"
 
 #include <algorithm>
@@ -127,8 +128,7 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
       // Right after one numbered one less: it continues that list and can follow nothing else,
       // so a run never jumps into the middle of a list nested in an essay.
       consider(just_before);
-    } else if (auto it = by_number.find({fam, c.number - 1});
-               it != by_number.end()) {
+    } else if (auto it = by_number.find({fam, c.number - 1}); it != by_number.end()) {
       std::vector<std::size_t> const& preds = it->second;
       std::size_t const from =
           preds.size() > predecessors_looked_at ? preds.size() - predecessors_looked_at : 0;
@@ -224,8 +224,9 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
   while (lead < run.members.size() && !cands[run.members[lead]].names_kind) ++lead;
   std::size_t const rest = run.members.size() - lead;
   if (lead >= 2 && rest >= 2 && 2 * kind_titles > rest) {
-    v.why = "numbered points inside an essay: their titles name no kind of essay, the headings "
-            "after them do";
+    v.why =
+        "numbered points inside an essay: their titles name no kind of essay, the headings "
+        "after them do";
     v.banned.assign(run.members.begin(), run.members.begin() + static_cast<std::ptrdiff_t>(lead));
     return v;
   }
