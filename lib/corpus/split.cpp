@@ -463,13 +463,16 @@ split_result split_automatic(std::string_view text) {
       }
     }
     std::size_t const pre_bytes = body_bytes(lines, 0, pre_end);
-    std::size_t text_lines = 0;  // sentences or paragraphs, not notes
-    for (std::size_t i = first; i < pre_end; ++i) text_lines += !lines[i].blank && essay_text(i);
     heading_candidate const& a = cands[choice.runs.front().members.front()];
     // Essays in one collection differ in length by about 2x; a preamble is a paragraph or two of
     // the site's own words; two paragraphs of text that is not a note are an essay.
     bool const numbered_two = a.number == 2;
-    bool const is_essay = numbered_two || 2 * pre_bytes >= median || text_lines >= 2;
+    auto const two_text_lines = [&] {  // sentences or paragraphs, not notes
+      std::size_t n = 0;
+      for (std::size_t i = first; i < pre_end && n < 2; ++i) n += !lines[i].blank && essay_text(i);
+      return n >= 2;
+    };
+    bool const is_essay = numbered_two || 2 * pre_bytes >= median || two_text_lines();
     if (is_essay) {
       for (auto const& [q, r] : peeled) out.mark(q, r);
       std::string const why =
