@@ -245,6 +245,13 @@ class generator {
         if (k + 1 < n) p.lines.emplace_back();
       }
       append(lines, essays, p, false);
+    } else if (kind == "unheaded_first") {
+      // A file of one unheaded essay joined with a collection (`cat essay.txt collection.txt`).
+      part p;
+      auto [text, group] = essay_body(body(2, 6));
+      p.essay(text, nullptr, group);
+      append(lines, essays, p, false);
+      append(lines, essays, collection(any_family(), rng_.chance(0.3), false), rng_.chance(0.5));
     } else {  // concatenated: one collection twice, the copies planted duplicates
       part p = collection(any_family(), rng_.chance(0.3), false);
       for (auto& e : p.essays)

@@ -2,7 +2,8 @@
 // truth of where every essay starts and ends: collections of several heading families one after
 // another, a collection's numbering over titles with their own 篇N, numbered points inside essays,
 // one essay with numbered points, unheaded essays between blank lines, a collection twice in one
-// file (joined as `cat` joins files without a final line break), CRLF and GB18030. Essays copied
+// file (joined as `cat` joins files without a final line break), an unheaded essay before a
+// headed collection (a file of one essay joined with a collection), CRLF and GB18030. Essays copied
 // into other files (and the copies of a doubled collection) are planted duplicates; point essays
 // share their short point lines but nothing else (negatives).
 #pragma once
@@ -18,7 +19,7 @@ namespace neardup::bench {
 /// The layout kinds, in the order reports list them.
 inline constexpr std::string_view layout_kinds[] = {
     "collection",   "mixed_families",  "own_numbering", "points_in_collection",
-    "points_essay", "blank_separated", "concatenated"};
+    "points_essay", "blank_separated", "concatenated",  "unheaded_first"};
 
 /// One planted essay: 1-based lines as split_essays() should report them.
 struct planted_essay {

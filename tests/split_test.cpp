@@ -744,3 +744,229 @@ TEST_CASE("essays far larger than the others of their file are warned of", "[spl
   CHECK(w.warnings[0].message.find("MB") != std::string::npos);
   CHECK(neardup::split_essays(long_essay(1)).warnings.empty());
 }
+
+namespace {
+
+/// A text built line by line with its essays planted: what the split must give back exactly.
+struct planted_text {
+  std::string text;
+  std::size_t lines = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> essays;  // (line, last_line), 1-based
+  std::size_t first = 0;
+
+  planted_text& add(std::string const& s) {  // one or more lines, each ending with '\n'
+    text += s;
+    lines += static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+    return *this;
+  }
+  planted_text& line(std::string const& s) { return add(s + "\n"); }
+  planted_text& start() {  // the next line starts an essay
+    first = lines + 1;
+    return *this;
+  }
+  planted_text& end() {  // the last line added ends it
+    essays.emplace_back(first, lines);
+    return *this;
+  }
+};
+
+std::vector<std::pair<std::size_t, std::size_t>> spans(neardup::split_result const& r) {
+  std::vector<std::pair<std::size_t, std::size_t>> s;
+  for (auto const& e : r.essays) s.emplace_back(e.line, e.last_line);
+  return s;
+}
+
+/// A short point line and a paragraph under it.
+std::string point(std::string const& number, std::string const& words, int i) {
+  return number + words + "\n" + paragraph(i);
+}
+
+}  // namespace
+
+TEST_CASE("split regressions: numbered points", "[split]") {
+  SECTION("总结 as a verb (\"2、及时总结经验\") does not make a point a heading") {
+    planted_text p;
+    p.start().line("我的学习计划").add(long_paragraph(1));
+    std::vector<std::string> const words = {"落实工作责任", "及时总结经验", "勤俭节约", "认真听讲"};
+    for (std::size_t k = 0; k < words.size(); ++k)
+      p.add(point(std::to_string(k + 1) + "、", words[k], static_cast<int>(k)))
+          .add(long_essay(static_cast<int>(10 + 2 * k), 2));  // sections longer than 300 characters
+    p.add(long_paragraph(20)).end();
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+    CHECK(r.furniture.empty());
+  }
+  SECTION("a paragraph that says 小编 is essay text: the points under it stay in the essay") {
+    planted_text p;
+    p.start()
+        .line("关于垃圾分类发言稿")
+        .line("这篇文章是写给小编的一封信，讲的是我在社区参加垃圾分类的体会。");
+    std::vector<std::string> const words = {"做好宣传教育", "加强督促检查", "认真听讲"};
+    for (std::size_t k = 0; k < words.size(); ++k)
+      p.add(point(std::to_string(k + 1) + "、", words[k], static_cast<int>(k)));
+    p.add(long_paragraph(1)).end();
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+  }
+  SECTION("points \"1. 2. 3. 4.\" inside a \"1、\" collection: the last point is not heading 4") {
+    planted_text p;
+    for (int k = 1; k <= 5; ++k) {
+      p.start()
+          .line(std::to_string(k) + "、社区防控心得体会" + chinese_number(k))
+          .add(long_essay(10 * k, 2));
+      if (k == 3) {
+        std::vector<std::string> const words = {"强化责任担当", "遵守纪律", "严格排查登记",
+                                                "加强督促检查"};
+        for (std::size_t i = 0; i < words.size(); ++i)
+          p.add(point(std::to_string(i + 1) + ". ", words[i], static_cast<int>(i)));
+        p.add(long_essay(70, 7));  // the essay goes on long after its last point
+      }
+      p.end();
+    }
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+  }
+  SECTION(
+      "a list goes on: its last point, before the essay's text, is not the collection's next "
+      "heading") {
+    // "1、… 2、… 3、注意个人卫生" in essay 2, then heading 3: the point 3 continues the list.
+    planted_text p;
+    std::vector<std::string> const titles = {"平凡英雄事迹活动总结", "优秀新员工入职演讲稿",
+                                             "最新环境保护心得体会", "个人环境保护思想汇报",
+                                             "大学生顶岗实习工作计划"};
+    for (std::size_t k = 0; k < titles.size(); ++k) {
+      p.start()
+          .line(std::to_string(k + 1) + "、" + titles[k])
+          .add(long_essay(static_cast<int>(10 * k), 2));
+      if (k == 1) {
+        std::vector<std::string> const words = {"深入走访群众", "遵守纪律", "注意个人卫生"};
+        for (std::size_t i = 0; i < words.size(); ++i)
+          p.add(point(std::to_string(i + 1) + "、", words[i], static_cast<int>(i)));
+        p.add(long_essay(70, 7));  // the essay goes on long after its last point
+      }
+      p.end();
+    }
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+  }
+  SECTION("points running on into the collection's headings are turned down by their titles") {
+    // Essay 3 ends with "1、认真听讲 2、尊敬师长 3、及时总结经验", their sections as long as the
+    // essays; heading 4 follows. Only the headings name kinds of essay.
+    planted_text p;
+    std::vector<std::string> const titles = {"大学生基层党建演讲稿", "优秀文明城市创建观后感",
+                                             "疫情防控感悟",         "关于文明城市创建观后感",
+                                             "关于安全生产征文",     "消防安全个人总结"};
+    for (std::size_t k = 0; k < titles.size(); ++k) {
+      p.start()
+          .line(std::to_string(k + 1) + "、" + titles[k])
+          .add(long_essay(static_cast<int>(10 * k), 2));
+      if (k == 2) {
+        std::vector<std::string> const words = {"认真听讲", "尊敬师长", "及时总结经验"};
+        for (std::size_t i = 0; i < words.size(); ++i)
+          p.add(point(std::to_string(i + 1) + "、", words[i], static_cast<int>(i)))
+              .add(long_paragraph(static_cast<int>(80 + i)));
+      }
+      p.end();
+    }
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+  }
+}
+
+TEST_CASE("split regressions: headings and collections", "[split]") {
+  SECTION("a collection's own numbering on a line beats a lone 篇2 on the same line") {
+    std::vector<std::string> const headings = {
+        "1、大学生顶岗实习演讲稿 篇六", "2、顶岗实习活动总结 篇8 ",
+        "3、大学生军训心得体会篇9",     "4、党员干部学习心得 篇十:",
+        "5、安全生产学习心得 篇四：",   "6、消防安全心得体会范文篇二 ",
+        "7、社区防疫观后感 篇二：",     "8、家长会倡议书篇十"};
+    planted_text p;
+    for (std::size_t k = 0; k < headings.size(); ++k)
+      p.start().line(headings[k]).add(long_essay(static_cast<int>(5 * k), 2)).end().line("");
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+    CHECK(r.essays[6].title == "社区防疫观后感");
+  }
+  SECTION("a collection twice whose short essay 1 comes before a list in essay 2") {
+    // "1. …" headings; essay 2 holds "1、…6、" points. The second copy's essay 1 (two short
+    // paragraphs) is not turned down with the list after it.
+    planted_text p;
+    for (int copy = 0; copy < 2; ++copy) {
+      p.start().line("1. 优秀医护人员演讲稿").add(paragraph(1)).add(paragraph(2)).end();
+      p.start().line("2. 抗击疫情发言稿").add(long_paragraph(3));
+      std::vector<std::string> const words = {"完善工作机制", "按时完成作业", "注意个人卫生",
+                                              "坚持锻炼身体", "团结同学",     "勤俭节约"};
+      for (std::size_t i = 0; i < words.size(); ++i)
+        p.add(point(std::to_string(i + 1) + "、", words[i], static_cast<int>(i)));
+      p.add(long_essay(40, 2)).end();
+      p.start().line("3. 乡村振兴倡议书").add(long_essay(50, 3)).end();
+      p.start().line("4. 军训心得体会").add(long_essay(60, 2)).end();
+    }
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+  }
+  SECTION("unheaded essays between blank lines, one of them starting with a number") {
+    planted_text p;
+    p.start()
+        .line("（2020年春节）社区开展了防控宣传，居民积极配合")
+        .add(long_paragraph(1))
+        .end()
+        .line("");
+    p.start().add(long_essay(2, 2)).end().line("");
+    p.start().add(long_essay(4, 3)).end();
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+  }
+}
+
+TEST_CASE("split regressions: an unheaded essay before a headed collection", "[split]") {
+  SECTION("two short paragraphs, then a collection: an essay, not a preamble") {
+    planted_text p;
+    p.start().add(paragraph(1)).add(paragraph(2)).end();
+    for (int k = 1; k <= 3; ++k)
+      p.start()
+          .line(std::to_string(k) + "、防控心得体会" + chinese_number(k))
+          .add(long_essay(10 * k, 3))
+          .end();
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+    CHECK(r.essays[0].title.empty());
+    CHECK(r.furniture.empty());
+  }
+  SECTION("the collection's title and editor's note stay out of the essay before it") {
+    planted_text p;
+    p.start().add(long_essay(1, 2)).end();
+    p.line("防控心得体会精选3篇").line("以下是小编为大家收集的心得体会，仅供参考。");
+    for (int k = 1; k <= 3; ++k)
+      p.start().line("防控心得篇" + chinese_number(k)).add(long_essay(10 * k, 3)).end();
+    auto const r = neardup::split_essays(p.text);
+    check_invariants(p.text, r);
+    CHECK(spans(r) == p.essays);
+    REQUIRE(r.furniture.size() == 2);
+    CHECK(r.furniture[0].reason == "collection title");
+    CHECK(r.furniture[1].reason == "preamble");
+  }
+  SECTION("the bundled 003's unheaded essay 1, then the bundled 002") {
+    auto const texts = bundled_texts();
+    std::string const essay1 = texts[3].substr(0, texts[3].find("防控疫情措施心得"));
+    std::string const t = essay1 + texts[2];
+    auto const r = neardup::split_essays(t);
+    check_invariants(t, r);
+    std::vector<std::size_t> expected = {1};
+    for (std::size_t s : {3u, 9u, 22u, 29u, 35u, 45u, 52u}) expected.push_back(s + 5);
+    CHECK(starts(r) == expected);
+    CHECK(r.essays[0].last_line == 5);
+    REQUIRE(r.furniture.size() == 2);
+    CHECK(r.furniture[0].reason == "collection title");
+    CHECK(r.furniture[1].reason == "preamble");
+  }
+}

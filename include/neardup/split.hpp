@@ -95,23 +95,30 @@ struct split_result {
 /// "<arabic>. title", "title 篇<n>[:]", "篇<n>: title" or "第<n>篇 title", with <n> in Arabic or
 /// Chinese numerals; a line may carry two numberings ("1、防控心得篇七": a collection's numbering
 /// over a title's own), each a candidate. The headings taken are the runs n, n+1, n+2, … of one
-/// numbering each that head the most essays (ties: the most even division of the text), where a
-/// run after another starts again at 1 (collections one after another in a file) and counts from
-/// two headings, or from one "篇2" after an unheaded essay 1. A run is turned down, and the choice
-/// made again without it, when its lines have no text between them (a table of contents) or when
-/// it is numbered points inside an essay: an Arabic run right after a line of essay text or right
-/// under a heading, whose sections are short (under about 300 characters, or 1,500 when most of its
-/// titles name no kind of essay such as 心得, 总结, 演讲稿). Other numbered lines ("一、…",
-/// "(一)…", long "1、…" items) stay in the body. Text before the first heading is essay 1 when the
-/// first heading is number 2 or when it is at least half as long as the median essay; otherwise it
-/// is furniture ("collection title" for short title-like lines, "preamble" for the rest). Before a
-/// run that starts again, a collection title ("…7篇") and an editor's note ("以下是小编…") are
-/// furniture too. Short web buttons (一键复制, 收藏, 下载, 打印, 返回顶部, 上一篇/下一篇 …) ending
-/// an essay are "trailing page furniture". With no run, the file is one essay (headed by its first
-/// line when short and title-like) — unless it is two or more blocks of several lines between blank
-/// lines, none starting like a section ("一、", "(一)", "1、"): then each block is an essay. Every
-/// essay says why it starts where it does (essay_span::reason). The explicit modes take the text
-/// literally and report no furniture; in regex mode text before the first matching line is an
+/// numbering each (one family, and for Arabic numbers one separator: "1、" or "1.") that have the
+/// most heading lines (ties: the most essays, then the most even division of the text), where a run
+/// after another starts again at 1 (collections one after another in a file) and counts from two
+/// headings, or from one "篇2" after an unheaded essay 1. A run is turned down, and the choice made
+/// again without it, when its lines have no text between them (a table of contents) or when it is
+/// numbered points inside an essay: an Arabic run right after a line of essay text or right under a
+/// heading, whose sections are short (under about 300 characters, or 1,500 when most of its titles
+/// name no kind of essay such as 心得, 演讲稿, 工作总结 — 总结, 计划, 汇报 … count only at the end
+/// of a title, "及时总结经验" is a point), or whose first two or more titles name no kind where the
+/// titles after them do (points running on into the headings). The number after a point turned
+/// down, of the same numbering, is the list's next point unless its title names a kind. Other
+/// numbered lines ("一、…", "(一)…", long "1、…" items) stay in the body. Text before the first
+/// heading is essay 1 when the first heading is number 2, when it is at least half as long as the
+/// median essay, or when it holds two paragraphs of text that are not an editor's note (a
+/// collection title and an editor's note just before the first heading are then furniture);
+/// otherwise it is furniture ("collection title" for short title-like lines, "preamble" for the
+/// rest). Before a run that starts again, a collection title ("…7篇") and an editor's note
+/// ("以下是小编…", "小编为您…": 小编 with the reader spoken to right after) are furniture too.
+/// Short web buttons (一键复制, 收藏, 下载, 打印, 返回顶部, 上一篇/下一篇 …) ending an essay are
+/// "trailing page furniture". With no run, the file is one essay (headed by its first line when
+/// short and title-like) — unless it is two or more blocks of several lines between blank lines, at
+/// most one starting like a section ("一、", "(一)", "1、"): then each block is an essay.
+/// Every essay says why it starts where it does (essay_span::reason). The explicit modes take the
+/// text literally and report no furniture; in regex mode text before the first matching line is an
 /// essay without heading.
 ///
 /// Throws error(errc::invalid_argument) for split_mode::regex with an empty or invalid pattern.

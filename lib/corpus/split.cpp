@@ -241,8 +241,9 @@ std::string rejected_inside(std::vector<rejected_run> const& rejected, std::size
 }
 
 /// No run of headings: essays separated by blank lines when every block between blank lines has
-/// several lines (paragraphs are then not what blank lines separate) and no block starts like a
-/// section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not blocks.
+/// several lines (paragraphs are then not what blank lines separate) and at most one block starts
+/// like a section of one essay ("一、…", "(一)…", "1、…"); else the whole file. False when not
+/// blocks.
 bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t content_end) {
   std::vector<std::pair<std::size_t, std::size_t>> blocks;
   for (std::size_t i = 0; i < content_end;) {
@@ -252,14 +253,18 @@ bool add_blocks(builder& out, std::vector<line_info> const& lines, std::size_t c
     if (i > first) blocks.emplace_back(first, i);
   }
   if (blocks.size() < 2) return false;
+  // Sections come in numbered order: one block that starts with a number ("15、…", a paragraph
+  // that happens to) does not make the blocks sections of one essay; two do.
+  std::size_t sections = 0;
   for (auto const& [first, last] : blocks) {
     if (last - first < 2) return false;
     std::u32string_view const t = lines[first].trimmed;
     bool const section =
         t.size() >= 2 && ((is_number_char(t[0]) && (t[1] == U'、' || t[1] == U'.')) ||
                           ((t[0] == U'(' || t[0] == U'（') && is_number_char(t[1])));
-    if (section || match_arabic(t)) return false;
+    if (section || match_arabic(t)) ++sections;
   }
+  if (sections >= 2) return false;
   for (auto const& [first, last] : blocks) {
     std::string const why = "no numbered headings; text between blank lines, " +
                             std::to_string(blocks.size()) + " blocks of several lines each";
@@ -297,6 +302,17 @@ std::u32string glued_heading(std::string_view line) {
   std::u32string_view const t = trim(std::u32string_view(tail).substr(skip));
   if (!title_shaped(t) || (!match_arabic(t) && !match_pian(t))) return {};
   return std::u32string(t);
+}
+
+/// What a line just before a collection's first heading is when it is not essay text: the
+/// collection's title ("…7篇"), an editor's note ("以下是小编…") or a button ending the page
+/// before.
+std::optional<reason> furniture_before_collection(std::string_view text, line_info const& li) {
+  if (title_shaped(li.trimmed) && announces_essay_count(li.trimmed))
+    return reason::collection_title;
+  if (reads_like_preamble(text.substr(li.begin, li.end - li.begin))) return reason::preamble;
+  if (is_button_line(li.trimmed)) return reason::trailing_furniture;
+  return std::nullopt;
 }
 
 split_result split_automatic(std::string_view text) {
@@ -350,7 +366,7 @@ split_result split_automatic(std::string_view text) {
     std::u32string_view const title = bare_title(t);
     bool const kind = names_essay_kind(title);
     for (std::optional<heading_match> const& m : {arabic, pian}) {
-      if (m) cands.push_back({i, m->fam, m->number, title, kind, is_glued});
+      if (m) cands.push_back({i, m->fam, m->number, m->dot, title, kind, is_glued});
     }
   }
   // Asked only of the lines before the runs chosen: a sentence or a paragraph, not a note.
@@ -406,16 +422,9 @@ split_result split_automatic(std::string_view text) {
       std::size_t cut = a.line;
       for (std::size_t q = prev_nonblank[a.line]; q != no_line && q > heads.back().line;
            q = prev_nonblank[q]) {
-        line_info const& li = lines[q];
-        if (title_shaped(li.trimmed) && announces_essay_count(li.trimmed)) {
-          out.mark(q, reason::collection_title);
-        } else if (reads_like_preamble(text.substr(li.begin, li.end - li.begin))) {
-          out.mark(q, reason::preamble);
-        } else if (is_button_line(li.trimmed)) {
-          out.mark(q, reason::trailing_furniture);
-        } else {
-          break;
-        }
+        std::optional<reason> const r = furniture_before_collection(text, lines[q]);
+        if (!r) break;
+        out.mark(q, *r);
         cut = q;
       }
       heads.back().end = cut;
@@ -438,28 +447,51 @@ split_result split_automatic(std::string_view text) {
     std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2),
                      sizes.end());
     std::size_t const median = sizes[sizes.size() / 2];
-    std::size_t const pre_bytes = body_bytes(lines, 0, first_heading);
-    heading_candidate const& a = cands[choice.runs.front().members.front()];
-    // Essays in one collection differ in length by about 2x; a preamble is a paragraph or two.
-    bool const numbered_two = a.number == 2;
-    bool const is_essay = numbered_two || 2 * pre_bytes >= median;
     std::size_t first = 0;
     while (lines[first].blank) ++first;
+    // An unheaded essay before a collection (files joined) keeps the collection's title and
+    // editor's note out of it, as before a collection that starts again.
+    std::size_t pre_end = first_heading;
+    std::vector<std::pair<std::size_t, reason>> peeled;
+    if (!heads.front().glued) {
+      for (std::size_t q = prev_nonblank[first_heading]; q != no_line && q > first;
+           q = prev_nonblank[q]) {
+        std::optional<reason> const r = furniture_before_collection(text, lines[q]);
+        if (!r) break;
+        peeled.emplace_back(q, *r);
+        pre_end = q;
+      }
+    }
+    std::size_t const pre_bytes = body_bytes(lines, 0, pre_end);
+    heading_candidate const& a = cands[choice.runs.front().members.front()];
+    // Essays in one collection differ in length by about 2x; a preamble is a paragraph or two of
+    // the site's own words; two paragraphs of text that is not a note are an essay.
+    bool const numbered_two = a.number == 2;
+    auto const two_text_lines = [&] {  // sentences or paragraphs, not notes
+      std::size_t n = 0;
+      for (std::size_t i = first; i < pre_end && n < 2; ++i) n += !lines[i].blank && essay_text(i);
+      return n >= 2;
+    };
+    bool const is_essay = numbered_two || 2 * pre_bytes >= median || two_text_lines();
     if (is_essay) {
+      for (auto const& [q, r] : peeled) out.mark(q, r);
       std::string const why =
           (numbered_two ? "text before the first heading (" + numbering_text(a.fam, 2) +
                               "): essay 1, without a numbered heading"
-                        : std::string("text before the first heading, as long as an essay")) +
-          rejected_inside(choice.rejected, 0, first_heading);
-      bool const more = nonblank_before[first_heading] - nonblank_before[first + 1] > 0;
+           : 2 * pre_bytes >= median
+               ? std::string("text before the first heading, as long as an essay")
+               : std::string("text before the first heading, paragraphs of essay text "
+                             "rather than an editor's note")) +
+          rejected_inside(choice.rejected, 0, pre_end);
+      bool const more = nonblank_before[pre_end] - nonblank_before[first + 1] > 0;
       std::u32string_view const t = lines[first].trimmed;
       if (more && title_shaped(t) && announces_essay_count(t)) {
         out.mark(first, reason::collection_title);
-        out.add_essay(none, first + 1, first_heading, {}, why);
+        out.add_essay(none, first + 1, pre_end, {}, why);
       } else if (more && title_shaped(t)) {
-        out.add_essay(first, first + 1, first_heading, to_utf8(t), why);
+        out.add_essay(first, first + 1, pre_end, to_utf8(t), why);
       } else {
-        out.add_essay(none, first, first_heading, {}, why);
+        out.add_essay(none, first, pre_end, {}, why);
       }
     } else {
       for (std::size_t i = first; i < first_heading; ++i) {

@@ -70,9 +70,20 @@ bool reads_like_preamble(std::string_view line) noexcept {
   // one.
   constexpr std::size_t max_preamble_bytes = 450;
   if (line.size() > max_preamble_bytes) return false;
-  constexpr std::string_view cues[] = {
-      "小编",     "以下是",     "欢迎阅读",   "仅供参考",   "供大家参考", "欢迎大家",  "希望对你",
-      "希望对您", "希望对大家", "为大家收集", "为大家整理", "精心整理",   "帮大家整理"};
+  constexpr std::string_view cues[] = {"以下是",     "欢迎阅读",   "仅供参考", "供大家参考",
+                                       "欢迎大家",   "希望对你",   "希望对您", "希望对大家",
+                                       "为大家收集", "为大家整理", "精心整理", "帮大家整理"};
+  // "小编" names the editor of a note when the reader is spoken to right after it
+  // ("小编为大家整理", "小编今天就为您带来了"); a sentence of an essay that happens to say 小编
+  // does not.
+  constexpr std::size_t reader_within_bytes = 30;  // about ten characters
+  for (std::size_t at = line.find("小编"); at != std::string_view::npos;
+       at = line.find("小编", at + 1)) {
+    std::string_view const after = line.substr(at, reader_within_bytes);
+    for (std::string_view const reader : {"大家", "您", "你"}) {
+      if (after.find(reader) != std::string_view::npos) return true;
+    }
+  }
   for (std::string_view const c : cues) {
     if (line.find(c) != std::string_view::npos) return true;
   }

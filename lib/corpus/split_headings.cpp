@@ -130,7 +130,7 @@ std::optional<heading_match> match_arabic(std::u32string_view s) noexcept {
   if (sep != U'、' && j + 1 < s.size() && arabic_digit(s[j + 1]) >= 0) return std::nullopt;
   std::u32string_view const title = clean_title(s.substr(j + 1));
   if (title.empty() || !number) return std::nullopt;
-  return heading_match{family::arabic, *number, title};
+  return heading_match{family::arabic, *number, title, sep != U'、'};
 }
 
 std::optional<heading_match> match_pian(std::u32string_view s) noexcept {
@@ -187,15 +187,25 @@ std::u32string_view bare_title(std::u32string_view trimmed) noexcept {
 }
 
 bool names_essay_kind(std::u32string_view title) noexcept {
-  constexpr std::u32string_view kinds[] = {
-      U"心得", U"体会", U"體會", U"总结", U"總結",   U"感悟",   U"感想",   U"感言",
-      U"演讲", U"演講", U"发言", U"發言", U"读后感", U"讀後感", U"观后感", U"觀後感",
-      U"范文", U"範文", U"作文", U"征文", U"徵文",   U"报告",   U"報告",   U"汇报",
-      U"彙報", U"计划", U"計劃", U"倡议", U"倡議",   U"致辞",   U"致辭",   U"随笔",
-      U"隨筆", U"日记", U"日記", U"散文", U"故事",   U"事迹",   U"事蹟",   U"讲话",
-      U"講話", U"评语", U"評語", U"简报", U"簡報",   U"方案",   U"材料",   U"稿"};
-  for (std::u32string_view const k : kinds) {
+  constexpr std::u32string_view nouns[] = {
+      U"心得",   U"体会", U"體會", U"感悟", U"感想", U"感言", U"读后感", U"讀後感", U"观后感",
+      U"觀後感", U"范文", U"範文", U"作文", U"征文", U"徵文", U"倡议",   U"倡議",   U"致辞",
+      U"致辭",   U"随笔", U"隨筆", U"日记", U"日記", U"散文", U"故事",   U"事迹",   U"事蹟",
+      U"评语",   U"評語", U"简报", U"簡報", U"方案", U"材料", U"稿"};
+  for (std::u32string_view const k : nouns) {
     if (title.find(k) != std::u32string_view::npos) return true;
+  }
+  // These are verbs too: "及时总结经验", "认真汇报工作" are points of a list. As the kind of an
+  // essay they end its title ("工作总结", "思想汇报"), or come before another kind ("总结范文").
+  constexpr std::u32string_view verbs[] = {U"总结", U"總結", U"演讲", U"演講", U"发言",
+                                           U"發言", U"报告", U"報告", U"汇报", U"彙報",
+                                           U"计划", U"計劃", U"讲话", U"講話"};
+  for (std::u32string_view const k : verbs) {
+    for (std::size_t at = title.find(k); at != std::u32string_view::npos;
+         at = title.find(k, at + 1)) {
+      std::u32string_view const rest = title.substr(at + k.size());
+      if (rest.empty() || names_essay_kind(rest)) return true;
+    }
   }
   return false;
 }

@@ -44,6 +44,7 @@ struct heading_match {
   family fam = family::arabic;
   int number = 0;
   std::u32string_view title;  // inside the trimmed line
+  bool dot = false;           // arabic: "1." or "1．" rather than "1、"
 };
 
 /// "<arabic>、title" or "<arabic>. title" (not a decimal number such as "3.5亿"), in a trimmed
@@ -59,7 +60,9 @@ struct heading_match {
 [[nodiscard]] std::u32string_view bare_title(std::u32string_view trimmed) noexcept;
 
 /// The title names a kind of essay (心得, 体会, 总结, 感悟, 演讲稿, 读后感, 范文, 作文, …): what
-/// the headings of a collection say and the points of a list ("1、按时完成作业") do not.
+/// the headings of a collection say and the points of a list ("1、按时完成作业") do not. Kinds that
+/// are verbs too (总结, 计划, 汇报, …) count only at the end of the title or before another kind
+/// ("工作总结", "总结范文"; not "及时总结经验").
 [[nodiscard]] bool names_essay_kind(std::u32string_view title) noexcept;
 
 }  // namespace neardup::detail::essay_split

@@ -3,10 +3,11 @@
 // A dynamic programme over the candidates in file order. A chosen heading either continues the
 // run of the heading chosen before it (same family, number one more) or starts a run: the first
 // run of the file at any number, a later one at 1 (a collection after another one). A run counts
-// once it has two headings, or one "2" after an unheaded essay 1. The best choice heads the most
-// essays; among equals, the one whose headings divide the text most evenly (the largest sum of
-// log(bytes between headings)): essays are long, list items short. The runs chosen are then
-// checked against the file; a run that fails is turned down and the choice made again without it.
+// once it has two headings, or one "2" after an unheaded essay 1. The best choice has the most
+// heading lines; among equals, the most essays (an unheaded essay 1 counts), then the one whose
+// headings divide the text most evenly (the largest sum of log(bytes between headings)): essays are
+// long, list items short. The runs chosen are then checked against the file; a run that fails is
+// turned down and the choice made again without it.
 #include "corpus/split_runs.hpp"
 
 #include <algorithm>
@@ -14,19 +15,23 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 
 namespace neardup::detail::essay_split {
 namespace {
 
 struct score {
   std::size_t headings = 0;  // an unheaded essay 1 before a "2" counts as one
-  std::size_t unheaded = 0;  // ... and as one here: a real heading 1 wins a tie
+  std::size_t unheaded = 0;  // ... and as one here
   double spread = 0;
 };
 
 bool better(score const& a, score const& b) {
+  // Heading lines first: an unheaded essay 1 is inferred, never seen, so it does not outweigh a
+  // line of a longer run ("6、…篇二" is heading 6 of its run, not a lone 篇2 after an essay 1).
+  std::size_t const lines_a = a.headings - a.unheaded, lines_b = b.headings - b.unheaded;
+  if (lines_a != lines_b) return lines_a > lines_b;
   if (a.headings != b.headings) return a.headings > b.headings;
-  if (a.unheaded != b.unheaded) return a.unheaded < b.unheaded;
   return a.spread > b.spread;
 }
 
@@ -42,6 +47,13 @@ struct state {
 
 constexpr std::size_t predecessors_looked_at = 32;  // per candidate: bounded for odd files
 
+// A run keeps one way of writing its numbers: a family, and for Arabic numbers one separator
+// ("1、" or "1."). Points "1. 2. 3." inside the essays of a "1、" collection are another list.
+constexpr std::size_t style_count = family_count * 2;
+std::size_t style_of(heading_candidate const& c) noexcept {
+  return static_cast<std::size_t>(c.fam) * 2 + (c.dot ? 1 : 0);
+}
+
 /// The best choice among the candidates not banned, as runs in file order.
 std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
                                      std::vector<char> const& banned, line_facts const& f) {
@@ -51,15 +63,15 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
   };
   std::size_t const n = cands.size();
   std::vector<state> one(n), more(n);  // the run so far has one heading / two or more
-  std::map<std::pair<int, int>, std::vector<std::size_t>> by_number;  // (family, number) → cands
-  std::array<std::size_t, family_count> last_of_family;
+  std::map<std::pair<std::size_t, int>, std::vector<std::size_t>> by_number;  // (style, number)
+  std::array<std::size_t, style_count> last_of_family;
   last_of_family.fill(no_line);
-  // The next candidate of the same family: a list item followed by the next number of its list
+  // The next candidate of the same style: a list item followed by the next number of its list
   // continues that list and nothing else, so a run never jumps out of the middle of a list either.
   std::vector<std::size_t> next_of_family(n, no_line);
   for (std::size_t j = 0; j < n; ++j) {
     if (banned[j]) continue;
-    auto const fam = static_cast<std::size_t>(cands[j].fam);
+    std::size_t const fam = style_of(cands[j]);
     if (last_of_family[fam] != no_line) next_of_family[last_of_family[fam]] = j;
     last_of_family[fam] = j;
   }
@@ -99,7 +111,7 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
         if (better(v, s2.value)) s2 = {true, v, best_done_at, true, via::restart_unheaded};
       }
     }
-    auto const fam = static_cast<std::size_t>(c.fam);
+    std::size_t const fam = style_of(c);
     auto consider = [&](std::size_t p) {
       std::size_t const after = next_of_family[p];
       if (after != j && after != no_line && cands[after].number == cands[p].number + 1) return;
@@ -116,14 +128,13 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
       // Right after one numbered one less: it continues that list and can follow nothing else,
       // so a run never jumps into the middle of a list nested in an essay.
       consider(just_before);
-    } else if (auto it = by_number.find({static_cast<int>(fam), c.number - 1});
-               it != by_number.end()) {
+    } else if (auto it = by_number.find({fam, c.number - 1}); it != by_number.end()) {
       std::vector<std::size_t> const& preds = it->second;
       std::size_t const from =
           preds.size() > predecessors_looked_at ? preds.size() - predecessors_looked_at : 0;
       for (std::size_t k = from; k < preds.size(); ++k) consider(preds[k]);
     }
-    by_number[{static_cast<int>(fam), c.number}].push_back(j);
+    by_number[{fam, c.number}].push_back(j);
     last_of_family[fam] = j;
   }
 
@@ -206,6 +217,19 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
   bool const inside_essay =
       first.glued || (before != no_line && (heading_line[before] || f.essay_text(before)));
   if (!inside_essay) return v;
+  // Points running on into a collection's headings ("1、认真听讲 2、尊敬师长 3、…" in essay 3, then
+  // "4、…观后感"): two or more at the start whose titles name no kind of essay where the titles
+  // after them mostly do.
+  std::size_t lead = 0;
+  while (lead < run.members.size() && !cands[run.members[lead]].names_kind) ++lead;
+  std::size_t const rest = run.members.size() - lead;
+  if (lead >= 2 && rest >= 2 && 2 * kind_titles > rest) {
+    v.why =
+        "numbered points inside an essay: their titles name no kind of essay, the headings "
+        "after them do";
+    v.banned.assign(run.members.begin(), run.members.begin() + static_cast<std::ptrdiff_t>(lead));
+    return v;
+  }
   bool const titled = 2 * kind_titles > run.members.size();  // most name a kind of essay
   std::size_t const limit = titled ? points_always_below : points_unless_titled_below;
   // The last one's section runs to the next numbered line of any kind (or the end); it counts for
@@ -227,6 +251,21 @@ verdict check_run(heading_run const& run, std::span<const heading_candidate> can
       v.banned.push_back(run.members[k]);
   }
   return v;
+}
+
+/// A list goes on past the points turned down: the next line of the same style, numbered one
+/// more, is its next point whatever follows it (the last point of a list runs into the rest of the
+/// essay), unless its title names a kind of essay (a heading right after a list).
+void ban_list_continuations(std::span<const heading_candidate> cands, std::vector<char>& banned) {
+  std::array<std::size_t, style_count> last;
+  last.fill(no_line);
+  for (std::size_t j = 0; j < cands.size(); ++j) {
+    heading_candidate const& c = cands[j];
+    std::size_t& p = last[style_of(c)];
+    if (p != no_line && banned[p] && cands[p].number + 1 == c.number && !c.names_kind)
+      banned[j] = 1;
+    p = j;
+  }
 }
 
 }  // namespace
@@ -254,16 +293,29 @@ run_choice choose_runs(std::span<const heading_candidate> cands, line_facts cons
     std::fill(heading_line.begin(), heading_line.end(), 0);
     for (auto const& r : out.runs)
       for (std::size_t const k : r.members) heading_line[cands[k].line] = 1;
-    bool turned_down = false;
+    // The first run that fails, in file order, is turned down: the runs after it may change
+    // without it. A run whose every title names a kind of essay waits while another fails: it
+    // may have been cut short by a list after it (a collection's short essay 1, then points).
+    std::optional<verdict> worst;
+    bool worst_titled = true;
     for (auto const& r : out.runs) {
       verdict v = check_run(r, cands, heading_line, f);
       if (v.why.empty()) continue;
-      heading_candidate const& a = cands[v.banned.front()];
-      heading_candidate const& b = cands[v.banned.back()];
-      out.rejected.push_back({a.line, b.line, a.fam, a.number, b.number, std::move(v.why)});
-      for (std::size_t const k : v.banned) banned[k] = 1;
-      turned_down = true;
-      break;  // the first in file order: the runs after it may change without it
+      bool const titled = std::all_of(r.members.begin(), r.members.end(),
+                                      [&](std::size_t k) { return cands[k].names_kind; });
+      if (!worst || (worst_titled && !titled)) {
+        worst_titled = titled;
+        worst = std::move(v);
+      }
+      if (!titled) break;
+    }
+    bool const turned_down = worst.has_value();
+    if (worst) {
+      heading_candidate const& a = cands[worst->banned.front()];
+      heading_candidate const& b = cands[worst->banned.back()];
+      out.rejected.push_back({a.line, b.line, a.fam, a.number, b.number, std::move(worst->why)});
+      for (std::size_t const k : worst->banned) banned[k] = 1;
+      ban_list_continuations(cands, banned);
     }
     if (!turned_down) break;
   }

@@ -24,6 +24,7 @@ struct heading_candidate {
   std::size_t line = 0;  // 0-based
   family fam = family::arabic;
   int number = 0;
+  bool dot = false;           // "1." rather than "1、": a collection writes its numbers one way
   std::u32string_view title;  // bare_title() of the line
   bool names_kind = false;    // names_essay_kind(title)
   /// The heading ends a line of text ("…取得最后胜利。1、平凡英雄事迹"): files joined without a
