@@ -7,6 +7,7 @@
 
 #include "text/fold_table.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -319,6 +320,8 @@ NEARDUP_AVX2_TARGET block_step normalize_block_avx2(unsigned char const* p,
     std::memcpy(at + k, &offsets, 8);
     k += std::popcount(bits);
   }
+  // The lanes past the last character read these (and are masked off): defined values.
+  std::memset(at + k, 0, 8);
 
   __m256i const slow_flags = _mm256_set1_epi32(static_cast<int>(slow_mask));
   __m256i const drop_flags = _mm256_set1_epi32(static_cast<int>(drop_mask));
@@ -336,8 +339,20 @@ NEARDUP_AVX2_TARGET block_step normalize_block_avx2(unsigned char const* p,
     __m256i const offsets =
         _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(offsets8)));
     // The character's first bytes, then its code point (3-byte when the lead has its top bit).
-    __m256i const bytes =
-        _mm256_mask_i32gather_epi32(zero, reinterpret_cast<int const*>(p), offsets, lane_on, 1);
+    // Each lane's first 4 bytes, by byte shuffles from a 32-byte window rather than a gather (AVX2
+    // gathers are slow on AMD before Zen 4). Eight characters span at most 24 bytes, and a window
+    // starting at byte 32 reaches every character up to byte 60, so it never leaves the block.
+    int const base = std::min(static_cast<int>(at[first]), 32);
+    __m256i const within =
+        _mm256_add_epi8(_mm256_mullo_epi32(_mm256_sub_epi32(offsets, _mm256_set1_epi32(base)),
+                                           _mm256_set1_epi32(0x01010101)),
+                        _mm256_set1_epi32(0x03020100));
+    __m128i const* const window = reinterpret_cast<__m128i const*>(p + base);
+    __m256i const low_half = _mm256_broadcastsi128_si256(_mm_loadu_si128(window));
+    __m256i const high_half = _mm256_broadcastsi128_si256(_mm_loadu_si128(window + 1));
+    __m256i const bytes = _mm256_blendv_epi8(_mm256_shuffle_epi8(low_half, within),
+                                             _mm256_shuffle_epi8(high_half, within),
+                                             _mm256_cmpgt_epi8(within, _mm256_set1_epi8(15)));
     __m256i const b0 = _mm256_and_si256(bytes, low_byte);
     __m256i const b1 = _mm256_and_si256(_mm256_srli_epi32(bytes, 8), six_bits);
     __m256i const b2 = _mm256_and_si256(_mm256_srli_epi32(bytes, 16), six_bits);
@@ -363,9 +378,9 @@ NEARDUP_AVX2_TARGET block_step normalize_block_avx2(unsigned char const* p,
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w), _mm256_permutevar8x32_epi32(value, order));
     w += std::popcount(keep);
     if (done != 0) {
-      alignas(32) std::uint32_t cps[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(cps), cp);
-      prev = cps[std::popcount(done) - 1];
+      __m256i const last = _mm256_set1_epi32(std::popcount(done) - 1);
+      prev =
+          static_cast<std::uint32_t>(_mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(cp, last)));
     }
     if (slow != 0) {
       int const character = first + std::countr_zero(slow);
