@@ -52,8 +52,8 @@ block_target strongest_at_most(block_target limit) noexcept {
   return block_target::scalar;
 }
 
-/// The strongest target, or NEARDUP_SIMD's when it names one: read once, at first use.
-block_target initial_target() noexcept {
+/// avx512, or NEARDUP_SIMD's target when it names one: read once, at first use.
+block_target initial_limit() noexcept {
   block_target limit = block_target::avx512;
   if (char const* const forced = std::getenv("NEARDUP_SIMD"); forced != nullptr) {
     std::string_view const name(forced);
@@ -61,11 +61,16 @@ block_target initial_target() noexcept {
       if (name == block_target_name(t)) limit = t;
     }
   }
-  return strongest_at_most(limit);
+  return limit;
+}
+
+std::atomic<block_target>& allowed() noexcept {
+  static std::atomic<block_target> target{initial_limit()};
+  return target;
 }
 
 std::atomic<block_target>& active() noexcept {
-  static std::atomic<block_target> target{initial_target()};
+  static std::atomic<block_target> target{strongest_at_most(allowed().load())};
   return target;
 }
 
@@ -91,15 +96,21 @@ block_target active_block_target() noexcept {
   return active().load(std::memory_order_relaxed);
 }
 
+block_target allowed_block_target() noexcept {
+  return allowed().load(std::memory_order_relaxed);
+}
+
 bool set_block_target(block_target target) noexcept {
   if (!cpu_runs(target)) return false;
+  allowed().store(target, std::memory_order_relaxed);
   active().store(target, std::memory_order_relaxed);
   return true;
 }
 
 void set_normalize_blocks(bool enabled) noexcept {
-  active().store(enabled ? strongest_at_most(block_target::avx512) : block_target::scalar,
-                 std::memory_order_relaxed);
+  block_target const limit = enabled ? block_target::avx512 : block_target::scalar;
+  allowed().store(limit, std::memory_order_relaxed);
+  active().store(strongest_at_most(limit), std::memory_order_relaxed);
 }
 
 #ifdef NEARDUP_HAVE_AVX512_BLOCKS

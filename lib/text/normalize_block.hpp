@@ -52,6 +52,12 @@ enum class block_target : std::uint8_t {
 /// normalizes.
 bool set_block_target(block_target target) noexcept;
 
+/// The strongest target allowed: NEARDUP_SIMD's, or the last one set_block_target() or
+/// set_normalize_blocks() chose; avx512 when nothing limits it. Other SIMD code (the signer's
+/// AVX-512F pass, which CPUs without VBMI2 may still run) stays at or below it, so that a forced
+/// target stands for a CPU that has nothing stronger.
+[[nodiscard]] block_target allowed_block_target() noexcept;
+
 /// Whether a block path runs (the active target is not `scalar`).
 [[nodiscard]] inline bool normalize_blocks_enabled() noexcept {
   return active_block_target() != block_target::scalar;
