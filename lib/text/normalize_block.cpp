@@ -373,8 +373,19 @@ NEARDUP_AVX2_TARGET block_step normalize_block_avx2(unsigned char const* p,
         b2);
     __m256i const three = _mm256_cmpgt_epi32(b0, _mm256_set1_epi32(0x7F));
     __m256i const cp = _mm256_blendv_epi8(b0, cp3, three);
-    __m256i const entry =
-        _mm256_mask_i32gather_epi32(zero, reinterpret_cast<int const*>(bmp), cp, lane_on, 4);
+    // Eight loads rather than a gather: a little faster here (Zen 4), and AVX2 gathers are slower
+    // still on older CPUs.
+    alignas(32) std::uint32_t cps[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(cps), _mm256_and_si256(cp, lane_on));
+    __m128i e_lo = _mm_cvtsi32_si128(static_cast<int>(bmp[cps[0]]));
+    __m128i e_hi = _mm_cvtsi32_si128(static_cast<int>(bmp[cps[4]]));
+    e_lo = _mm_insert_epi32(e_lo, static_cast<int>(bmp[cps[1]]), 1);
+    e_hi = _mm_insert_epi32(e_hi, static_cast<int>(bmp[cps[5]]), 1);
+    e_lo = _mm_insert_epi32(e_lo, static_cast<int>(bmp[cps[2]]), 2);
+    e_hi = _mm_insert_epi32(e_hi, static_cast<int>(bmp[cps[6]]), 2);
+    e_lo = _mm_insert_epi32(e_lo, static_cast<int>(bmp[cps[3]]), 3);
+    e_hi = _mm_insert_epi32(e_hi, static_cast<int>(bmp[cps[7]]), 3);
+    __m256i const entry = _mm256_and_si256(_mm256_set_m128i(e_hi, e_lo), lane_on);
     unsigned const slow =
         ~lane_mask(_mm256_cmpeq_epi32(_mm256_and_si256(entry, slow_flags), zero)) & lanes;
     // Up to the first slow character, if any: the scalar loop takes it and what follows.
