@@ -32,7 +32,7 @@ inline constexpr std::size_t block_output_slots = 80;
 /// the character loop alone.
 enum class block_target : std::uint8_t {
   scalar,
-  avx2,    ///< AVX2 (any x86-64 since 2013-2015): 8 characters a step, gathers, a permute table
+  avx2,    ///< AVX2: 8 characters a step, byte shuffles and a table of lane permutes
   avx512,  ///< AVX-512 F, BW, VBMI and VBMI2 (Ice Lake, Zen 4 and later): 16 a step, byte compress
 };
 
