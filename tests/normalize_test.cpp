@@ -652,16 +652,20 @@ TEST_CASE("every block target this CPU runs gives what the scalar loop gives", "
       targets.push_back(t);
     } else {
       // Listed, so that the test log says which targets ran and which could not.
-      WARN("block target " << neardup::detail::block_target_name(t) << " not run: this CPU lacks it");
+      WARN("block target " << neardup::detail::block_target_name(t)
+                           << " not run: this CPU lacks it");
     }
   }
   if (targets.empty()) {
     // Comparing the scalar loop with itself would prove nothing. Catch2 2 has no SKIP: the warning
     // is printed, and ctest marks the test skipped on its words (tests/CMakeLists.txt).
-    WARN("block path not tested: this CPU has neither AVX2 nor AVX-512 VBMI2, so only the scalar loop runs");
+    WARN(
+        "block path not tested: this CPU has neither AVX2 nor AVX-512 VBMI2, so only the scalar "
+        "loop runs");
     return;
   }
-  for (auto const t : targets) WARN("block target " << neardup::detail::block_target_name(t) << " compared");
+  for (auto const t : targets)
+    WARN("block target " << neardup::detail::block_target_name(t) << " compared");
   // Pieces that keep blocks whole (Han, CJK punctuation, ASCII) and pieces that hand them back
   // (2- and 4-byte sequences, E0/ED leads, ill-formed bytes, tags, entities, URLs, pinyin), mixed
   // at random so that every kind lands on every block boundary.
@@ -699,7 +703,8 @@ TEST_CASE("every block target this CPU runs gives what the scalar loop gives", "
         REQUIRE(neardup::detail::set_block_target(t));
         std::u32string blocks;
         auto const block_stats = n.normalize(text, blocks);
-        INFO("target " << neardup::detail::block_target_name(t) << ", round " << round << ", text " << text);
+        INFO("target " << neardup::detail::block_target_name(t) << ", round " << round << ", text "
+                       << text);
         REQUIRE(blocks == scalar);
         REQUIRE(block_stats == scalar_stats);
       }
@@ -718,7 +723,8 @@ TEST_CASE("block targets: names, forcing, the scalar fallback", "[normalize]") {
   CHECK(neardup::normalize_simd_target() == "scalar");
   for (auto const t : {block_target::avx2, block_target::avx512}) {
     CHECK(neardup::detail::set_block_target(t) == neardup::detail::block_target_supported(t));
-    if (!neardup::detail::block_target_supported(t)) CHECK(neardup::detail::active_block_target() != t);
+    if (!neardup::detail::block_target_supported(t))
+      CHECK(neardup::detail::active_block_target() != t);
   }
   neardup::detail::set_normalize_blocks(false);
   CHECK(neardup::detail::active_block_target() == block_target::scalar);

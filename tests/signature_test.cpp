@@ -279,7 +279,8 @@ TEST_CASE("signatures and sentence sketches are the same on every SIMD target th
   }
   std::string runs;
   for (int i = 0; i < 200; ++i) {
-    runs += std::string(static_cast<std::size_t>(i % 11), 'a') + "今天天气很好" + (i % 3 == 0 ? "\n" : "。");
+    runs += std::string(static_cast<std::size_t>(i % 11), 'a') + "今天天气很好" +
+            (i % 3 == 0 ? "\n" : "。");
     texts.push_back(runs);
   }
   neardup::document_signer const signer;
@@ -287,7 +288,8 @@ TEST_CASE("signatures and sentence sketches are the same on every SIMD target th
   auto const sign_all = [&] {
     std::vector<std::vector<std::uint32_t>> out;
     for (auto const& t : texts) {
-      std::vector<std::uint32_t> sig(signer.num_perm()), sentences(signer.options().sentences.num_perm);
+      std::vector<std::uint32_t> sig(signer.num_perm()),
+          sentences(signer.options().sentences.num_perm);
       signer.sign(t, sig, sentences, scratch);
       out.push_back(sig);
       out.push_back(sentences);
