@@ -92,21 +92,42 @@ void run_normalize(benchmark::State& state, neardup::normalize_options const& op
 void BM_Normalize_Essays(benchmark::State& state) { run_normalize(state, {}, true); }
 BENCHMARK(BM_Normalize_Essays)->RangeMultiplier(4)->Range(4 << 10, 4 << 20);
 
-// The same with the AVX-512 block path switched off: what CPUs without it run. Checked first to
-// give the block path's output.
-void BM_NormalizeScalar_Essays(benchmark::State& state) {
-  std::string const input = essays_of_size(static_cast<std::size_t>(state.range(0)));
-  std::u32string const with_blocks = neardup::normalizer().normalize(input);
-  neardup::detail::set_normalize_blocks(false);
-  if (neardup::normalizer().normalize(input) != with_blocks) {
-    neardup::detail::set_normalize_blocks(true);
-    state.SkipWithError("the scalar loop and the block path disagree");
+// The same on one forced target (scalar: the block path switched off, what CPUs without AVX2 run;
+// avx2: what CPUs without AVX-512 VBMI2 run). Checked first against the scalar loop's output.
+void run_target(benchmark::State& state, neardup::detail::block_target target) {
+  using neardup::detail::block_target;
+  block_target const initial = neardup::detail::active_block_target();
+  if (!neardup::detail::set_block_target(target)) {
+    state.SkipWithError("this CPU cannot run the target");
     return;
   }
-  run_normalize(state, {}, true);
-  neardup::detail::set_normalize_blocks(true);
+  std::string const input = essays_of_size(static_cast<std::size_t>(state.range(0)));
+  std::u32string const on_target = neardup::normalizer().normalize(input);
+  neardup::detail::set_block_target(block_target::scalar);
+  bool const same = neardup::normalizer().normalize(input) == on_target;
+  neardup::detail::set_block_target(target);
+  if (!same) {
+    state.SkipWithError("the scalar loop and the block path disagree");
+  } else {
+    run_normalize(state, {}, true);
+  }
+  neardup::detail::set_block_target(initial);
+}
+
+void BM_NormalizeScalar_Essays(benchmark::State& state) {
+  run_target(state, neardup::detail::block_target::scalar);
 }
 BENCHMARK(BM_NormalizeScalar_Essays)->Arg(64 << 10)->Arg(4 << 20);
+
+void BM_NormalizeAvx2_Essays(benchmark::State& state) {
+  run_target(state, neardup::detail::block_target::avx2);
+}
+BENCHMARK(BM_NormalizeAvx2_Essays)->Arg(64 << 10)->Arg(4 << 20);
+
+void BM_NormalizeAvx512_Essays(benchmark::State& state) {
+  run_target(state, neardup::detail::block_target::avx512);
+}
+BENCHMARK(BM_NormalizeAvx512_Essays)->Arg(64 << 10)->Arg(4 << 20);
 
 // Every option off: decoding and appending only, the floor under the table path.
 void BM_NormalizeIdentity_Essays(benchmark::State& state) {

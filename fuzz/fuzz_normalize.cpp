@@ -30,10 +30,20 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   auto const stats2 = n.normalize(utf8, again);
   FUZZ_CHECK(again == out);
   FUZZ_CHECK(stats2.invalid_bytes == 0);
-  neardup::detail::set_normalize_blocks(false);
+  // Every target this CPU runs gives the scalar loop's output.
+  using neardup::detail::block_target;
+  block_target const initial = neardup::detail::active_block_target();
+  neardup::detail::set_block_target(block_target::scalar);
   std::u32string scalar;
   auto const scalar_stats = n.normalize(text, scalar);
-  neardup::detail::set_normalize_blocks(true);
+  for (auto const t : {block_target::avx2, block_target::avx512}) {
+    if (!neardup::detail::set_block_target(t)) continue;
+    std::u32string on_target;
+    auto const target_stats = n.normalize(text, on_target);
+    FUZZ_CHECK(on_target == scalar);
+    FUZZ_CHECK(target_stats == scalar_stats);
+  }
+  neardup::detail::set_block_target(initial);
   FUZZ_CHECK(scalar == out);
   FUZZ_CHECK(scalar_stats == stats);
   std::u32string marked;

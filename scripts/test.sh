@@ -15,6 +15,10 @@ build() {  # build DIR [cmake options...]
 echo "== release build and tests"
 build build/release -DCMAKE_BUILD_TYPE=Release
 ctest --test-dir build/release --output-on-failure -j "$jobs"
+# Which normalization targets this CPU ran: the default one, and each compared with the scalar loop.
+build/release/examples/dedup/dedup --version | grep normalization
+build/release/tests/neardup_tests "every block target this CPU runs gives what the scalar loop gives" 2>&1 |
+  grep -oE "block target [a-z0-9]+ (compared|not run)" || true
 
 echo "== ASan+UBSan build and tests"
 build build/asan -DCMAKE_BUILD_TYPE=Debug -DNEARDUP_SANITIZE=ON -DNEARDUP_BUILD_BENCHMARKS=OFF

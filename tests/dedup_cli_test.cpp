@@ -177,6 +177,10 @@ TEST_CASE("dedup's exit codes, --version and unwritable outputs", "[dedup]") {
   auto const version = run_dedup("--version");
   CHECK(version.exit_code == 0);
   CHECK(version.out.find(neardup::version_string) != std::string::npos);
+  // Which SIMD target normalizes: printed for CI logs, and NEARDUP_SIMD forces a weaker one.
+  CHECK(version.out.find("normalization: ") != std::string::npos);
+  CHECK(run_dedup("--version", std::nullopt, "NEARDUP_SIMD=scalar ")
+            .out.find("normalization: scalar") != std::string::npos);
   auto const help = run_dedup("--help");
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--threshold") != std::string::npos);

@@ -643,14 +643,29 @@ TEST_CASE("output buffer reuse, UTF-8 output and concurrent use", "[normalize]")
   for (auto const& r : results) CHECK(r == once);
 }
 
-TEST_CASE("the 64-byte block path gives what the scalar loop gives", "[normalize]") {
-  neardup::detail::set_normalize_blocks(true);  // on wherever the CPU has it
-  if (!neardup::detail::normalize_blocks_enabled()) {
+TEST_CASE("every block target this CPU runs gives what the scalar loop gives", "[normalize]") {
+  using neardup::detail::block_target;
+  block_target const initial = neardup::detail::active_block_target();
+  std::vector<block_target> targets;
+  for (auto const t : {block_target::avx2, block_target::avx512}) {
+    if (neardup::detail::block_target_supported(t)) {
+      targets.push_back(t);
+    } else {
+      // Listed, so that the test log says which targets ran and which could not.
+      WARN("block target " << neardup::detail::block_target_name(t)
+                           << " not run: this CPU lacks it");
+    }
+  }
+  if (targets.empty()) {
     // Comparing the scalar loop with itself would prove nothing. Catch2 2 has no SKIP: the warning
     // is printed, and ctest marks the test skipped on its words (tests/CMakeLists.txt).
-    WARN("block path not tested: this CPU has no AVX-512 VBMI2, so only the scalar loop runs");
+    WARN(
+        "block path not tested: this CPU has neither AVX2 nor AVX-512 VBMI2, so only the scalar "
+        "loop runs");
     return;
   }
+  for (auto const t : targets)
+    WARN("block target " << neardup::detail::block_target_name(t) << " compared");
   // Pieces that keep blocks whole (Han, CJK punctuation, ASCII) and pieces that hand them back
   // (2- and 4-byte sequences, E0/ED leads, ill-formed bytes, tags, entities, URLs, pinyin), mixed
   // at random so that every kind lands on every block boundary.
@@ -669,25 +684,52 @@ TEST_CASE("the 64-byte block path gives what the scalar loop gives", "[normalize
   settings[3].drop_whitespace = false;
   for (int round = 0; round < 400; ++round) {
     std::string text;
-    // Mostly Han and punctuation, as in essays, with a varying share of everything else.
-    std::size_t const common = round % 4 == 0 ? pieces.size() : 15;
+    // Mostly Han and punctuation, as in essays, with a varying share of everything else; every
+    // fifth round plain Han and ASCII only, which keeps whole blocks on the block path.
+    std::size_t const common = round % 4 == 0 ? pieces.size() : round % 5 == 0 ? 7 : 15;
     std::size_t const length = std::uniform_int_distribution<std::size_t>(0, 300)(rng);
     for (std::size_t i = 0; i < length; ++i) {
-      bool const rare = std::uniform_int_distribution<int>(0, 19)(rng) == 0;
+      bool const rare = round % 5 != 0 && std::uniform_int_distribution<int>(0, 19)(rng) == 0;
       std::size_t const upto = rare ? pieces.size() : common;
       text += pieces[std::uniform_int_distribution<std::size_t>(0, upto - 1)(rng)];
+      if (round % 5 == 0 && i % 7 == 3) text += pieces[15 + i % 4];  // ASCII among the Han
     }
     for (auto const& options : settings) {
       normalizer const n(options);
       std::u32string scalar;
-      std::u32string blocks;
-      neardup::detail::set_normalize_blocks(false);
+      REQUIRE(neardup::detail::set_block_target(block_target::scalar));
       auto const scalar_stats = n.normalize(text, scalar);
-      neardup::detail::set_normalize_blocks(true);
-      auto const block_stats = n.normalize(text, blocks);
-      INFO("round " << round << ", text " << text);
-      REQUIRE(blocks == scalar);
-      REQUIRE(block_stats == scalar_stats);
+      for (auto const t : targets) {
+        REQUIRE(neardup::detail::set_block_target(t));
+        std::u32string blocks;
+        auto const block_stats = n.normalize(text, blocks);
+        INFO("target " << neardup::detail::block_target_name(t) << ", round " << round << ", text "
+                       << text);
+        REQUIRE(blocks == scalar);
+        REQUIRE(block_stats == scalar_stats);
+      }
     }
   }
+  neardup::detail::set_block_target(initial);
+}
+
+TEST_CASE("block targets: names, forcing, the scalar fallback", "[normalize]") {
+  using neardup::detail::block_target;
+  block_target const initial = neardup::detail::active_block_target();
+  CHECK(neardup::detail::block_target_supported(block_target::scalar));
+  CHECK(neardup::normalize_simd_target() == neardup::detail::block_target_name(initial));
+  REQUIRE(neardup::detail::set_block_target(block_target::scalar));
+  CHECK_FALSE(neardup::detail::normalize_blocks_enabled());
+  CHECK(neardup::normalize_simd_target() == "scalar");
+  for (auto const t : {block_target::avx2, block_target::avx512}) {
+    CHECK(neardup::detail::set_block_target(t) == neardup::detail::block_target_supported(t));
+    if (!neardup::detail::block_target_supported(t))
+      CHECK(neardup::detail::active_block_target() != t);
+  }
+  neardup::detail::set_normalize_blocks(false);
+  CHECK(neardup::detail::active_block_target() == block_target::scalar);
+  neardup::detail::set_normalize_blocks(true);
+  CHECK((neardup::detail::normalize_blocks_enabled() ||
+         !neardup::detail::block_target_supported(block_target::avx2)));
+  neardup::detail::set_block_target(initial);
 }

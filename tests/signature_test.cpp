@@ -11,6 +11,7 @@
 #include "error_code.hpp"
 #include "neardup/error.hpp"
 #include "neardup/lsh.hpp"
+#include "text/normalize_block.hpp"
 
 namespace {
 
@@ -262,4 +263,45 @@ TEST_CASE("the sentence sketch leaves the character signature as it is, and find
   std::string const precomposed = "第一句话在这里。第二句话在那里！Caf\xc3\xa9 au lait。\n最后一行的句子";
   CHECK(signer.sentence_set(combining) == signer.sentence_set(precomposed));
   CHECK(sentences_of(signer.sentence_set(combining)).size() == 4);
+}
+
+TEST_CASE("signatures and sentence sketches are the same on every SIMD target this CPU runs",
+          "[signature]") {
+  using neardup::detail::block_target;
+  block_target const initial = neardup::detail::active_block_target();
+  // Texts whose sentence marks fall on every lane: the bundled essays, and runs of short sentences.
+  std::vector<std::string> texts;
+  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    texts.push_back(ss.str());
+  }
+  std::string runs;
+  for (int i = 0; i < 200; ++i) {
+    runs += std::string(static_cast<std::size_t>(i % 11), 'a') + "今天天气很好" +
+            (i % 3 == 0 ? "\n" : "。");
+    texts.push_back(runs);
+  }
+  neardup::document_signer const signer;
+  neardup::signer_scratch scratch;
+  auto const sign_all = [&] {
+    std::vector<std::vector<std::uint32_t>> out;
+    for (auto const& t : texts) {
+      std::vector<std::uint32_t> sig(signer.num_perm()),
+          sentences(signer.options().sentences.num_perm);
+      signer.sign(t, sig, sentences, scratch);
+      out.push_back(sig);
+      out.push_back(sentences);
+    }
+    return out;
+  };
+  REQUIRE(neardup::detail::set_block_target(block_target::scalar));
+  auto const scalar = sign_all();
+  for (auto const t : {block_target::avx2, block_target::avx512}) {
+    if (!neardup::detail::set_block_target(t)) continue;
+    INFO("target " << neardup::detail::block_target_name(t));
+    CHECK(sign_all() == scalar);
+  }
+  neardup::detail::set_block_target(initial);
 }

@@ -65,7 +65,10 @@ int main(int argc, char** argv) {
       "  dedup --jsonl corpus.jsonl          JSON Lines input with fields id and text\n"
       "  dedup --keep-one clean.txt essays/  write the essays with one per cluster\n",
       "dedup"};
-  app.set_version_flag("--version", std::string("dedup (neardup) ") + neardup::version_string);
+  // The SIMD target goes in the version text so that CI logs say which one ran.
+  app.set_version_flag("--version",
+                       std::string("dedup (neardup) ") + neardup::version_string +
+                           "\nnormalization: " + std::string(neardup::normalize_simd_target()));
   app.get_formatter()->column_width(34);
 
   std::vector<std::string> paths;

@@ -60,6 +60,12 @@ struct normalize_stats {
 inline constexpr char32_t sentence_end_mark = 0x110000;
 inline constexpr char32_t line_end_mark = 0x110001;
 
+/// The instruction set normalization's block path uses in this process: "avx512" (AVX-512 VBMI2),
+/// "avx2" or "scalar" (the character loop alone). The strongest the CPU runs, unless the
+/// environment variable NEARDUP_SIMD (avx512, avx2 or scalar) asks for a weaker one. Output is the
+/// same on every target; tools print this so that logs say which one ran.
+[[nodiscard]] std::string_view normalize_simd_target() noexcept;
+
 /// Folds UTF-8 text to the code points that later stages shingle.
 ///
 /// Built once, then `normalize` may be called from any number of threads at the same time: it is

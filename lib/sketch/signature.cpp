@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -15,6 +16,7 @@
 
 #include "common/hash_mix.hpp"
 #include "neardup/error.hpp"
+#include "text/normalize_block.hpp"
 
 namespace neardup {
 namespace {
@@ -218,12 +220,79 @@ __attribute__((target("avx512f,popcnt"))) void take_out_marks_avx512(
 }
 #endif
 
+#if defined(__x86_64__)
+/// For each 8-bit mask, the numbers of its set bits in order, 4 bits each: the lane order that
+/// compacts 8 lanes, since AVX2 has no compress instruction.
+constexpr std::array<std::uint32_t, 256> set_bit_nibbles = [] {
+  std::array<std::uint32_t, 256> table{};
+  for (unsigned m = 0; m < 256; ++m) {
+    std::uint32_t lanes = 0;
+    int k = 0;
+    for (unsigned bit = 0; bit < 8; ++bit) {
+      if ((m >> bit & 1) != 0) lanes |= bit << (4 * k++);
+    }
+    table[m] = lanes;
+  }
+  return table;
+}();
+
+__attribute__((target("avx2,popcnt"))) __m256i compaction_order(unsigned mask) {
+  __m256i const nibbles = _mm256_set1_epi32(static_cast<int>(set_bit_nibbles[mask]));
+  return _mm256_and_si256(
+      _mm256_srlv_epi32(nibbles, _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)),
+      _mm256_set1_epi32(7));
+}
+
+/// take_out_marks_avx512() with AVX2, 8 code points at a time: each compress is a lane permute
+/// from a table.
+__attribute__((target("avx2,popcnt"))) void take_out_marks_avx2(std::u32string& s,
+                                                                std::vector<std::uint32_t>& at) {
+  char32_t* const d = s.data();
+  std::size_t const n = s.size();
+  // Code points are below 2^31, the marks above every one of them: a signed compare tells them.
+  __m256i const last_text = _mm256_set1_epi32(static_cast<int>(sentence_end_mark - 1));
+  __m256i const lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  __m256i const line_flag = _mm256_set1_epi32(static_cast<int>(cut_line));
+  __m256i const one = _mm256_set1_epi32(1);
+  std::size_t i = 0, w = 0, found = 0;
+  for (; i + 8 <= n; i += 8) {
+    if (found + 8 > at.size()) at.resize(std::max<std::size_t>(64, 2 * at.size()));
+    __m256i const v = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(d + i));
+    auto const marks = static_cast<unsigned>(
+        _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(v, last_text))));
+    // d[w, w + 8) was read already (w <= i), so the store overwrites nothing still to be read.
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + w),
+                        _mm256_permutevar8x32_epi32(v, compaction_order(~marks & 0xFF)));
+    __m256i const order = compaction_order(marks);
+    __m256i const mark_of = _mm256_permutevar8x32_epi32(v, order);
+    __m256i cut =
+        _mm256_add_epi32(_mm256_sub_epi32(_mm256_permutevar8x32_epi32(lanes, order), lanes),
+                         _mm256_set1_epi32(static_cast<int>(w)));
+    __m256i const odd = _mm256_cmpeq_epi32(_mm256_and_si256(mark_of, one), one);
+    cut = _mm256_or_si256(cut, _mm256_and_si256(odd, line_flag));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(at.data() + found), cut);
+    auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
+    found += count;
+    w += 8 - count;
+  }
+  at.resize(found);
+  take_out_marks_scalar(s, i, w, at);
+}
+#endif
+
 void take_out_marks(std::u32string& s, std::vector<std::uint32_t>& at) {
   at.clear();
 #if defined(__x86_64__)
+  // AVX-512F suffices here, so CPUs without VBMI2 run it too, unless a weaker target is forced.
   static bool const avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
-  if (avx512) {
+  static bool const avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  auto const allowed = detail::allowed_block_target();
+  if (avx512 && allowed == detail::block_target::avx512) {
     take_out_marks_avx512(s, at);
+    return;
+  }
+  if (avx2 && allowed != detail::block_target::scalar) {
+    take_out_marks_avx2(s, at);
     return;
   }
 #endif

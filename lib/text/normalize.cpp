@@ -119,14 +119,22 @@ class run {
   [[nodiscard]] bool composed() const noexcept { return composed_; }
 
   normalize_stats go(std::string_view utf8) {
-    // Two instances of one loop: without the block path the scalar loop compiles as it would alone
-    // (a call in it, even one never taken, costs a third of its speed in register spills).
-    if (detail::normalize_blocks_enabled()) return go_with<true>(utf8);
-    return go_with<false>(utf8);
+    // One instance of the loop per target: without the block path the scalar loop compiles as it
+    // would alone (a call in it, even one never taken, costs a third of its speed in register
+    // spills), and each block call is a direct one.
+    switch (detail::active_block_target()) {
+      case detail::block_target::avx512:
+        return go_with<detail::block_target::avx512>(utf8);
+      case detail::block_target::avx2:
+        return go_with<detail::block_target::avx2>(utf8);
+      case detail::block_target::scalar:
+        break;
+    }
+    return go_with<detail::block_target::scalar>(utf8);
   }
 
  private:
-  template <bool Blocks>
+  template <detail::block_target Target>
   normalize_stats go_with(std::string_view utf8) {
     auto p = reinterpret_cast<byte_ptr>(utf8.data());
     byte_ptr const end = p + utf8.size();
@@ -143,17 +151,20 @@ class run {
     std::uint32_t const slow_mask = slow_mask_;
     std::uint32_t const drop_mask = drop_mask_;
     std::uint32_t prev = prev_;
-    // Where the CPU has them, 64-byte blocks go through detail::normalize_block() first; what it
+    // Where the CPU has them, 64-byte blocks go through the target's block function first; what it
     // hands back (up to scalar_until) takes the loop below, character by character.
     [[maybe_unused]] byte_ptr scalar_until = p;
     while (p < end) {
-      if constexpr (Blocks) {
+      if constexpr (Target != detail::block_target::scalar) {
         if (p >= scalar_until && end - p >= static_cast<std::ptrdiff_t>(detail::block_input_bytes)) {
           if (pending_end - w < static_cast<std::ptrdiff_t>(detail::block_output_slots)) {
             out_.append(pending_begin, w);
             w = pending_begin;
           }
-          detail::block_step const step = detail::normalize_block(p, bmp, slow_mask, drop_mask, w, prev);
+          detail::block_step const step =
+              Target == detail::block_target::avx512
+                  ? detail::normalize_block(p, bmp, slow_mask, drop_mask, w, prev)
+                  : detail::normalize_block_avx2(p, bmp, slow_mask, drop_mask, w, prev);
           w = step.w;
           prev = step.prev;
           if (step.consumed > 0) {
@@ -504,6 +515,10 @@ normalizer::normalizer(normalize_options const& options)
   if (options_.strip_pinyin_annotations) slow_mask_ |= fold::paren;
   if (options_.drop_punctuation) drop_mask_ |= fold::punct;
   if (options_.drop_whitespace) drop_mask_ |= fold::space;
+}
+
+std::string_view normalize_simd_target() noexcept {
+  return detail::block_target_name(detail::active_block_target());
 }
 
 normalize_stats normalizer::normalize(std::string_view utf8, std::u32string& out) const {
