@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "common/enum_names.hpp"
@@ -142,13 +143,21 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
     docs.clear();
     chunk.clear();
     std::size_t end = begin;
-    for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
+    std::size_t settled = 0;  // pairs of this chunk known without measuring
+    for (; end < pairs.size() && chunk.size() + settled < chunk_pairs; ++end) {
       if (schedule && schedule->needed && !schedule->needed(end)) continue;
+      if (schedule && schedule->settled && schedule->settled(end)) {
+        ++settled;
+        continue;
+      }
       chunk.push_back(end);
       docs.push_back(pairs[end].first);
       docs.push_back(pairs[end].second);
     }
-    if (chunk.empty()) break;  // the rest is not needed
+    if (chunk.empty()) {  // the rest is not needed, or this chunk was all settled
+      begin = end;
+      continue;
+    }
     std::sort(docs.begin(), docs.end());
     docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
     sets.assign(docs.size(), {});
@@ -409,6 +418,21 @@ double shared_share(std::span<const std::uint64_t> a, std::span<const std::uint6
   std::size_t const spread = shared > in_shared_lines ? shared - in_shared_lines : 0;
   if (shared < min_shared_sentences || spread * 4 < shared) return 0.0;
   return static_cast<double>(shared) / static_cast<double>(std::max(sentences(a), sentences(b)));
+}
+
+bool sentences_may_reach(sentence_filter const& a, sentence_filter const& b,
+                         double share) noexcept {
+  // shared_share's tests, on an upper bound of the shared sentences and a lower bound of those in
+  // shared lines: a pair that fails them fails shared_share, whatever its texts hold.
+  std::size_t const bound = shared_sentences_bound(a, b);
+  if (bound == SIZE_MAX) return true;
+  std::size_t const most = std::max<std::size_t>(std::max(a.sentences, b.sentences), 1);
+  if (bound < min_shared_sentences ||
+      static_cast<double>(bound) / static_cast<double>(most) < share)
+    return false;
+  // A copied passage: shared_share wants (shared − in shared lines) · 4 >= shared, that is
+  // 3 · shared >= 4 · in shared lines, with shared <= bound and in shared lines >= the count here.
+  return 3 * bound >= 4 * sentences_in_shared_lines(a, b);
 }
 
 std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const& v,
