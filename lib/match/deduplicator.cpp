@@ -311,23 +311,18 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
       continue;
     todo.push_back(c);
   }
-  // The sentence filters rule out, exactly, pairs that cannot share enough sentences: they are not
-  // measured (nor their texts read back), but keep their places in the schedule's chunks, so that
-  // which pairs earlier ones joined, and so what is found, is what measuring them all gives.
-  std::vector<std::uint8_t> bounded(todo.size());
-  for (std::size_t i = 0; i < todo.size(); ++i) {
-    auto const& [a, b] = todo[i];
-    bool const may = detail::sentences_may_reach(sentence_filters_[a], sentence_filters_[b],
-                                                 options_.template_share);
-    bounded[i] = may ? 0 : 1;
-  }
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {
     return !single || joined.find(todo[i].first) != joined.find(todo[i].second);
   };
+  // The sentence filters rule out, exactly, pairs that cannot share enough sentences: they are not
+  // measured (nor their texts read back), but keep their places in the schedule's chunks, so that
+  // which pairs earlier ones joined, and so what is found, is what measuring them all gives.
   schedule.settled = [&](std::size_t i) {
-    if (bounded[i] == 0) return false;
+    if (detail::sentences_may_reach(sentence_filters_[todo[i].first],
+                                    sentence_filters_[todo[i].second], options_.template_share))
+      return false;
     ++stats.sentence_pairs_bounded;
     return true;
   };
