@@ -1,5 +1,6 @@
 #include "neardup/deduplicator.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <random>
@@ -13,6 +14,7 @@
 #include "neardup/error.hpp"
 #include "neardup/split.hpp"
 #include "neardup/verify.hpp"
+#include "random_text.hpp"
 
 namespace {
 
@@ -551,5 +553,88 @@ TEST_CASE(
     CHECK(m[1].relation == neardup::member_relation::templated);
     CHECK(m[1].similarity < 0.5);
     CHECK(r.stats.templated_pairs == 1);
+  }
+}
+
+TEST_CASE("sentence filters set template candidates aside without changing the clusters",
+          "[deduplicator]") {
+  // Essays from a pool of sentence lines (shared paragraphs: copied passages, never templates)
+  // and template families (the same skeleton sentences, each line's blank filled apart).
+  std::mt19937 rng(31);
+  auto sentence = [&] {
+    std::string s;
+    for (int c = 0; c < 12 + static_cast<int>(rng() % 10); ++c)
+      neardup::detail::append_utf8(s, static_cast<char32_t>(0x4E00 + rng() % 3000));
+    return s + "。";
+  };
+  std::vector<std::string> texts;
+  for (int topic = 0; topic < 3; ++topic) {
+    std::vector<std::string> pool;
+    for (int p = 0; p < 12; ++p) pool.push_back(sentence() + sentence() + sentence() + "\n");
+    for (int e = 0; e < 30; ++e) {
+      std::vector<std::size_t> picks(pool.size());
+      for (std::size_t i = 0; i < picks.size(); ++i) picks[i] = i;
+      std::shuffle(picks.begin(), picks.end(), rng);
+      picks.resize(3 + rng() % 5);
+      std::string text;
+      for (std::size_t const i : picks) text += pool[i];
+      texts.push_back(text);
+    }
+  }
+  for (int family = 0; family < 8; ++family) {
+    std::vector<std::string> skeleton;
+    for (int s = 0; s < 12; ++s) skeleton.push_back(sentence());
+    for (int m = 0; m < 3; ++m) {
+      std::string text;
+      for (std::size_t line = 0; line < 6; ++line)
+        text += skeleton[2 * line] + sentence() + sentence() + skeleton[2 * line + 1] + "\n";
+      texts.push_back(text);
+    }
+  }
+  std::shuffle(texts.begin(), texts.end(), rng);
+  auto run = [&](bool filters, neardup::verify_mode mode, unsigned threads) {
+    neardup::dedup_options o;
+    o.verify = mode;
+    o.threads = threads;
+    neardup::deduplicator dedup(o);
+    if (!filters) dedup.set_text_source([&](std::uint32_t doc) { return texts[doc]; });
+    auto const& signer = dedup.signer();
+    neardup::signer_scratch scratch;
+    std::vector<std::uint32_t> sig(signer.num_perm()), sketch(signer.options().sentences.num_perm);
+    std::vector<std::uint64_t> keys(dedup.lsh().bands), sentence_keys(dedup.sentence_lsh().bands);
+    for (auto const& t : texts) {
+      if (filters) {
+        dedup.add("", t);
+        continue;
+      }
+      // Signed here and added without a filter: every candidate is measured.
+      auto const info = signer.sign(t, sig, sketch, scratch);
+      neardup::band_keys(sig, dedup.lsh(), keys);
+      neardup::band_keys(sketch, dedup.sentence_lsh(), sentence_keys);
+      dedup.add_signature("", sig, keys, sentence_keys, info, t.size());
+    }
+    return dedup.run();
+  };
+  auto members = [](neardup::dedup_result const& r) {
+    std::vector<std::vector<std::pair<std::uint32_t, neardup::member_relation>>> out;
+    for (auto const& c : r.clusters) {
+      out.emplace_back();
+      for (auto const& m : c.members) out.back().emplace_back(m.doc, m.relation);
+    }
+    return out;
+  };
+  for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
+    INFO("mode " << neardup::verify_mode_name(mode));
+    auto const without = run(false, mode, 1);
+    CHECK(without.stats.sentence_pairs_bounded == 0);
+    REQUIRE(without.stats.templated_pairs > 0);
+    for (unsigned const threads : {1u, 2u}) {
+      auto const with = run(true, mode, threads);
+      CHECK(members(with) == members(without));
+      CHECK(with.stats.templated_pairs == without.stats.templated_pairs);
+      CHECK(with.stats.sentence_candidates.pairs == without.stats.sentence_candidates.pairs);
+      CHECK(with.stats.sentence_pairs_bounded > 0);
+      CHECK(with.stats.sentence_pairs_measured < without.stats.sentence_pairs_measured);
+    }
   }
 }

@@ -165,6 +165,28 @@ TEST_CASE("truncated (16-bit) signatures estimate as the full ones do, unbiased"
   CHECK(neardup::estimate_jaccard_truncated(same, same) == 1.0);
 }
 
+TEST_CASE("estimate_jaccard_truncated counts equal slots exactly, at any length", "[minhash]") {
+  // The vector path takes 32 slots at a time: lengths around multiples of 32, slots equal at random
+  // places (a few values, so that many are).
+  std::mt19937 rng(3);
+  for (std::size_t n : {1u, 31u, 32u, 33u, 64u, 100u, 128u, 129u, 256u}) {
+    for (int round = 0; round < 50; ++round) {
+      std::vector<std::uint16_t> a(n), b(n);
+      std::size_t equal = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] = static_cast<std::uint16_t>(rng() % 3);
+        b[i] = static_cast<std::uint16_t>(rng() % 3);
+        equal += a[i] == b[i] ? 1 : 0;
+      }
+      double const fraction = static_cast<double>(equal) / static_cast<double>(n);
+      constexpr double chance = 1.0 / 65536.0;
+      double const expected = std::clamp((fraction - chance) / (1.0 - chance), 0.0, 1.0);
+      INFO("n " << n << ", equal " << equal);
+      REQUIRE(neardup::estimate_jaccard_truncated(a, b) == expected);
+    }
+  }
+}
+
 TEST_CASE("sign_uniform: one-permutation hashing of ready-made hashes is unbiased too", "[minhash]") {
   // The values are what XXH3 gives shingles: uniform. (mt19937_64 output stands in for them.)
   neardup::minhasher const mh;

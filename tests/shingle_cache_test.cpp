@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/hash_mix.hpp"
 #include "match/shingle_cache.hpp"
 #include "match/verify_policy.hpp"
 #include "neardup/deduplicator.hpp"
@@ -129,6 +130,68 @@ TEST_CASE("shared_share with a floor equals shared_share wherever it reaches the
       }
     }
   }
+}
+
+TEST_CASE("sentence filters bound what two sentence sets share, and never set aside a template",
+          "[verify]") {
+  std::mt19937_64 rng(11);
+  std::size_t set_aside = 0, reached = 0, truncated = 0;
+  for (int round = 0; round < 4000; ++round) {
+    // Sentences from a small pool, so that pairs share many; in half the rounds, hashes that fall
+    // on a few filter bits (bits 32..41), so that the bits cannot tell sentences apart.
+    bool const crowded = round % 2 == 1;
+    std::size_t const pool = 20 + rng() % 60;
+    auto make = [&] {
+      std::set<std::uint64_t> s;
+      std::size_t const n = rng() % (pool / 2 + 10);
+      while (s.size() < std::min(n, pool)) {
+        std::uint64_t const v = rng() % pool + 1;
+        s.insert(crowded
+                     ? (v << 42) | ((v % 24) << 32) | v
+                     : neardup::detail::mix64(v + 1000 * static_cast<std::uint64_t>(pool)) >> 1);
+      }
+      std::size_t const lines = rng() % 22;  // sometimes more than the filter keeps
+      for (std::size_t l = 0; l < lines; ++l)
+        s.insert((1ull << 63) | ((rng() % 24) << 8) | (rng() % 8 + 1));
+      return std::vector<std::uint64_t>(s.begin(), s.end());
+    };
+    auto const a = make(), b = make();
+    auto const fa = neardup::make_sentence_filter(a), fb = neardup::make_sentence_filter(b);
+    std::size_t shared = 0, in_lines = 0;
+    for (std::uint64_t const e : a)
+      if (std::binary_search(b.begin(), b.end(), e)) {
+        if (neardup::sentence_entry_is_line(e))
+          in_lines += e & 0xFF;
+        else
+          ++shared;
+      }
+    INFO("round " << round);
+    REQUIRE(neardup::shared_sentences_bound(fa, fb) >= shared);
+    REQUIRE(neardup::shared_sentences_bound(fa, fb) <= std::min(fa.sentences, fb.sentences));
+    std::size_t const lower = neardup::sentences_in_shared_lines(fa, fb);
+    REQUIRE(lower <= in_lines);
+    if (fa.line_count < neardup::sentence_filter::max_lines &&
+        fb.line_count < neardup::sentence_filter::max_lines) {
+      REQUIRE(lower == in_lines);
+    } else {
+      ++truncated;
+    }
+    for (double const share : {0.2, 0.45, 0.8}) {
+      bool const may = neardup::detail::sentences_may_reach(fa, fb, share);
+      if (neardup::detail::shared_share(a, b) >= share) {
+        REQUIRE(may);
+        ++reached;
+      }
+      set_aside += may ? 0 : 1;
+    }
+  }
+  // Both sides were exercised: pairs set aside, templates kept, filters that dropped lines.
+  CHECK(set_aside > 1000);
+  CHECK(reached > 100);
+  CHECK(truncated > 100);
+  // An unknown filter (a document added without one) never sets a pair aside.
+  CHECK(neardup::detail::sentences_may_reach(neardup::sentence_filter{},
+                                             neardup::make_sentence_filter({}), 0.45));
 }
 
 TEST_CASE("essays from a pool of paragraphs: hybrid gives exact's clusters, any cache budget and thread count",

@@ -305,3 +305,60 @@ TEST_CASE("signatures and sentence sketches are the same on every SIMD target th
   }
   neardup::detail::set_block_target(initial);
 }
+
+TEST_CASE("the sentence filter from signing is the filter of the sentence set", "[signature]") {
+  // The deduplicator sets pairs aside by the filters signing made and measures the others by
+  // sentence_set(): the two must see the same sentences and lines, on both normalization paths
+  // (the marked one, and texts with combining marks cut in their bytes).
+  std::vector<std::string> texts = {
+      "第一句话在这里。第二句话在那里！第三句？\n第四行开始了；第五句。\n第四行开始了；第五句。",
+      "访问 www.example.com/a?id=1;b=2 了解更多。然后继续写作文。",
+      "e\xcc\x81。\xcc\x81"
+      "开头的组合符。a。\xcc\x81"
+      "b\n第二行。第二行的第二句。",
+      "结尾没有标点",
+      "。。。！！？？\n\n\n",
+      "同一句话。同一句话。同一句话。\n同一句话。",
+      "",
+  };
+  std::string many_lines;  // more lines than the filter keeps
+  for (int l = 0; l < 40; ++l) many_lines += "第" + std::to_string(l) + "行的一句话。再一句。\n";
+  texts.push_back(many_lines);
+  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    texts.push_back(ss.str());
+  }
+  neardup::document_signer const signer;
+  neardup::signer_scratch scratch;
+  std::vector<std::uint32_t> sig(signer.num_perm()), sketch(signer.options().sentences.num_perm);
+  std::vector<std::uint32_t> plain_sig(sig.size()), plain_sketch(sketch.size());
+  std::size_t with_lines = 0;
+  for (auto const& t : texts) {
+    INFO(t.substr(0, 80));
+    neardup::sentence_filter filter;
+    auto const info = signer.sign(t, sig, sketch, filter, scratch);
+    auto const plain = signer.sign(t, plain_sig, plain_sketch, scratch);
+    // Signing with a filter signs the same.
+    CHECK(sig == plain_sig);
+    CHECK(sketch == plain_sketch);
+    CHECK(info.sentences == plain.sentences);
+    auto const set = signer.sentence_set(t);
+    auto const expected = neardup::make_sentence_filter(set);
+    CHECK(filter.words == expected.words);
+    CHECK(filter.sentences == expected.sentences);
+    CHECK(filter.set_bits == expected.set_bits);
+    CHECK(filter.line_count == expected.line_count);
+    CHECK(filter.lines == expected.lines);
+    std::size_t const sentences =
+        static_cast<std::size_t>(std::count_if(set.begin(), set.end(), [](std::uint64_t e) {
+          return !neardup::sentence_entry_is_line(e);
+        }));
+    CHECK(filter.sentences == sentences);
+    CHECK(filter.line_count ==
+          std::min(set.size() - sentences, neardup::sentence_filter::max_lines));
+    with_lines += filter.line_count > 0 ? 1 : 0;
+  }
+  CHECK(with_lines > 5);
+}

@@ -96,6 +96,9 @@ struct dedup_stats {
   candidate_stats sentence_candidates;  ///< templates: the sentence sketch's LSH candidates
   std::size_t sentence_pairs_measured =
       0;                            ///< templates: candidates whose sentence sets were compared
+  /// templates: candidates set aside because their sentence filters bound the sentences they share
+  /// below template_share of the larger's (or below 3), their texts not read back
+  std::size_t sentence_pairs_bounded = 0;
   std::size_t templated_pairs = 0;  ///< templates: pairs found templated (and not near-duplicates)
   std::size_t short_documents = 0;  ///< short texts: documents given the short-text sketch
   candidate_stats short_candidates;      ///< short texts: the short-text sketch's LSH candidates
@@ -162,6 +165,15 @@ class deduplicator {
                               std::span<const std::uint64_t> sentence_keys,
                               signature_info const& info, std::size_t bytes);
 
+  /// The same with the sentence filter (signer().sign() with a sentence buffer and a filter), with
+  /// which pairs that cannot share template_share of their sentences are set aside without reading
+  /// their texts back. A document added without one is always measured.
+  std::uint32_t add_signature(std::string_view id, std::span<const std::uint32_t> signature,
+                              std::span<const std::uint64_t> keys,
+                              std::span<const std::uint64_t> sentence_keys,
+                              sentence_filter const& filter, signature_info const& info,
+                              std::size_t bytes);
+
   /// The signer add() uses, made from options().signature: sign with it (on any thread, each with
   /// its own signer_scratch) what add_signature() will add.
   [[nodiscard]] document_signer const& signer() const noexcept { return signer_; }
@@ -223,6 +235,8 @@ class deduplicator {
   band_table sentence_bands_;  // templates: sentence band keys of documents with 3+ sentences
   void index_sentences(std::uint32_t doc, std::span<const std::uint64_t> keys,
                        std::size_t sentences);
+  // Templates: each document's sentence filter (unknown when added without one).
+  std::vector<sentence_filter> sentence_filters_;
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
   // Short texts: each document's normalized length (unknown_length when added by signature
   // without its signature_info or without a text source: the 5-gram rule's), the short-text

@@ -4,6 +4,7 @@
 // for a persistent index; nothing here depends on other documents.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -94,6 +95,41 @@ struct signature_info {
   normalize_stats normalize;
 };
 
+/// A summary of a document's sentences small enough to keep for every document (264 bytes), from
+/// which an upper bound of the sentences two documents share (shared_sentences_bound) and a lower
+/// bound of how many of them lie in lines both have whole (sentences_in_shared_lines) follow
+/// without their texts: each distinct sentence sets one of 1,024 bits (bits 32..41 of its hash),
+/// the number of distinct sentences is kept beside them, and the first max_lines line entries of
+/// document_signer::sentence_set() in its order. Made by the signing call that takes one, or from a
+/// sentence_set() (make_sentence_filter).
+struct sentence_filter {
+  static constexpr std::size_t bits = 1024;
+  static constexpr std::size_t max_lines = 16;
+  static constexpr std::uint32_t unknown = UINT32_MAX;  ///< `sentences` of a filter never made
+  std::array<std::uint64_t, bits / 64> words{};
+  std::array<std::uint64_t, max_lines> lines{};  ///< line entries (sorted), line_count of them
+  std::uint32_t sentences = unknown;  ///< distinct sentences; unknown: no bound can be drawn
+  std::uint16_t set_bits = 0;         ///< bits set in `words`
+  std::uint16_t line_count = 0;       ///< entries in `lines`
+};
+
+/// The filter of a document_signer::sentence_set() (its line entries left out).
+[[nodiscard]] sentence_filter make_sentence_filter(
+    std::span<const std::uint64_t> sentence_set) noexcept;
+
+/// An upper bound of |A ∩ B| over the distinct sentences of two documents, from their filters: a
+/// shared sentence sets the same bit in both, and each side has at most |A| − popcount(A) sentences
+/// beyond the first at any of its bits, so |A ∩ B| <= popcount(A & B) + |A| − popcount(A) (and the
+/// same with B), never above min(|A|, |B|). SIZE_MAX when either filter is unknown.
+[[nodiscard]] std::size_t shared_sentences_bound(sentence_filter const& a,
+                                                 sentence_filter const& b) noexcept;
+
+/// A lower bound of the sentences that lie in lines both documents have whole, as
+/// the templates' verification counts them (the sentence counts of the line entries both have),
+/// from the line entries the filters keep: exact when neither has more than max_lines lines.
+[[nodiscard]] std::size_t sentences_in_shared_lines(sentence_filter const& a,
+                                                    sentence_filter const& b) noexcept;
+
 /// Whether an entry of document_signer::sentence_set() stands for a whole line.
 [[nodiscard]] constexpr bool sentence_entry_is_line(std::uint64_t entry) noexcept {
   return (entry >> 63) != 0;
@@ -140,6 +176,11 @@ class document_signer {
   /// what sign() without it writes. Sizes other than these are neardup::error(invalid_argument).
   signature_info sign(std::string_view text, std::span<std::uint32_t> out,
                       std::span<std::uint32_t> sentence_out, signer_scratch& scratch) const;
+  /// The same, and the sentence filter of the sentences the sketch was made of into `filter`
+  /// (equal to make_sentence_filter(sentence_set(text))).
+  signature_info sign(std::string_view text, std::span<std::uint32_t> out,
+                      std::span<std::uint32_t> sentence_out, sentence_filter& filter,
+                      signer_scratch& scratch) const;
 
   /// The sentence hashes of `text` for verifying templated pairs exactly, sorted and unique: each
   /// sentence's hash with the top bit clear, then (top bit set) one entry per line, the hash of
@@ -179,9 +220,15 @@ class document_signer {
   // unique). With `lines`, the entries of whole lines follow (see sentence_set). Returns true when
   // the sentences are still to be hashed: where they meet is in scratch.cuts, and
   // collect_sentences() hashes them once scratch.shingles holds the text's signing shingles.
+  // `sorted`: as sentence_set() has them (else as they come, the lines apart in scratch.lines).
   bool normalize_with_sentences(std::string_view text, signer_scratch& scratch,
-                                signature_info& info, bool lines = false) const;
-  void collect_sentences(signer_scratch& scratch, signature_info& info, bool lines) const;
+                                signature_info& info, bool lines, bool sorted) const;
+  void collect_sentences(signer_scratch& scratch, signature_info& info, bool lines,
+                         bool sorted) const;
+  // sign() with a sentence sketch; with `lines`, the lines' entries are collected too.
+  signature_info sign_sentences(std::string_view text, std::span<std::uint32_t> out,
+                                std::span<std::uint32_t> sentence_out, signer_scratch& scratch,
+                                bool lines) const;
   // A sentence's hash: from its signing shingles when given (the n - w + 1 of its w-grams), else
   // from its code points.
   [[nodiscard]] std::uint64_t sentence_hash(char32_t const* p, std::size_t n,

@@ -91,6 +91,7 @@ std::uint32_t deduplicator::new_document(std::string_view id) {
   id_chars_.append(id);
   id_ends_.push_back(id_chars_.size());
   lengths_.push_back(unknown_length);
+  if (options_.templates) sentence_filters_.emplace_back();
   return doc;
 }
 
@@ -98,6 +99,7 @@ void deduplicator::reserve(std::size_t documents) {
   bands_.reserve(documents);
   id_ends_.reserve(documents);
   lengths_.reserve(documents);
+  if (options_.templates) sentence_filters_.reserve(documents);
   sketch_blocks_.reserve(documents / sketch_block_docs + 1);
 }
 
@@ -183,6 +185,17 @@ std::uint32_t deduplicator::add_signature(std::string_view id,
   return doc;
 }
 
+std::uint32_t deduplicator::add_signature(std::string_view id,
+                                          std::span<const std::uint32_t> signature,
+                                          std::span<const std::uint64_t> keys,
+                                          std::span<const std::uint64_t> sentence_keys,
+                                          sentence_filter const& filter, signature_info const& info,
+                                          std::size_t bytes) {
+  std::uint32_t const doc = add_signature(id, signature, keys, sentence_keys, info, bytes);
+  if (options_.templates) sentence_filters_[doc] = filter;
+  return doc;
+}
+
 void deduplicator::index_sentences(std::uint32_t doc, std::span<const std::uint64_t> keys,
                                    std::size_t sentences) {
   // Fewer sentences than a templated pair shares cannot make one.
@@ -230,12 +243,13 @@ void deduplicator::flush() {
   std::size_t const sb = templates ? sentence_lsh_.bands : 0;
   std::vector<std::uint32_t> sentence_signatures(n * sk);
   std::vector<std::uint64_t> sentence_keys(n * sb);
+  std::vector<sentence_filter> filters(templates ? n : 0);
   detail::parallel_for(n, threads, 16, [&](std::size_t begin, std::size_t end, unsigned w) {
     for (std::size_t i = begin; i < end; ++i) {
       std::span<std::uint32_t> sig(signatures.data() + i * k, k);
       if (templates) {
         std::span<std::uint32_t> const sentences(sentence_signatures.data() + i * sk, sk);
-        info[i] = signer_.sign(pending_[i], sig, sentences, scratch[w]);
+        info[i] = signer_.sign(pending_[i], sig, sentences, filters[i], scratch[w]);
         band_keys(sentences, sentence_lsh_,
                   std::span<std::uint64_t>(sentence_keys.data() + i * sb, sb));
       } else {
@@ -252,6 +266,7 @@ void deduplicator::flush() {
     note_length(static_cast<std::uint32_t>(first + i), info[i].normalized_chars);
     index(static_cast<std::uint32_t>(first + i),
           std::span<const std::uint64_t>(keys.data() + i * lsh_.bands, lsh_.bands), info[i].shingles == 0);
+    if (templates) sentence_filters_[first + i] = filters[i];
     if (templates)
       index_sentences(static_cast<std::uint32_t>(first + i),
                       std::span<const std::uint64_t>(sentence_keys.data() + i * sb, sb),
@@ -300,6 +315,16 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {
     return !single || joined.find(todo[i].first) != joined.find(todo[i].second);
+  };
+  // The sentence filters rule out, exactly, pairs that cannot share enough sentences: they are not
+  // measured (nor their texts read back), but keep their places in the schedule's chunks, so that
+  // which pairs earlier ones joined, and so what is found, is what measuring them all gives.
+  schedule.settled = [&](std::size_t i) {
+    if (detail::sentences_may_reach(sentence_filters_[todo[i].first],
+                                    sentence_filters_[todo[i].second], options_.template_share))
+      return false;
+    ++stats.sentence_pairs_bounded;
+    return true;
   };
   schedule.scored = [&](std::size_t i, double share) {
     ++stats.sentence_pairs_measured;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "common/enum_names.hpp"
@@ -27,16 +28,23 @@ void keep_at_threshold(detail::pair_span pairs, std::span<const double> scores, 
 
 using shingle_set_fn = std::function<void(std::uint32_t, std::vector<std::uint64_t>&, unsigned)>;
 
-/// The next chunk of at most `chunk_pairs` pairs from `begin` that `schedule` needs: their indices
-/// into `chunk` and their distinct documents, sorted, into `docs`. Returns where the chunk ends.
+/// The next chunk of at most `chunk_pairs` pairs from `begin` that `schedule` needs: the indices of
+/// those to measure (not settled) into `chunk` and their distinct documents, sorted, into `docs`.
+/// Settled pairs count towards the chunk's size, so that chunks end where they would if every pair
+/// were measured. Returns where the chunk ends.
 std::size_t next_chunk(detail::pair_span pairs, std::size_t begin, std::size_t chunk_pairs,
                        detail::exact_schedule const* schedule, std::vector<std::size_t>& chunk,
                        std::vector<std::uint32_t>& docs) {
   docs.clear();
   chunk.clear();
   std::size_t end = begin;
-  for (; end < pairs.size() && chunk.size() < chunk_pairs; ++end) {
+  std::size_t settled = 0;  // pairs of this chunk known without measuring
+  for (; end < pairs.size() && chunk.size() + settled < chunk_pairs; ++end) {
     if (schedule && schedule->needed && !schedule->needed(end)) continue;
+    if (schedule && schedule->settled && schedule->settled(end)) {
+      ++settled;
+      continue;
+    }
     chunk.push_back(end);
     docs.push_back(pairs[end].first);
     docs.push_back(pairs[end].second);
@@ -90,7 +98,11 @@ std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
     // At most max_docs / 2 pairs, so at most max_docs distinct documents (fewer when pairs share
     // documents, as the pairs of one cluster do: they come sorted by first document).
     std::size_t const end = next_chunk(pairs, begin, chunk_pairs, schedule, chunk, docs);
-    if (chunk.empty()) break;  // the rest is not needed
+    if (chunk.empty()) {  // the rest is not needed, or this chunk was all settled
+      if (end == pairs.size()) break;
+      begin = end;
+      continue;
+    }
     // Sets the previous chunk already made are moved over (pairs sorted by first document meet the
     // same near neighbours again); only the others are shingled.
     sets.assign(docs.size(), {});
@@ -160,7 +172,11 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
   std::size_t begin = 0;
   while (begin < pairs.size()) {
     std::size_t const end = next_chunk(pairs, begin, chunk_pairs, schedule, chunk, docs);
-    if (chunk.empty()) break;  // the rest is not needed
+    if (chunk.empty()) {  // the rest is not needed, or this chunk was all settled
+      if (end == pairs.size()) break;
+      begin = end;
+      continue;
+    }
     sets.assign(docs.size(), {});
     missing.clear();
     for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -411,6 +427,21 @@ double shared_share(std::span<const std::uint64_t> a, std::span<const std::uint6
   std::size_t const spread = shared > in_shared_lines ? shared - in_shared_lines : 0;
   if (shared < min_shared_sentences || spread * 4 < shared) return 0.0;
   return static_cast<double>(shared) / static_cast<double>(std::max(sentences(a), sentences(b)));
+}
+
+bool sentences_may_reach(sentence_filter const& a, sentence_filter const& b,
+                         double share) noexcept {
+  // shared_share's tests, on an upper bound of the shared sentences and a lower bound of those in
+  // shared lines: a pair that fails them fails shared_share, whatever its texts hold.
+  std::size_t const bound = shared_sentences_bound(a, b);
+  if (bound == SIZE_MAX) return true;
+  std::size_t const most = std::max<std::size_t>(std::max(a.sentences, b.sentences), 1);
+  if (bound < min_shared_sentences ||
+      static_cast<double>(bound) / static_cast<double>(most) < share)
+    return false;
+  // A copied passage: shared_share wants (shared − in shared lines) · 4 >= shared, that is
+  // 3 · shared >= 4 · in shared lines, with shared <= bound and in shared lines >= the count here.
+  return 3 * bound >= 4 * sentences_in_shared_lines(a, b);
 }
 
 std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const& v,

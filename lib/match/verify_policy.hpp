@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "match/shingle_cache.hpp"
+#include "neardup/signature.hpp"
 #include "neardup/verify.hpp"
 
 namespace neardup::detail {
@@ -26,6 +27,11 @@ using pair_scorer = std::function<std::vector<double>(pair_span)>;
 struct exact_schedule {
   std::function<bool(std::size_t pair)> needed;
   std::function<void(std::size_t pair, double score)> scored;
+  /// Needed pairs known to score below what the caller looks for without measuring them: each
+  /// still takes its place in a chunk, so that chunks (and so what `needed` says of later pairs)
+  /// are cut as if it had been measured, but it is not measured, scores -1 and `scored` is not
+  /// told. Null: none.
+  std::function<bool(std::size_t pair)> settled;
   std::size_t chunk_pairs =
       256;  ///< measured pairs per chunk (smaller: more skipping, less batching)
 };
@@ -76,6 +82,14 @@ inline constexpr std::size_t min_shared_sentences = 3;
 /// without comparing the sentences when the shorter set is too short to share that much.
 [[nodiscard]] double shared_share(std::span<const std::uint64_t> a,
                                   std::span<const std::uint64_t> b, double at_least) noexcept;
+
+/// Whether two documents whose sentence filters these are may be templated at `share`
+/// (shared_share(a, b) >= share for their sentence sets): false only when the filters prove that
+/// they share fewer than min_shared_sentences, or less than `share` of the larger's sentences, or
+/// that three quarters or more of what they share lies in lines both have whole. Always true when
+/// either filter is unknown.
+[[nodiscard]] bool sentences_may_reach(sentence_filter const& a, sentence_filter const& b,
+                                       double share) noexcept;
 
 /// What verification decides with and what it may use.
 struct verifier {

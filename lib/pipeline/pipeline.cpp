@@ -39,6 +39,7 @@ struct file_output {
   std::vector<std::uint32_t> signatures;  // k per essay
   std::vector<std::uint64_t> keys;        // LSH band keys, bands per essay
   std::vector<std::uint64_t> sentence_keys;  // the sentence sketch's band keys (templates)
+  std::vector<sentence_filter> sentence_filters;  // templates: one per essay
   std::vector<signature_info> signed_info;  // per essay: what signing saw (no shingles: empty)
 };
 
@@ -87,18 +88,19 @@ struct signing {
   std::shared_ptr<read_failures> failures;
 
   /// Signs one essay into `signature` (k values) and appends its band keys to `keys` and, when
-  /// templates are looked for, its sentence sketch's band keys to `sentence_keys`.
+  /// templates are looked for, its sentence sketch's band keys to `sentence_keys` and its sentence
+  /// filter to `filters`.
   signature_info operator()(std::string_view text, std::span<std::uint32_t> signature,
                             std::vector<std::uint64_t>& keys,
                             std::vector<std::uint64_t>& sentence_keys,
-                            signer_scratch& scratch) const {
+                            std::vector<sentence_filter>& filters, signer_scratch& scratch) const {
     std::size_t const at = keys.size();
     keys.resize(at + lsh.bands);
     signature_info info;
     if (dedup.options().templates) {
       std::vector<std::uint32_t>& sentences = scratch_sentences();
       sentences.resize(signer.options().sentences.num_perm);
-      info = signer.sign(text, signature, sentences, scratch);
+      info = signer.sign(text, signature, sentences, filters.emplace_back(), scratch);
       lsh_params const sl = dedup.sentence_lsh();
       std::size_t const s_at = sentence_keys.size();
       sentence_keys.resize(s_at + sl.bands);
@@ -111,8 +113,9 @@ struct signing {
   }
   /// Adds an essay signed by operator() (its keys at `e` of `keys` and `sentence_keys`).
   void add(std::span<const std::uint32_t> signature, std::vector<std::uint64_t> const& keys,
-           std::vector<std::uint64_t> const& sentence_keys, std::size_t e,
-           signature_info const& info, std::size_t bytes) const {
+           std::vector<std::uint64_t> const& sentence_keys,
+           std::vector<sentence_filter> const& filters, std::size_t e, signature_info const& info,
+           std::size_t bytes) const {
     std::span<const std::uint64_t> const own(keys.data() + e * lsh.bands, lsh.bands);
     if (!dedup.options().templates) {
       dedup.add_signature(std::string(), signature, own, info, bytes);
@@ -120,8 +123,8 @@ struct signing {
     }
     std::size_t const sb = dedup.sentence_lsh().bands;
     dedup.add_signature(std::string(), signature, own,
-                        std::span<const std::uint64_t>(sentence_keys.data() + e * sb, sb), info,
-                        bytes);
+                        std::span<const std::uint64_t>(sentence_keys.data() + e * sb, sb),
+                        filters[e], info, bytes);
   }
 
  private:
@@ -184,6 +187,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     std::vector<std::uint32_t> signatures;
     std::vector<std::uint64_t> keys;  // LSH band keys
     std::vector<std::uint64_t> sentence_keys;
+    std::vector<sentence_filter> sentence_filters;
     std::vector<signature_info> signed_info;  // what signing saw (no shingles: empty)
   };
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
@@ -256,7 +260,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       // Larger ones are reported by the merge (and signed as empty, to keep the keys in step).
       bool const fits = rec.text.size() <= options.load.max_essay_bytes;
       b.signed_info[r] = sign(fits ? std::string_view(rec.text) : std::string_view(), signature,
-                              b.keys, b.sentence_keys, scratch[w]);
+                              b.keys, b.sentence_keys, b.sentence_filters, scratch[w]);
       rec.text = std::string();
     }
   };
@@ -302,7 +306,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
                                result.load, e))
         continue;
       sign.add(std::span<const std::uint32_t>(b.signatures.data() + at * k, k), b.keys,
-               b.sentence_keys, at, b.signed_info[at], b.text_bytes[at]);
+               b.sentence_keys, b.sentence_filters, at, b.signed_info[at], b.text_bytes[at]);
       if (texts->names.empty() || texts->names.back() != path) {
         texts->files.push_back(sources[b.file].path);
         texts->names.push_back(path);
@@ -403,8 +407,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
               std::size_t const at = out.signatures.size();
               out.signatures.resize(at + k);
               std::span<std::uint32_t> const signature(out.signatures.data() + at, k);
-              out.signed_info.push_back(
-                  sign(text, signature, out.keys, out.sentence_keys, scratch[w]));
+              out.signed_info.push_back(sign(text, signature, out.keys, out.sentence_keys,
+                                             out.sentence_filters, scratch[w]));
               out.essays.push_back(std::move(e));
             },
             out.summary);
@@ -414,7 +418,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         for (std::size_t e = 0; e < out.essays.size(); ++e) {
           // The id lives in result.essays; the deduplicator need not keep a second copy.
           sign.add(std::span<const std::uint32_t>(out.signatures.data() + e * k, k), out.keys,
-                   out.sentence_keys, e, out.signed_info[e], out.essays[e].bytes);
+                   out.sentence_keys, out.sentence_filters, e, out.signed_info[e],
+                   out.essays[e].bytes);
           if (state->files.empty() || state->files.back() != out.essays[e].file)
             state->files.push_back(out.essays[e].file);
           auto const& info = out.essays[e];

@@ -99,6 +99,11 @@ void write_summary(std::ostream& out, dedup_result const& result, report_context
         << s.rejected_by_estimate << " rejected by the estimate, " << s.exact_pairs << " measured exactly ("
         << s.texts_read_back << plural(s.texts_read_back, " text") << " read back), " << s.already_joined
         << " not needed (already joined)\n";
+  if (ctx.options && ctx.options->templates)
+    out << "  templates: " << s.sentence_candidates.pairs
+        << plural(s.sentence_candidates.pairs, " sentence candidate") << ", "
+        << s.sentence_pairs_bounded << " set aside by the sentence filters, "
+        << s.sentence_pairs_measured << " measured, " << s.templated_pairs << " templated\n";
   if (ctx.options) {
     auto const& o = *ctx.options;
     out << "  settings:  threshold " << fixed(o.threshold, 2) << ", " << o.signature.shingle.n

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "common/enum_names.hpp"
 #include "common/hash_mix.hpp"
 #include "neardup/error.hpp"
@@ -194,10 +198,44 @@ void truncate_signature(std::span<const std::uint32_t> signature, std::span<std:
   for (std::size_t i = 0; i < signature.size() && i < out.size(); ++i) out[i] = static_cast<std::uint16_t>(signature[i]);
 }
 
+namespace {
+
+#if defined(__x86_64__)
+/// The equal slots of two 16-bit sketches, 32 at a time (the template search estimates millions of
+/// candidates, the scalar loop ~40 ns each at k = 128).
+__attribute__((target("avx512f,avx512bw,popcnt"))) std::size_t equal_slots_avx512(
+    std::uint16_t const* a, std::uint16_t const* b, std::size_t n) noexcept {
+  std::size_t equal = 0, i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512i const x = _mm512_loadu_si512(a + i);
+    __m512i const y = _mm512_loadu_si512(b + i);
+    equal += static_cast<std::size_t>(__builtin_popcount(_mm512_cmpeq_epi16_mask(x, y)));
+  }
+  for (; i < n; ++i) equal += a[i] == b[i] ? 1 : 0;
+  return equal;
+}
+#endif
+
+std::size_t equal_slots(std::span<const std::uint16_t> a,
+                        std::span<const std::uint16_t> b) noexcept {
+#if defined(__x86_64__)
+  static bool const avx512 = __builtin_cpu_supports("avx512f") &&
+                             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("popcnt");
+  if (avx512) return equal_slots_avx512(a.data(), b.data(), a.size());
+#endif
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  return equal;
+}
+
+}  // namespace
+
 double estimate_jaccard_truncated(std::span<const std::uint16_t> a, std::span<const std::uint16_t> b) noexcept {
   if (a.empty() || a.size() != b.size()) return 0.0;
   constexpr double chance = 1.0 / 65536.0;
-  return std::clamp((fraction_equal(a, b) - chance) / (1.0 - chance), 0.0, 1.0);
+  // The fraction as fraction_equal computes it: the same count over the same size.
+  double const equal = static_cast<double>(equal_slots(a, b)) / static_cast<double>(a.size());
+  return std::clamp((equal - chance) / (1.0 - chance), 0.0, 1.0);
 }
 
 }  // namespace neardup

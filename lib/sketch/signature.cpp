@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -367,8 +369,8 @@ std::uint64_t document_signer::sentence_hash(char32_t const* p, std::size_t n,
   return detail::mix64(sum ^ detail::mix64(sentence_seed_ ^ n));
 }
 
-void document_signer::collect_sentences(signer_scratch& scratch, signature_info& info,
-                                        bool lines) const {
+void document_signer::collect_sentences(signer_scratch& scratch, signature_info& info, bool lines,
+                                        bool sorted) const {
   sentence_collector collect(scratch.sentences, scratch.lines, options_.sentences.min_chars, lines);
   bool const by_shingles = options_.unit == shingle_unit::character &&
                            scratch.shingles.size() + signing_shingle_.n == scratch.text.size() + 1;
@@ -384,12 +386,13 @@ void document_signer::collect_sentences(signer_scratch& scratch, signature_info&
   // One stretch more than cuts: the last one ends the text, and so a line.
   for (std::uint32_t const cut : scratch.cuts) stretch(cut & ~cut_line, (cut & cut_line) != 0);
   stretch(scratch.text.size(), true);
-  info.sentences = collect.finish(lines);
+  info.sentences = collect.finish(sorted);
 }
 
 bool document_signer::normalize_with_sentences(std::string_view text, signer_scratch& scratch,
-                                               signature_info& info, bool lines) const {
-  bool const sorted = lines;  // sentence_set() sorts; the sketch needs no order
+                                               signature_info& info, bool lines,
+                                               bool sorted) const {
+  // sentence_set() sorts; the sketch needs no order
   // One normalization with the sentence ends left in as marks, taken out again: the stretches are
   // hashed once the text is shingled (collect_sentences). Texts with combining marks (and options
   // that keep punctuation or white space) have no marks: their stretches are normalized apart.
@@ -420,30 +423,130 @@ bool document_signer::normalize_with_sentences(std::string_view text, signer_scr
 signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
                                      std::span<std::uint32_t> sentence_out,
                                      signer_scratch& scratch) const {
+  return sign_sentences(text, out, sentence_out, scratch, false);
+}
+
+signature_info document_signer::sign_sentences(std::string_view text, std::span<std::uint32_t> out,
+                                               std::span<std::uint32_t> sentence_out,
+                                               signer_scratch& scratch, bool lines) const {
   if (out.size() != num_perm() || sentence_out.size() != options_.sentences.num_perm)
     throw error(errc::invalid_argument, "sign: signature buffers of " + std::to_string(out.size()) +
                                             " and " + std::to_string(sentence_out.size()) +
                                             " values, expected " + std::to_string(num_perm()) +
                                             " and " + std::to_string(options_.sentences.num_perm));
   signature_info info;
-  bool const cut = normalize_with_sentences(text, scratch, info);
+  bool const cut = normalize_with_sentences(text, scratch, info, lines, false);
   shingle_normalized(signing_shingle_, scratch, info);
-  if (cut) collect_sentences(scratch, info, false);
+  if (cut) collect_sentences(scratch, info, lines, false);
   minhasher_.sign_uniform(scratch.shingles, out);
   sentence_minhasher_.sign_uniform(scratch.sentences, sentence_out);
   return info;
 }
 
+signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
+                                     std::span<std::uint32_t> sentence_out, sentence_filter& filter,
+                                     signer_scratch& scratch) const {
+  signature_info const info = sign_sentences(text, out, sentence_out, scratch, true);
+  // The sketch takes the sentences and lines as they come; the filter wants them as sentence_set()
+  // has them, sorted and unique.
+  std::vector<std::uint64_t>& s = scratch.sentences;
+  std::sort(s.begin(), s.end());
+  s.erase(std::unique(s.begin(), s.end()), s.end());
+  std::sort(scratch.lines.begin(), scratch.lines.end());
+  scratch.lines.erase(std::unique(scratch.lines.begin(), scratch.lines.end()), scratch.lines.end());
+  s.insert(s.end(), scratch.lines.begin(), scratch.lines.end());
+  filter = make_sentence_filter(s);
+  return info;
+}
+
+sentence_filter make_sentence_filter(std::span<const std::uint64_t> sentence_set) noexcept {
+  sentence_filter f;
+  std::uint32_t n = 0;
+  for (std::uint64_t const e : sentence_set) {
+    if (sentence_entry_is_line(e)) {
+      if (f.line_count < f.lines.size()) f.lines[f.line_count++] = e;
+      continue;
+    }
+    auto const bit = static_cast<std::size_t>(e >> 32) % sentence_filter::bits;
+    f.words[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    ++n;
+  }
+  f.sentences = n;
+  std::size_t set = 0;
+  for (std::uint64_t const w : f.words) set += static_cast<std::size_t>(std::popcount(w));
+  f.set_bits = static_cast<std::uint16_t>(set);
+  return f;
+}
+
+namespace {
+
+template <class Popcount>
+std::size_t bits_in_both(sentence_filter const& a, sentence_filter const& b,
+                         Popcount const& popcount) noexcept {
+  std::size_t both = 0;
+  for (std::size_t w = 0; w < a.words.size(); ++w) both += popcount(a.words[w] & b.words[w]);
+  return both;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("popcnt"))) std::size_t bits_in_both_popcnt(
+    sentence_filter const& a, sentence_filter const& b) noexcept {
+  std::size_t both = 0;
+  for (std::size_t w = 0; w < a.words.size(); ++w)
+    both += static_cast<std::size_t>(__builtin_popcountll(a.words[w] & b.words[w]));
+  return both;
+}
+#endif
+
+}  // namespace
+
+std::size_t sentences_in_shared_lines(sentence_filter const& a, sentence_filter const& b) noexcept {
+  // Both sorted: a merge of at most sentence_filter::max_lines entries each.
+  std::size_t in_shared = 0;
+  for (std::size_t i = 0, j = 0; i < a.line_count && j < b.line_count;) {
+    if (a.lines[i] < b.lines[j]) {
+      ++i;
+    } else if (b.lines[j] < a.lines[i]) {
+      ++j;
+    } else {
+      in_shared += a.lines[i] & 0xFF;
+      ++i;
+      ++j;
+    }
+  }
+  return in_shared;
+}
+
+std::size_t shared_sentences_bound(sentence_filter const& a, sentence_filter const& b) noexcept {
+  if (a.sentences == sentence_filter::unknown || b.sentences == sentence_filter::unknown)
+    return SIZE_MAX;
+#if defined(__x86_64__)
+  static bool const popcnt = __builtin_cpu_supports("popcnt");
+  std::size_t const both =
+      popcnt ? bits_in_both_popcnt(a, b) : bits_in_both(a, b, [](std::uint64_t x) {
+        return static_cast<std::size_t>(std::popcount(x));
+      });
+#else
+  std::size_t const both = bits_in_both(
+      a, b, [](std::uint64_t x) { return static_cast<std::size_t>(std::popcount(x)); });
+#endif
+  std::size_t const na = a.sentences, nb = b.sentences;
+  // Sentences beyond the first at a bit: what the bits cannot tell apart.
+  std::size_t const extra = std::min(na - std::min<std::size_t>(na, a.set_bits),
+                                     nb - std::min<std::size_t>(nb, b.set_bits));
+  return std::min({both + extra, na, nb});
+}
+
 void document_signer::sentence_set(std::string_view text, std::vector<std::uint64_t>& out,
                                    signer_scratch& scratch) const {
   signature_info info;
-  if (normalize_with_sentences(text, scratch, info, true)) {
+  if (normalize_with_sentences(text, scratch, info, true, true)) {
     if (options_.unit == shingle_unit::character) {
       char_shingles(scratch.text, signing_shingle_, scratch.shingles);
     } else {
       scratch.shingles.clear();
     }
-    collect_sentences(scratch, info, true);
+    collect_sentences(scratch, info, true, true);
   }
   out.assign(scratch.sentences.begin(), scratch.sentences.end());
 }
