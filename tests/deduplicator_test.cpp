@@ -14,6 +14,7 @@
 #include "neardup/error.hpp"
 #include "neardup/split.hpp"
 #include "neardup/verify.hpp"
+#include "cluster_members.hpp"
 #include "random_text.hpp"
 
 namespace {
@@ -615,14 +616,7 @@ TEST_CASE("sentence filters set template candidates aside without changing the c
     }
     return dedup.run();
   };
-  auto members = [](neardup::dedup_result const& r) {
-    std::vector<std::vector<std::pair<std::uint32_t, neardup::member_relation>>> out;
-    for (auto const& c : r.clusters) {
-      out.emplace_back();
-      for (auto const& m : c.members) out.back().emplace_back(m.doc, m.relation);
-    }
-    return out;
-  };
+  auto const members = neardup_test::members_with_relation;
   for (auto const mode : {neardup::verify_mode::exact, neardup::verify_mode::hybrid}) {
     INFO("mode " << neardup::verify_mode_name(mode));
     auto const without = run(false, mode, 1);

@@ -13,6 +13,7 @@
 #include "neardup/deduplicator.hpp"
 #include "neardup/shingle.hpp"
 #include "neardup/signature.hpp"
+#include "cluster_members.hpp"
 #include "random_text.hpp"
 
 namespace {
@@ -221,14 +222,7 @@ TEST_CASE("essays from a pool of paragraphs: hybrid gives exact's clusters, any 
     for (std::size_t i = 0; i < texts.size(); ++i) dedup.add(std::to_string(i), texts[i]);
     return dedup.run();
   };
-  auto members = [](neardup::dedup_result const& r) {
-    std::vector<std::vector<std::pair<std::uint32_t, neardup::member_relation>>> out;
-    for (auto const& c : r.clusters) {
-      out.emplace_back();
-      for (auto const& m : c.members) out.back().emplace_back(m.doc, m.relation);
-    }
-    return out;
-  };
+  auto const members = neardup_test::members_with_relation;
   auto const exact = run(neardup::verify_mode::exact, std::size_t{256} << 20, 1);
   REQUIRE(exact.stats.exact_pairs > 0);
   std::size_t texts_read = 0;

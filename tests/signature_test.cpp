@@ -11,6 +11,7 @@
 #include "error_code.hpp"
 #include "neardup/error.hpp"
 #include "neardup/lsh.hpp"
+#include "test_files.hpp"
 #include "text/normalize_block.hpp"
 
 namespace {
@@ -218,12 +219,7 @@ TEST_CASE("the sentence sketch leaves the character signature as it is, and find
       "私用区\xee\x80\x80"
       "字符。正文。",
   };
-  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    texts.push_back(ss.str());
-  }
+  for (auto const& file : neardup_test::bundled_files()) texts.push_back(neardup_test::read_bytes(file));
   neardup::document_signer const signer;
   neardup::signer_scratch scratch;
   std::vector<std::uint32_t> sig(signer.num_perm()), sentences(signer.options().sentences.num_perm);
@@ -271,12 +267,7 @@ TEST_CASE("signatures and sentence sketches are the same on every SIMD target th
   block_target const initial = neardup::detail::active_block_target();
   // Texts whose sentence marks fall on every lane: the bundled essays, and runs of short sentences.
   std::vector<std::string> texts;
-  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    texts.push_back(ss.str());
-  }
+  for (auto const& file : neardup_test::bundled_files()) texts.push_back(neardup_test::read_bytes(file));
   std::string runs;
   for (int i = 0; i < 200; ++i) {
     runs += std::string(static_cast<std::size_t>(i % 11), 'a') + "今天天气很好" +
@@ -324,12 +315,7 @@ TEST_CASE("the sentence filter from signing is the filter of the sentence set", 
   std::string many_lines;  // more lines than the filter keeps
   for (int l = 0; l < 40; ++l) many_lines += "第" + std::to_string(l) + "行的一句话。再一句。\n";
   texts.push_back(many_lines);
-  for (auto const& entry : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    texts.push_back(ss.str());
-  }
+  for (auto const& file : neardup_test::bundled_files()) texts.push_back(neardup_test::read_bytes(file));
   neardup::document_signer const signer;
   neardup::signer_scratch scratch;
   std::vector<std::uint32_t> sig(signer.num_perm()), sketch(signer.options().sentences.num_perm);
