@@ -60,6 +60,21 @@ std::string sample_report(Write const& write) {
 
 }  // namespace
 
+TEST_CASE("every report refuses clusters that name essays it was not given", "[report]") {
+  auto const r = sample_result();
+  auto const essays = sample_essays();
+  neardup::report_context ctx;
+  ctx.essays = std::span(essays).first(essays.size() - 1);  // the last essay is in a cluster
+  for (auto const write : {neardup::write_text_report, neardup::write_jsonl_report,
+                           neardup::write_csv_report}) {
+    std::ostringstream out;
+    CHECK_THROWS_AS(write(out, r, ctx), neardup::error);
+  }
+  ctx.essays = essays;
+  std::ostringstream out;
+  CHECK_NOTHROW(neardup::write_jsonl_report(out, r, ctx));
+}
+
 TEST_CASE("make_excerpt cuts at code points, folds white space, drops broken bytes", "[report]") {
   CHECK(neardup::detail::make_excerpt("一二三四五", 3) == "一二三…");
   CHECK(neardup::detail::make_excerpt("一二三", 3) == "一二三");
@@ -641,17 +656,35 @@ TEST_CASE(
   neardup::load_summary first = load;
   first.files.resize(1);
   std::size_t const first_essays = files[0].blocks.size();
+  // Its clusters: the members in it, where two or more are.
+  neardup::dedup_result first_result;
+  for (auto const& c : result.clusters) {
+    neardup::cluster kept_members;
+    for (auto const& m : c.members)
+      if (m.doc < first_essays) kept_members.members.push_back(m);
+    if (kept_members.members.size() >= 2) first_result.clusters.push_back(kept_members);
+  }
+  REQUIRE(!first_result.clusters.empty());
+  // Members beyond the essays given are refused, not written past.
+  {
+    std::ostringstream refused;
+    CHECK_THROWS_AS(neardup::write_deduplicated(refused, result,
+                                                std::span(essays).first(first_essays), first,
+                                                options),
+                    neardup::error);
+  }
   std::ostringstream out;
-  neardup::write_deduplicated(out, result, std::span(essays).first(first_essays), first, options);
+  neardup::write_deduplicated(out, first_result, std::span(essays).first(first_essays), first,
+                              options);
   auto const lines = raw_lines(stored[0]);
   std::vector<bool> cut(lines.size(), false);
-  for (auto const& c : result.clusters) {
-    if (c.members[1].doc >= first_essays) continue;
-    auto const& e = essays[c.members[1].doc];
-    std::size_t line = e.line;
-    for (; line <= e.last_line; ++line) cut[line - 1] = true;
-    for (; line <= lines.size() && lines[line - 1] == "\r\n"; ++line) cut[line - 1] = true;
-  }
+  for (auto const& c : first_result.clusters)
+    for (std::size_t m = 1; m < c.members.size(); ++m) {
+      auto const& e = essays[c.members[m].doc];
+      std::size_t line = e.line;
+      for (; line <= e.last_line; ++line) cut[line - 1] = true;
+      for (; line <= lines.size() && lines[line - 1] == "\r\n"; ++line) cut[line - 1] = true;
+    }
   std::string kept, left_out;
   for (std::size_t l = 0; l < lines.size(); ++l) (cut[l] ? left_out : kept) += lines[l];
   CHECK(out.str() == kept);

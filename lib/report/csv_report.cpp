@@ -9,6 +9,7 @@ namespace neardup {
 using namespace detail;
 
 void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  detail::check_members(result, ctx.essays.size(), "write_csv_report");
   out << "cluster,size,id,file,index,title,line,similarity,estimated,relation,linked_to,link_"
          "similarity,"
          "link_estimated\n";

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/utf8.hpp"
+#include "neardup/error.hpp"
 
 namespace neardup::detail {
 
@@ -111,11 +112,21 @@ void append_json_quoted(std::string& out, std::string_view s) {
     out.append(s, run, i - 1 - run);
     run = i;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         escape(c);
     }
@@ -211,6 +222,16 @@ std::string make_excerpt(std::string_view text, std::size_t chars) {
     ++taken;
   }
   return out;
+}
+
+void check_members(dedup_result const& result, std::size_t essays, std::string_view writer) {
+  for (auto const& c : result.clusters)
+    for (auto const& m : c.members)
+      if (m.doc >= essays || m.linked_to >= essays)
+        throw error(errc::invalid_argument,
+                    std::string(writer) + ": a cluster member (essay " +
+                        std::to_string(std::max(m.doc, m.linked_to)) + ") is not among the " +
+                        std::to_string(essays) + " essays given");
 }
 
 }  // namespace neardup::detail

@@ -66,4 +66,9 @@ void append_json_quoted(std::string& out, std::string_view s);
 /// with "…" when cut; broken and control bytes left out.
 [[nodiscard]] std::string make_excerpt(std::string_view text, std::size_t chars = 60);
 
+/// Refuses (neardup::error(invalid_argument), naming `writer`) a result whose clusters name an
+/// essay or a linking member beyond the `essays` given: a report of another run's result would
+/// otherwise read and write past the essays.
+void check_members(dedup_result const& result, std::size_t essays, std::string_view writer);
+
 }  // namespace neardup::detail

@@ -11,6 +11,7 @@ namespace neardup {
 using namespace detail;
 
 void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  detail::check_members(result, ctx.essays.size(), "write_jsonl_report");
   // Blocks of clusters are formatted on every thread and written in order: a large corpus gives
   // tens of megabytes of lines.
   constexpr std::size_t clusters_per_block = 1024;

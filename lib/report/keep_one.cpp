@@ -1,6 +1,7 @@
 // --keep-one: the input again, file by file, with exactly the later members of each cluster left
 // out (their lines), everything else as it was.
 #include <algorithm>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -25,6 +26,7 @@ struct essay_index {
   essay_index(dedup_result const& result, std::span<const essay_info> essays,
               load_summary const& load)
       : drop(essays.size(), 0) {
+    detail::check_members(result, essays.size(), "write_deduplicated");
     for (auto const& c : result.clusters)
       for (std::size_t m = 1; m < c.members.size(); ++m) drop[c.members[m].doc] = 1;
     for (std::size_t i = 0; i < essays.size();) {

@@ -11,6 +11,7 @@ namespace neardup {
 using namespace detail;
 
 void write_text_report(std::ostream& out, dedup_result const& result, report_context const& ctx) {
+  detail::check_members(result, ctx.essays.size(), "write_text_report");
   // Excerpts are read in document order, which is file order, so that a reader keeping the last
   // files open opens each once rather than once per cluster that lists it.
   std::vector<std::uint32_t> excerpt_docs;
