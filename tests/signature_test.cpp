@@ -315,6 +315,9 @@ TEST_CASE("the sentence filter from signing is the filter of the sentence set", 
   std::string many_lines;  // more lines than the filter keeps
   for (int l = 0; l < 40; ++l) many_lines += "第" + std::to_string(l) + "行的一句话。再一句。\n";
   texts.push_back(many_lines);
+  std::string many_sentences;  // hundreds of distinct sentences and repeats, on one line
+  for (int l = 0; l < 600; ++l) many_sentences += "句子编号" + std::to_string(l % 400) + "在这里。";
+  texts.push_back(many_sentences);
   for (auto const& file : neardup_test::bundled_files()) texts.push_back(neardup_test::read_bytes(file));
   neardup::document_signer const signer;
   neardup::signer_scratch scratch;

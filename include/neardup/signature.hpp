@@ -149,6 +149,7 @@ struct signer_scratch {
   std::vector<std::uint64_t> shingles;
   std::vector<std::uint64_t> sentences;
   std::vector<std::uint64_t> lines;
+  std::vector<std::uint64_t> seen;  // the sentence filter's table of distinct sentences
   std::unique_ptr<word_shingler> words;  // created on first use in word mode
 };
 

@@ -2,6 +2,10 @@
 // … 九十九 … 一百零五).
 #include "corpus/split_headings.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
 namespace neardup::detail::essay_split {
 namespace {
 
@@ -186,21 +190,54 @@ std::u32string_view bare_title(std::u32string_view trimmed) noexcept {
   return t.empty() ? trimmed : t;
 }
 
+namespace {
+
+constexpr std::u32string_view kind_nouns[] = {
+    U"心得",   U"体会", U"體會", U"感悟", U"感想", U"感言", U"读后感", U"讀後感", U"观后感",
+    U"觀後感", U"范文", U"範文", U"作文", U"征文", U"徵文", U"倡议",   U"倡議",   U"致辞",
+    U"致辭",   U"随笔", U"隨筆", U"日记", U"日記", U"散文", U"故事",   U"事迹",   U"事蹟",
+    U"评语",   U"評語", U"简报", U"簡報", U"方案", U"材料", U"稿"};
+// These are verbs too: "及时总结经验", "认真汇报工作" are points of a list. As the kind of an
+// essay they end its title ("工作总结", "思想汇报"), or come before another kind ("总结范文").
+constexpr std::u32string_view kind_verbs[] = {U"总结", U"總結", U"演讲", U"演講", U"发言",
+                                              U"發言", U"报告", U"報告", U"汇报", U"彙報",
+                                              U"计划", U"計劃", U"讲话", U"講話"};
+
+// The first characters of those words, a bit each over the CJK block: a title holding none of them
+// (most numbered points) is answered by one lookup a character instead of a search for every word.
+constexpr char32_t cjk_first = 0x4E00, cjk_last = 0x9FFF;
+constexpr auto kind_first_chars = [] {
+  std::array<std::uint64_t, (cjk_last - cjk_first + 64) / 64> bits{};
+  auto const set = [&](std::u32string_view w) {
+    auto const c = static_cast<std::size_t>(w[0] - cjk_first);
+    bits[c / 64] |= std::uint64_t{1} << (c % 64);
+  };
+  for (std::u32string_view const w : kind_nouns) set(w);
+  for (std::u32string_view const w : kind_verbs) set(w);
+  return bits;
+}();
+static_assert([] {
+  for (std::u32string_view const w : kind_nouns)
+    if (w[0] < cjk_first || w[0] > cjk_last) return false;
+  for (std::u32string_view const w : kind_verbs)
+    if (w[0] < cjk_first || w[0] > cjk_last) return false;
+  return true;
+}());
+
+bool may_start_kind(char32_t c) noexcept {
+  if (c < cjk_first || c > cjk_last) return false;
+  auto const i = static_cast<std::size_t>(c - cjk_first);
+  return (kind_first_chars[i / 64] >> (i % 64) & 1) != 0;
+}
+
+}  // namespace
+
 bool names_essay_kind(std::u32string_view title) noexcept {
-  constexpr std::u32string_view nouns[] = {
-      U"心得",   U"体会", U"體會", U"感悟", U"感想", U"感言", U"读后感", U"讀後感", U"观后感",
-      U"觀後感", U"范文", U"範文", U"作文", U"征文", U"徵文", U"倡议",   U"倡議",   U"致辞",
-      U"致辭",   U"随笔", U"隨筆", U"日记", U"日記", U"散文", U"故事",   U"事迹",   U"事蹟",
-      U"评语",   U"評語", U"简报", U"簡報", U"方案", U"材料", U"稿"};
-  for (std::u32string_view const k : nouns) {
+  if (std::none_of(title.begin(), title.end(), may_start_kind)) return false;
+  for (std::u32string_view const k : kind_nouns) {
     if (title.find(k) != std::u32string_view::npos) return true;
   }
-  // These are verbs too: "及时总结经验", "认真汇报工作" are points of a list. As the kind of an
-  // essay they end its title ("工作总结", "思想汇报"), or come before another kind ("总结范文").
-  constexpr std::u32string_view verbs[] = {U"总结", U"總結", U"演讲", U"演講", U"发言",
-                                           U"發言", U"报告", U"報告", U"汇报", U"彙報",
-                                           U"计划", U"計劃", U"讲话", U"講話"};
-  for (std::u32string_view const k : verbs) {
+  for (std::u32string_view const k : kind_verbs) {
     for (std::size_t at = title.find(k); at != std::u32string_view::npos;
          at = title.find(k, at + 1)) {
       std::u32string_view const rest = title.substr(at + k.size());

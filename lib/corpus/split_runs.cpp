@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <compare>
 #include <cstdint>
-#include <map>
 #include <optional>
 
 namespace neardup::detail::essay_split {
@@ -63,7 +63,19 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
   };
   std::size_t const n = cands.size();
   std::vector<state> one(n), more(n);  // the run so far has one heading / two or more
-  std::map<std::pair<std::size_t, int>, std::vector<std::size_t>> by_number;  // (style, number)
+  // The candidates by (style, number, position): those before j of one style and number are a
+  // range of it (a map of vectors cost an allocation per number of every file).
+  struct numbered {
+    std::size_t style;
+    int number;
+    std::size_t at;
+    auto operator<=>(numbered const&) const = default;
+  };
+  std::vector<numbered> by_number;
+  by_number.reserve(n);
+  for (std::size_t j = 0; j < n; ++j)
+    if (!banned[j]) by_number.push_back({style_of(cands[j]), cands[j].number, j});
+  std::sort(by_number.begin(), by_number.end());
   std::array<std::size_t, style_count> last_of_family;
   last_of_family.fill(no_line);
   // The next candidate of the same style: a list item followed by the next number of its list
@@ -128,13 +140,15 @@ std::vector<heading_run> best_choice(std::span<const heading_candidate> cands,
       // Right after one numbered one less: it continues that list and can follow nothing else,
       // so a run never jumps into the middle of a list nested in an essay.
       consider(just_before);
-    } else if (auto it = by_number.find({fam, c.number - 1}); it != by_number.end()) {
-      std::vector<std::size_t> const& preds = it->second;
-      std::size_t const from =
-          preds.size() > predecessors_looked_at ? preds.size() - predecessors_looked_at : 0;
-      for (std::size_t k = from; k < preds.size(); ++k) consider(preds[k]);
+    } else {
+      auto const first = std::lower_bound(by_number.begin(), by_number.end(),
+                                          numbered{fam, c.number - 1, 0});
+      auto const stop = std::lower_bound(first, by_number.end(), numbered{fam, c.number - 1, j});
+      auto const from = stop - first > static_cast<std::ptrdiff_t>(predecessors_looked_at)
+                            ? stop - static_cast<std::ptrdiff_t>(predecessors_looked_at)
+                            : first;
+      for (auto k = from; k < stop; ++k) consider(k->at);
     }
-    by_number[{fam, c.number}].push_back(j);
     last_of_family[fam] = j;
   }
 

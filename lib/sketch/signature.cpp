@@ -206,12 +206,13 @@ __attribute__((target("avx512f,popcnt"))) void take_out_marks_avx512(
     __mmask16 const marks = _mm512_cmpge_epu32_mask(v, first_mark);
     // d[w, w + 16) was read already (w <= i), so the store overwrites nothing still to be read.
     _mm512_storeu_si512(d + w, _mm512_maskz_compress_epi32(static_cast<__mmask16>(~marks), v));
-    // The k-th mark, at lane L, leaves a cut at w + L - k; line_end_mark is the odd mark.
-    __m512i const lane_of = _mm512_maskz_compress_epi32(marks, lanes);
-    __m512i const mark_of = _mm512_maskz_compress_epi32(marks, v);
-    __m512i cut =
-        _mm512_add_epi32(_mm512_sub_epi32(lane_of, lanes), _mm512_set1_epi32(static_cast<int>(w)));
-    cut = _mm512_mask_or_epi32(cut, _mm512_test_epi32_mask(mark_of, one), cut, line_flag);
+    // The k-th mark, at lane L, leaves a cut at w + L - k; line_end_mark is the odd mark. The lane
+    // numbers carry the line flag through the one compress: L >= k, so L - k + w borrows nothing
+    // from it.
+    __m512i const flagged = _mm512_mask_or_epi32(lanes, _mm512_test_epi32_mask(v, one), lanes, line_flag);
+    __m512i const cut = _mm512_add_epi32(
+        _mm512_sub_epi32(_mm512_maskz_compress_epi32(marks, flagged), lanes),
+        _mm512_set1_epi32(static_cast<int>(w)));
     _mm512_storeu_si512(at.data() + found, cut);
     auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
     found += count;
@@ -265,13 +266,12 @@ __attribute__((target("avx2,popcnt"))) void take_out_marks_avx2(std::u32string& 
     // d[w, w + 8) was read already (w <= i), so the store overwrites nothing still to be read.
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + w),
                         _mm256_permutevar8x32_epi32(v, compaction_order(~marks & 0xFF)));
-    __m256i const order = compaction_order(marks);
-    __m256i const mark_of = _mm256_permutevar8x32_epi32(v, order);
-    __m256i cut =
-        _mm256_add_epi32(_mm256_sub_epi32(_mm256_permutevar8x32_epi32(lanes, order), lanes),
-                         _mm256_set1_epi32(static_cast<int>(w)));
-    __m256i const odd = _mm256_cmpeq_epi32(_mm256_and_si256(mark_of, one), one);
-    cut = _mm256_or_si256(cut, _mm256_and_si256(odd, line_flag));
+    // As in take_out_marks_avx512(), the lane numbers carry the line flag.
+    __m256i const odd = _mm256_cmpeq_epi32(_mm256_and_si256(v, one), one);
+    __m256i const flagged = _mm256_or_si256(lanes, _mm256_and_si256(odd, line_flag));
+    __m256i const cut = _mm256_add_epi32(
+        _mm256_sub_epi32(_mm256_permutevar8x32_epi32(flagged, compaction_order(marks)), lanes),
+        _mm256_set1_epi32(static_cast<int>(w)));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(at.data() + found), cut);
     auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
     found += count;
@@ -443,19 +443,57 @@ signature_info document_signer::sign_sentences(std::string_view text, std::span<
   return info;
 }
 
+namespace {
+
+/// The filter make_sentence_filter() makes of the sorted, unique set of `sentences` (as they come,
+/// with repeats) and `lines`, without sorting the sentences: their bits are set as they come and
+/// their distinct number is counted in a small open-addressing table (a sort of every essay's
+/// sentences cost more than the rest of the filter). Only the few line entries are sorted.
+sentence_filter filter_of_unsorted(std::span<const std::uint64_t> sentences,
+                                   std::vector<std::uint64_t>& lines,
+                                   std::vector<std::uint64_t>& seen) {
+  sentence_filter f;
+  // Sentence entries have the line bit clear, so an all-ones slot is free.
+  constexpr std::uint64_t free_slot = ~std::uint64_t{0};
+  std::size_t slots = 64;
+  while (slots < 2 * sentences.size()) slots *= 2;
+  seen.assign(slots, free_slot);
+  std::size_t const mask = slots - 1;
+  std::uint32_t distinct = 0;
+  for (std::uint64_t const e : sentences) {
+    auto const bit = static_cast<std::size_t>(e >> 32) % sentence_filter::bits;
+    f.words[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    // The entries are hashes: their low bits place them well enough.
+    for (std::size_t i = static_cast<std::size_t>(e) & mask;; i = (i + 1) & mask) {
+      if (seen[i] == e) break;
+      if (seen[i] == free_slot) {
+        seen[i] = e;
+        ++distinct;
+        break;
+      }
+    }
+  }
+  f.sentences = distinct;
+  std::size_t set = 0;
+  for (std::uint64_t const w : f.words) set += static_cast<std::size_t>(std::popcount(w));
+  f.set_bits = static_cast<std::uint16_t>(set);
+  std::sort(lines.begin(), lines.end());
+  lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+  for (std::uint64_t const e : lines) {
+    if (f.line_count == f.lines.size()) break;
+    f.lines[f.line_count++] = e;
+  }
+  return f;
+}
+
+}  // namespace
+
 signature_info document_signer::sign(std::string_view text, std::span<std::uint32_t> out,
                                      std::span<std::uint32_t> sentence_out, sentence_filter& filter,
                                      signer_scratch& scratch) const {
   signature_info const info = sign_sentences(text, out, sentence_out, scratch, true);
-  // The sketch takes the sentences and lines as they come; the filter wants them as sentence_set()
-  // has them, sorted and unique.
-  std::vector<std::uint64_t>& s = scratch.sentences;
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  std::sort(scratch.lines.begin(), scratch.lines.end());
-  scratch.lines.erase(std::unique(scratch.lines.begin(), scratch.lines.end()), scratch.lines.end());
-  s.insert(s.end(), scratch.lines.begin(), scratch.lines.end());
-  filter = make_sentence_filter(s);
+  // The sketch takes the sentences and lines as they come, and so does the filter.
+  filter = filter_of_unsorted(scratch.sentences, scratch.lines, scratch.seen);
   return info;
 }
 
