@@ -460,9 +460,13 @@ sentence_filter filter_of_unsorted(std::span<const std::uint64_t> sentences,
   seen.assign(slots, free_slot);
   std::size_t const mask = slots - 1;
   std::uint32_t distinct = 0;
+  std::uint16_t set_bits = 0;
   for (std::uint64_t const e : sentences) {
     auto const bit = static_cast<std::size_t>(e >> 32) % sentence_filter::bits;
-    f.words[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    std::uint64_t& word = f.words[bit / 64];
+    std::uint64_t const mask_bit = std::uint64_t{1} << (bit % 64);
+    set_bits = static_cast<std::uint16_t>(set_bits + ((word & mask_bit) == 0 ? 1 : 0));
+    word |= mask_bit;
     // The entries are hashes: their low bits place them well enough.
     for (std::size_t i = static_cast<std::size_t>(e) & mask;; i = (i + 1) & mask) {
       if (seen[i] == e) break;
@@ -474,9 +478,7 @@ sentence_filter filter_of_unsorted(std::span<const std::uint64_t> sentences,
     }
   }
   f.sentences = distinct;
-  std::size_t set = 0;
-  for (std::uint64_t const w : f.words) set += static_cast<std::size_t>(std::popcount(w));
-  f.set_bits = static_cast<std::uint16_t>(set);
+  f.set_bits = set_bits;  // counted as set: std::popcount is a library call without -mpopcnt
   std::sort(lines.begin(), lines.end());
   lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
   for (std::uint64_t const e : lines) {
