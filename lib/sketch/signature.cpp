@@ -355,18 +355,29 @@ class sentence_collector {
 
 }  // namespace
 
-std::uint64_t document_signer::sentence_hash(char32_t const* p, std::size_t n,
-                                             std::uint64_t const* shingles) const noexcept {
+namespace {
+
+/// document_signer::sentence_hash(), inlined into the loop over an essay's sentences (a call for
+/// each of them cost about as much as the hash).
+[[gnu::always_inline]] inline std::uint64_t hash_sentence(char32_t const* p, std::size_t n,
+                                                          std::uint64_t const* shingles,
+                                                          std::size_t w,
+                                                          std::uint64_t seed) noexcept {
   // Character shingles: from the shingles the signature is made of (no second pass over the
   // text), the sum of every w-th shingle and the last one, which between them hold every code point
   // of the sentence, with its length. Shorter sentences and word shingles: XXH3 of the code points.
-  std::size_t const w = signing_shingle_.n;
-  if (shingles == nullptr || n < w)
-    return XXH3_64bits_withSeed(p, n * sizeof(char32_t), sentence_seed_);
+  if (shingles == nullptr || n < w) return XXH3_64bits_withSeed(p, n * sizeof(char32_t), seed);
   std::size_t const last = n - w;
   std::uint64_t sum = shingles[last];
   for (std::size_t i = 0; i < last; i += w) sum += shingles[i];
-  return detail::mix64(sum ^ detail::mix64(sentence_seed_ ^ n));
+  return detail::mix64(sum ^ detail::mix64(seed ^ n));
+}
+
+}  // namespace
+
+std::uint64_t document_signer::sentence_hash(char32_t const* p, std::size_t n,
+                                             std::uint64_t const* shingles) const noexcept {
+  return hash_sentence(p, n, shingles, signing_shingle_.n, sentence_seed_);
 }
 
 void document_signer::collect_sentences(signer_scratch& scratch, signature_info& info, bool lines,
@@ -375,11 +386,14 @@ void document_signer::collect_sentences(signer_scratch& scratch, signature_info&
   bool const by_shingles = options_.unit == shingle_unit::character &&
                            scratch.shingles.size() + signing_shingle_.n == scratch.text.size() + 1;
   char32_t const* const d = scratch.text.data();
+  std::size_t const w = signing_shingle_.n;
+  std::uint64_t const seed = sentence_seed_;
   std::size_t start = 0;
+  scratch.sentences.reserve(scratch.cuts.size() + 1);
   auto const stretch = [&](std::size_t stop, bool line_end) {
     collect.add(stop - start, line_end, [&] {
-      return sentence_hash(d + start, stop - start,
-                           by_shingles ? scratch.shingles.data() + start : nullptr);
+      return hash_sentence(d + start, stop - start,
+                           by_shingles ? scratch.shingles.data() + start : nullptr, w, seed);
     });
     start = stop;
   };
