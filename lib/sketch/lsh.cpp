@@ -150,16 +150,15 @@ void band_table::add(std::uint32_t doc, std::span<const std::uint64_t> keys) {
   if (keys.size() != columns_.size())
     throw error(errc::invalid_argument, "expected " + std::to_string(columns_.size()) + " band keys, got " +
                                             std::to_string(keys.size()));
-  for (std::size_t b = 0; b < columns_.size(); ++b) columns_[b].push_back((keys[b] & 0xFFFFFFFF00000000ULL) | doc);
+  docs_.push_back(doc);
+  for (std::size_t b = 0; b < columns_.size(); ++b)
+    columns_[b].push_back(static_cast<std::uint32_t>(keys[b] >> 32));
 }
 
-std::size_t band_table::entries() const noexcept {
-  std::size_t n = 0;
-  for (auto const& c : columns_) n += c.size();
-  return n;
-}
+std::size_t band_table::entries() const noexcept { return docs_.size() * columns_.size(); }
 
 void band_table::reserve(std::size_t documents) {
+  docs_.reserve(documents);
   for (auto& c : columns_) c.reserve(documents);
 }
 
@@ -168,14 +167,18 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
                                                                                 unsigned threads) {
   max_bucket = std::max<std::size_t>(max_bucket, 2);
   threads = detail::resolve_threads(threads);
-  // One task per band: sort its column (key, then document: the packed order), walk its buckets,
-  // and sort its pairs, packed a << 32 | b so that a radix sort orders them as pairs.
+  // One task per band: pack its column's entries key << 32 | document and sort them (key, then
+  // document), walk its buckets, and sort its pairs, packed a << 32 | b so that a radix sort orders
+  // them as pairs.
   std::vector<std::vector<std::uint64_t>> band_pairs(columns_.size());
   std::vector<candidate_stats> band_stats(columns_.size());
   detail::parallel_for(columns_.size(), threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    std::vector<std::uint64_t> scratch;
+    std::vector<std::uint64_t> column, scratch;
     for (std::size_t b = begin; b < end; ++b) {
-      auto& column = columns_[b];
+      std::vector<std::uint32_t> const& keys = columns_[b];
+      column.resize(keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i)
+        column[i] = std::uint64_t{keys[i]} << 32 | docs_[i];
       detail::sort_hashes(column, scratch);  // the high half is a hash; documents come out in order
       candidate_stats& s = band_stats[b];
       s.entries = column.size();
