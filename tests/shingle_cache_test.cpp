@@ -10,6 +10,7 @@
 #include "common/hash_mix.hpp"
 #include "match/shingle_cache.hpp"
 #include "match/verify_policy.hpp"
+#include "text/normalize_block.hpp"
 #include "neardup/deduplicator.hpp"
 #include "neardup/shingle.hpp"
 #include "neardup/signature.hpp"
@@ -69,6 +70,11 @@ TEST_CASE("compact_shingle_set keeps the order of the top 32 bits, without repea
 }
 
 TEST_CASE("intersection and bounded Jaccard equal exact_jaccard on random sets", "[verify]") {
+  // With the AVX2 blocks (where the CPU has them) and with the merge alone.
+  auto const initial = neardup::detail::allowed_block_target();
+  bool const blocks = GENERATE(true, false);
+  neardup::detail::set_normalize_blocks(blocks);
+  INFO("SIMD blocks " << (blocks ? "allowed" : "off"));
   std::mt19937 rng(17);
   for (int round = 0; round < 2000; ++round) {
     std::uint32_t const range = 50 + static_cast<std::uint32_t>(rng() % 5000);
@@ -89,6 +95,11 @@ TEST_CASE("intersection and bounded Jaccard equal exact_jaccard on random sets",
         REQUIRE(bounded >= exact);  // an upper bound
       }
     }
+  }
+  if (initial == neardup::detail::block_target::avx2) {
+    neardup::detail::set_block_target(initial);
+  } else {
+    neardup::detail::set_normalize_blocks(initial != neardup::detail::block_target::scalar);
   }
 }
 
