@@ -299,18 +299,30 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   union_find joined(size());
   if (single)
     for (auto const& p : verified) joined.unite(p.a, p.b);
+  // Which candidates go on, on every thread (millions where essays share paragraphs): a flag per
+  // candidate, so the order stays the candidates'.
+  std::vector<char> goes_on(candidates.size(), 0);
+  detail::parallel_for(candidates.size(), threads, 1 << 14, [&](std::size_t begin, std::size_t end, unsigned) {
+    auto const before = [](scored_pair const& v, std::pair<std::uint32_t, std::uint32_t> const& c) {
+      return std::pair{v.a, v.b} < c;
+    };
+    std::size_t at = static_cast<std::size_t>(
+        std::lower_bound(verified.begin(), verified.end(), candidates[begin], before) - verified.begin());
+    for (std::size_t i = begin; i < end; ++i) {
+      auto const& c = candidates[i];
+      while (at < verified.size() && before(verified[at], c)) ++at;
+      if (at < verified.size() && verified[at].a == c.first && verified[at].b == c.second) continue;
+      if (short_rule() && short_pair(c.first, c.second)) continue;  // the short rule's alone
+      // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
+      if (keeps_sketches() && estimate_jaccard_truncated(sketch(c.first), sketch(c.second)) <
+                                  options_.template_min_similarity)
+        continue;
+      goes_on[i] = 1;
+    }
+  });
   std::vector<std::pair<std::uint32_t, std::uint32_t>> todo;
-  std::size_t at = 0;
-  for (auto const& c : candidates) {
-    while (at < verified.size() && std::pair{verified[at].a, verified[at].b} < c) ++at;
-    if (at < verified.size() && verified[at].a == c.first && verified[at].b == c.second) continue;
-    if (short_rule() && short_pair(c.first, c.second)) continue;  // the short rule's alone
-    // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
-    if (keeps_sketches() && estimate_jaccard_truncated(sketch(c.first), sketch(c.second)) <
-                                options_.template_min_similarity)
-      continue;
-    todo.push_back(c);
-  }
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (goes_on[i] != 0) todo.push_back(candidates[i]);
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {
