@@ -5,8 +5,8 @@
 
 CMake configures the repository with only the library and the module (no tests, benchmarks or
 programs) for the Python running pip, in setuptools' temporary folder; NEARDUP_BUILD_DIR names a
-build folder configured already (its module must be for this Python), whose module is built there
-and copied. CMAKE_BUILD_PARALLEL_LEVEL sets the build's jobs. The version is the project's, read
+build folder configured already (absolute, or relative to the repository root; its module must be
+for this Python's ABI), whose module is built there and copied. CMAKE_BUILD_PARALLEL_LEVEL sets the build's jobs. The version is the project's, read
 from the top-level CMakeLists.txt.
 """
 
@@ -39,7 +39,8 @@ class CMakeBuild(build_ext):
     def build_extension(self, ext: Extension) -> None:
         target = Path(self.get_ext_fullpath(ext.name)).resolve()
         given = os.environ.get("NEARDUP_BUILD_DIR")
-        build = Path(given).resolve() if given else Path(self.build_temp).resolve() / "cmake"
+        # Relative to the repository root: pip runs this from python/, not from where it was called.
+        build = (REPO / given).resolve() if given else Path(self.build_temp).resolve() / "cmake"
         if not given:
             generator = ["-G", "Ninja"] if shutil.which("ninja") else []
             try:  # python3-pybind11 (or pybind11 from an index) says where its CMake files are
