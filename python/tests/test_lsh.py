@@ -32,8 +32,10 @@ def planted_signatures(n: int = 300, k: int = 128, seed: int = 3) -> list[np.nda
 def brute_force(index: neardup.LSHIndex, stored: dict, query: np.ndarray) -> set:
     """The keys sharing a whole band with `query`."""
     b, r = index.b, index.r
-    return {key for key, s in stored.items()
-            if any((s[i * r:(i + 1) * r] == query[i * r:(i + 1) * r]).all() for i in range(b))}
+    keys = list(stored)
+    bands = np.stack([stored[k][: b * r] for k in keys]).reshape(len(keys), b, r)
+    shares = (bands == query[: b * r].reshape(b, r)).all(axis=2).any(axis=1)
+    return {k for k, s in zip(keys, shares) if s}
 
 
 def test_query_is_the_keys_sharing_a_band_and_remove_takes_them_out():
