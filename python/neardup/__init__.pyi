@@ -1,10 +1,11 @@
-# Type stubs of the neardup package (the module is C++: python/src/neardup_module.cpp). Defaults
-# are the C++ library's; help(neardup.deduplicate) and the docstrings print their values.
+# Type stubs of the neardup package (the module is C++: python/src/neardup_module.cpp). The
+# options' defaults are the C++ library's; help(neardup.deduplicate) and the docstrings print them.
 from collections.abc import Hashable, Iterable
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import Unpack
 
 __version__: str
 signature_format_version: int
@@ -16,92 +17,47 @@ class _HasHashvalues(Protocol):
 SignatureLike = npt.ArrayLike | _HasHashvalues
 Cluster = list[tuple[Any, float]]
 
+class NormalizeOptions(TypedDict, total=False):
+    nfkc_casefold: bool
+    traditional_to_simplified: bool
+    strip_pinyin_annotations: bool
+    strip_web_artifacts: bool
+    drop_punctuation: bool
+    drop_whitespace: bool
+
+class SignatureOptions(NormalizeOptions, total=False):
+    ngram: int
+    num_perm: int
+    scheme: Literal["oph", "classic"]
+    seed: int
+    words: bool
+
+class SignaturesOptions(SignatureOptions, total=False):
+    threads: int
+
+class DedupOptions(SignaturesOptions, total=False):
+    threshold: float
+    verify: Literal["hybrid", "exact", "estimate"]
+    linkage: Literal["single", "star"]
+    templates: bool
+    template_share: float
+    short_text_chars: int
+    short_ngram: int
+    bands: int | None
+    rows: int | None
+    max_bucket: int
+    verify_cache_bytes: int
+
 def deduplicate(
-    texts: Iterable[str],
-    ids: Iterable[Any] | None = None,
-    *,
-    threshold: float = ...,
-    ngram: int = ...,
-    num_perm: int = ...,
-    threads: int = ...,
-    verify: Literal["hybrid", "exact", "estimate"] = ...,
-    scheme: Literal["oph", "classic"] = ...,
-    seed: int = ...,
-    words: bool = ...,
-    linkage: Literal["single", "star"] = ...,
-    templates: bool = ...,
-    template_share: float = ...,
-    short_text_chars: int = ...,
-    short_ngram: int = ...,
-    bands: int | None = ...,
-    rows: int | None = ...,
-    max_bucket: int = ...,
-    verify_cache_bytes: int = ...,
-    nfkc_casefold: bool = ...,
-    traditional_to_simplified: bool = ...,
-    strip_pinyin_annotations: bool = ...,
-    strip_web_artifacts: bool = ...,
-    drop_punctuation: bool = ...,
-    drop_whitespace: bool = ...,
+    texts: Iterable[str], ids: Iterable[Any] | None = None, **options: Unpack[DedupOptions]
 ) -> list[Cluster]: ...
-def signature(
-    text: str,
-    *,
-    ngram: int = ...,
-    num_perm: int = ...,
-    scheme: Literal["oph", "classic"] = ...,
-    seed: int = ...,
-    words: bool = ...,
-    nfkc_casefold: bool = ...,
-    traditional_to_simplified: bool = ...,
-    strip_pinyin_annotations: bool = ...,
-    strip_web_artifacts: bool = ...,
-    drop_punctuation: bool = ...,
-    drop_whitespace: bool = ...,
-) -> npt.NDArray[np.uint32]: ...
+def signature(text: str, **options: Unpack[SignatureOptions]) -> npt.NDArray[np.uint32]: ...
 def signatures(
-    texts: Iterable[str],
-    *,
-    ngram: int = ...,
-    num_perm: int = ...,
-    threads: int = ...,
-    scheme: Literal["oph", "classic"] = ...,
-    seed: int = ...,
-    words: bool = ...,
-    nfkc_casefold: bool = ...,
-    traditional_to_simplified: bool = ...,
-    strip_pinyin_annotations: bool = ...,
-    strip_web_artifacts: bool = ...,
-    drop_punctuation: bool = ...,
-    drop_whitespace: bool = ...,
+    texts: Iterable[str], **options: Unpack[SignaturesOptions]
 ) -> npt.NDArray[np.uint32]: ...
 def estimate_jaccard(a: SignatureLike, b: SignatureLike) -> float: ...
-def exact_jaccard(
-    text_a: str,
-    text_b: str,
-    *,
-    ngram: int = ...,
-    num_perm: int = ...,
-    scheme: Literal["oph", "classic"] = ...,
-    seed: int = ...,
-    words: bool = ...,
-    nfkc_casefold: bool = ...,
-    traditional_to_simplified: bool = ...,
-    strip_pinyin_annotations: bool = ...,
-    strip_web_artifacts: bool = ...,
-    drop_punctuation: bool = ...,
-    drop_whitespace: bool = ...,
-) -> float: ...
-def normalize(
-    text: str,
-    *,
-    nfkc_casefold: bool = ...,
-    traditional_to_simplified: bool = ...,
-    strip_pinyin_annotations: bool = ...,
-    strip_web_artifacts: bool = ...,
-    drop_punctuation: bool = ...,
-    drop_whitespace: bool = ...,
-) -> str: ...
+def exact_jaccard(text_a: str, text_b: str, **options: Unpack[SignatureOptions]) -> float: ...
+def normalize(text: str, **options: Unpack[NormalizeOptions]) -> str: ...
 def normalize_simd_target() -> str: ...
 
 class Result:
@@ -113,33 +69,7 @@ class Result:
     def stats(self) -> dict[str, Any]: ...
 
 class Deduplicator:
-    def __init__(
-        self,
-        *,
-        threshold: float = ...,
-        ngram: int = ...,
-        num_perm: int = ...,
-        threads: int = ...,
-        verify: Literal["hybrid", "exact", "estimate"] = ...,
-        scheme: Literal["oph", "classic"] = ...,
-        seed: int = ...,
-        words: bool = ...,
-        linkage: Literal["single", "star"] = ...,
-        templates: bool = ...,
-        template_share: float = ...,
-        short_text_chars: int = ...,
-        short_ngram: int = ...,
-        bands: int | None = ...,
-        rows: int | None = ...,
-        max_bucket: int = ...,
-        verify_cache_bytes: int = ...,
-        nfkc_casefold: bool = ...,
-        traditional_to_simplified: bool = ...,
-        strip_pinyin_annotations: bool = ...,
-        strip_web_artifacts: bool = ...,
-        drop_punctuation: bool = ...,
-        drop_whitespace: bool = ...,
-    ) -> None: ...
+    def __init__(self, **options: Unpack[DedupOptions]) -> None: ...
     def add(self, text: str, id: Any = None) -> int: ...
     def extend(self, texts: Iterable[str], ids: Iterable[Any] | None = None) -> int: ...
     def add_signature(

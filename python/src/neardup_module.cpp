@@ -91,6 +91,17 @@ struct option {
 
 using neardup::dedup_options;
 
+// A normalization switch: taken by every call.
+template <bool neardup::normalize_options::*field>
+option normalize_flag(char const* name, char const* doc) {
+  return {
+      name, every_call, doc,
+      [](dedup_options const& o) -> py::object { return py::bool_(o.signature.normalize.*field); },
+      [](dedup_options& o, py::handle v, char const* n) {
+        o.signature.normalize.*field = as_bool(v, n);
+      }};
+}
+
 // In the order the signatures list them.
 option const options_table[] = {
     {"threshold", for_dedup, "Jaccard similarity at which two texts are near-duplicates",
@@ -198,50 +209,18 @@ option const options_table[] = {
      [](dedup_options& o, py::handle v, char const* n) {
        o.verify_cache_bytes = static_cast<std::size_t>(as_count(v, n, SIZE_MAX));
      }},
-    {"nfkc_casefold", every_call, "Unicode NFKC and case folding",
-     [](dedup_options const& o) -> py::object {
-       return py::bool_(o.signature.normalize.nfkc_casefold);
-     },
-     [](dedup_options& o, py::handle v, char const* n) {
-       o.signature.normalize.nfkc_casefold = as_bool(v, n);
-     }},
-    {"traditional_to_simplified", every_call, "fold Traditional Chinese into Simplified",
-     [](dedup_options const& o) -> py::object {
-       return py::bool_(o.signature.normalize.traditional_to_simplified);
-     },
-     [](dedup_options& o, py::handle v, char const* n) {
-       o.signature.normalize.traditional_to_simplified = as_bool(v, n);
-     }},
-    {"strip_pinyin_annotations", every_call, "remove pinyin annotations such as 復(fù)",
-     [](dedup_options const& o) -> py::object {
-       return py::bool_(o.signature.normalize.strip_pinyin_annotations);
-     },
-     [](dedup_options& o, py::handle v, char const* n) {
-       o.signature.normalize.strip_pinyin_annotations = as_bool(v, n);
-     }},
-    {"strip_web_artifacts", every_call,
-     "remove HTML tags, comments, scripts and URLs; decode entities",
-     [](dedup_options const& o) -> py::object {
-       return py::bool_(o.signature.normalize.strip_web_artifacts);
-     },
-     [](dedup_options& o, py::handle v, char const* n) {
-       o.signature.normalize.strip_web_artifacts = as_bool(v, n);
-     }},
-    {"drop_punctuation", every_call, "drop punctuation and symbols",
-     [](dedup_options const& o) -> py::object {
-       return py::bool_(o.signature.normalize.drop_punctuation);
-     },
-     [](dedup_options& o, py::handle v, char const* n) {
-       o.signature.normalize.drop_punctuation = as_bool(v, n);
-     }},
-    {"drop_whitespace", every_call,
-     "drop white space and control characters (words=True keeps them)",
-     [](dedup_options const& o) -> py::object {
-       return py::bool_(o.signature.normalize.drop_whitespace);
-     },
-     [](dedup_options& o, py::handle v, char const* n) {
-       o.signature.normalize.drop_whitespace = as_bool(v, n);
-     }},
+    normalize_flag<&neardup::normalize_options::nfkc_casefold>("nfkc_casefold",
+                                                               "Unicode NFKC and case folding"),
+    normalize_flag<&neardup::normalize_options::traditional_to_simplified>(
+        "traditional_to_simplified", "fold Traditional Chinese into Simplified"),
+    normalize_flag<&neardup::normalize_options::strip_pinyin_annotations>(
+        "strip_pinyin_annotations", "remove pinyin annotations such as 復(fù)"),
+    normalize_flag<&neardup::normalize_options::strip_web_artifacts>(
+        "strip_web_artifacts", "remove HTML tags, comments, scripts and URLs; decode entities"),
+    normalize_flag<&neardup::normalize_options::drop_punctuation>("drop_punctuation",
+                                                                  "drop punctuation and symbols"),
+    normalize_flag<&neardup::normalize_options::drop_whitespace>(
+        "drop_whitespace", "drop white space and control characters (words=True keeps them)"),
 };
 
 // The options of `kwargs` for a call of kind `use`; TypeError for a name the call does not take.
