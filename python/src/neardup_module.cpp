@@ -311,6 +311,15 @@ void take_text(py::handle obj, std::string& out, std::string_view what, std::siz
   out.assign(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
 }
 
+// An iterator over the texts of `texts`: any iterable but a str itself (whose items are
+// characters).
+py::iterator texts_of(py::handle texts) {
+  if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr()))
+    throw py::type_error(std::string("texts must be an iterable of str, not one ") +
+                         Py_TYPE(texts.ptr())->tp_name);
+  return py::iter(texts);
+}
+
 std::string text_of(py::handle obj, std::string_view what) {
   std::string out;
   take_text(obj, out, what, SIZE_MAX);
@@ -507,7 +516,7 @@ class py_deduplicator {
       chunk_ids.clear();
       filled = 0;
     };
-    py::iterator text_it = py::iter(texts);
+    py::iterator text_it = texts_of(texts);
     std::optional<py::iterator> id_it;
     if (!ids.is_none()) id_it = py::iter(ids);
     std::size_t index = 0;
@@ -678,7 +687,7 @@ py::array signatures(py::handle texts, py::kwargs const& kwargs) {
     filled = 0;
   };
   std::size_t index = 0;
-  for (py::handle text : py::iter(texts)) {
+  for (py::handle text : texts_of(texts)) {
     take_text(text, chunk[filled], "texts", index++);
     if (++filled == chunk.size()) sign_chunk();
   }

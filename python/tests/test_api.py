@@ -126,6 +126,10 @@ def test_bad_texts_raise_clear_exceptions():
         neardup.normalize("\udcff")
     with pytest.raises(TypeError, match=r"texts\[0\]"):
         neardup.signatures([None])
+    with pytest.raises(TypeError, match="iterable of str, not one str"):
+        neardup.deduplicate(A)  # a str is an iterable of characters: refused
+    with pytest.raises(TypeError, match="iterable of str, not one str"):
+        neardup.signatures(A)
     d = neardup.Deduplicator()
     with pytest.raises(TypeError):
         d.extend([A, B, 7])
