@@ -63,7 +63,12 @@ def test_one_deduplicator_is_used_by_one_thread_at_a_time(generated):
 
     def run():
         started.set()
-        d.run()
+        while True:  # an add() of the other thread may hold it at the start
+            try:
+                d.run()
+                return
+            except RuntimeError:
+                time.sleep(0.0001)
 
     t = threading.Thread(target=run)
     t.start()
