@@ -3,8 +3,8 @@
 # Idempotent: installs nothing (and does not touch the network) when all is present.
 #
 #   bash scripts/install-deps.sh           what the build and the tests need
-#   bash scripts/install-deps.sh --bench   also the optional benchmark group: NumPy and SciPy for
-#                                          bench/datasketch_side_by_side.py (the tests never need them)
+#   bash scripts/install-deps.sh --bench   also the optional benchmark group: SciPy, which the datasketch
+#                                          peer needs (bench/*_side_by_side.py; the tests skip without it)
 set -euo pipefail
 
 packages=(
@@ -12,11 +12,15 @@ packages=(
   libicu-dev libxxhash-dev xxhash
   catch2 libbenchmark-dev libcli11-dev libsimdjson-dev
   clang libclang-rt-14-dev
+  # The Python module (python/) and its tests: Debian's Python, pybind11, NumPy, pytest, and what
+  # pip install --no-build-isolation ./python builds with.
+  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest
+  python3-pip python3-setuptools python3-wheel
 )
 
-# Optional, for benchmarks only (scripts/bench-datasketch.sh): Debian's NumPy and SciPy, which the
-# datasketch peer in ../shared/peers needs.
-bench_packages=(python3-numpy python3-scipy)
+# Optional, for benchmarks only (scripts/bench-datasketch.sh, bench/python_side_by_side.py): Debian's
+# SciPy, which the datasketch peer in ../shared/peers needs beside NumPy (in the list above).
+bench_packages=(python3-scipy)
 if [[ ${1:-} == --bench ]]; then
   packages+=("${bench_packages[@]}")
 elif (($# > 0)); then

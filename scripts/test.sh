@@ -20,6 +20,17 @@ build/release/examples/dedup/dedup --version | grep normalization
 build/release/tests/neardup_tests "every block target this CPU runs gives what the scalar loop gives" 2>&1 |
   grep -oE "block target [a-z0-9]+ (compared|not run)" || true
 
+# The release ctest ran python/tests (pytest) on the module it built; Debian's Python, not
+# another python3 that PATH may find first.
+echo "== Python module: pip install --no-build-isolation ./python into a throwaway folder, imported there"
+python_target=$(mktemp -d)
+NEARDUP_BUILD_DIR=build/release /usr/bin/python3 -m pip install -q --no-build-isolation --no-deps \
+  --root-user-action=ignore --target "$python_target" ./python
+(cd "$python_target" && /usr/bin/python3 -c 'import neardup
+assert neardup.__file__.startswith("'"$python_target"'"), neardup.__file__
+print("neardup", neardup.__version__, "from", neardup.__file__, "->", neardup.deduplicate(["疫情防控", "疫情防控！"]))')
+rm -rf "$python_target"
+
 echo "== ASan+UBSan build and tests"
 build build/asan -DCMAKE_BUILD_TYPE=Debug -DNEARDUP_SANITIZE=ON -DNEARDUP_BUILD_BENCHMARKS=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -272,6 +272,52 @@ TEST_CASE("lsh_index: thousands of documents, tables grown many times, agree wit
   }
 }
 
+TEST_CASE(
+    "lsh_index: remove takes a document out of every band; the index then answers as one "
+    "built without it",
+    "[lsh]") {
+  neardup::lsh_params const params{20, 3};
+  std::mt19937_64 rng(43);
+  std::vector<std::vector<std::uint32_t>> sigs;
+  for (std::uint32_t d = 0; d < 600; ++d) {
+    std::vector<std::uint32_t> sig(60);
+    if (d % 4 == 0 || sigs.empty()) {
+      for (auto& v : sig) v = static_cast<std::uint32_t>(rng() % 8);  // few values: big buckets
+    } else {
+      sig = sigs.back();
+      for (std::size_t i = 0; i < sig.size(); i += 5) sig[i] = static_cast<std::uint32_t>(rng());
+    }
+    sigs.push_back(sig);
+  }
+  neardup::lsh_index index(params);
+  for (std::uint32_t d = 0; d < 400; ++d) index.insert(d, sigs[d]);
+  // Out: every third document (the newest, oldest and middle entries of buckets alike).
+  for (std::uint32_t d = 0; d < 400; d += 3) CHECK(index.remove(d, sigs[d]));
+  CHECK_FALSE(index.remove(0, sigs[0]));  // already out
+  CHECK_FALSE(index.remove(1, sigs[2]));  // not its signature: nothing changes
+  CHECK_FALSE(index.remove(999, sigs[1]));
+  // In again after removal, and more inserted so that the tables grow past emptied buckets.
+  for (std::uint32_t d = 0; d < 400; d += 6) index.insert(d, sigs[d]);
+  for (std::uint32_t d = 400; d < 600; ++d) index.insert(d, sigs[d]);
+  neardup::lsh_index fresh(params);
+  for (std::uint32_t d = 0; d < 600; ++d)
+    if (d >= 400 || d % 3 != 0 || d % 6 == 0) fresh.insert(d, sigs[d]);
+  CHECK(index.size() == fresh.size());
+  auto const expected = fresh.candidate_pairs();
+  REQUIRE(expected.size() > 100);
+  CHECK(index.candidate_pairs() == expected);
+  for (std::uint32_t d = 0; d < 600; ++d) CHECK(index.query(sigs[d]) == fresh.query(sigs[d]));
+  // Everything out: every query is empty.
+  for (std::uint32_t d = 0; d < 600; ++d)
+    if (d >= 400 || d % 3 != 0 || d % 6 == 0) CHECK(index.remove(d, sigs[d]));
+  CHECK(index.size() == 0);
+  CHECK(index.candidate_pairs().empty());
+  CHECK(index.query(sigs[5]).empty());
+  std::span<const std::uint32_t> const whole(sigs[0]);
+  CHECK_THROWS_MATCHES(index.remove(0, whole.first(59)), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
+}
+
 TEST_CASE("band_keys refuses a signature shorter than bands × rows and a key buffer not of bands",
           "[lsh]") {
   neardup::lsh_params const params{4, 8};  // 32 rows of a 40-value signature

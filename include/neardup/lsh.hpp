@@ -89,11 +89,12 @@ class band_table {
 
 /// An incremental index of signatures by band key: insert documents one at a time and query with
 /// a signature for the documents that share a band with it (checking new essays against a corpus).
-/// Not thread-safe for inserts; queries are const.
+/// Not thread-safe for inserts and removals; queries are const.
 ///
 ///   neardup::lsh_index index(neardup::optimal_lsh_params(0.5, 128));
 ///   index.insert(0, sig_a);
 ///   auto maybe_similar = index.query(sig_b);   // {0} when b shares a band with a
+///   index.remove(0, sig_a);                    // true: 0 is gone from every band
 class lsh_index {
  public:
   /// Throws neardup::error(invalid_argument) when bands or rows is 0.
@@ -103,6 +104,10 @@ class lsh_index {
   void insert(std::uint32_t doc, std::span<const std::uint32_t> signature);
   /// The documents sharing at least one band with `signature`, sorted and unique.
   [[nodiscard]] std::vector<std::uint32_t> query(std::span<const std::uint32_t> signature) const;
+  /// Takes out one insert(doc, signature) (the same signature: it names the buckets). False, and
+  /// nothing changes, when `doc` is not in every band's bucket of `signature`. A signature shorter
+  /// than bands × rows is neardup::error(invalid_argument), as for insert().
+  bool remove(std::uint32_t doc, std::span<const std::uint32_t> signature);
   /// All candidate pairs among the inserted documents (see the free candidate_pairs()).
   [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
       std::size_t max_bucket = 256, candidate_stats* stats = nullptr) const;
@@ -113,14 +118,24 @@ class lsh_index {
  private:
   /// One band's buckets: an open-addressing table from band key to the newest entry of its bucket,
   /// and the entries (document, older entry) of all buckets in one array. No allocation per bucket.
+  /// A removed entry is unlinked from its bucket (its place in the arrays stays unused); a bucket
+  /// left with no entry keeps its slot, marked `emptied`, so that probing still passes it.
   struct band_buckets {
+    static constexpr std::uint32_t emptied = UINT32_MAX;  // newest: every entry removed
     std::vector<std::uint64_t> keys;     // by slot
-    std::vector<std::uint32_t> newest;   // by slot: entry index + 1; 0 = empty slot
+    std::vector<std::uint32_t> newest;   // by slot: entry index + 1; 0 = empty slot; or emptied
     std::vector<std::uint32_t> docs;     // by entry
     std::vector<std::uint32_t> older;    // by entry: the bucket's previous entry + 1; 0 = none
-    std::size_t used = 0;                // occupied slots
+    std::size_t used = 0;                // occupied slots (emptied ones too)
     [[nodiscard]] std::size_t find(std::uint64_t key) const noexcept;  // its slot, or an empty one
+    /// The newest entry + 1 of the bucket in `slot`; 0 when it has none.
+    [[nodiscard]] std::uint32_t head(std::size_t slot) const noexcept {
+      return newest[slot] == emptied ? 0 : newest[slot];
+    }
     void insert(std::uint64_t key, std::uint32_t doc);
+    /// The entry + 1 of `doc` in the bucket of `key`, and the entry + 1 newer than it (0: none).
+    [[nodiscard]] std::pair<std::uint32_t, std::uint32_t> locate(std::uint64_t key,
+                                                                 std::uint32_t doc) const noexcept;
   };
 
   lsh_params params_;

@@ -244,11 +244,13 @@ void lsh_index::band_buckets::insert(std::uint64_t key, std::uint32_t doc) {
     std::vector<std::uint32_t> old_newest(old_keys.size(), 0);
     old_keys.swap(keys);
     old_newest.swap(newest);
+    used = 0;  // emptied buckets are left behind
     for (std::size_t s = 0; s < old_keys.size(); ++s) {
-      if (old_newest[s] == 0) continue;
+      if (old_newest[s] == 0 || old_newest[s] == emptied) continue;
       std::size_t const slot = find(old_keys[s]);
       keys[slot] = old_keys[s];
       newest[slot] = old_newest[s];
+      ++used;
     }
   }
   if (docs.size() >= UINT32_MAX - 1) throw error(errc::limit_exceeded, "lsh_index: more than 2^32-2 entries in a band");
@@ -258,7 +260,7 @@ void lsh_index::band_buckets::insert(std::uint64_t key, std::uint32_t doc) {
     ++used;
   }
   docs.push_back(doc);
-  older.push_back(newest[slot]);
+  older.push_back(head(slot));
   newest[slot] = static_cast<std::uint32_t>(docs.size());
 }
 
@@ -269,6 +271,35 @@ void lsh_index::insert(std::uint32_t doc, std::span<const std::uint32_t> signatu
   ++documents_;
 }
 
+std::pair<std::uint32_t, std::uint32_t> lsh_index::band_buckets::locate(
+    std::uint64_t key, std::uint32_t doc) const noexcept {
+  if (keys.empty()) return {0, 0};
+  std::uint32_t newer = 0;
+  for (std::uint32_t e = head(find(key)); e != 0; newer = e, e = older[e - 1])
+    if (docs[e - 1] == doc) return {e, newer};
+  return {0, 0};
+}
+
+bool lsh_index::remove(std::uint32_t doc, std::span<const std::uint32_t> signature) {
+  key_scratch_.resize(params_.bands);
+  band_keys(signature, params_, key_scratch_);  // rejects a short signature
+  // All bands or none: a signature other than the inserted one changes nothing.
+  for (std::uint32_t b = 0; b < params_.bands; ++b)
+    if (bands_[b].locate(key_scratch_[b], doc).first == 0) return false;
+  for (std::uint32_t b = 0; b < params_.bands; ++b) {
+    band_buckets& band = bands_[b];
+    auto const [entry, newer] = band.locate(key_scratch_[b], doc);
+    std::uint32_t const next = band.older[entry - 1];
+    if (newer != 0) {
+      band.older[newer - 1] = next;
+    } else {
+      band.newest[band.find(key_scratch_[b])] = next != 0 ? next : band_buckets::emptied;
+    }
+  }
+  --documents_;
+  return true;
+}
+
 std::vector<std::uint32_t> lsh_index::query(std::span<const std::uint32_t> signature) const {
   std::vector<std::uint64_t> keys(params_.bands);
   band_keys(signature, params_, keys);  // rejects a short signature
@@ -276,7 +307,7 @@ std::vector<std::uint32_t> lsh_index::query(std::span<const std::uint32_t> signa
   for (std::uint32_t b = 0; b < params_.bands; ++b) {
     band_buckets const& band = bands_[b];
     if (band.keys.empty()) continue;
-    for (std::uint32_t e = band.newest[band.find(keys[b])]; e != 0; e = band.older[e - 1])
+    for (std::uint32_t e = band.head(band.find(keys[b])); e != 0; e = band.older[e - 1])
       docs.push_back(band.docs[e - 1]);
   }
   std::sort(docs.begin(), docs.end());
@@ -291,7 +322,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> lsh_index::candidate_pairs(
   for (std::uint32_t b = 0; b < params_.bands; ++b) {
     band_buckets const& band = bands_[b];
     for (std::size_t s = 0; s < band.keys.size(); ++s)
-      for (std::uint32_t e = band.newest[s]; e != 0; e = band.older[e - 1])
+      for (std::uint32_t e = band.head(s); e != 0; e = band.older[e - 1])
         entries.push_back({band.keys[s], b, band.docs[e - 1]});
   }
   return neardup::candidate_pairs(entries, max_bucket, stats);
