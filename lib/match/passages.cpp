@@ -1,0 +1,471 @@
+// passages: winnowed k-gram fingerprints, an inverted index with bounded posting lists, and the
+// alignment that chains matching fingerprints into passages with byte spans.
+
+#include "neardup/passages.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstdlib>
+#include <optional>
+#include <utility>
+
+#include "common/hash_sort.hpp"
+#include "common/parallel.hpp"
+#include "common/utf8.hpp"
+#include "neardup/error.hpp"
+#include "neardup/shingle.hpp"
+
+namespace neardup {
+namespace {
+
+// The k-gram hashes' seed: fixed, so fingerprints are comparable across runs and machines.
+constexpr std::uint64_t gram_seed = 0x7061737361676573ull;
+// A fingerprint repeated in one text pairs with each of its repeats in the other at most this often:
+// text that repeats itself must not make alignment quadratic.
+constexpr std::size_t max_repeats = 8;
+// How far past a passage's last character the byte span may take the punctuation that ends it.
+constexpr std::size_t max_trailing_bytes = 12;
+
+using fingerprint_list = std::vector<std::uint64_t>;  // (hash << 32 | position), by position
+
+[[nodiscard]] std::uint32_t fp_hash(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f >> 32); }
+[[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f); }
+
+/// Winnowing (Schleimer, Wilkerson, Aiken 2003): of every `window` consecutive k-gram hashes the
+/// smallest (the rightmost of equals) is kept, each selected position once. A monotone queue of
+/// positions whose hashes increase gives each window's minimum in amortized O(1).
+void winnow(std::u32string_view text, passage_options const& o, std::vector<std::uint64_t>& grams,
+            std::vector<std::uint32_t>& queue, fingerprint_list& out) {
+  out.clear();
+  if (text.size() < o.gram) return;  // char_shingles would give one shingle of the whole text
+  char_shingles(text, {.n = o.gram, .seed = gram_seed}, grams);
+  std::size_t const n = grams.size();
+  std::size_t const w = std::min<std::size_t>(o.window, n);
+  queue.resize(n);
+  std::size_t head = 0, tail = 0;  // queue[head, tail)
+  std::size_t last = SIZE_MAX;
+  for (std::size_t i = 0; i < n; ++i) {
+    while (tail > head && grams[queue[tail - 1]] >= grams[i]) --tail;
+    queue[tail++] = static_cast<std::uint32_t>(i);
+    if (i + 1 < w) continue;
+    while (queue[head] + w <= i) ++head;
+    std::size_t const pick = queue[head];
+    if (pick != last) {
+      out.push_back((grams[pick] >> 32) << 32 | pick);
+      last = pick;
+    }
+  }
+}
+
+[[nodiscard]] bool is_han(char32_t c) noexcept {
+  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+/// Words of space-separated text in bytes [begin, end): runs of characters between white space.
+[[nodiscard]] std::size_t count_words(std::string_view text, std::size_t begin, std::size_t end) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (std::size_t i = begin; i < end;) {
+    detail::utf8_sequence const d = detail::decode_utf8(text, i);
+    bool const space = d.cp == U'\n' || detail::is_white_space(d.cp);
+    if (!space && !in_word) ++words;
+    in_word = !space;
+    i += d.length;
+  }
+  return words;
+}
+
+/// A text ready to align: its normalized code points, where each came from, its fingerprints.
+struct prepared {
+  std::string text;
+  std::u32string norm;
+  std::vector<source_span> spans;
+  fingerprint_list fps;     // by position
+  fingerprint_list by_hash;  // the same, by (hash, position)
+  bool ok = false;
+};
+
+void prepare(normalizer const& norm, passage_options const& o, std::string text, prepared& p) {
+  p.text = std::move(text);
+  norm.normalize_with_offsets(p.text, p.norm, p.spans);
+  std::vector<std::uint64_t> grams;
+  std::vector<std::uint32_t> queue;
+  winnow(p.norm, o, grams, queue, p.fps);
+  p.by_hash = p.fps;
+  std::sort(p.by_hash.begin(), p.by_hash.end());
+  p.ok = true;
+}
+
+struct match {
+  std::uint32_t a, b;
+};
+
+struct chain {
+  std::vector<match> matches;
+  [[nodiscard]] std::int64_t diagonal() const noexcept {
+    return static_cast<std::int64_t>(matches.back().a) - matches.back().b;
+  }
+};
+
+/// Normalized characters along the chain that are equal in both texts, between `a0` and `a1`:
+/// each stretch compared on the diagonal of the match that starts it.
+std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, std::size_t a0,
+                          std::size_t a1) {
+  std::size_t equal = 0;
+  auto const& m = c.matches;
+  for (std::size_t x = a0, i = 0; x < a1; ++x) {
+    while (i + 1 < m.size() && m[i + 1].a <= x) ++i;
+    std::int64_t const y = static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
+    if (y >= 0 && static_cast<std::size_t>(y) < B.norm.size() && A.norm[x] == B.norm[static_cast<std::size_t>(y)])
+      ++equal;
+  }
+  return equal;
+}
+
+/// The byte where a passage ending before normalized position `n1` of `p` ends: after its last
+/// character, and after the punctuation right behind it (not across white space).
+std::size_t byte_end(prepared const& p, std::size_t n1) {
+  std::size_t end = p.spans[n1 - 1].end;
+  std::size_t const limit = std::min({n1 < p.spans.size() ? std::size_t{p.spans[n1].begin} : p.text.size(),
+                                      end + max_trailing_bytes, p.text.size()});
+  while (end < limit) {
+    detail::utf8_sequence const d = detail::decode_utf8(p.text, end);
+    if (d.cp == U'\n' || detail::is_white_space(d.cp) || end + d.length > limit) break;
+    end += d.length;
+  }
+  return end;
+}
+
+std::size_t line_of(std::string_view text, std::size_t byte) {
+  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
+}
+
+/// The passages of A and B from their fingerprints (those in `stock`, sorted, left out).
+passage_pair align(prepared const& A, prepared const& B, passage_options const& o,
+                   std::span<const std::uint32_t> stock) {
+  passage_pair out;
+  std::vector<match> matches;
+  std::size_t const k = o.gram;
+  for (std::size_t i = 0, j = 0; i < A.by_hash.size() && j < B.by_hash.size();) {
+    std::uint32_t const ha = fp_hash(A.by_hash[i]), hb = fp_hash(B.by_hash[j]);
+    if (ha != hb) {
+      (ha < hb ? i : j)++;
+      continue;
+    }
+    std::size_t ie = i, je = j;
+    while (ie < A.by_hash.size() && fp_hash(A.by_hash[ie]) == ha) ++ie;
+    while (je < B.by_hash.size() && fp_hash(B.by_hash[je]) == ha) ++je;
+    if (!std::binary_search(stock.begin(), stock.end(), ha)) {
+      for (std::size_t x = i; x < std::min(ie, i + max_repeats); ++x)
+        for (std::size_t y = j; y < std::min(je, j + max_repeats); ++y) {
+          std::uint32_t const pa = fp_pos(A.by_hash[x]), pb = fp_pos(B.by_hash[y]);
+          // 32 bits of hash may collide: the k-grams themselves must be equal.
+          if (A.norm.compare(pa, k, B.norm, pb, k) == 0) matches.push_back({pa, pb});
+        }
+    }
+    i = ie;
+    j = je;
+  }
+  std::sort(matches.begin(), matches.end(),
+            [](match const& x, match const& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+
+  // Chains along diagonals: each match joins the open chain it continues best (nearest diagonal),
+  // else starts one; a chain closes once the matches have moved max_gap past it.
+  std::vector<chain> open, done;
+  for (match const& m : matches) {
+    for (std::size_t c = 0; c < open.size();) {
+      if (m.a > open[c].matches.back().a + o.max_gap + k) {
+        done.push_back(std::move(open[c]));
+        open[c] = std::move(open.back());
+        open.pop_back();
+      } else {
+        ++c;
+      }
+    }
+    chain* best = nullptr;
+    std::int64_t best_shift = 0;
+    for (chain& c : open) {
+      match const& l = c.matches.back();
+      if (m.a <= l.a || m.b <= l.b || m.b > l.b + o.max_gap + k + o.max_shift) continue;
+      std::int64_t const shift = std::llabs((static_cast<std::int64_t>(m.a) - m.b) - c.diagonal());
+      if (shift > o.max_shift) continue;
+      if (best == nullptr || shift < best_shift) {
+        best = &c;
+        best_shift = shift;
+      }
+    }
+    if (best != nullptr)
+      best->matches.push_back(m);
+    else
+      open.push_back(chain{{m}});
+  }
+  for (chain& c : open) done.push_back(std::move(c));
+
+  struct found {
+    std::size_t a0, a1, b0, b1, chars;
+  };
+  std::vector<found> candidates;
+  for (chain const& c : done) {
+    std::size_t a0 = c.matches.front().a, b0 = c.matches.front().b;
+    std::size_t a1 = c.matches.back().a + k, b1 = c.matches.back().b + k;
+    while (a0 > 0 && b0 > 0 && A.norm[a0 - 1] == B.norm[b0 - 1]) --a0, --b0;
+    while (a1 < A.norm.size() && b1 < B.norm.size() && A.norm[a1] == B.norm[b1]) ++a1, ++b1;
+    std::size_t const chars = matched_chars(A, B, c, a0, a1);
+    candidates.push_back({a0, a1, b0, b1, chars});
+  }
+  // The longest first; a passage that overlaps an accepted one in either text is the same copy
+  // seen again (a repeated sentence), not another.
+  std::sort(candidates.begin(), candidates.end(), [](found const& x, found const& y) {
+    return x.chars != y.chars ? x.chars > y.chars : x.a0 < y.a0;
+  });
+  std::vector<found> kept;
+  for (found const& f : candidates) {
+    bool const overlaps = std::any_of(kept.begin(), kept.end(), [&](found const& g) {
+      return (f.a0 < g.a1 && g.a0 < f.a1) || (f.b0 < g.b1 && g.b0 < f.b1);
+    });
+    if (overlaps) continue;
+    std::size_t han = 0;
+    for (std::size_t x = f.a0; x < f.a1; ++x) han += is_han(A.norm[x]) ? 1 : 0;
+    std::size_t const a_start = A.spans[f.a0].begin, a_end = byte_end(A, f.a1);
+    bool const long_enough = 2 * han >= f.a1 - f.a0
+                                 ? f.chars >= o.min_chars
+                                 : std::min(count_words(A.text, a_start, a_end),
+                                            count_words(B.text, B.spans[f.b0].begin,
+                                                        byte_end(B, f.b1))) >= o.min_words;
+    if (long_enough) kept.push_back(f);
+  }
+  std::sort(kept.begin(), kept.end(), [](found const& x, found const& y) { return x.a0 < y.a0; });
+  std::size_t covered_a = 0, covered_b = 0;
+  for (found const& f : kept) {
+    passage p;
+    p.a_start = A.spans[f.a0].begin;
+    p.a_end = byte_end(A, f.a1);
+    p.b_start = B.spans[f.b0].begin;
+    p.b_end = byte_end(B, f.b1);
+    p.a_line = line_of(A.text, p.a_start);
+    p.b_line = line_of(B.text, p.b_start);
+    p.chars = f.chars;
+    out.passages.push_back(p);
+    covered_a += f.a1 - f.a0;
+    covered_b += f.b1 - f.b0;
+  }
+  // Kept passages do not overlap, so the sums are the covered characters.
+  if (!A.norm.empty()) out.containment_a = static_cast<double>(covered_a) / static_cast<double>(A.norm.size());
+  if (!B.norm.empty()) out.containment_b = static_cast<double>(covered_b) / static_cast<double>(B.norm.size());
+  return out;
+}
+
+}  // namespace
+
+void validate(passage_options const& o) {
+  auto refuse = [](char const* what) { throw error(errc::invalid_argument, std::string("passage_options: ") + what); };
+  if (o.gram < 2 || o.gram > 64) refuse("gram must be 2..64");
+  if (o.window < 1 || o.window > 1024) refuse("window must be 1..1024");
+  if (o.max_postings < 2) refuse("max_postings must be at least 2");
+  if (o.min_shared < 1) refuse("min_shared must be at least 1");
+  if (o.min_chars < 1 || o.min_words < 1) refuse("min_chars and min_words must be at least 1");
+  if (!o.normalize.drop_punctuation || !o.normalize.drop_whitespace)
+    refuse("normalization must drop punctuation and white space");
+}
+
+passage_pair passages(std::string_view a, std::string_view b, passage_options const& options) {
+  validate(options);
+  normalizer const norm(options.normalize);
+  prepared A, B;
+  prepare(norm, options, std::string(a), A);
+  prepare(norm, options, std::string(b), B);
+  passage_pair out = align(A, B, options, {});
+  out.a = 0;
+  out.b = 1;
+  return out;
+}
+
+struct passage_finder::impl {
+  passage_options options;
+  normalizer norm;
+  std::function<std::string(std::uint32_t)> source;
+  std::vector<std::uint32_t> fps;      // every document's sorted distinct hashes, one after another
+  std::vector<std::uint64_t> starts{0};  // document d's are fps[starts[d], starts[d + 1])
+  std::vector<std::string> texts;      // without a source
+
+  explicit impl(passage_options const& o) : options(o), norm(o.normalize) {}
+};
+
+passage_finder::passage_finder(passage_options const& options) {
+  validate(options);
+  impl_ = std::make_unique<impl>(options);
+}
+passage_finder::~passage_finder() = default;
+passage_finder::passage_finder(passage_finder&&) noexcept = default;
+passage_finder& passage_finder::operator=(passage_finder&&) noexcept = default;
+
+void passage_finder::set_text_source(std::function<std::string(std::uint32_t)> source) {
+  if (size() > 0)
+    throw error(errc::invalid_argument, "passage_finder: the text source is set before the first document");
+  impl_->source = std::move(source);
+}
+
+void passage_finder::fingerprint(std::string_view text, std::vector<std::uint32_t>& out) const {
+  thread_local std::u32string norm;
+  thread_local std::vector<std::uint64_t> grams;
+  thread_local std::vector<std::uint32_t> queue;
+  thread_local fingerprint_list fps;
+  impl_->norm.normalize(text, norm);
+  winnow(norm, impl_->options, grams, queue, fps);
+  out.resize(fps.size());
+  for (std::size_t i = 0; i < fps.size(); ++i) out[i] = fp_hash(fps[i]);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+std::uint32_t passage_finder::add(std::string_view text) {
+  thread_local std::vector<std::uint32_t> fps;
+  fingerprint(text, fps);
+  if (!impl_->source) impl_->texts.emplace_back(text);
+  std::uint32_t const doc = static_cast<std::uint32_t>(size());
+  impl_->fps.insert(impl_->fps.end(), fps.begin(), fps.end());
+  impl_->starts.push_back(impl_->fps.size());
+  return doc;
+}
+
+std::uint32_t passage_finder::add_fingerprints(std::span<const std::uint32_t> fingerprints) {
+  if (!impl_->source) throw error(errc::invalid_argument, "passage_finder: add_fingerprints needs a text source");
+  if (size() >= UINT32_MAX) throw error(errc::limit_exceeded, "passage_finder: 2^32 - 1 documents");
+  std::uint32_t const doc = static_cast<std::uint32_t>(size());
+  impl_->fps.insert(impl_->fps.end(), fingerprints.begin(), fingerprints.end());
+  impl_->starts.push_back(impl_->fps.size());
+  return doc;
+}
+
+std::size_t passage_finder::size() const noexcept { return impl_->starts.size() - 1; }
+passage_options const& passage_finder::options() const noexcept { return impl_->options; }
+
+passage_result passage_finder::run() const {
+  impl const& m = *impl_;
+  passage_options const& o = m.options;
+  passage_result result;
+  result.stats.documents = size();
+  result.stats.fingerprints = m.fps.size();
+  unsigned const threads = detail::resolve_threads(o.threads);
+
+  // The index, a slice of the hash space at a time (about 8 million postings each, so that the
+  // (hash, document) entries never take more than 64 MiB); each document's hashes are sorted, so
+  // each slice is the next stretch of every document's list.
+  unsigned const slice_bits =
+      static_cast<unsigned>(std::min<std::size_t>(16, std::bit_width(m.fps.size() >> 23)));
+  std::size_t const slices = std::size_t{1} << slice_bits;
+  std::vector<std::uint64_t> cursor(m.starts.begin(), m.starts.end() - 1);
+  std::vector<std::uint64_t> entries, scratch, pairs;
+  std::vector<std::uint64_t> counted_keys;  // distinct pairs so far, sorted, with their counts
+  std::vector<std::uint32_t> counted_n;
+  std::vector<std::uint32_t> stock;
+  for (std::size_t s = 0; s < slices; ++s) {
+    std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
+    entries.clear();
+    for (std::size_t d = 0; d < size(); ++d) {
+      std::uint64_t& c = cursor[d];
+      for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
+        entries.push_back(static_cast<std::uint64_t>(m.fps[c]) << 32 | d);
+    }
+    detail::radix_sort(entries, scratch);
+    pairs.clear();
+    for (std::size_t i = 0; i < entries.size();) {
+      std::size_t j = i;
+      while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
+      if (j - i > o.max_postings) {
+        stock.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
+        ++result.stats.stock_fingerprints;
+        result.stats.stock_postings += j - i;
+      } else {
+        for (std::size_t x = i; x < j; ++x)
+          for (std::size_t y = x + 1; y < j; ++y)
+            pairs.push_back((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
+      }
+      i = j;
+    }
+    detail::radix_sort(pairs, scratch);
+    // Merged into the counts so far: memory holds distinct pairs, not every shared fingerprint.
+    std::vector<std::uint64_t> keys;
+    std::vector<std::uint32_t> counts;
+    keys.reserve(counted_keys.size() + pairs.size() / 2);
+    std::size_t x = 0;
+    for (std::size_t i = 0; i < pairs.size();) {
+      std::size_t j = i;
+      while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
+      for (; x < counted_keys.size() && counted_keys[x] < pairs[i]; ++x) {
+        keys.push_back(counted_keys[x]);
+        counts.push_back(counted_n[x]);
+      }
+      std::uint32_t n = static_cast<std::uint32_t>(j - i);
+      if (x < counted_keys.size() && counted_keys[x] == pairs[i]) n += counted_n[x++];
+      keys.push_back(pairs[i]);
+      counts.push_back(n);
+      i = j;
+    }
+    for (; x < counted_keys.size(); ++x) {
+      keys.push_back(counted_keys[x]);
+      counts.push_back(counted_n[x]);
+    }
+    counted_keys.swap(keys);
+    counted_n.swap(counts);
+  }
+  std::vector<std::uint64_t>().swap(entries);
+  std::vector<std::uint64_t>().swap(scratch);
+  std::vector<std::uint64_t>().swap(pairs);
+  std::vector<std::uint64_t> candidates;
+  for (std::size_t i = 0; i < counted_keys.size(); ++i)
+    if (counted_n[i] >= o.min_shared) candidates.push_back(counted_keys[i]);
+  std::vector<std::uint64_t>().swap(counted_keys);
+  std::vector<std::uint32_t>().swap(counted_n);
+  result.stats.candidate_pairs = candidates.size();
+
+  // Alignment on every thread, each pair into its own slot. Candidates come sorted by a, so a
+  // thread's run of pairs prepares each a once.
+  std::vector<std::optional<passage_pair>> found(candidates.size());
+  std::vector<std::uint32_t> unreadable(candidates.size(), UINT32_MAX);  // per pair, its own slot
+  auto text_of = [&](std::size_t pair, std::uint32_t doc, std::string& text) {
+    if (!m.source) {
+      text = m.texts[doc];
+      return true;
+    }
+    try {
+      text = m.source(doc);
+      return true;
+    } catch (error const&) {
+      unreadable[pair] = doc;
+      return false;
+    }
+  };
+  detail::parallel_for(candidates.size(), threads, 64, [&](std::size_t begin, std::size_t end, unsigned) {
+    prepared A, B;
+    std::uint32_t have_a = UINT32_MAX;
+    std::string text;
+    for (std::size_t i = begin; i < end; ++i) {
+      auto const a = static_cast<std::uint32_t>(candidates[i] >> 32);
+      auto const b = static_cast<std::uint32_t>(candidates[i]);
+      if (a != have_a) {
+        have_a = a;
+        A.ok = false;
+        if (text_of(i, a, text)) prepare(m.norm, o, std::move(text), A);
+      }
+      if (!A.ok || !text_of(i, b, text)) continue;
+      prepare(m.norm, o, std::move(text), B);
+      passage_pair pair = align(A, B, o, stock);
+      if (pair.passages.empty()) continue;
+      pair.a = a;
+      pair.b = b;
+      found[i] = std::move(pair);
+    }
+  });
+  for (auto& f : found)
+    if (f) result.pairs.push_back(std::move(*f));
+  result.stats.pairs = result.pairs.size();
+  std::sort(unreadable.begin(), unreadable.end());
+  result.stats.unreadable = static_cast<std::size_t>(
+      std::unique(unreadable.begin(), std::lower_bound(unreadable.begin(), unreadable.end(), UINT32_MAX)) -
+      unreadable.begin());
+  return result;
+}
+
+}  // namespace neardup
