@@ -141,6 +141,24 @@ std::size_t line_of(std::string_view text, std::size_t byte) {
   return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
 }
 
+/// The code points of p's [n0, n1) that no stock fingerprint's k-gram covers.
+std::size_t not_stock(prepared const& p, std::size_t n0, std::size_t n1, std::size_t k,
+                      std::span<const std::uint32_t> stock) {
+  if (stock.empty()) return n1 - n0;
+  std::size_t covered = 0, upto = n0;  // covered: of [n0, upto)
+  auto const first = std::lower_bound(p.fps.begin(), p.fps.end(), n0 > k ? n0 - k : 0,
+                                      [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
+  for (auto it = first; it != p.fps.end() && fp_pos(*it) < n1; ++it) {
+    if (!std::binary_search(stock.begin(), stock.end(), fp_hash(*it))) continue;
+    std::size_t const from = std::max<std::size_t>(fp_pos(*it), upto), to = std::min<std::size_t>(fp_pos(*it) + k, n1);
+    if (to > from) {
+      covered += to - from;
+      upto = to;
+    }
+  }
+  return n1 - n0 - covered;
+}
+
 /// The passages of A and B from their fingerprints (those in `stock`, sorted, left out).
 passage_pair align(prepared const& A, prepared const& B, passage_options const& o,
                    std::span<const std::uint32_t> stock) {
@@ -227,12 +245,18 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     if (overlaps) continue;
     std::size_t han = 0;
     for (std::size_t x = f.a0; x < f.a1; ++x) han += is_han(A.norm[x]) ? 1 : 0;
+    // What stock k-grams cover is left out of the length: winnowing picks a stock phrase's k-grams
+    // in some contexts only, so a few of its fingerprints stay under the posting bound, and the
+    // extension would grow them into the whole phrase.
+    std::size_t const len = f.a1 - f.a0;
+    std::size_t const own = std::min(not_stock(A, f.a0, f.a1, k, stock), not_stock(B, f.b0, f.b1, k, stock));
+    std::size_t const chars = f.chars * own / len;
     std::size_t const a_start = A.spans[f.a0].begin, a_end = byte_end(A, f.a1);
-    bool const long_enough = 2 * han >= f.a1 - f.a0
-                                 ? f.chars >= o.min_chars
-                                 : std::min(count_words(A.text, a_start, a_end),
-                                            count_words(B.text, B.spans[f.b0].begin,
-                                                        byte_end(B, f.b1))) >= o.min_words;
+    bool const long_enough =
+        2 * han >= len ? chars >= o.min_chars
+                       : std::min(count_words(A.text, a_start, a_end),
+                                  count_words(B.text, B.spans[f.b0].begin, byte_end(B, f.b1))) *
+                                 own / len >= o.min_words;
     if (long_enough) kept.push_back(f);
   }
   std::sort(kept.begin(), kept.end(), [](found const& x, found const& y) { return x.a0 < y.a0; });
