@@ -38,9 +38,13 @@ struct kind_result {
 struct worst {
   double pair_f1 = 1, byte_f1 = 1, granularity = 1, plagdet = 1;
   std::string pair_f1_at, byte_f1_at, granularity_at, plagdet_at;
+  std::uint64_t false_pairs = 0;  // reported pairs of the negative kinds' essays, all seeds
   void note(kind_result const& r, std::string const& where, bool copies) {
+    if (!copies) {
+      false_pairs += r.pairs.predicted;
+      return;
+    }
     if (r.pairs.f1() < pair_f1) pair_f1 = r.pairs.f1(), pair_f1_at = where;
-    if (!copies) return;
     if (r.bytes.f1() < byte_f1) byte_f1 = r.bytes.f1(), byte_f1_at = where;
     if (r.bytes.granularity > granularity) granularity = r.bytes.granularity, granularity_at = where;
     if (r.bytes.plagdet() < plagdet) plagdet = r.bytes.plagdet(), plagdet_at = where;
@@ -48,10 +52,13 @@ struct worst {
 };
 
 void print_row(char const* label, kind_result const& r, bool copies) {
-  std::printf("  %-12s %7llu %7llu %7llu  %6.4f %6.4f %6.4f", label,
-              static_cast<unsigned long long>(r.pairs.planted), static_cast<unsigned long long>(r.pairs.found),
-              static_cast<unsigned long long>(r.pairs.predicted), r.pairs.precision(), r.pairs.recall(),
-              r.pairs.f1());
+  std::printf("  %-12s %7llu %7llu %7llu", label, static_cast<unsigned long long>(r.pairs.planted),
+              static_cast<unsigned long long>(r.pairs.found), static_cast<unsigned long long>(r.pairs.predicted));
+  // A negative kind plants no pair: what it reports is all false, so it has a count, not a score.
+  if (copies)
+    std::printf("  %6.4f %6.4f %6.4f", r.pairs.precision(), r.pairs.recall(), r.pairs.f1());
+  else
+    std::printf("       -      -      -");
   if (copies)
     std::printf("  %6.4f %6.4f %6.4f %6.4f %7.4f\n", r.bytes.precision, r.bytes.recall, r.bytes.f1(),
                 r.bytes.granularity, r.bytes.plagdet());
@@ -152,9 +159,11 @@ int main(int argc, char** argv) {
       }
       print_row("all", all, true);
     }
-    std::printf("\nworst: pair F1 %.4f (%s), byte F1 %.4f (%s), granularity %.4f (%s), plagdet %.4f (%s)\n",
+    std::printf("\nworst: pair F1 %.4f (%s), byte F1 %.4f (%s), granularity %.4f (%s), plagdet %.4f (%s); "
+                "%llu pairs reported among the negative kinds' essays\n",
                 w.pair_f1, w.pair_f1_at.c_str(), w.byte_f1, w.byte_f1_at.c_str(), w.granularity,
-                w.granularity_at.c_str(), w.plagdet, w.plagdet_at.c_str());
+                w.granularity_at.c_str(), w.plagdet, w.plagdet_at.c_str(),
+                static_cast<unsigned long long>(w.false_pairs));
   } catch (std::exception const& e) {
     std::fprintf(stderr, "neardup_eval_passages: %s\n", e.what());
     return 1;

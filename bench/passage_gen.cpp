@@ -75,7 +75,7 @@ struct essay {
 constexpr std::array<std::string_view, 12> pinyin = {"fù", "zá", "dān", "yǔ", "zhàn", "lǐng",
                                                      "dǎo", "fā", "jī", "huī", "guān", "yì"};
 
-// A small English vocabulary: random sentences of it share no long run by chance.
+// Common English words; the vocabulary grows from them (maker::maker).
 constexpr std::array<std::string_view, 96> english_words = {
     "the", "students", "teacher", "school", "learned", "history", "science", "because", "river",
     "village", "people", "worked", "together", "during", "winter", "summer", "morning", "evening",
@@ -98,6 +98,21 @@ class maker {
     if (U_FAILURE(status) || !to_traditional_)
       throw std::runtime_error(std::string("ICU transliterator Simplified-Traditional: ") + u_errorName(status));
     for (int i = 0; i < 12; ++i) stock_.push_back(sentence_between(25, 45));
+    // English words: the real ones above, then made-up ones of two to four syllables, drawn by
+    // Zipf's law (rank r with weight 1/r) as running text draws its words.
+    for (auto w : english_words) vocabulary_.emplace_back(w);
+    constexpr std::array<std::string_view, 20> onsets = {"b", "c", "d", "f", "g", "h", "l", "m", "n", "p",
+                                                         "r", "s", "t", "v", "w", "st", "tr", "pl", "ch", "sh"};
+    constexpr std::array<std::string_view, 8> nuclei = {"a", "e", "i", "o", "u", "ea", "ou", "ai"};
+    while (vocabulary_.size() < 3000) {
+      std::string w;
+      for (std::size_t s = 0, n = rng_.between(2, 4); s < n; ++s)
+        w += std::string(onsets[rng_.below(onsets.size())]) + std::string(nuclei[rng_.below(nuclei.size())]);
+      if (rng_.chance(0.4)) w += "n";
+      vocabulary_.push_back(std::move(w));
+    }
+    double total = 0;
+    for (std::size_t r = 1; r <= vocabulary_.size(); ++r) zipf_.push_back(total += 1.0 / static_cast<double>(r));
     for (int i = 0; i < 12; ++i) english_stock_.push_back(english_sentence(5, 8));
   }
 
@@ -151,11 +166,16 @@ class maker {
     }
   }
 
+  std::string english_word() {
+    double const x = rng_.unit() * zipf_.back();
+    return vocabulary_[static_cast<std::size_t>(std::lower_bound(zipf_.begin(), zipf_.end(), x) - zipf_.begin())];
+  }
+
   std::string english_sentence(std::size_t lo, std::size_t hi) {
     std::size_t const n = rng_.between(lo, hi);
     std::string s;
     for (std::size_t w = 0; w < n; ++w) {
-      std::string word(english_words[rng_.below(english_words.size())]);
+      std::string word = english_word();
       if (w == 0) word[0] = static_cast<char>(word[0] - 32);
       s += (w ? " " : "") + word;
       if (w + 1 < n && rng_.chance(0.08)) s += ",";
@@ -292,7 +312,7 @@ class maker {
           std::size_t j = run.find(' ', i);
           if (j == std::string::npos) j = run.size();
           std::string w = run.substr(i, j - i);
-          if (++word % 15 == 7 && !w.empty() && w.back() != '.') w = english_words[rng_.below(english_words.size())];
+          if (++word % 15 == 7 && !w.empty() && w.back() != '.') w = english_word();
           if (!w.empty() && w.back() == '.' && rng_.chance(0.3)) w.back() = ';';
           if (!w.empty() && w.back() == ',') w.pop_back();
           t += w;
@@ -322,6 +342,8 @@ class maker {
   text_source text_;
   std::unique_ptr<icu::Transliterator> to_traditional_;
   std::vector<std::string> stock_, english_stock_;
+  std::vector<std::string> vocabulary_;
+  std::vector<double> zipf_;  // cumulative weights of vocabulary_
   std::vector<essay> essays_;
   std::vector<int> truth_kinds_;
 };

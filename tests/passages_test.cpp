@@ -262,8 +262,14 @@ TEST_CASE("passage_finder: a fingerprint in more than max_postings essays is sto
   REQUIRE(bounded.pairs.size() == 1);
   CHECK(bounded.pairs[0].a == 30);
   CHECK(bounded.pairs[0].b == 31);
-  // The bound is what sets the slogan aside: raised over the 30 essays, every pair of them shares it.
+  // The bound is what sets the slogan aside: raised over twice the 30 essays (a passage most of
+  // whose fingerprints are in over half the bound's essays is a stock phrase too), every pair of
+  // them shares it.
   o.max_postings = 40;
+  auto const half = corpus(o);
+  CHECK(half.stats.stock_fingerprints == 0);
+  CHECK(half.pairs.size() == 1);
+  o.max_postings = 60;
   auto const unbounded = corpus(o);
   CHECK(unbounded.stats.stock_fingerprints == 0);
   CHECK(unbounded.pairs.size() == 30 * 29 / 2 + 1);

@@ -76,6 +76,13 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
   return words;
 }
 
+[[nodiscard]] bool is_ascii_alnum(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+struct prepared;
+bool mid_word(prepared const& p, std::size_t n, bool start);
+
 /// A text ready to align: its normalized code points, where each came from, its fingerprints.
 struct prepared {
   std::string text;
@@ -95,6 +102,14 @@ void prepare(normalizer const& norm, passage_options const& o, std::string text,
   p.by_hash = p.fps;
   std::sort(p.by_hash.begin(), p.by_hash.end());
   p.ok = true;
+}
+
+/// Whether normalized position n of p continues a word of the text on its left (start) or on its
+/// right (!start): an ASCII letter or digit next to its bytes.
+bool mid_word(prepared const& p, std::size_t n, bool start) {
+  source_span const s = p.spans[n];
+  if (start) return s.begin > 0 && is_ascii_alnum(p.text[s.begin - 1]) && is_ascii_alnum(p.text[s.begin]);
+  return s.end < p.text.size() && is_ascii_alnum(p.text[s.end]) && is_ascii_alnum(p.text[s.end - 1]);
 }
 
 struct match {
@@ -141,27 +156,28 @@ std::size_t line_of(std::string_view text, std::size_t byte) {
   return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
 }
 
-/// The code points of p's [n0, n1) that no stock fingerprint's k-gram covers.
-std::size_t not_stock(prepared const& p, std::size_t n0, std::size_t n1, std::size_t k,
-                      std::span<const std::uint32_t> stock) {
-  if (stock.empty()) return n1 - n0;
-  std::size_t covered = 0, upto = n0;  // covered: of [n0, upto)
-  auto const first = std::lower_bound(p.fps.begin(), p.fps.end(), n0 > k ? n0 - k : 0,
+/// Whether most fingerprints of p's k-grams inside [n0, n1) are common (`common`: in more than half
+/// max_postings essays): then the passage is a stock phrase. Winnowing selects a phrase's k-grams
+/// by context, so some of them are selected in few enough essays to stay under the posting bound,
+/// and the extension would grow one of those into the whole phrase; the phrase's other
+/// fingerprints give it away. (A common k-gram here and there is a common word pair, as English
+/// "ofthe": it does not make a passage stock.)
+bool mostly_stock(prepared const& p, std::size_t n0, std::size_t n1, std::size_t k,
+                  std::span<const std::uint32_t> stock) {
+  if (stock.empty()) return false;
+  std::size_t total = 0, stocked = 0;
+  auto const first = std::lower_bound(p.fps.begin(), p.fps.end(), n0,
                                       [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
-  for (auto it = first; it != p.fps.end() && fp_pos(*it) < n1; ++it) {
-    if (!std::binary_search(stock.begin(), stock.end(), fp_hash(*it))) continue;
-    std::size_t const from = std::max<std::size_t>(fp_pos(*it), upto), to = std::min<std::size_t>(fp_pos(*it) + k, n1);
-    if (to > from) {
-      covered += to - from;
-      upto = to;
-    }
+  for (auto it = first; it != p.fps.end() && fp_pos(*it) + k <= n1; ++it) {
+    ++total;
+    stocked += std::binary_search(stock.begin(), stock.end(), fp_hash(*it)) ? 1 : 0;
   }
-  return n1 - n0 - covered;
+  return 2 * stocked > total;
 }
 
 /// The passages of A and B from their fingerprints (those in `stock`, sorted, left out).
 passage_pair align(prepared const& A, prepared const& B, passage_options const& o,
-                   std::span<const std::uint32_t> stock) {
+                   std::span<const std::uint32_t> stock, std::span<const std::uint32_t> common) {
   passage_pair out;
   std::vector<match> matches;
   std::size_t const k = o.gram;
@@ -221,7 +237,7 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
   for (chain& c : open) done.push_back(std::move(c));
 
   struct found {
-    std::size_t a0, a1, b0, b1, chars;
+    std::size_t a0, a1, b0, b1, chars, han;
   };
   std::vector<found> candidates;
   for (chain const& c : done) {
@@ -229,8 +245,17 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     std::size_t a1 = c.matches.back().a + k, b1 = c.matches.back().b + k;
     while (a0 > 0 && b0 > 0 && A.norm[a0 - 1] == B.norm[b0 - 1]) --a0, --b0;
     while (a1 < A.norm.size() && b1 < B.norm.size() && A.norm[a1] == B.norm[b1]) ++a1, ++b1;
+    std::size_t han = 0;
+    for (std::size_t x = a0; x < a1; ++x) han += is_han(A.norm[x]) ? 1 : 0;
+    if (2 * han < a1 - a0) {
+      // Space-separated text: the extension may have taken the last letters of different words
+      // ("e. Because"); a passage starts and ends at word boundaries in both texts.
+      while (a0 < a1 && (mid_word(A, a0, true) || mid_word(B, b0, true))) ++a0, ++b0;
+      while (a1 > a0 && (mid_word(A, a1 - 1, false) || mid_word(B, b1 - 1, false))) --a1, --b1;
+      if (a0 == a1) continue;
+    }
     std::size_t const chars = matched_chars(A, B, c, a0, a1);
-    candidates.push_back({a0, a1, b0, b1, chars});
+    candidates.push_back({a0, a1, b0, b1, chars, han});
   }
   // The longest first; a passage that overlaps an accepted one in either text is the same copy
   // seen again (a repeated sentence), not another.
@@ -243,20 +268,18 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
       return (f.a0 < g.a1 && g.a0 < f.a1) || (f.b0 < g.b1 && g.b0 < f.b1);
     });
     if (overlaps) continue;
-    std::size_t han = 0;
-    for (std::size_t x = f.a0; x < f.a1; ++x) han += is_han(A.norm[x]) ? 1 : 0;
-    // What stock k-grams cover is left out of the length: winnowing picks a stock phrase's k-grams
-    // in some contexts only, so a few of its fingerprints stay under the posting bound, and the
-    // extension would grow them into the whole phrase.
+    std::size_t const han = f.han;
     std::size_t const len = f.a1 - f.a0;
-    std::size_t const own = std::min(not_stock(A, f.a0, f.a1, k, stock), not_stock(B, f.b0, f.b1, k, stock));
-    std::size_t const chars = f.chars * own / len;
+    // Han text: most fingerprints common (in over half the bound's essays) make a stock phrase.
+    // Space-separated text has common k-grams everywhere (its frequent words): only stock ones.
+    std::span<const std::uint32_t> const frequent = 2 * han >= len ? common : stock;
+    if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent)) continue;
     std::size_t const a_start = A.spans[f.a0].begin, a_end = byte_end(A, f.a1);
     bool const long_enough =
-        2 * han >= len ? chars >= o.min_chars
+        2 * han >= len ? f.chars >= o.min_chars
                        : std::min(count_words(A.text, a_start, a_end),
-                                  count_words(B.text, B.spans[f.b0].begin, byte_end(B, f.b1))) *
-                                 own / len >= o.min_words;
+                                  count_words(B.text, B.spans[f.b0].begin, byte_end(B, f.b1))) * f.chars >=
+                             o.min_words * len;  // the words, as many as match
     if (long_enough) kept.push_back(f);
   }
   std::sort(kept.begin(), kept.end(), [](found const& x, found const& y) { return x.a0 < y.a0; });
@@ -299,7 +322,7 @@ passage_pair passages(std::string_view a, std::string_view b, passage_options co
   prepared A, B;
   prepare(norm, options, std::string(a), A);
   prepare(norm, options, std::string(b), B);
-  passage_pair out = align(A, B, options, {});
+  passage_pair out = align(A, B, options, {}, {});
   out.a = 0;
   out.b = 1;
   return out;
@@ -383,7 +406,7 @@ passage_result passage_finder::run() const {
   std::vector<std::uint64_t> entries, scratch, pairs;
   std::vector<std::uint64_t> counted_keys;  // distinct pairs so far, sorted, with their counts
   std::vector<std::uint32_t> counted_n;
-  std::vector<std::uint32_t> stock;
+  std::vector<std::uint32_t> stock, common;  // in more than max_postings essays; than half as many
   for (std::size_t s = 0; s < slices; ++s) {
     std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
     entries.clear();
@@ -397,6 +420,7 @@ passage_result passage_finder::run() const {
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i;
       while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
+      if (j - i > o.max_postings / 2) common.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
       if (j - i > o.max_postings) {
         stock.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
         ++result.stats.stock_fingerprints;
@@ -475,7 +499,7 @@ passage_result passage_finder::run() const {
       }
       if (!A.ok || !text_of(i, b, text)) continue;
       prepare(m.norm, o, std::move(text), B);
-      passage_pair pair = align(A, B, o, stock);
+      passage_pair pair = align(A, B, o, stock, common);
       if (pair.passages.empty()) continue;
       pair.a = a;
       pair.b = b;
