@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   app.add_option("--window", options.window, "Winnowing window")->capture_default_str();
   app.add_option("--max-postings", options.max_postings, "Stock bound")->capture_default_str();
   app.add_option("--max-gap", options.max_gap, "Gap between chained matches")->capture_default_str();
+  app.add_option("--min-shared", options.min_shared, "Fingerprints a candidate pair shares")->capture_default_str();
   app.add_option("--threads", options.threads, "Threads (0 = all)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 

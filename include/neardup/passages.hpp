@@ -54,7 +54,7 @@ struct passage_options {
   std::size_t min_chars = 30;  ///< shortest passage of Han text, in normalized characters
   std::size_t min_words = 12;  ///< shortest passage of space-separated text, in words
   std::size_t max_postings = 50;  ///< a fingerprint in more essays than this is stock (>= 2)
-  unsigned min_shared = 2;    ///< fingerprints a candidate pair shares before it is aligned (>= 1)
+  unsigned min_shared = 3;    ///< fingerprints a candidate pair shares before it is aligned (>= 1)
   unsigned max_gap = 48;      ///< code points between matches chained into one passage
   unsigned max_shift = 8;     ///< how far the diagonal may move between chained matches
   unsigned threads = 0;       ///< passage_finder::run: 0 = all cores; results do not change

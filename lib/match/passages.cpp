@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdlib>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "common/hash_sort.hpp"
@@ -25,6 +26,8 @@ constexpr std::uint64_t gram_seed = 0x7061737361676573ull;
 constexpr std::size_t max_repeats = 8;
 // How far past a passage's last character the byte span may take the punctuation that ends it.
 constexpr std::size_t max_trailing_bytes = 12;
+// Prepared essays each aligning thread keeps (a few megabytes).
+constexpr std::size_t prepared_cache_size = 128;
 
 using fingerprint_list = std::vector<std::uint64_t>;  // (hash << 32 | position), by position
 
@@ -32,27 +35,35 @@ using fingerprint_list = std::vector<std::uint64_t>;  // (hash << 32 | position)
 [[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f); }
 
 /// Winnowing (Schleimer, Wilkerson, Aiken 2003): of every `window` consecutive k-gram hashes the
-/// smallest (the rightmost of equals) is kept, each selected position once. A monotone queue of
-/// positions whose hashes increase gives each window's minimum in amortized O(1).
+/// smallest (the rightmost of equals) is kept, each selected position once. Each window's minimum
+/// comes from two running minima over blocks of `window` k-grams (van Herk, Gil and Werman): the
+/// suffix minimum of its first block and the prefix minimum of the next, compared as (hash, last
+/// position first) keys, which needs no branch on the data.
 void winnow(std::u32string_view text, passage_options const& o, std::vector<std::uint64_t>& grams,
-            std::vector<std::uint32_t>& queue, fingerprint_list& out) {
+            std::vector<std::uint64_t>& suffix, fingerprint_list& out) {
   out.clear();
   if (text.size() < o.gram) return;  // char_shingles would give one shingle of the whole text
   char_shingles(text, {.n = o.gram, .seed = gram_seed}, grams);
   std::size_t const n = grams.size();
   std::size_t const w = std::min<std::size_t>(o.window, n);
-  queue.resize(n);
-  std::size_t head = 0, tail = 0;  // queue[head, tail)
-  std::size_t last = SIZE_MAX;
-  for (std::size_t i = 0; i < n; ++i) {
-    while (tail > head && grams[queue[tail - 1]] >= grams[i]) --tail;
-    queue[tail++] = static_cast<std::uint32_t>(i);
-    if (i + 1 < w) continue;
-    while (queue[head] + w <= i) ++head;
-    std::size_t const pick = queue[head];
-    if (pick != last) {
-      out.push_back((grams[pick] >> 32) << 32 | pick);
-      last = pick;
+  // In place: grams become keys, (hash << 32 | ~position), so that the smallest key is the
+  // smallest hash at its last position; then the prefix minima of each block.
+  for (std::size_t i = 0; i < n; ++i) grams[i] = (grams[i] >> 32) << 32 | (0xFFFFFFFFu - static_cast<std::uint32_t>(i));
+  suffix.resize(n);
+  for (std::size_t b = 0; b < n; b += w) {
+    std::size_t const e = std::min(n, b + w);
+    suffix[e - 1] = grams[e - 1];
+    for (std::size_t i = e - 1; i-- > b;) suffix[i] = std::min(grams[i], suffix[i + 1]);
+    for (std::size_t i = b + 1; i < e; ++i) grams[i] = std::min(grams[i], grams[i - 1]);
+  }
+  std::uint64_t last = 0;
+  for (std::size_t i = 0; i + w <= n; ++i) {
+    std::size_t const j = i + w - 1;
+    std::uint64_t const key = i % w == 0 ? suffix[i] : std::min(suffix[i], grams[j]);
+    if (key != last || i == 0) {
+      std::uint32_t const pos = 0xFFFFFFFFu - static_cast<std::uint32_t>(key);
+      out.push_back((key >> 32) << 32 | pos);
+      last = key;
     }
   }
 }
@@ -83,22 +94,39 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
 struct prepared;
 bool mid_word(prepared const& p, std::size_t n, bool start);
 
-/// A text ready to align: its normalized code points, where each came from, its fingerprints.
+/// A text ready to align: its normalized code points and fingerprints; where each code point came
+/// from is found (normalize_with_offsets, the slower path) only for texts that have a passage.
 struct prepared {
   std::string text;
   std::u32string norm;
-  std::vector<source_span> spans;
-  fingerprint_list fps;     // by position
+  fingerprint_list fps;      // by position
   fingerprint_list by_hash;  // the same, by (hash, position)
   bool ok = false;
+  normalizer const* normalizer_ = nullptr;
+
+  [[nodiscard]] source_span span(std::size_t n) const {
+    if (!have_spans_) {
+      std::u32string again;
+      normalizer_->normalize_with_offsets(text, again, spans_);
+      have_spans_ = true;
+    }
+    return spans_[n];
+  }
+
+ private:
+  mutable std::vector<source_span> spans_;
+  mutable bool have_spans_ = false;
+
+  friend void prepare(normalizer const&, passage_options const&, std::string, prepared&);
 };
 
 void prepare(normalizer const& norm, passage_options const& o, std::string text, prepared& p) {
   p.text = std::move(text);
-  norm.normalize_with_offsets(p.text, p.norm, p.spans);
-  std::vector<std::uint64_t> grams;
-  std::vector<std::uint32_t> queue;
-  winnow(p.norm, o, grams, queue, p.fps);
+  p.normalizer_ = &norm;
+  p.have_spans_ = false;
+  norm.normalize(p.text, p.norm);
+  thread_local std::vector<std::uint64_t> grams, suffix;
+  winnow(p.norm, o, grams, suffix, p.fps);
   p.by_hash = p.fps;
   std::sort(p.by_hash.begin(), p.by_hash.end());
   p.ok = true;
@@ -107,7 +135,7 @@ void prepare(normalizer const& norm, passage_options const& o, std::string text,
 /// Whether normalized position n of p continues a word of the text on its left (start) or on its
 /// right (!start): an ASCII letter or digit next to its bytes.
 bool mid_word(prepared const& p, std::size_t n, bool start) {
-  source_span const s = p.spans[n];
+  source_span const s = p.span(n);
   if (start) return s.begin > 0 && is_ascii_alnum(p.text[s.begin - 1]) && is_ascii_alnum(p.text[s.begin]);
   return s.end < p.text.size() && is_ascii_alnum(p.text[s.end]) && is_ascii_alnum(p.text[s.end - 1]);
 }
@@ -141,8 +169,8 @@ std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, 
 /// The byte where a passage ending before normalized position `n1` of `p` ends: after its last
 /// character, and after the punctuation right behind it (not across white space).
 std::size_t byte_end(prepared const& p, std::size_t n1) {
-  std::size_t end = p.spans[n1 - 1].end;
-  std::size_t const limit = std::min({n1 < p.spans.size() ? std::size_t{p.spans[n1].begin} : p.text.size(),
+  std::size_t end = p.span(n1 - 1).end;
+  std::size_t const limit = std::min({n1 < p.norm.size() ? std::size_t{p.span(n1).begin} : p.text.size(),
                                       end + max_trailing_bytes, p.text.size()});
   while (end < limit) {
     detail::utf8_sequence const d = detail::decode_utf8(p.text, end);
@@ -274,11 +302,11 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     // Space-separated text has common k-grams everywhere (its frequent words): only stock ones.
     std::span<const std::uint32_t> const frequent = 2 * han >= len ? common : stock;
     if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent)) continue;
-    std::size_t const a_start = A.spans[f.a0].begin, a_end = byte_end(A, f.a1);
+    std::size_t const a_start = A.span(f.a0).begin, a_end = byte_end(A, f.a1);
     bool const long_enough =
         2 * han >= len ? f.chars >= o.min_chars
                        : std::min(count_words(A.text, a_start, a_end),
-                                  count_words(B.text, B.spans[f.b0].begin, byte_end(B, f.b1))) * f.chars >=
+                                  count_words(B.text, B.span(f.b0).begin, byte_end(B, f.b1))) * f.chars >=
                              o.min_words * len;  // the words, as many as match
     if (long_enough) kept.push_back(f);
   }
@@ -286,9 +314,9 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
   std::size_t covered_a = 0, covered_b = 0;
   for (found const& f : kept) {
     passage p;
-    p.a_start = A.spans[f.a0].begin;
+    p.a_start = A.span(f.a0).begin;
     p.a_end = byte_end(A, f.a1);
-    p.b_start = B.spans[f.b0].begin;
+    p.b_start = B.span(f.b0).begin;
     p.b_end = byte_end(B, f.b1);
     p.a_line = line_of(A.text, p.a_start);
     p.b_line = line_of(B.text, p.b_start);
@@ -356,10 +384,10 @@ void passage_finder::set_text_source(std::function<std::string(std::uint32_t)> s
 void passage_finder::fingerprint(std::string_view text, std::vector<std::uint32_t>& out) const {
   thread_local std::u32string norm;
   thread_local std::vector<std::uint64_t> grams;
-  thread_local std::vector<std::uint32_t> queue;
+  thread_local std::vector<std::uint64_t> suffix;
   thread_local fingerprint_list fps;
   impl_->norm.normalize(text, norm);
-  winnow(norm, impl_->options, grams, queue, fps);
+  winnow(norm, impl_->options, grams, suffix, fps);
   out.resize(fps.size());
   for (std::size_t i = 0; i < fps.size(); ++i) out[i] = fp_hash(fps[i]);
   std::sort(out.begin(), out.end());
@@ -468,37 +496,53 @@ passage_result passage_finder::run() const {
   std::vector<std::uint32_t>().swap(counted_n);
   result.stats.candidate_pairs = candidates.size();
 
-  // Alignment on every thread, each pair into its own slot. Candidates come sorted by a, so a
-  // thread's run of pairs prepares each a once.
+  // Alignment on every thread, each pair into its own slot. Each thread keeps the essays it
+  // prepared last (a copied essay is in several pairs, and candidates come sorted by a, their b
+  // mostly near a): the cache changes the speed only, never a result.
   std::vector<std::optional<passage_pair>> found(candidates.size());
   std::vector<std::uint32_t> unreadable(candidates.size(), UINT32_MAX);  // per pair, its own slot
-  auto text_of = [&](std::size_t pair, std::uint32_t doc, std::string& text) {
+  struct prepared_cache {
+    std::vector<prepared> slots = std::vector<prepared>(prepared_cache_size);
+    std::vector<std::uint32_t> doc = std::vector<std::uint32_t>(prepared_cache_size, UINT32_MAX);
+    std::unordered_map<std::uint32_t, std::size_t> slot_of;
+    std::size_t next = 0;  // the slot taken next, in turn
+  };
+  std::vector<prepared_cache> caches(threads);
+  // `keep`: a document whose slot must not be taken (the pair's a, while b is prepared).
+  auto prepared_of = [&](prepared_cache& cache, std::size_t pair, std::uint32_t doc,
+                         std::uint32_t keep) -> prepared const& {
+    if (auto const hit = cache.slot_of.find(doc); hit != cache.slot_of.end()) return cache.slots[hit->second];
+    if (cache.doc[cache.next] == keep) cache.next = (cache.next + 1) % prepared_cache_size;
+    std::size_t const slot = cache.next;
+    cache.next = (cache.next + 1) % prepared_cache_size;
+    if (cache.doc[slot] != UINT32_MAX) cache.slot_of.erase(cache.doc[slot]);
+    cache.doc[slot] = doc;
+    cache.slot_of.emplace(doc, slot);
+    prepared& p = cache.slots[slot];
+    p.ok = false;
+    std::string text;
     if (!m.source) {
       text = m.texts[doc];
-      return true;
+    } else {
+      try {
+        text = m.source(doc);
+      } catch (error const&) {
+        unreadable[pair] = doc;
+        return p;
+      }
     }
-    try {
-      text = m.source(doc);
-      return true;
-    } catch (error const&) {
-      unreadable[pair] = doc;
-      return false;
-    }
+    prepare(m.norm, o, std::move(text), p);
+    return p;
   };
-  detail::parallel_for(candidates.size(), threads, 64, [&](std::size_t begin, std::size_t end, unsigned) {
-    prepared A, B;
-    std::uint32_t have_a = UINT32_MAX;
-    std::string text;
+  detail::parallel_for(candidates.size(), threads, 64, [&](std::size_t begin, std::size_t end, unsigned worker) {
+    prepared_cache& cache = caches[worker];
     for (std::size_t i = begin; i < end; ++i) {
       auto const a = static_cast<std::uint32_t>(candidates[i] >> 32);
       auto const b = static_cast<std::uint32_t>(candidates[i]);
-      if (a != have_a) {
-        have_a = a;
-        A.ok = false;
-        if (text_of(i, a, text)) prepare(m.norm, o, std::move(text), A);
-      }
-      if (!A.ok || !text_of(i, b, text)) continue;
-      prepare(m.norm, o, std::move(text), B);
+      prepared const& A = prepared_of(cache, i, a, UINT32_MAX);
+      if (!A.ok) continue;
+      prepared const& B = prepared_of(cache, i, b, a);
+      if (!B.ok) continue;
       passage_pair pair = align(A, B, o, stock, common);
       if (pair.passages.empty()) continue;
       pair.a = a;
