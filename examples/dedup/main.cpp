@@ -349,6 +349,7 @@ int main(int argc, char** argv) {
       neardup::write_jsonl_report(out, run.dedup, context);
       if (passages) neardup::write_passages_jsonl(out, run.passages, context, passage_texts);
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else if (format == "csv") {
       neardup::write_csv_report(out, run.dedup, context);
       if (passages) {
@@ -356,11 +357,13 @@ int main(int argc, char** argv) {
         neardup::write_passages_csv(out, run.passages, context, passage_texts);
       }
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else {
       neardup::write_text_report(out, run.dedup, context);
       if (passages) {
         out << "\n";
         neardup::write_passages_text(out, run.passages, context, passage_texts);
+        neardup::write_passages_summary(out, run.passages, run.timing.passages);
       }
     }
     if (report_file) {

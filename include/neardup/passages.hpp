@@ -128,6 +128,10 @@ class passage_finder {
   /// add_fingerprints takes. `const`, so it may run on many threads at once.
   void fingerprint(std::string_view text, std::vector<std::uint32_t>& out) const;
 
+  /// Room for `documents` and `fingerprints` in all: the table of fingerprints then never grows by
+  /// copying (which would hold it twice). Untouched room costs address space, not memory.
+  void reserve(std::size_t documents, std::size_t fingerprints);
+
   /// Adds a document; returns its number (0, 1, ...).
   std::uint32_t add(std::string_view text);
   /// Adds a document by fingerprint() of its text (needs a text source).

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/hash_mix.hpp"
 #include "common/hash_sort.hpp"
 #include "common/parallel.hpp"
 #include "common/utf8.hpp"
@@ -28,8 +29,30 @@ constexpr std::size_t max_repeats = 8;
 constexpr std::size_t max_trailing_bytes = 12;
 // Prepared essays each aligning thread keeps (a few megabytes).
 constexpr std::size_t prepared_cache_size = 128;
+constexpr std::size_t max_kept_chars = 16 * 1024;  // a slot's buffers kept for essays up to this
+// The candidate sketch's rows: at most 2^26 counters each (128 MiB in all), fewer for small corpora.
+constexpr std::size_t max_sketch_row_bits = 26;
 
 using fingerprint_list = std::vector<std::uint64_t>;  // (hash << 32 | position), by position
+
+/// A set of fingerprint hashes (stock, common): sorted, with a bitmap of their top 22 bits in
+/// front, so that the usual answer (not in the set) takes one load.
+class hash_set {
+ public:
+  void add(std::uint32_t h) { values_.push_back(h); }  // in increasing order
+  void finish() {
+    bits_.assign(std::size_t{1} << 16, 0);
+    for (std::uint32_t const h : values_) bits_[h >> 16] |= std::uint64_t{1} << ((h >> 10) & 63);
+  }
+  [[nodiscard]] bool contains(std::uint32_t h) const noexcept {
+    if (values_.empty() || (bits_[h >> 16] >> ((h >> 10) & 63) & 1) == 0) return false;
+    return std::binary_search(values_.begin(), values_.end(), h);
+  }
+
+ private:
+  std::vector<std::uint32_t> values_;
+  std::vector<std::uint64_t> bits_;
+};
 
 [[nodiscard]] std::uint32_t fp_hash(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f >> 32); }
 [[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f); }
@@ -191,21 +214,20 @@ std::size_t line_of(std::string_view text, std::size_t byte) {
 /// fingerprints give it away. (A common k-gram here and there is a common word pair, as English
 /// "ofthe": it does not make a passage stock.)
 bool mostly_stock(prepared const& p, std::size_t n0, std::size_t n1, std::size_t k,
-                  std::span<const std::uint32_t> stock) {
-  if (stock.empty()) return false;
+                  hash_set const& stock) {
   std::size_t total = 0, stocked = 0;
   auto const first = std::lower_bound(p.fps.begin(), p.fps.end(), n0,
                                       [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
   for (auto it = first; it != p.fps.end() && fp_pos(*it) + k <= n1; ++it) {
     ++total;
-    stocked += std::binary_search(stock.begin(), stock.end(), fp_hash(*it)) ? 1 : 0;
+    stocked += stock.contains(fp_hash(*it)) ? 1 : 0;
   }
   return 2 * stocked > total;
 }
 
 /// The passages of A and B from their fingerprints (those in `stock`, sorted, left out).
 passage_pair align(prepared const& A, prepared const& B, passage_options const& o,
-                   std::span<const std::uint32_t> stock, std::span<const std::uint32_t> common) {
+                   hash_set const& stock, hash_set const& common) {
   passage_pair out;
   std::vector<match> matches;
   std::size_t const k = o.gram;
@@ -218,7 +240,7 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     std::size_t ie = i, je = j;
     while (ie < A.by_hash.size() && fp_hash(A.by_hash[ie]) == ha) ++ie;
     while (je < B.by_hash.size() && fp_hash(B.by_hash[je]) == ha) ++je;
-    if (!std::binary_search(stock.begin(), stock.end(), ha)) {
+    if (!stock.contains(ha)) {
       for (std::size_t x = i; x < std::min(ie, i + max_repeats); ++x)
         for (std::size_t y = j; y < std::min(je, j + max_repeats); ++y) {
           std::uint32_t const pa = fp_pos(A.by_hash[x]), pb = fp_pos(B.by_hash[y]);
@@ -300,7 +322,7 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     std::size_t const len = f.a1 - f.a0;
     // Han text: most fingerprints common (in over half the bound's essays) make a stock phrase.
     // Space-separated text has common k-grams everywhere (its frequent words): only stock ones.
-    std::span<const std::uint32_t> const frequent = 2 * han >= len ? common : stock;
+    hash_set const& frequent = 2 * han >= len ? common : stock;
     if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent)) continue;
     std::size_t const a_start = A.span(f.a0).begin, a_end = byte_end(A, f.a1);
     bool const long_enough =
@@ -350,7 +372,8 @@ passage_pair passages(std::string_view a, std::string_view b, passage_options co
   prepared A, B;
   prepare(norm, options, std::string(a), A);
   prepare(norm, options, std::string(b), B);
-  passage_pair out = align(A, B, options, {}, {});
+  hash_set const none;
+  passage_pair out = align(A, B, options, none, none);
   out.a = 0;
   out.b = 1;
   return out;
@@ -394,6 +417,11 @@ void passage_finder::fingerprint(std::string_view text, std::vector<std::uint32_
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
+void passage_finder::reserve(std::size_t documents, std::size_t fingerprints) {
+  impl_->starts.reserve(documents + 1);
+  impl_->fps.reserve(fingerprints);
+}
+
 std::uint32_t passage_finder::add(std::string_view text) {
   thread_local std::vector<std::uint32_t> fps;
   fingerprint(text, fps);
@@ -426,69 +454,114 @@ passage_result passage_finder::run() const {
 
   // The index, a slice of the hash space at a time (about 8 million postings each, so that the
   // (hash, document) entries never take more than 64 MiB); each document's hashes are sorted, so
-  // each slice is the next stretch of every document's list.
+  // each slice is the next stretch of every document's list. `group` gets each fingerprint's
+  // documents, entries [i, j) of the slice.
   unsigned const slice_bits =
       static_cast<unsigned>(std::min<std::size_t>(16, std::bit_width(m.fps.size() >> 23)));
   std::size_t const slices = std::size_t{1} << slice_bits;
-  std::vector<std::uint64_t> cursor(m.starts.begin(), m.starts.end() - 1);
-  std::vector<std::uint64_t> entries, scratch, pairs;
-  std::vector<std::uint64_t> counted_keys;  // distinct pairs so far, sorted, with their counts
+  std::vector<std::uint64_t> cursor;
+  std::vector<std::uint64_t> entries, scratch, passing;
+  auto for_each_fingerprint = [&](auto&& group, auto&& slice_done) {
+    cursor.assign(m.starts.begin(), m.starts.end() - 1);
+    for (std::size_t s = 0; s < slices; ++s) {
+      std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
+      entries.clear();
+      for (std::size_t d = 0; d < size(); ++d) {
+        std::uint64_t& c = cursor[d];
+        for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
+          entries.push_back(static_cast<std::uint64_t>(m.fps[c]) << 32 | d);
+      }
+      detail::radix_sort(entries, scratch);
+      for (std::size_t i = 0; i < entries.size();) {
+        std::size_t j = i;
+        while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
+        group(i, j);
+        i = j;
+      }
+      slice_done();
+    }
+  };
+  auto for_each_pair = [&](std::size_t i, std::size_t j, auto&& take) {
+    for (std::size_t x = i; x < j; ++x)
+      for (std::size_t y = x + 1; y < j; ++y) take((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
+  };
+  // Pairs sharing min_shared fingerprints, in two passes, so that memory holds neither every pair
+  // that shares one (tens of millions on a large corpus) nor every shared fingerprint: the first
+  // pass counts each pair's shared fingerprints in a sketch of fixed size (two rows of saturating
+  // 8-bit counters; the smaller of a pair's two is never under its count), the second counts
+  // exactly the pairs the sketch lets through.
+  unsigned const row_bits = static_cast<unsigned>(
+      std::clamp<std::size_t>(std::bit_width(m.fps.size()), 12, max_sketch_row_bits));
+  std::size_t const row = std::size_t{1} << row_bits;
+  std::vector<std::uint8_t> sketch(2 * row);
+  auto counter = [&](std::uint64_t pair, std::size_t r) {
+    return r * row + (detail::mix64(pair ^ (r ? 0x9E3779B97F4A7C15ull : 0)) >> (64 - row_bits));
+  };
+  hash_set stock, common;  // in more than max_postings essays; than half as many
+  for_each_fingerprint(
+      [&](std::size_t i, std::size_t j) {
+        auto const hash = static_cast<std::uint32_t>(entries[i] >> 32);
+        if (j - i > o.max_postings / 2) common.add(hash);
+        if (j - i > o.max_postings) {
+          stock.add(hash);
+          ++result.stats.stock_fingerprints;
+          result.stats.stock_postings += j - i;
+          return;
+        }
+        // Common fingerprints make no candidates: a passage made of them is a stock phrase.
+        if (j - i > o.max_postings / 2) return;
+        for_each_pair(i, j, [&](std::uint64_t pair) {
+          for (std::size_t r = 0; r < 2; ++r) {
+            std::uint8_t& c = sketch[counter(pair, r)];
+            c = static_cast<std::uint8_t>(c + (c < 255 ? 1 : 0));
+          }
+        });
+      },
+      [] {});
+  stock.finish();
+  common.finish();
+  std::vector<std::uint64_t> counted_keys;  // distinct passing pairs so far, sorted, with counts
   std::vector<std::uint32_t> counted_n;
-  std::vector<std::uint32_t> stock, common;  // in more than max_postings essays; than half as many
-  for (std::size_t s = 0; s < slices; ++s) {
-    std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
-    entries.clear();
-    for (std::size_t d = 0; d < size(); ++d) {
-      std::uint64_t& c = cursor[d];
-      for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
-        entries.push_back(static_cast<std::uint64_t>(m.fps[c]) << 32 | d);
-    }
-    detail::radix_sort(entries, scratch);
-    pairs.clear();
-    for (std::size_t i = 0; i < entries.size();) {
-      std::size_t j = i;
-      while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
-      if (j - i > o.max_postings / 2) common.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
-      if (j - i > o.max_postings) {
-        stock.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
-        ++result.stats.stock_fingerprints;
-        result.stats.stock_postings += j - i;
-      } else {
-        for (std::size_t x = i; x < j; ++x)
-          for (std::size_t y = x + 1; y < j; ++y)
-            pairs.push_back((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
-      }
-      i = j;
-    }
-    detail::radix_sort(pairs, scratch);
-    // Merged into the counts so far: memory holds distinct pairs, not every shared fingerprint.
-    std::vector<std::uint64_t> keys;
-    std::vector<std::uint32_t> counts;
-    keys.reserve(counted_keys.size() + pairs.size() / 2);
-    std::size_t x = 0;
-    for (std::size_t i = 0; i < pairs.size();) {
-      std::size_t j = i;
-      while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
-      for (; x < counted_keys.size() && counted_keys[x] < pairs[i]; ++x) {
-        keys.push_back(counted_keys[x]);
-        counts.push_back(counted_n[x]);
-      }
-      std::uint32_t n = static_cast<std::uint32_t>(j - i);
-      if (x < counted_keys.size() && counted_keys[x] == pairs[i]) n += counted_n[x++];
-      keys.push_back(pairs[i]);
-      counts.push_back(n);
-      i = j;
-    }
-    for (; x < counted_keys.size(); ++x) {
-      keys.push_back(counted_keys[x]);
-      counts.push_back(counted_n[x]);
-    }
-    counted_keys.swap(keys);
-    counted_n.swap(counts);
-  }
+  for_each_fingerprint(
+      [&](std::size_t i, std::size_t j) {
+        if (j - i > o.max_postings / 2) return;
+        for_each_pair(i, j, [&](std::uint64_t pair) {
+          if (std::min(sketch[counter(pair, 0)], sketch[counter(pair, 1)]) >= o.min_shared) passing.push_back(pair);
+        });
+      },
+      [&] {
+        // Merged into the counts so far: distinct pairs, not every shared fingerprint.
+        detail::radix_sort(passing, scratch);
+        std::vector<std::uint64_t> keys;
+        std::vector<std::uint32_t> counts;
+        keys.reserve(counted_keys.size() + passing.size() / 2);
+        std::size_t x = 0;
+        for (std::size_t i = 0; i < passing.size();) {
+          std::size_t j = i;
+          while (j < passing.size() && passing[j] == passing[i]) ++j;
+          for (; x < counted_keys.size() && counted_keys[x] < passing[i]; ++x) {
+            keys.push_back(counted_keys[x]);
+            counts.push_back(counted_n[x]);
+          }
+          std::uint32_t n = static_cast<std::uint32_t>(j - i);
+          if (x < counted_keys.size() && counted_keys[x] == passing[i]) n += counted_n[x++];
+          keys.push_back(passing[i]);
+          counts.push_back(n);
+          i = j;
+        }
+        for (; x < counted_keys.size(); ++x) {
+          keys.push_back(counted_keys[x]);
+          counts.push_back(counted_n[x]);
+        }
+        counted_keys.swap(keys);
+        counted_n.swap(counts);
+        passing.clear();
+      });
+  std::vector<std::uint8_t>().swap(sketch);
   std::vector<std::uint64_t>().swap(entries);
   std::vector<std::uint64_t>().swap(scratch);
-  std::vector<std::uint64_t>().swap(pairs);
+  std::vector<std::uint64_t>().swap(passing);
+  std::vector<std::uint64_t>().swap(cursor);
   std::vector<std::uint64_t> candidates;
   for (std::size_t i = 0; i < counted_keys.size(); ++i)
     if (counted_n[i] >= o.min_shared) candidates.push_back(counted_keys[i]);
@@ -519,6 +592,9 @@ passage_result passage_finder::run() const {
     cache.doc[slot] = doc;
     cache.slot_of.emplace(doc, slot);
     prepared& p = cache.slots[slot];
+    // A slot keeps its buffers for the next essay, but not a long essay's: 128 of those would
+    // hold hundreds of megabytes.
+    if (p.norm.capacity() > max_kept_chars) p = prepared{};
     p.ok = false;
     std::string text;
     if (!m.source) {

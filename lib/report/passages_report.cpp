@@ -122,11 +122,16 @@ void write_passages_text(std::ostream& out, passage_result const& result, report
       s += '\n';
     }
   });
+}
+
+void write_passages_summary(std::ostream& out, passage_result const& result, double seconds) {
   passage_stats const& st = result.stats;
   out << "Passages: " << grouped(st.pairs) << " " << plural(st.pairs, "pair") << " of essays share a passage, of "
       << grouped(st.candidate_pairs) << " candidate " << plural(st.candidate_pairs, "pair") << "; "
       << grouped(st.stock_fingerprints) << " stock " << plural(st.stock_fingerprints, "fingerprint")
-      << " (" << grouped(st.stock_postings) << " postings) left out of " << grouped(st.fingerprints) << "\n";
+      << " (" << grouped(st.stock_postings) << " postings) left out of " << grouped(st.fingerprints);
+  if (st.unreadable > 0) out << "; " << grouped(st.unreadable) << " essays could not be read again";
+  out << "; " << fixed(seconds, 2) << " s\n";
 }
 
 void write_passages_jsonl(std::ostream& out, passage_result const& result, report_context const& ctx,
