@@ -85,7 +85,9 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
     std::uint64_t const key = i % w == 0 ? suffix[i] : std::min(suffix[i], grams[j]);
     if (key != last || i == 0) {
       std::uint32_t const pos = 0xFFFFFFFFu - static_cast<std::uint32_t>(key);
-      out.push_back((key >> 32) << 32 | pos);
+      // Kept mixed again: minima crowd the low end of the hash space, and the index cuts it into
+      // slices of equal width (and the hash sets look at the top bits).
+      out.push_back((detail::mix64(key >> 32) >> 32) << 32 | pos);
       last = key;
     }
   }
