@@ -52,7 +52,7 @@ struct passage_options {
   unsigned gram = 6;          ///< code points per k-gram (>= 2)
   unsigned window = 11;       ///< k-grams per winnowing window (>= 1): guarantee window + gram - 1
   std::size_t min_chars = 30;  ///< shortest passage of Han text, in normalized characters
-  std::size_t min_words = 12;  ///< shortest passage of space-separated text, in words
+  std::size_t min_words = 10;  ///< shortest passage of space-separated text, in words
   std::size_t max_postings = 50;  ///< a fingerprint in more essays than this is stock (>= 2)
   unsigned min_shared = 3;    ///< fingerprints a candidate pair shares before it is aligned (>= 1)
   unsigned max_gap = 48;      ///< code points between matches chained into one passage
