@@ -81,7 +81,8 @@ void BM_NormalizeWithOffsets_Essays(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalizeWithOffsets_Essays);
 
-/// Two texts of about `bytes` each sharing a copied run: the first file's essays against each other.
+/// Two texts of about `bytes` each sharing a copied run: the first file's essays against each
+/// other.
 void BM_Passages_Pair(benchmark::State& state) {
   std::string const& file = essay_files()[0];
   auto const bytes = static_cast<std::size_t>(state.range(0));

@@ -58,8 +58,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     last_a_end = p.a_end;
     FUZZ_CHECK(p.chars >= 1);
     FUZZ_CHECK(p.chars <= norm.normalize(a.substr(p.a_start, p.a_end - p.a_start)).size());
-    FUZZ_CHECK(p.a_line == 1 + static_cast<std::size_t>(std::count(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(p.a_start), '\n')));
-    FUZZ_CHECK(p.b_line == 1 + static_cast<std::size_t>(std::count(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(p.b_start), '\n')));
+    FUZZ_CHECK(p.a_line ==
+               1 + static_cast<std::size_t>(std::count(
+                       a.begin(), a.begin() + static_cast<std::ptrdiff_t>(p.a_start), '\n')));
+    FUZZ_CHECK(p.b_line ==
+               1 + static_cast<std::size_t>(std::count(
+                       b.begin(), b.begin() + static_cast<std::ptrdiff_t>(p.b_start), '\n')));
   }
   // The corpus finder over the two (no stock at this size) finds what the pairwise call finds.
   neardup::passage_finder finder(o);

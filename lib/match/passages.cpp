@@ -22,15 +22,16 @@ namespace {
 
 // The k-gram hashes' seed: fixed, so fingerprints are comparable across runs and machines.
 constexpr std::uint64_t gram_seed = 0x7061737361676573ull;
-// A fingerprint repeated in one text pairs with each of its repeats in the other at most this often:
-// text that repeats itself must not make alignment quadratic.
+// A fingerprint repeated in one text pairs with each of its repeats in the other at most this
+// often: text that repeats itself must not make alignment quadratic.
 constexpr std::size_t max_repeats = 8;
 // How far past a passage's last character the byte span may take the punctuation that ends it.
 constexpr std::size_t max_trailing_bytes = 12;
 // Prepared essays each aligning thread keeps (a few megabytes).
 constexpr std::size_t prepared_cache_size = 128;
 constexpr std::size_t max_kept_chars = 16 * 1024;  // a slot's buffers kept for essays up to this
-// The candidate sketch's rows: at most 2^26 counters each (128 MiB in all), fewer for small corpora.
+// The candidate sketch's rows: at most 2^26 counters each (128 MiB in all), fewer for small
+// corpora.
 constexpr std::size_t max_sketch_row_bits = 26;
 
 using fingerprint_list = std::vector<std::uint64_t>;  // (hash << 32 | position), by position
@@ -54,8 +55,12 @@ class hash_set {
   std::vector<std::uint64_t> bits_;
 };
 
-[[nodiscard]] std::uint32_t fp_hash(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f >> 32); }
-[[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f); }
+[[nodiscard]] std::uint32_t fp_hash(std::uint64_t f) noexcept {
+  return static_cast<std::uint32_t>(f >> 32);
+}
+[[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept {
+  return static_cast<std::uint32_t>(f);
+}
 
 /// Winnowing (Schleimer, Wilkerson, Aiken 2003): of every `window` consecutive k-gram hashes the
 /// smallest (the rightmost of equals) is kept, each selected position once. Each window's minimum
@@ -71,7 +76,8 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
   std::size_t const w = std::min<std::size_t>(o.window, n);
   // In place: grams become keys, (hash << 32 | ~position), so that the smallest key is the
   // smallest hash at its last position; then the prefix minima of each block.
-  for (std::size_t i = 0; i < n; ++i) grams[i] = (grams[i] >> 32) << 32 | (0xFFFFFFFFu - static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < n; ++i)
+    grams[i] = (grams[i] >> 32) << 32 | (0xFFFFFFFFu - static_cast<std::uint32_t>(i));
   suffix.resize(n);
   for (std::size_t b = 0; b < n; b += w) {
     std::size_t const e = std::min(n, b + w);
@@ -161,8 +167,10 @@ void prepare(normalizer const& norm, passage_options const& o, std::string text,
 /// right (!start): an ASCII letter or digit next to its bytes.
 bool mid_word(prepared const& p, std::size_t n, bool start) {
   source_span const s = p.span(n);
-  if (start) return s.begin > 0 && is_ascii_alnum(p.text[s.begin - 1]) && is_ascii_alnum(p.text[s.begin]);
-  return s.end < p.text.size() && is_ascii_alnum(p.text[s.end]) && is_ascii_alnum(p.text[s.end - 1]);
+  if (start)
+    return s.begin > 0 && is_ascii_alnum(p.text[s.begin - 1]) && is_ascii_alnum(p.text[s.begin]);
+  return s.end < p.text.size() && is_ascii_alnum(p.text[s.end]) &&
+         is_ascii_alnum(p.text[s.end - 1]);
 }
 
 struct match {
@@ -184,8 +192,10 @@ std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, 
   auto const& m = c.matches;
   for (std::size_t x = a0, i = 0; x < a1; ++x) {
     while (i + 1 < m.size() && m[i + 1].a <= x) ++i;
-    std::int64_t const y = static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
-    if (y >= 0 && static_cast<std::size_t>(y) < B.norm.size() && A.norm[x] == B.norm[static_cast<std::size_t>(y)])
+    std::int64_t const y =
+        static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
+    if (y >= 0 && static_cast<std::size_t>(y) < B.norm.size() &&
+        A.norm[x] == B.norm[static_cast<std::size_t>(y)])
       ++equal;
   }
   return equal;
@@ -195,8 +205,9 @@ std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, 
 /// character, and after the punctuation right behind it (not across white space).
 std::size_t byte_end(prepared const& p, std::size_t n1) {
   std::size_t end = p.span(n1 - 1).end;
-  std::size_t const limit = std::min({n1 < p.norm.size() ? std::size_t{p.span(n1).begin} : p.text.size(),
-                                      end + max_trailing_bytes, p.text.size()});
+  std::size_t const limit =
+      std::min({n1 < p.norm.size() ? std::size_t{p.span(n1).begin} : p.text.size(),
+                end + max_trailing_bytes, p.text.size()});
   while (end < limit) {
     detail::utf8_sequence const d = detail::decode_utf8(p.text, end);
     if (d.cp == U'\n' || detail::is_white_space(d.cp) || end + d.length > limit) break;
@@ -206,7 +217,8 @@ std::size_t byte_end(prepared const& p, std::size_t n1) {
 }
 
 std::size_t line_of(std::string_view text, std::size_t byte) {
-  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
 }
 
 /// Whether most fingerprints of p's k-grams inside [n0, n1) are common (`common`: in more than half
@@ -218,8 +230,9 @@ std::size_t line_of(std::string_view text, std::size_t byte) {
 bool mostly_stock(prepared const& p, std::size_t n0, std::size_t n1, std::size_t k,
                   hash_set const& stock) {
   std::size_t total = 0, stocked = 0;
-  auto const first = std::lower_bound(p.fps.begin(), p.fps.end(), n0,
-                                      [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
+  auto const first =
+      std::lower_bound(p.fps.begin(), p.fps.end(), n0,
+                       [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
   for (auto it = first; it != p.fps.end() && fp_pos(*it) + k <= n1; ++it) {
     ++total;
     stocked += stock.contains(fp_hash(*it)) ? 1 : 0;
@@ -325,12 +338,14 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     // Han text: most fingerprints common (in over half the bound's essays) make a stock phrase.
     // Space-separated text has common k-grams everywhere (its frequent words): only stock ones.
     hash_set const& frequent = 2 * han >= len ? common : stock;
-    if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent)) continue;
+    if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent))
+      continue;
     std::size_t const a_start = A.span(f.a0).begin, a_end = byte_end(A, f.a1);
     bool const long_enough =
         2 * han >= len ? f.chars >= o.min_chars
                        : std::min(count_words(A.text, a_start, a_end),
-                                  count_words(B.text, B.span(f.b0).begin, byte_end(B, f.b1))) * f.chars >=
+                                  count_words(B.text, B.span(f.b0).begin, byte_end(B, f.b1))) *
+                                 f.chars >=
                              o.min_words * len;  // the words, as many as match
     if (long_enough) kept.push_back(f);
   }
@@ -350,15 +365,19 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     covered_b += f.b1 - f.b0;
   }
   // Kept passages do not overlap, so the sums are the covered characters.
-  if (!A.norm.empty()) out.containment_a = static_cast<double>(covered_a) / static_cast<double>(A.norm.size());
-  if (!B.norm.empty()) out.containment_b = static_cast<double>(covered_b) / static_cast<double>(B.norm.size());
+  if (!A.norm.empty())
+    out.containment_a = static_cast<double>(covered_a) / static_cast<double>(A.norm.size());
+  if (!B.norm.empty())
+    out.containment_b = static_cast<double>(covered_b) / static_cast<double>(B.norm.size());
   return out;
 }
 
 }  // namespace
 
 void validate(passage_options const& o) {
-  auto refuse = [](char const* what) { throw error(errc::invalid_argument, std::string("passage_options: ") + what); };
+  auto refuse = [](char const* what) {
+    throw error(errc::invalid_argument, std::string("passage_options: ") + what);
+  };
   if (o.gram < 2 || o.gram > 64) refuse("gram must be 2..64");
   if (o.window < 1 || o.window > 1024) refuse("window must be 1..1024");
   if (o.max_postings < 2) refuse("max_postings must be at least 2");
@@ -385,9 +404,9 @@ struct passage_finder::impl {
   passage_options options;
   normalizer norm;
   std::function<std::string(std::uint32_t)> source;
-  std::vector<std::uint32_t> fps;      // every document's sorted distinct hashes, one after another
+  std::vector<std::uint32_t> fps;  // every document's sorted distinct hashes, one after another
   std::vector<std::uint64_t> starts{0};  // document d's are fps[starts[d], starts[d + 1])
-  std::vector<std::string> texts;      // without a source
+  std::vector<std::string> texts;        // without a source
 
   explicit impl(passage_options const& o) : options(o), norm(o.normalize) {}
 };
@@ -402,7 +421,8 @@ passage_finder& passage_finder::operator=(passage_finder&&) noexcept = default;
 
 void passage_finder::set_text_source(std::function<std::string(std::uint32_t)> source) {
   if (size() > 0)
-    throw error(errc::invalid_argument, "passage_finder: the text source is set before the first document");
+    throw error(errc::invalid_argument,
+                "passage_finder: the text source is set before the first document");
   impl_->source = std::move(source);
 }
 
@@ -435,7 +455,8 @@ std::uint32_t passage_finder::add(std::string_view text) {
 }
 
 std::uint32_t passage_finder::add_fingerprints(std::span<const std::uint32_t> fingerprints) {
-  if (!impl_->source) throw error(errc::invalid_argument, "passage_finder: add_fingerprints needs a text source");
+  if (!impl_->source)
+    throw error(errc::invalid_argument, "passage_finder: add_fingerprints needs a text source");
   if (size() >= UINT32_MAX) throw error(errc::limit_exceeded, "passage_finder: 2^32 - 1 documents");
   std::uint32_t const doc = static_cast<std::uint32_t>(size());
   impl_->fps.insert(impl_->fps.end(), fingerprints.begin(), fingerprints.end());
@@ -443,8 +464,12 @@ std::uint32_t passage_finder::add_fingerprints(std::span<const std::uint32_t> fi
   return doc;
 }
 
-std::size_t passage_finder::size() const noexcept { return impl_->starts.size() - 1; }
-passage_options const& passage_finder::options() const noexcept { return impl_->options; }
+std::size_t passage_finder::size() const noexcept {
+  return impl_->starts.size() - 1;
+}
+passage_options const& passage_finder::options() const noexcept {
+  return impl_->options;
+}
 
 passage_result passage_finder::run() const {
   impl const& m = *impl_;
@@ -485,7 +510,8 @@ passage_result passage_finder::run() const {
   };
   auto for_each_pair = [&](std::size_t i, std::size_t j, auto&& take) {
     for (std::size_t x = i; x < j; ++x)
-      for (std::size_t y = x + 1; y < j; ++y) take((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
+      for (std::size_t y = x + 1; y < j; ++y)
+        take((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
   };
   // Pairs sharing min_shared fingerprints, in two passes, so that memory holds neither every pair
   // that shares one (tens of millions on a large corpus) nor every shared fingerprint: the first
@@ -528,7 +554,8 @@ passage_result passage_finder::run() const {
       [&](std::size_t i, std::size_t j) {
         if (j - i > o.max_postings / 2) return;
         for_each_pair(i, j, [&](std::uint64_t pair) {
-          if (std::min(sketch[counter(pair, 0)], sketch[counter(pair, 1)]) >= o.min_shared) passing.push_back(pair);
+          if (std::min(sketch[counter(pair, 0)], sketch[counter(pair, 1)]) >= o.min_shared)
+            passing.push_back(pair);
         });
       },
       [&] {
@@ -586,7 +613,8 @@ passage_result passage_finder::run() const {
   // `keep`: a document whose slot must not be taken (the pair's a, while b is prepared).
   auto prepared_of = [&](prepared_cache& cache, std::size_t pair, std::uint32_t doc,
                          std::uint32_t keep) -> prepared const& {
-    if (auto const hit = cache.slot_of.find(doc); hit != cache.slot_of.end()) return cache.slots[hit->second];
+    if (auto const hit = cache.slot_of.find(doc); hit != cache.slot_of.end())
+      return cache.slots[hit->second];
     if (cache.doc[cache.next] == keep) cache.next = (cache.next + 1) % prepared_cache_size;
     std::size_t const slot = cache.next;
     cache.next = (cache.next + 1) % prepared_cache_size;
@@ -612,28 +640,30 @@ passage_result passage_finder::run() const {
     prepare(m.norm, o, std::move(text), p);
     return p;
   };
-  detail::parallel_for(candidates.size(), threads, 64, [&](std::size_t begin, std::size_t end, unsigned worker) {
-    prepared_cache& cache = caches[worker];
-    for (std::size_t i = begin; i < end; ++i) {
-      auto const a = static_cast<std::uint32_t>(candidates[i] >> 32);
-      auto const b = static_cast<std::uint32_t>(candidates[i]);
-      prepared const& A = prepared_of(cache, i, a, UINT32_MAX);
-      if (!A.ok) continue;
-      prepared const& B = prepared_of(cache, i, b, a);
-      if (!B.ok) continue;
-      passage_pair pair = align(A, B, o, stock, common);
-      if (pair.passages.empty()) continue;
-      pair.a = a;
-      pair.b = b;
-      found[i] = std::move(pair);
-    }
-  });
+  detail::parallel_for(candidates.size(), threads, 64,
+                       [&](std::size_t begin, std::size_t end, unsigned worker) {
+                         prepared_cache& cache = caches[worker];
+                         for (std::size_t i = begin; i < end; ++i) {
+                           auto const a = static_cast<std::uint32_t>(candidates[i] >> 32);
+                           auto const b = static_cast<std::uint32_t>(candidates[i]);
+                           prepared const& A = prepared_of(cache, i, a, UINT32_MAX);
+                           if (!A.ok) continue;
+                           prepared const& B = prepared_of(cache, i, b, a);
+                           if (!B.ok) continue;
+                           passage_pair pair = align(A, B, o, stock, common);
+                           if (pair.passages.empty()) continue;
+                           pair.a = a;
+                           pair.b = b;
+                           found[i] = std::move(pair);
+                         }
+                       });
   for (auto& f : found)
     if (f) result.pairs.push_back(std::move(*f));
   result.stats.pairs = result.pairs.size();
   std::sort(unreadable.begin(), unreadable.end());
   result.stats.unreadable = static_cast<std::size_t>(
-      std::unique(unreadable.begin(), std::lower_bound(unreadable.begin(), unreadable.end(), UINT32_MAX)) -
+      std::unique(unreadable.begin(),
+                  std::lower_bound(unreadable.begin(), unreadable.end(), UINT32_MAX)) -
       unreadable.begin());
   return result;
 }
