@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       "shingle sets' Jaccard similarity at or over --threshold); --passages also lists the pairs\n"
       "of essays that share a copied passage of at least --min-passage characters (Chinese) or\n"
       "--min-passage-words words (space-separated text), however small a part of each it is, with\n"
-      "byte spans and lines in both. Members of a cluster share passages too; a pair of passages\n"
+      "byte spans and lines in both. Members of a cluster share passages too; a pair sharing one\n"
       "need not be in any cluster. With --format jsonl or csv the pairs follow the clusters (JSON\n"
       "objects with \"pair\" instead of \"cluster\"; a second CSV table after a blank line).\n",
       "dedup"};
