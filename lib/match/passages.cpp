@@ -315,9 +315,11 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     if (2 * han < a1 - a0) {
       // Space-separated text: the extension may have taken the last letters of different words
       // ("e. Because"); a passage starts and ends at word boundaries in both texts.
-      while (a0 < a1 && (mid_word(A, a0, true) || mid_word(B, b0, true))) ++a0, ++b0;
-      while (a1 > a0 && (mid_word(A, a1 - 1, false) || mid_word(B, b1 - 1, false))) --a1, --b1;
-      if (a0 == a1) continue;
+      // (The two spans' lengths differ when the chain's diagonal moved: each is checked.)
+      while (a0 < a1 && b0 < b1 && (mid_word(A, a0, true) || mid_word(B, b0, true))) ++a0, ++b0;
+      while (a1 > a0 && b1 > b0 && (mid_word(A, a1 - 1, false) || mid_word(B, b1 - 1, false)))
+        --a1, --b1;
+      if (a0 == a1 || b0 == b1) continue;
     }
     std::size_t const chars = matched_chars(A, B, c, a0, a1);
     candidates.push_back({a0, a1, b0, b1, chars, han});
