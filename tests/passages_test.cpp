@@ -16,6 +16,7 @@
 #include "neardup/error.hpp"
 #include "neardup/normalize.hpp"
 #include "neardup/passages.hpp"
+#include "neardup/pipeline.hpp"
 #include "random_text.hpp"
 
 namespace {
@@ -399,4 +400,38 @@ TEST_CASE("passage_finder: bad options and texts that cannot be read back", "[pa
   CHECK(plain.run().pairs.empty());
   CHECK_THROWS_MATCHES(plain.add_fingerprints(fps), neardup::error,
                        has_code(neardup::errc::invalid_argument));
+}
+
+TEST_CASE(
+    "run_pipeline with passages: the bundled essays' copied runs, the same on any thread count",
+    "[passages]") {
+  std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
+  std::vector<neardup::passage_result> results;
+  std::vector<std::vector<neardup::essay_info>> essays;
+  for (unsigned threads : {1u, 2u}) {
+    neardup::pipeline_options options;
+    options.passages = true;
+    options.dedup.threads = threads;
+    auto run = neardup::run_pipeline(paths, options);
+    essays.push_back(run.essays);
+    results.push_back(std::move(run.passages));
+  }
+  REQUIRE(results[0].pairs.size() == results[1].pairs.size());
+  for (std::size_t i = 0; i < results[0].pairs.size(); ++i) {
+    CHECK(results[0].pairs[i].a == results[1].pairs[i].a);
+    CHECK(results[0].pairs[i].b == results[1].pairs[i].b);
+    CHECK(results[0].pairs[i].passages == results[1].pairs[i].passages);
+  }
+  // Essay 4 of the first file shares two runs with essay 1 (and with its copy, 7).
+  auto const& e = essays[0];
+  bool found = false;
+  for (auto const& p : results[0].pairs) {
+    if (e[p.a].id.ends_with("000_a97e9653457f191c.txt#1") &&
+        e[p.b].id.ends_with("000_a97e9653457f191c.txt#4")) {
+      found = true;
+      CHECK(p.passages.size() == 2);
+    }
+  }
+  CHECK(found);
+  CHECK(results[0].stats.documents == e.size());
 }
