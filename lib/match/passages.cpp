@@ -495,16 +495,22 @@ passage_result passage_finder::run() const {
     for (std::size_t s = 0; s < slices; ++s) {
       std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
       entries.clear();
+      // Keyed by the hash without the slice's bits (the same for all), so that the top bits of
+      // the keys are spread and the counting sort of hashes applies.
       for (std::size_t d = 0; d < size(); ++d) {
         std::uint64_t& c = cursor[d];
         for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
-          entries.push_back(static_cast<std::uint64_t>(m.fps[c]) << 32 | d);
+          entries.push_back(
+              static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.fps[c] << slice_bits)) << 32 |
+              d);
       }
-      detail::radix_sort(entries, scratch);
+      detail::sort_hashes(entries, scratch);
+      std::uint32_t const slice_top =
+          slice_bits == 0 ? 0u : static_cast<std::uint32_t>(s << (32 - slice_bits));
       for (std::size_t i = 0; i < entries.size();) {
         std::size_t j = i;
         while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
-        group(i, j);
+        group(i, j, slice_top | static_cast<std::uint32_t>((entries[i] >> 32) >> slice_bits));
         i = j;
       }
       slice_done();
@@ -529,8 +535,7 @@ passage_result passage_finder::run() const {
   };
   hash_set stock, common;  // in more than max_postings essays; than half as many
   for_each_fingerprint(
-      [&](std::size_t i, std::size_t j) {
-        auto const hash = static_cast<std::uint32_t>(entries[i] >> 32);
+      [&](std::size_t i, std::size_t j, std::uint32_t hash) {
         if (j - i > o.max_postings / 2) common.add(hash);
         if (j - i > o.max_postings) {
           stock.add(hash);
@@ -553,7 +558,7 @@ passage_result passage_finder::run() const {
   std::vector<std::uint64_t> counted_keys;  // distinct passing pairs so far, sorted, with counts
   std::vector<std::uint32_t> counted_n;
   for_each_fingerprint(
-      [&](std::size_t i, std::size_t j) {
+      [&](std::size_t i, std::size_t j, std::uint32_t) {
         if (j - i > o.max_postings / 2) return;
         for_each_pair(i, j, [&](std::uint64_t pair) {
           if (std::min(sketch[counter(pair, 0)], sketch[counter(pair, 1)]) >= o.min_shared)
