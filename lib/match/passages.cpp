@@ -184,21 +184,22 @@ struct chain {
   }
 };
 
-/// Normalized characters along the chain that are equal in both texts, between `a0` and `a1`:
-/// each stretch compared on the diagonal of the match that starts it.
+/// Normalized characters along the chain that are equal in both texts, within [a0, a1) of A and
+/// [b0, b1) of B: each stretch compared on the diagonal of the match that starts it. At most the
+/// shorter span (where the diagonal moved back, two characters of A may face one of B).
 std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, std::size_t a0,
-                          std::size_t a1) {
+                          std::size_t a1, std::size_t b0, std::size_t b1) {
   std::size_t equal = 0;
   auto const& m = c.matches;
   for (std::size_t x = a0, i = 0; x < a1; ++x) {
     while (i + 1 < m.size() && m[i + 1].a <= x) ++i;
     std::int64_t const y =
         static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
-    if (y >= 0 && static_cast<std::size_t>(y) < B.norm.size() &&
+    if (y >= static_cast<std::int64_t>(b0) && y < static_cast<std::int64_t>(b1) &&
         A.norm[x] == B.norm[static_cast<std::size_t>(y)])
       ++equal;
   }
-  return equal;
+  return std::min({equal, a1 - a0, b1 - b0});
 }
 
 /// The byte where a passage ending before normalized position `n1` of `p` ends: after its last
@@ -321,7 +322,7 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
         --a1, --b1;
       if (a0 == a1 || b0 == b1) continue;
     }
-    std::size_t const chars = matched_chars(A, B, c, a0, a1);
+    std::size_t const chars = matched_chars(A, B, c, a0, a1, b0, b1);
     candidates.push_back({a0, a1, b0, b1, chars, han});
   }
   // The longest first; a passage that overlaps an accepted one in either text is the same copy
