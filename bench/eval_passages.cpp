@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <map>
 #include <set>
@@ -93,6 +92,8 @@ int main(int argc, char** argv) {
   app.add_option("--min-shared", options.min_shared, "Fingerprints a candidate pair shares")
       ->capture_default_str();
   app.add_option("--threads", options.threads, "Threads (0 = all)")->capture_default_str();
+  bool show_false = false;
+  app.add_flag("--show-false", show_false, "Print the passages of pairs with nothing planted");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
         neardup::bench::count_clustered_pair(pair_scores.data(), correct, kx, ky);
         ++all.pairs.predicted;
         all.pairs.found += correct ? 1 : 0;
-        if (!correct && std::getenv("EVAL_DEBUG"))
+        if (!correct && show_false)
           for (auto const& q : p.passages)
             std::printf("false %u %u kinds %d %d: %zu chars: %s | %s\n", p.a, p.b, kx, ky, q.chars,
                         corpus.texts[p.a].substr(q.a_start, q.a_end - q.a_start).c_str(),
