@@ -63,7 +63,15 @@ int main(int argc, char** argv) {
       "  dedup essays/                       report for a person\n"
       "  dedup --format jsonl essays/ > c.jsonl   one JSON object per cluster (summary on stderr)\n"
       "  dedup --jsonl corpus.jsonl          JSON Lines input with fields id and text\n"
-      "  dedup --keep-one clean.txt essays/  write the essays with one per cluster\n",
+      "  dedup --keep-one clean.txt essays/  write the essays with one per cluster\n"
+      "  dedup --passages essays/            also the copied passages, with their spans\n\n"
+      "Clusters and passages: a cluster is a group of essays that are the same essay (their\n"
+      "shingle sets' Jaccard similarity at or over --threshold); --passages also lists the pairs\n"
+      "of essays that share a copied passage of at least --min-passage characters (Chinese) or\n"
+      "--min-passage-words words (space-separated text), however small a part of each it is, with\n"
+      "byte spans and lines in both. Members of a cluster share passages too; a pair sharing one\n"
+      "need not be in any cluster. With --format jsonl or csv the pairs follow the clusters (JSON\n"
+      "objects with \"pair\" instead of \"cluster\"; a second CSV table after a blank line).\n",
       "dedup"};
   // The SIMD target goes in the version text so that CI logs say which one ran.
   app.set_version_flag("--version",
@@ -186,6 +194,27 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   matching->add_flag("--words", words, "Word n-grams (space-separated languages) instead of characters");
 
+  bool passages = false;
+  neardup::passage_options passage;
+  auto* copied = app.add_option_group("Copied passages");
+  copied->add_flag("--passages", passages,
+                   "Also report the pairs of essays that share a copied passage, with its spans");
+  copied
+      ->add_option("--min-passage", passage.min_chars,
+                   "Shortest passage of Chinese (Han) text, in normalized characters")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+  copied
+      ->add_option("--min-passage-words", passage.min_words,
+                   "Shortest passage of space-separated text, in words")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+  copied
+      ->add_option("--max-postings", passage.max_postings,
+                   "A fingerprint shared by more essays than this is a stock phrase, not copying")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 30))
+      ->capture_default_str();
+
   auto* norm = app.add_option_group("Normalization (all on by default)");
   norm->add_flag("--no-nfkc", no_nfkc, "Keep full-width forms and case (no NFKC, no case folding)");
   norm->add_flag("--keep-script", keep_script, "Do not fold Traditional Chinese into Simplified");
@@ -294,7 +323,7 @@ int main(int argc, char** argv) {
   load.progress = std::ref(progress);
 
   try {
-    neardup::pipeline_options pipeline{load, options};
+    neardup::pipeline_options pipeline{load, options, passages, passage};
     auto run = neardup::run_pipeline(paths, pipeline);
     progress.clear();
     double const seconds =
@@ -315,14 +344,27 @@ int main(int argc, char** argv) {
       neardup::write_summary(summary, run.dedup, context);
       std::cerr << summary.str();
     };
+    neardup::passage_report_context const passage_texts{run.text, load.jsonl};
     if (format == "jsonl") {
       neardup::write_jsonl_report(out, run.dedup, context);
+      if (passages) neardup::write_passages_jsonl(out, run.passages, context, passage_texts);
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else if (format == "csv") {
       neardup::write_csv_report(out, run.dedup, context);
+      if (passages) {
+        out << "\n";
+        neardup::write_passages_csv(out, run.passages, context, passage_texts);
+      }
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else {
       neardup::write_text_report(out, run.dedup, context);
+      if (passages) {
+        out << "\n";
+        neardup::write_passages_text(out, run.passages, context, passage_texts);
+        neardup::write_passages_summary(out, run.passages, run.timing.passages);
+      }
     }
     if (report_file) {
       report_file->commit();

@@ -19,18 +19,25 @@
 
 #include "neardup/deduplicator.hpp"
 #include "neardup/load.hpp"
+#include "neardup/passages.hpp"
 
 namespace neardup {
 
 struct pipeline_options {
   load_options load;
   dedup_options dedup;
+  /// Also find the pairs of essays that share a copied passage (pipeline_result::passages), with
+  /// `passage`'s settings; its threads and normalization are dedup's, except that punctuation and
+  /// white space are always dropped.
+  bool passages = false;
+  passage_options passage;
 };
 
 /// Where the time went, in seconds of wall time.
 struct pipeline_timing {
   double load_and_sign = 0;  ///< read + decode + split + normalize + shingle + minhash, all threads
   double dedup = 0;          ///< candidates + verify + cluster (details in dedup_stats)
+  double passages = 0;       ///< with pipeline_options::passages: fingerprints, index, alignment
 };
 
 struct pipeline_result {
@@ -38,6 +45,8 @@ struct pipeline_result {
   load_summary load;
   dedup_result dedup;
   pipeline_timing timing;
+  /// With pipeline_options::passages: the pairs sharing a passage (documents by index, a < b).
+  passage_result passages;
   /// An essay's text by document index, read back from its file (by byte range where it can,
   /// by offset for JSON Lines); safe to call from several threads. Throws neardup::error(io_error)
   /// if a file changed.

@@ -13,6 +13,7 @@
 
 #include "neardup/deduplicator.hpp"
 #include "neardup/load.hpp"
+#include "neardup/passages.hpp"
 
 namespace neardup {
 
@@ -46,6 +47,37 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
 /// index, title, line, similarity, estimated, relation, linked_to, link_similarity, link_estimated
 /// (the JSON Lines report's fields).
 void write_csv_report(std::ostream& out, dedup_result const& result, report_context const& context);
+
+/// What the passage reports need besides report_context: the essays' whole texts (a passage may lie
+/// past an excerpt's start; may be empty: no quotes) and whether the essays are JSON Lines records
+/// (a record is one line of its file, so a passage's line in the file is the record's).
+struct passage_report_context {
+  std::function<std::string(std::uint32_t)> text;
+  bool jsonl = false;
+};
+
+/// The pairs of essays that share a copied passage, as a person reads them: both essays (file,
+/// essay number, line, title), how much of each the passages cover, and each passage quoted
+/// (shortened in the middle when long) with its lines in both files; then a line of counts.
+void write_passages_text(std::ostream& out, passage_result const& passages,
+                         report_context const& context, passage_report_context const& texts);
+
+/// One line of what the passage search saw: pairs, candidates, stock fingerprints, seconds.
+void write_passages_summary(std::ostream& out, passage_result const& passages, double seconds);
+
+/// One JSON object per pair: {"pair": N, "a": {"id", "file", "index", "line"}, "b": {...},
+/// "containment_a", "containment_b", "passages": [{"a_start", "a_end", "b_start", "b_end",
+/// "a_line", "b_line", "chars"}]}: `a` the earlier essay in input order; offsets are bytes of each
+/// essay's text in UTF-8 (from its first line, LF line ends; a JSON Lines record's decoded text),
+/// lines are of the files.
+void write_passages_jsonl(std::ostream& out, passage_result const& passages,
+                          report_context const& context, passage_report_context const& texts);
+
+/// One CSV row per passage, with a header row: pair, a_id, a_file, a_index, a_essay_line, b_id,
+/// b_file, b_index, b_essay_line, containment_a, containment_b, a_start, a_end, b_start, b_end,
+/// a_line, b_line, chars.
+void write_passages_csv(std::ostream& out, passage_result const& passages,
+                        report_context const& context, passage_report_context const& texts);
 
 /// The run's summary: files read and skipped (each skipped file with its reason), essays, clusters,
 /// duplicate essays, bytes, seconds, MB/s, and the lines left out as page furniture.

@@ -549,6 +549,40 @@ void show_as(pipeline_result& result, std::string const& stored, std::string con
     if (p.path == stored) p.path = shown;
 }
 
+/// The passages of the essays loaded: each essay read back once (on every thread, a run of
+/// neighbouring essays each) for its fingerprints, added in document order; the pairs the index
+/// finds are read back again to be aligned.
+passage_result find_passages(pipeline_result const& result, pipeline_options const& options) {
+  passage_options settings = options.passage;
+  settings.threads = options.dedup.threads;
+  settings.normalize = options.dedup.signature.normalize;
+  settings.normalize.drop_punctuation = true;
+  settings.normalize.drop_whitespace = true;
+  passage_finder finder(settings);
+  finder.set_text_source(result.text);
+  unsigned const threads = detail::resolve_threads(settings.threads);
+  std::size_t const n = result.essays.size();
+  // At most one fingerprint per 6 bytes at the default window, one byte a character (English).
+  finder.reserve(n, static_cast<std::size_t>(result.load.bytes) * 2 / (settings.window + 1));
+  constexpr std::size_t batch = 4096;
+  std::vector<std::vector<std::uint32_t>> fingerprints(batch);
+  for (std::size_t first = 0; first < n; first += batch) {
+    std::size_t const count = std::min(batch, n - first);
+    detail::parallel_for(count, threads, 64, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t i = begin; i < end; ++i) {
+        fingerprints[i].clear();
+        try {
+          finder.fingerprint(result.text(static_cast<std::uint32_t>(first + i)), fingerprints[i]);
+        } catch (error const&) {
+          // A file that changed: the essay shares nothing (the run already skips its file).
+        }
+      }
+    });
+    for (std::size_t i = 0; i < count; ++i) finder.add_fingerprints(fingerprints[i]);
+  }
+  return finder.run();
+}
+
 }  // namespace
 
 pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
@@ -608,6 +642,11 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.dedup = dedup.run();
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
+  if (options.passages) {
+    start = std::chrono::steady_clock::now();
+    result.passages = find_passages(result, options);
+    result.timing.passages = seconds_since(start);
+  }
   for (auto const& [spool, shown] : spools) show_as(result, spool->path(), shown, options.load.jsonl);
   detail::note_unused_encoding_rules(options.load, result.load);
   return result;

@@ -4,6 +4,8 @@
 
 #include <neardup/normalize.hpp>
 
+#include <neardup/error.hpp>
+
 #include "text/fold_table.hpp"
 #include "text/normalize_block.hpp"
 #include "common/utf8.hpp"
@@ -117,6 +119,46 @@ class run {
 
   /// Whether a combining character took the slow path (and the whole output was folded again).
   [[nodiscard]] bool composed() const noexcept { return composed_; }
+
+  /// go() without the hot loop: every character through slow(), which applies all the rules (the
+  /// hot loop's common case included), noting after each step the input bytes the new output came
+  /// from. A composition remakes its segment's output, which then spans from the segment's start.
+  normalize_stats go_keeping_offsets(std::string_view utf8, std::vector<source_span>& spans) {
+    auto const begin = reinterpret_cast<byte_ptr>(utf8.data());
+    byte_ptr const end = begin + utf8.size();
+    spans.clear();
+    for (byte_ptr p = begin; p < end;) {
+      char32_t cp = 0;
+      byte_ptr const next = next_code_point(p, end, cp, stats_.invalid_bytes);
+      byte_ptr const q = slow(p, next, end, cp, table_.lookup(cp));
+      auto from = static_cast<std::uint32_t>(p - begin);
+      std::size_t keep = std::min(spans.size(), out_.size());
+      if (prev_ == in_segment && segment_start_ < keep) {
+        from = spans[segment_start_].begin;
+        keep = segment_start_;
+      }
+      spans.resize(keep);
+      spans.resize(out_.size(), source_span{from, static_cast<std::uint32_t>(q - begin)});
+      p = q;
+    }
+    if (composed_) {
+      std::u32string whole;
+      fold_to_fixed_point(out_, whole);
+      if (whole.size() != out_.size()) {
+        // The last pass changed the length (rare: combining marks that met across a drop): spans
+        // are spread over the new text in order, exact only where nothing moved.
+        std::vector<source_span> spread(whole.size());
+        std::size_t const was = spans.size();
+        for (std::size_t i = 0; i < whole.size(); ++i) {
+          spread[i].begin = spans[i * was / whole.size()].begin;
+          spread[i].end = spans[std::max<std::size_t>((i + 1) * was / whole.size(), 1) - 1].end;
+        }
+        spans.swap(spread);
+      }
+      out_.swap(whole);
+    }
+    return stats_;
+  }
 
   normalize_stats go(std::string_view utf8) {
     // One instance of the loop per target: without the block path the scalar loop compiles as it
@@ -538,6 +580,16 @@ bool normalizer::normalize_marking_sentences(std::string_view utf8, std::u32stri
   run r(marking, out, slow_mask_, drop_mask_);
   stats = r.go(utf8);
   return !r.composed();
+}
+
+normalize_stats normalizer::normalize_with_offsets(std::string_view utf8, std::u32string& out,
+                                                   std::vector<source_span>& spans) const {
+  if (utf8.size() > UINT32_MAX)
+    throw error(errc::invalid_argument, "normalize_with_offsets: a text of 4 GiB or more");
+  out.clear();
+  out.reserve(utf8.size());
+  spans.reserve(utf8.size());
+  return run(*table_, out, slow_mask_, drop_mask_).go_keeping_offsets(utf8, spans);
 }
 
 std::u32string normalizer::normalize(std::string_view utf8) const {
