@@ -35,8 +35,10 @@ __all__ = [
     "empty_slot",
     "estimate_jaccard",
     "exact_jaccard",
+    "find_passages",
     "normalize",
     "normalize_simd_target",
+    "passages",
     "signature",
     "signature_format_version",
     "signatures",
@@ -86,6 +88,30 @@ def exact_jaccard(text_a, text_b, **options):
 def normalize(text, **options):
     return _neardup.normalize(text, **options)
 
+
+def passages(text_a, text_b, **options):
+    return _neardup.passages(text_a, text_b, **options)
+
+
+def find_passages(texts, ids=None, **options):
+    return _neardup.find_passages(texts, ids, **options)
+
+
+_PASSAGE_DEFAULTS = _neardup.passage_defaults()
+_PAIR_ONLY = ("max_postings", "min_shared", "threads")  # what a corpus needs, two texts do not
+
+
+def _passage_signature(positional, names):
+    keywords = [_inspect.Parameter(n, _inspect.Parameter.KEYWORD_ONLY, default=_PASSAGE_DEFAULTS[n])
+                for n in names]
+    return _inspect.Signature(positional + keywords)
+
+
+passages.__doc__ = _neardup.passages.__doc__
+passages.__signature__ = _passage_signature(
+    [_p("text_a"), _p("text_b")], [n for n in _PASSAGE_DEFAULTS if n not in _PAIR_ONLY])
+find_passages.__doc__ = _neardup.find_passages.__doc__
+find_passages.__signature__ = _passage_signature([_p("texts"), _p("ids", None)], list(_PASSAGE_DEFAULTS))
 
 _exported(deduplicate, [_p("texts"), _p("ids", None)], _neardup.USE_DEDUP)
 _exported(signature, [_p("text")], _neardup.USE_SIGNATURE)

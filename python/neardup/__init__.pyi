@@ -60,6 +60,42 @@ def exact_jaccard(text_a: str, text_b: str, **options: Unpack[SignatureOptions])
 def normalize(text: str, **options: Unpack[NormalizeOptions]) -> str: ...
 def normalize_simd_target() -> str: ...
 
+class PassageOptions(TypedDict, total=False):
+    min_chars: int
+    min_words: int
+    gram: int
+    window: int
+    max_gap: int
+    max_shift: int
+
+class FindPassagesOptions(PassageOptions, total=False):
+    max_postings: int
+    min_shared: int
+    threads: int
+
+class Passage(TypedDict):
+    a_start: int  # str indices: text_a[a_start:a_end]
+    a_end: int
+    b_start: int
+    b_end: int
+    a_line: int  # 1-based, within each text
+    b_line: int
+    chars: int
+
+class PassagePair(TypedDict):
+    containment_a: float
+    containment_b: float
+    passages: list[Passage]
+
+class CorpusPassagePair(PassagePair):
+    a: Any  # the id (or position) of the earlier text
+    b: Any
+
+def passages(text_a: str, text_b: str, **options: Unpack[PassageOptions]) -> PassagePair: ...
+def find_passages(
+    texts: Iterable[str], ids: Iterable[Any] | None = None, **options: Unpack[FindPassagesOptions]
+) -> list[CorpusPassagePair]: ...
+
 class Result:
     @property
     def clusters(self) -> list[Cluster]: ...

@@ -27,6 +27,7 @@
 #include "neardup/lsh.hpp"
 #include "neardup/minhash.hpp"
 #include "neardup/normalize.hpp"
+#include "neardup/passages.hpp"
 #include "neardup/signature.hpp"
 #include "neardup/verify.hpp"
 #include "neardup/version.hpp"
@@ -727,6 +728,126 @@ py::str normalize(py::handle text, py::kwargs const& kwargs) {
   return py::str(out);
 }
 
+// ---- Copied passages ---------------------------------------------------------------------------
+
+// The keyword options of passages() and find_passages(): passage_options' fields, its defaults.
+neardup::passage_options passage_options_of(py::kwargs const& kwargs, bool corpus,
+                                            char const* call) {
+  neardup::passage_options o;
+  for (auto const& [key, value] : kwargs) {
+    std::string const name = py::str(key);
+    char const* n = name.c_str();
+    if (name == "min_chars") o.min_chars = as_count(value, n, UINT32_MAX);
+    else if (name == "min_words") o.min_words = as_count(value, n, UINT32_MAX);
+    else if (name == "gram") o.gram = as_unsigned(value, n);
+    else if (name == "window") o.window = as_unsigned(value, n);
+    else if (name == "max_gap") o.max_gap = as_unsigned(value, n);
+    else if (name == "max_shift") o.max_shift = as_unsigned(value, n);
+    else if (corpus && name == "max_postings") o.max_postings = as_count(value, n, UINT32_MAX);
+    else if (corpus && name == "min_shared") o.min_shared = as_unsigned(value, n);
+    else if (corpus && name == "threads") o.threads = as_unsigned(value, n);
+    else throw py::type_error(std::string(call) + "() got an unexpected keyword argument '" + name + "'");
+  }
+  neardup::validate(o);
+  return o;
+}
+
+py::dict passage_defaults() {
+  neardup::passage_options const o;
+  py::dict d;
+  d["min_chars"] = o.min_chars;
+  d["min_words"] = o.min_words;
+  d["gram"] = o.gram;
+  d["window"] = o.window;
+  d["max_gap"] = o.max_gap;
+  d["max_shift"] = o.max_shift;
+  d["max_postings"] = o.max_postings;
+  d["min_shared"] = o.min_shared;
+  d["threads"] = o.threads;
+  return d;
+}
+
+// Python indexes a str by code point: the library's byte offsets into the UTF-8 text, as those.
+class char_index {
+ public:
+  explicit char_index(std::string_view utf8) : before_(utf8.size() + 1, 0) {
+    std::uint32_t chars = 0;
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+      before_[i] = chars;
+      chars += (static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80 ? 1 : 0;
+    }
+    before_[utf8.size()] = chars;
+  }
+  [[nodiscard]] std::size_t operator()(std::size_t byte) const { return before_.at(byte); }
+
+ private:
+  std::vector<std::uint32_t> before_;
+};
+
+py::dict pair_dict(neardup::passage_pair const& pair, char_index const& a, char_index const& b) {
+  py::list passages;
+  for (neardup::passage const& p : pair.passages) {
+    py::dict d;
+    d["a_start"] = a(p.a_start);
+    d["a_end"] = a(p.a_end);
+    d["b_start"] = b(p.b_start);
+    d["b_end"] = b(p.b_end);
+    d["a_line"] = p.a_line;
+    d["b_line"] = p.b_line;
+    d["chars"] = p.chars;
+    passages.append(d);
+  }
+  py::dict out;
+  out["containment_a"] = pair.containment_a;
+  out["containment_b"] = pair.containment_b;
+  out["passages"] = passages;
+  return out;
+}
+
+py::dict passages_of(py::handle a, py::handle b, py::kwargs const& kwargs) {
+  neardup::passage_options const options = passage_options_of(kwargs, false, "passages");
+  std::string const x = text_of(a, "text_a");
+  std::string const y = text_of(b, "text_b");
+  neardup::passage_pair pair;
+  {
+    py::gil_scoped_release release;
+    pair = neardup::passages(x, y, options);
+  }
+  return pair_dict(pair, char_index(x), char_index(y));
+}
+
+py::list find_passages(py::handle texts, py::handle ids, py::kwargs const& kwargs) {
+  neardup::passage_options const options = passage_options_of(kwargs, true, "find_passages");
+  std::vector<std::string> all;
+  std::size_t index = 0;
+  for (py::handle text : texts_of(texts)) {
+    all.emplace_back();
+    take_text(text, all.back(), "texts", index++);
+  }
+  py::list id_list;
+  if (!ids.is_none()) {
+    id_list = py::list(py::reinterpret_borrow<py::object>(ids));
+    if (id_list.size() != all.size())
+      throw py::value_error("ids has " + std::to_string(id_list.size()) + " items, texts " +
+                            std::to_string(all.size()));
+  }
+  neardup::passage_result result;
+  {
+    py::gil_scoped_release release;
+    neardup::passage_finder finder(options);
+    for (auto const& t : all) finder.add(t);
+    result = finder.run();
+  }
+  py::list out;
+  for (neardup::passage_pair const& pair : result.pairs) {
+    py::dict d = pair_dict(pair, char_index(all[pair.a]), char_index(all[pair.b]));
+    d["a"] = ids.is_none() ? py::object(py::int_(pair.a)) : id_list[pair.a];
+    d["b"] = ids.is_none() ? py::object(py::int_(pair.b)) : id_list[pair.b];
+    out.append(d);
+  }
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_neardup, m) {
@@ -790,6 +911,22 @@ PYBIND11_MODULE(_neardup, m) {
        options_doc(for_dedup))
           .c_str());
 
+  m.def("passage_defaults", &passage_defaults,
+        "The keyword options of passages() and find_passages() and their defaults.");
+  m.def("passages", &passages_of, py::arg("text_a"), py::arg("text_b"),
+        "passages(text_a, text_b, **options) -> dict\n\n"
+        "The passages the two texts share (copied runs of at least min_chars normalized Han\n"
+        "characters, or min_words words of space-separated text, through changed punctuation,\n"
+        "script, pinyin annotations and small edits): {'containment_a', 'containment_b',\n"
+        "'passages': [{'a_start', 'a_end', 'b_start', 'b_end', 'a_line', 'b_line', 'chars'}]},\n"
+        "offsets as str indices (text_a[a_start:a_end]), lines 1-based, chars the normalized\n"
+        "characters that match. No stock-phrase filter: that needs a corpus (find_passages).");
+  m.def("find_passages", &find_passages, py::arg("texts"), py::arg("ids") = py::none(),
+        "find_passages(texts, ids=None, **options) -> list of dict\n\n"
+        "The pairs of texts that share a passage, as passages() gives them plus 'a' and 'b' (ids,\n"
+        "or positions; a before b in input order), in order of (a, b): what `dedup --passages`\n"
+        "reports. A fingerprint in more than max_postings texts is a stock phrase and ignored.\n"
+        "The same on any number of threads; the GIL is released while the library works.");
   m.def("signature", &signature, py::arg("text"),
         ("signature(text, **options) -> numpy.ndarray\n\n"
          "The MinHash signature of `text`: num_perm uint32 values, the ones deduplicate() uses\n"
