@@ -50,6 +50,14 @@ std::uint64_t det_rng::below(std::uint64_t bound) noexcept {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
+std::unique_ptr<icu::Transliterator> make_transliterator(char const* id) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(
+      icu::Transliterator::createInstance(icu::UnicodeString::fromUTF8(id), UTRANS_FORWARD, status));
+  if (U_FAILURE(status) || !t) throw std::runtime_error(std::string("ICU transliterator ") + id + ": " + u_errorName(status));
+  return t;
+}
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -123,14 +131,6 @@ std::u32string strip_pinyin(std::u32string_view s) {
     out.push_back(c);
   }
   return out;
-}
-
-std::unique_ptr<icu::Transliterator> make_transliterator(char const* id) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::Transliterator> t(
-      icu::Transliterator::createInstance(icu::UnicodeString::fromUTF8(id), UTRANS_FORWARD, status));
-  if (U_FAILURE(status) || !t) throw std::runtime_error(std::string("ICU transliterator ") + id + ": " + u_errorName(status));
-  return t;
 }
 
 std::string transliterate(icu::Transliterator const& t, std::string_view utf8) {

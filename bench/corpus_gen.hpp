@@ -17,7 +17,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include <unicode/uversion.h>
+
+U_NAMESPACE_BEGIN
+class Transliterator;
+U_NAMESPACE_END
+
 namespace neardup::bench {
+
+/// The ICU transliterator `id` (e.g. "Simplified-Traditional"); throws std::runtime_error, naming
+/// ICU's error, when ICU has none.
+std::unique_ptr<icu::Transliterator> make_transliterator(char const* id);
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness

@@ -99,12 +99,7 @@ constexpr std::array<std::string_view, 96> english_words = {
 class maker {
  public:
   explicit maker(passage_gen_options const& o) : o_(o), rng_(o.seed), text_(o.essays_dir) {
-    UErrorCode status = U_ZERO_ERROR;
-    to_traditional_.reset(icu::Transliterator::createInstance(
-        icu::UnicodeString::fromUTF8("Simplified-Traditional"), UTRANS_FORWARD, status));
-    if (U_FAILURE(status) || !to_traditional_)
-      throw std::runtime_error(std::string("ICU transliterator Simplified-Traditional: ") +
-                               u_errorName(status));
+    to_traditional_ = make_transliterator("Simplified-Traditional");
     for (int i = 0; i < 12; ++i) stock_.push_back(sentence_between(25, 45));
     // English words: the real ones above, then made-up ones of two to four syllables, drawn by
     // Zipf's law (rank r with weight 1/r) as running text draws its words.

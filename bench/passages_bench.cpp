@@ -8,6 +8,8 @@
 #include <neardup/normalize.hpp>
 #include <neardup/passages.hpp>
 
+#include "bundled_files.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -19,20 +21,7 @@ namespace {
 
 /// The bundled essay files, each a text, in file order.
 std::vector<std::string> const& essay_files() {
-  static std::vector<std::string> const texts = [] {
-    std::vector<std::filesystem::path> files;
-    for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR))
-      if (e.path().extension() == ".txt") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    std::vector<std::string> out;
-    for (auto const& f : files) {
-      std::ifstream in(f, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      out.push_back(ss.str());
-    }
-    return out;
-  }();
+  static std::vector<std::string> const texts = neardup::bench::read_bundled_files();
   return texts;
 }
 

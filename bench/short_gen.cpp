@@ -45,12 +45,7 @@ bool is_han(char32_t c) {
 class short_maker {
  public:
   explicit short_maker(std::string const& essays_dir) : source_(essays_dir) {
-    UErrorCode status = U_ZERO_ERROR;
-    to_traditional_.reset(icu::Transliterator::createInstance(
-        icu::UnicodeString::fromUTF8("Simplified-Traditional"), UTRANS_FORWARD, status));
-    if (U_FAILURE(status) || !to_traditional_)
-      throw std::runtime_error(std::string("ICU transliterator Simplified-Traditional: ") +
-                               u_errorName(status));
+    to_traditional_ = make_transliterator("Simplified-Traditional");
   }
 
   /// `n` Han characters in the model's order (consecutive in its paragraphs).

@@ -14,6 +14,7 @@
 
 #include <memory>
 
+#include "bundled_files.hpp"
 #include "common/utf8.hpp"
 #include "neardup/encoding.hpp"
 #include "neardup/split.hpp"
@@ -22,18 +23,8 @@ namespace {
 
 std::vector<std::string> const& bundled() {
   static std::vector<std::string> const texts = [] {
-    std::vector<std::filesystem::path> files;
-    for (auto const& e : std::filesystem::directory_iterator(NEARDUP_ESSAYS_DIR)) {
-      if (e.path().extension() == ".txt") files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    std::vector<std::string> out;
-    for (auto const& f : files) {
-      std::ifstream in(f, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      out.push_back(neardup::decode_to_utf8(ss.str()).utf8);
-    }
+    std::vector<std::string> out = neardup::bench::read_bundled_files();
+    for (auto& t : out) t = neardup::decode_to_utf8(t).utf8;
     return out;
   }();
   return texts;
