@@ -89,7 +89,7 @@ std::vector<neardup::cluster> assemble(
 }  // namespace
 
 TEST_CASE(
-    "single linkage joins a chain and says which member linked each; star keeps only the "
+    "single linkage joins a chain and says which member linked each, star keeps only the "
     "representative's pairs",
     "[cluster]") {
   // 0–1 and 1–2 verified at 0.6; 0 and 2 are at 0.39, below the threshold.

@@ -31,7 +31,7 @@ std::map<std::string, neardup::skip_reason> skips(neardup::walk_result const& w,
 
 }  // namespace
 
-TEST_CASE("walk_paths: folders recursively, sorted, by extension; explicit files whatever their name",
+TEST_CASE("walk_paths: folders recursively, sorted, by extension, explicit files whatever their name",
           "[corpus]") {
   temp_dir dir;
   touch(dir.path / "b/2.txt");
@@ -109,7 +109,7 @@ TEST_CASE("walk_paths: files over the size limit are skipped as too large", "[co
   CHECK(skips(w, dir.path).at("big.txt") == neardup::skip_reason::too_large);
 }
 
-TEST_CASE("read_file: whole files, binary-safe; errors name the path", "[corpus]") {
+TEST_CASE("read_file: whole files, binary-safe, errors name the path", "[corpus]") {
   temp_dir dir;
   std::string const bytes("a\0b\xff\n", 5);
   touch(dir.path / "f.bin", bytes);

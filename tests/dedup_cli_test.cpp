@@ -189,7 +189,7 @@ TEST_CASE("dedup's exit codes, --version and unwritable outputs", "[dedup]") {
   CHECK(unwritable.err.find("cannot write") != std::string::npos);
 }
 
-TEST_CASE("dedup --keep-one writes every essay but the later copies; --format csv", "[dedup]") {
+TEST_CASE("dedup --keep-one writes every essay but the later copies, --format csv", "[dedup]") {
   temp_dir dir;
   auto const out = dir.path / "kept.txt";
   auto const r = run_dedup("--format csv --keep-one " + quote(out.string()) + " " + quote(essays_dir()));

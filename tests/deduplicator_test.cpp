@@ -470,7 +470,7 @@ std::vector<std::string> chained_texts(neardup::document_signer const& signer) {
 }  // namespace
 
 TEST_CASE(
-    "single linkage clusters a chain and names the link; star keeps members at the threshold to "
+    "single linkage clusters a chain and names the link, star keeps members at the threshold to "
     "the first",
     "[deduplicator]") {
   neardup::document_signer const signer;
@@ -506,7 +506,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "templated essays cluster as templates at the defaults; an essay quoting two paragraphs does "
+    "templated essays cluster as templates at the defaults, an essay quoting two paragraphs does "
     "not",
     "[deduplicator]") {
   // Sentences of the bundled essays: short ones make the shared skeleton, long ones fill the

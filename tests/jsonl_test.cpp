@@ -136,7 +136,7 @@ TEST_CASE("records carry their line's byte offset, and read_jsonl_record_at read
   std::filesystem::remove(path);
 }
 
-TEST_CASE("jsonl_chunker: chunks of whole lines cover the file; over-long lines get a chunk of their own", "[jsonl]") {
+TEST_CASE("jsonl_chunker: chunks of whole lines cover the file, over-long lines get a chunk of their own", "[jsonl]") {
   auto const path = std::filesystem::temp_directory_path() / ("neardup-chunks-" + std::to_string(::getpid()) + ".jsonl");
   std::mt19937 rng(7);
   for (int round = 0; round < 60; ++round) {

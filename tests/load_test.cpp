@@ -172,7 +172,7 @@ TEST_CASE("essay_reloader reads essays back by byte range, in every byte-oriente
     if (fs::path(essays[i].file).filename() == "crlf.txt") CHECK_THROWS_AS(reloader.text(essays[i]), neardup::error);
 }
 
-TEST_CASE("range_reader reads ranges of more files than it keeps open; a changed file is an error",
+TEST_CASE("range_reader reads ranges of more files than it keeps open, a changed file is an error",
           "[load]") {
   temp_dir dir;
   std::vector<std::string> paths;
@@ -244,7 +244,7 @@ TEST_CASE("load_essays: per-path encoding rules, first match wins, unused rules 
   CHECK(summary.unused_encoding_rules[1].pattern == "nowhere/*");
 }
 
-TEST_CASE("load_essays: guessed encodings are marked; Windows-1252 is read back by byte range",
+TEST_CASE("load_essays: guessed encodings are marked, Windows-1252 is read back by byte range",
           "[load]") {
   temp_dir dir;
   std::string const english =

@@ -160,7 +160,7 @@ TEST_CASE("candidate_pairs caps large buckets but still connects them", "[lsh]")
   CHECK(std::find(pairs.begin(), pairs.end(), std::pair<std::uint32_t, std::uint32_t>{3, 999}) != pairs.end());
 }
 
-TEST_CASE("lsh_index: query finds what shares a band; its pairs agree with candidate_pairs", "[lsh]") {
+TEST_CASE("lsh_index: query finds what shares a band, its pairs agree with candidate_pairs", "[lsh]") {
   neardup::minhasher const mh;
   auto const params = neardup::optimal_lsh_params(0.5, mh.num_perm());
   std::mt19937_64 rng(23);
@@ -273,7 +273,7 @@ TEST_CASE("lsh_index: thousands of documents, tables grown many times, agree wit
 }
 
 TEST_CASE(
-    "lsh_index: remove takes a document out of every band; the index then answers as one "
+    "lsh_index: remove takes a document out of every band, the index then answers as one "
     "built without it",
     "[lsh]") {
   neardup::lsh_params const params{20, 3};

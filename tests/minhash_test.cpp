@@ -109,7 +109,7 @@ TEST_CASE("signatures do not depend on order or duplicates of shingles", "[minha
   }
 }
 
-TEST_CASE("the empty set's signature is all empty slots; one shingle fills every slot", "[minhash]") {
+TEST_CASE("the empty set's signature is all empty slots, one shingle fills every slot", "[minhash]") {
   for (auto scheme : {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation}) {
     neardup::minhasher const mh({32, scheme, 1});
     for (auto v : mh.sign(std::vector<std::uint64_t>{})) CHECK(v == neardup::empty_slot);
@@ -248,7 +248,7 @@ TEST_CASE("minhasher::sign and sign_uniform refuse a buffer that is not num_perm
   }
 }
 
-TEST_CASE("MinHash scheme names round-trip; an unknown name is invalid_argument", "[minhash]") {
+TEST_CASE("MinHash scheme names round-trip, an unknown name is invalid_argument", "[minhash]") {
   for (auto const scheme :
        {neardup::minhash_scheme::classic, neardup::minhash_scheme::one_permutation})
     CHECK(neardup::minhash_scheme_from_name(neardup::minhash_scheme_name(scheme)) == scheme);

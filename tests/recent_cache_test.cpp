@@ -47,7 +47,7 @@ TEST_CASE("recent_cache makes a value once while it is kept, and drops the least
   CHECK(made == 4);
 }
 
-TEST_CASE("recent_cache: a value handed out outlives its eviction; capacity 0 keeps one",
+TEST_CASE("recent_cache: a value handed out outlives its eviction, capacity 0 keeps one",
           "[recent_cache]") {
   cache c(0);
   int made = 0;

@@ -569,7 +569,7 @@ std::vector<std::string> raw_lines(std::string_view bytes) {
 }  // namespace
 
 TEST_CASE(
-    "write_deduplicated writes the kept lines of text files as stored: CRLF, a BOM; other "
+    "write_deduplicated writes the kept lines of text files as stored: CRLF, a BOM, other "
     "encodings decoded with their own line breaks",
     "[report]") {
   std::mt19937 rng(23);

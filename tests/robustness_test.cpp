@@ -459,7 +459,7 @@ TEST_CASE("a JSON Lines input in which no line is a record is an error, not 'no 
 }
 
 TEST_CASE(
-    "'-' reads standard input: text, JSON Lines, with --keep-one; kept in a temporary file removed "
+    "'-' reads standard input: text, JSON Lines, with --keep-one, kept in a temporary file removed "
     "after",
     "[robustness]") {
   temp_dir dir, tmp;
@@ -550,7 +550,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Windows-1252, Shift_JIS and EUC-KR copies cluster with their UTF-8 originals; guesses "
+    "Windows-1252, Shift_JIS and EUC-KR copies cluster with their UTF-8 originals, guesses "
     "and unused --encoding rules are named",
     "[robustness]") {
   temp_dir dir;

@@ -25,7 +25,7 @@ TEST_CASE("char_shingles: short texts give one shingle, empty texts none", "[shi
   CHECK(neardup::char_shingles(U"疫情防控工作", o).size() == 2);
 }
 
-TEST_CASE("char_shingles: the seed changes every hash; n = 0 is rejected", "[shingle]") {
+TEST_CASE("char_shingles: the seed changes every hash, n = 0 is rejected", "[shingle]") {
   auto const a = neardup::char_shingles(U"疫情防控工作", {3, 1});
   auto const b = neardup::char_shingles(U"疫情防控工作", {3, 2});
   REQUIRE(a.size() == b.size());

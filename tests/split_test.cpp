@@ -378,7 +378,7 @@ TEST_CASE("heading families and their number sequences", "[split]") {
   }
 }
 
-TEST_CASE("CRLF is gone after decoding; split gives the same essays", "[split]") {
+TEST_CASE("CRLF is gone after decoding, split gives the same essays", "[split]") {
   std::string const lf = bundled_texts()[1];
   std::string crlf;
   for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
@@ -517,7 +517,7 @@ TEST_CASE("every mode keeps every line of the bundled files", "[split]") {
   }
 }
 
-TEST_CASE("split mode names round-trip; an unknown name is invalid_argument", "[split]") {
+TEST_CASE("split mode names round-trip, an unknown name is invalid_argument", "[split]") {
   using neardup::split_mode;
   for (split_mode const mode :
        {split_mode::automatic, split_mode::whole_file, split_mode::blank_line, split_mode::regex}) {
@@ -689,7 +689,7 @@ TEST_CASE("numbered points inside an essay are not headings", "[split]") {
   }
 }
 
-TEST_CASE("unheaded essays between blank lines; one essay's paragraphs between blank lines",
+TEST_CASE("unheaded essays between blank lines, one essay's paragraphs between blank lines",
           "[split]") {
   SECTION("blocks of several lines: an essay each") {
     std::string const t = long_essay(1, 3) + "\n" + long_essay(4, 2) + "\n\n" + long_essay(6, 3);

@@ -35,7 +35,7 @@ TEST_CASE("verify_pairs passes on the similarity function's exception", "[verify
   CHECK_THROWS_AS(neardup::verify_pairs(candidates, failing, 0.5, 2), std::runtime_error);
 }
 
-TEST_CASE("verify mode names round-trip; an unknown name is invalid_argument", "[verify]") {
+TEST_CASE("verify mode names round-trip, an unknown name is invalid_argument", "[verify]") {
   using neardup::verify_mode;
   for (auto const mode : {verify_mode::exact, verify_mode::estimate, verify_mode::hybrid})
     CHECK(neardup::verify_mode_from_name(neardup::verify_mode_name(mode)) == mode);
