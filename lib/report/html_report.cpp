@@ -238,10 +238,10 @@ void append_histogram(std::string& out, std::string_view caption, std::vector<do
   }
   for (int tick = 0; tick <= 4; ++tick) {
     out += "<text x=\"";
-    number_to(out, std::clamp(tick * width / 4, 8, width - 8));
+    number_to(out, tick * width / 4);
     out += "\" y=\"";
     number_to(out, height + 13);
-    out += "\" text-anchor=\"middle\">";
+    out += tick == 0 ? "\" text-anchor=\"start\">" : tick == 4 ? "\" text-anchor=\"end\">" : "\" text-anchor=\"middle\">";
     ratio_to(out, tick / 4.0, 2);
     out += "</text>";
   }
@@ -269,13 +269,16 @@ figcaption{font-size:13px;color:var(--muted)}
 #filter{width:min(520px,100%);font:inherit;padding:5px 8px;border:1px solid var(--line);border-radius:4px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--band);font-weight:600}
+td{overflow-wrap:anywhere}th{background:var(--band);font-weight:600;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pager{margin:6px 0;display:flex;gap:8px;align-items:center}
-.item{border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin:18px 0}
+.item{border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin:18px 0;scroll-margin-top:56px}
+/* A large run's sections off screen are not laid out until scrolled to (the 1 GB corpus's page is
+   shown in under 2 s instead of 9); the browser's find still searches them. */
+body.large .item{content-visibility:auto;contain-intrinsic-size:auto 1200px}
 .item:target{outline:2px solid var(--accent)}
 .item .tools{float:right}
-.compare{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+.compare{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:12px}
 .side{min-width:0}
 .who{font-size:13px;color:var(--muted);margin-bottom:4px;overflow-wrap:anywhere}
 .text{position:relative;white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid var(--line);background:#fcfcfd;padding:8px;max-height:70vh;overflow:auto;font-size:15px}
@@ -289,9 +292,9 @@ mark.flash{outline:3px solid #c0392b}
 @media print{
  body{font-size:11pt}.controls,.lists,.tools,noscript,#view:empty{display:none!important}
  header,main{max-width:none;padding:0}
- .item{border:0;padding:0;margin:0;break-before:page}
+ .item{border:0;padding:0;margin:0;break-before:page;content-visibility:visible}
  .text{max-height:none;overflow:visible;background:none;font-size:10.5pt}
- .compare{grid-template-columns:1fr 1fr}
+ .compare{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
  mark{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  body.print-one header,body.print-one .overview,body.print-one .item:not(.printing){display:none!important}
  body.print-one .item.printing{break-before:auto}
@@ -450,6 +453,8 @@ constexpr std::string_view page_script = R"js(
   lists.forEach(renderList);
   openHash();
   document.body.setAttribute('data-rendered', String(data.clusters.length + data.pairs.length));
+  void document.body.offsetHeight;  // laid out: data-ms is the time from navigation to a page shown
+  document.body.setAttribute('data-ms', String(Math.round(performance.now())));
 })();
 )js";
 
@@ -527,7 +532,8 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
   append_html(head, page_title);
   head += "</title>\n<style>";
   head += page_style;
-  head += "</style>\n</head>\n<body>\n<header><h1>";
+  bool const whole = full_clusters == cluster_order.size() && full_pairs == pair_order.size();
+  head += whole ? "</style>\n</head>\n<body>\n<header><h1>" : "</style>\n</head>\n<body class=\"large\">\n<header><h1>";
   append_html(head, page_title);
   head += "</h1><p class=\"muted\">Written by dedup (neardup) ";
   append_html(head, version_string);
@@ -535,7 +541,7 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
 
   // The overview: the summary as dedup prints it (settings, files read and skipped with reasons),
   // the passages' counts, the histograms.
-  head += "<section class=\"overview\"><h2>Summary</h2><pre class=\"summary\">";
+  head += "<section class=\"overview\"><h2>The run</h2><pre class=\"summary\">";
   {
     std::ostringstream summary;
     write_summary(summary, result, ctx);
@@ -566,8 +572,7 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
   // full texts.
   head += "<div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"Filter by file name, "
           "id, title or text\" aria-label=\"Filter\"> <span class=\"muted\">";
-  head += full_clusters == cluster_order.size() && full_pairs == pair_order.size()
-              ? "Every cluster and pair is shown below in full."
+  head += whole ? "Every cluster and pair is shown below in full."
               : "The first " + std::to_string(options.full_texts) +
                     " clusters and pairs are shown below in full; the others open from the lists.";
   head += "</span></div>\n<noscript><p class=\"note\">The lists and the filter need JavaScript; the "
