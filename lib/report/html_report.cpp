@@ -128,9 +128,14 @@ void append_marked(std::string& out, std::string_view text, std::vector<mark_spa
   append_html(out, text.substr(at));
 }
 
-/// "file · essay N · lines A–B · 「title」" for a heading.
+/// True when the essay's id is its own (a JSON Lines record's), not "file#index".
+bool has_own_id(essay_info const& e) { return e.id != e.file + "#" + std::to_string(e.index); }
+
+/// "file · essay N · id X · lines A–B · 「title」" for a heading (the id only when it is its own).
 std::string essay_heading(essay_info const& e) {
-  std::string s = html(e.file) + " · essay " + std::to_string(e.index) + " · line";
+  std::string s = html(e.file) + " · essay " + std::to_string(e.index);
+  if (has_own_id(e)) s += " · id " + html(e.id);
+  s += " · line";
   s += e.last_line > e.line ? "s " + std::to_string(e.line) + "–" + std::to_string(e.last_line)
                             : " " + std::to_string(e.line);
   if (!e.title.empty()) s += " · 「" + html(e.title) + "」";
@@ -595,6 +600,10 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
     number_to(s, m + 1);
     s += "</td><td>";
     append_html(s, e.file);
+    if (has_own_id(e)) {
+      s += " · id ";
+      append_html(s, e.id);
+    }
     s += "</td><td class=\"num\">";
     number_to(s, e.index);
     s += "</td><td class=\"num\">";
@@ -728,7 +737,7 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
     number_to(index, e.last_line);
     index += ", ";
     append_script_json(index, excerpts[i]);
-    if (e.id != e.file + "#" + std::to_string(e.index)) {
+    if (has_own_id(e)) {
       index += ", ";
       append_script_json(index, e.id);
     }
