@@ -28,31 +28,39 @@ std::size_t count(std::string const& text, std::string const& what) {
 /// Essays that try to add markup, in files whose names try too (one name is not UTF-8).
 void write_hostile_corpus(fs::path const& dir) {
   std::string const body =
-      "各地区各部门必须增强大局意识和全局观念，坚决服从中央应对疫情工作领导小组的指挥，做到令行禁止、守土有责。"
+      "各地区各部门必须增强大局意识和全局观念，坚决服从中央应对疫情工作领导小组的指挥，做到令行禁止"
+      "、守土有责。"
       "<script>document.body.setAttribute('data-pwned','1')</script>"
       "<img src=x onerror=\"document.body.setAttribute('data-pwned','2')\"></textarea></script>"
-      "\"'` \x01\x1b 春天来了，小草从地下探出头来，柳树发芽了，燕子从南方飞回来了，孩子们在田野里奔跑。\n";
+      "\"'` \x01\x1b "
+      "春天来了，小草从地下探出头来，柳树发芽了，燕子从南方飞回来了，孩子们在田野里奔跑。\n";
   write_file(dir / "<img src=x onerror=alert(1)>.txt", body);
   write_file(dir / "\"quoted' & </script>.txt", body + "又加了一句话。\n");
-  write_file(dir / "bad\xff\xfe name.txt", "开头不同的引子写在这里。" + body.substr(0, 150) + "后面另有内容。\n");
+  write_file(dir / "bad\xff\xfe name.txt",
+             "开头不同的引子写在这里。" + body.substr(0, 150) + "后面另有内容。\n");
 }
 
 /// The chromium program, or empty where it is not installed.
 std::string chromium() {
   for (char const* name : {"chromium", "chromium-browser"})
-    if (std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0) return name;
+    if (std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0)
+      return name;
   return {};
 }
 
 /// `page` (a file URL, with a fragment if any) loaded in headless Chromium: the DOM after its
 /// script ran, or a screenshot to `screenshot`.
-std::string browse(std::string const& browser, std::string const& url, std::string const& screenshot = {}) {
+std::string browse(std::string const& browser, std::string const& url,
+                   std::string const& screenshot = {}) {
   temp_dir profile;
   fs::path const dom = profile.path / "dom.html";
-  std::string const what = screenshot.empty() ? "--dump-dom" : "--screenshot=" + quote(screenshot) + " --window-size=1280,900";
-  std::string const cmd = "timeout 120 " + browser + " --headless --no-sandbox --disable-gpu --no-first-run " +
-                          "--user-data-dir=" + quote((profile.path / "profile").string()) + " " + what + " " +
-                          quote(url) + " >" + quote(dom.string()) + " 2>/dev/null";
+  std::string const what = screenshot.empty()
+                               ? "--dump-dom"
+                               : "--screenshot=" + quote(screenshot) + " --window-size=1280,900";
+  std::string const cmd = "timeout 120 " + browser +
+                          " --headless --no-sandbox --disable-gpu --no-first-run " +
+                          "--user-data-dir=" + quote((profile.path / "profile").string()) + " " +
+                          what + " " + quote(url) + " >" + quote(dom.string()) + " 2>/dev/null";
   int const status = std::system(cmd.c_str());
   INFO(cmd);
   REQUIRE(status == 0);
@@ -61,7 +69,9 @@ std::string browse(std::string const& browser, std::string const& url, std::stri
 
 }  // namespace
 
-TEST_CASE("dedup --format html on the bundled essays: clusters, passage pairs, marks; --no-passages", "[html][dedup]") {
+TEST_CASE(
+    "dedup --format html on the bundled essays: clusters, passage pairs, marks; --no-passages",
+    "[html][dedup]") {
   temp_dir out;
   std::string const page = (out.path / "report.html").string();
   auto const r = run_dedup("--format html -o " + quote(page) + " " + quote(NEARDUP_ESSAYS_DIR));
@@ -77,7 +87,9 @@ TEST_CASE("dedup --format html on the bundled essays: clusters, passage pairs, m
   REQUIRE(clusters_only.exit_code == 0);
   CHECK(count(clusters_only.out, "<section class=\"item cluster\"") == 1);
   CHECK(count(clusters_only.out, "<section class=\"item pair\"") == 0);
-  CHECK(run_dedup("--format html --passages --no-passages " + quote(NEARDUP_ESSAYS_DIR)).exit_code == 2);
+  CHECK(
+      run_dedup("--format html --passages --no-passages " + quote(NEARDUP_ESSAYS_DIR)).exit_code ==
+      2);
   auto const help = run_dedup("--help");
   CHECK(help.out.find("--html-full-texts") != std::string::npos);
   CHECK(help.out.find("unless --no-passages") != std::string::npos);
@@ -100,18 +112,22 @@ TEST_CASE("dedup --format html: hostile essays and file names add no markup", "[
   CHECK(count(r.out, "<section class=\"item pair\"") >= 1);
 }
 
-TEST_CASE("the HTML report in headless Chromium: marks on the passages, no injected script, items opened on demand",
-          "[html][browser]") {
+TEST_CASE(
+    "the HTML report in headless Chromium: marks on the passages, no injected script, items opened "
+    "on demand",
+    "[html][browser]") {
   std::string const browser = chromium();
   if (browser.empty()) {
-    WARN("not tested: chromium is not installed here (bash scripts/install-deps.sh --html installs it)");
+    WARN(
+        "not tested: chromium is not installed here (bash scripts/install-deps.sh --html installs "
+        "it)");
     return;
   }
   temp_dir dir;
   write_hostile_corpus(dir.path / "in");
   std::string const page = (dir.path / "report.html").string();
-  auto const r = run_dedup("--format html -o " + quote(page) + " " + quote((dir.path / "in").string()) + " " +
-                           quote(NEARDUP_ESSAYS_DIR));
+  auto const r = run_dedup("--format html -o " + quote(page) + " " +
+                           quote((dir.path / "in").string()) + " " + quote(NEARDUP_ESSAYS_DIR));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::string const html = slurp(page);
@@ -128,7 +144,8 @@ TEST_CASE("the HTML report in headless Chromium: marks on the passages, no injec
   auto marks = [](std::string const& text) {
     std::vector<std::string> out;
     for (auto const& e : html_page::elements(text))
-      if (e.name == "mark") out.push_back(e.attribute("data-p") + ":" + html_page::unescape(e.text));
+      if (e.name == "mark")
+        out.push_back(e.attribute("data-p") + ":" + html_page::unescape(e.text));
     return out;
   };
   auto const in_file = marks(html), in_dom = marks(dom);
@@ -143,7 +160,8 @@ TEST_CASE("the HTML report in headless Chromium: marks on the passages, no injec
                       quote((dir.path / "in").string()))
                 .exit_code == 0);
     std::string const opened = browse(browser, "file://" + lean + "#c1");
-    CHECK(opened.find("<section class=\"item\" id=\"c1\"><h2>Cluster 1 · 2 essays</h2>") != std::string::npos);
+    CHECK(opened.find("<section class=\"item\" id=\"c1\"><h2>Cluster 1 · 2 essays</h2>") !=
+          std::string::npos);
     CHECK(opened.find("data-pwned=") == std::string::npos);
     CHECK(opened.find("<img") == std::string::npos);
     CHECK(opened.find("&lt;img src=x onerror=alert(1)&gt;.txt") != std::string::npos);  // as text

@@ -39,8 +39,9 @@ inline std::string unescape(std::string_view s) {
       out += s[i];
       continue;
     }
-    for (auto const& [ref, ch] : {std::pair{"&lt;", '<'}, std::pair{"&gt;", '>'}, std::pair{"&amp;", '&'},
-                                  std::pair{"&quot;", '"'}, std::pair{"&#39;", '\''}})
+    for (auto const& [ref, ch] :
+         {std::pair{"&lt;", '<'}, std::pair{"&gt;", '>'}, std::pair{"&amp;", '&'},
+          std::pair{"&quot;", '"'}, std::pair{"&#39;", '\''}})
       if (s.substr(i).starts_with(ref)) {
         out += ch;
         i += std::string_view(ref).size() - 1;
@@ -60,7 +61,8 @@ inline std::vector<element> elements(std::string_view page) {
     if (i >= page.size()) break;
     if (page[i] == '/' || page[i] == '!') continue;  // an end tag, the doctype
     element e;
-    while (i < page.size() && !std::isspace(static_cast<unsigned char>(page[i])) && page[i] != '>' && page[i] != '/')
+    while (i < page.size() && !std::isspace(static_cast<unsigned char>(page[i])) &&
+           page[i] != '>' && page[i] != '/')
       e.name += page[i++];
     e.name = lower(e.name);
     while (i < page.size() && page[i] != '>') {
@@ -69,7 +71,8 @@ inline std::vector<element> elements(std::string_view page) {
         continue;
       }
       std::string key, value;
-      while (i < page.size() && !std::isspace(static_cast<unsigned char>(page[i])) && page[i] != '=' && page[i] != '>')
+      while (i < page.size() && !std::isspace(static_cast<unsigned char>(page[i])) &&
+             page[i] != '=' && page[i] != '>')
         key += page[i++];
       if (i < page.size() && page[i] == '=') {
         ++i;
@@ -79,7 +82,9 @@ inline std::vector<element> elements(std::string_view page) {
           value = std::string(page.substr(i + 1, end - i - 1));
           i = end + 1;
         } else {
-          while (i < page.size() && !std::isspace(static_cast<unsigned char>(page[i])) && page[i] != '>') value += page[i++];
+          while (i < page.size() && !std::isspace(static_cast<unsigned char>(page[i])) &&
+                 page[i] != '>')
+            value += page[i++];
         }
       }
       e.attributes.emplace_back(lower(key), value);
@@ -98,18 +103,21 @@ inline std::vector<element> elements(std::string_view page) {
 /// attribute value with markup characters. Empty for a page whose markup is all the report's.
 inline std::vector<std::string> foreign_markup(std::string_view page) {
   static std::set<std::string> const known_elements = {
-      "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "main",
-      "section", "pre", "div", "figure", "svg", "rect", "line", "text", "figcaption", "input", "span",
-      "noscript", "table", "thead", "tbody", "tr", "th", "td", "button", "b", "mark", "script"};
+      "html", "head", "meta",       "title",   "style", "body",     "header", "h1",    "h2",
+      "h3",   "p",    "main",       "section", "pre",   "div",      "figure", "svg",   "rect",
+      "line", "text", "figcaption", "input",   "span",  "noscript", "table",  "thead", "tbody",
+      "tr",   "th",   "td",         "button",  "b",     "mark",     "script"};
   static std::set<std::string> const known_attributes = {
-      "lang", "charset", "name", "content", "class", "id", "viewbox", "role", "aria-label", "x", "y",
-      "width", "height", "x1", "x2", "y1", "y2", "text-anchor", "type", "placeholder", "data-p"};
+      "lang", "charset",    "name", "content",     "class", "id",          "viewbox",
+      "role", "aria-label", "x",    "y",           "width", "height",      "x1",
+      "x2",   "y1",         "y2",   "text-anchor", "type",  "placeholder", "data-p"};
   std::vector<std::string> foreign;
   for (auto const& e : elements(page)) {
     if (known_elements.count(e.name) == 0) foreign.push_back("<" + e.name + ">");
     for (auto const& [key, value] : e.attributes) {
       if (known_attributes.count(key) == 0) foreign.push_back("<" + e.name + " " + key + ">");
-      if (value.find_first_of("<>\"") != std::string::npos) foreign.push_back("<" + e.name + " " + key + "=" + value + ">");
+      if (value.find_first_of("<>\"") != std::string::npos)
+        foreign.push_back("<" + e.name + " " + key + "=" + value + ">");
     }
   }
   return foreign;

@@ -1,8 +1,8 @@
 // The HTML report (write_html_report): its structure, that it fetches nothing, that no essay text
 // or name adds markup, and that the marks sit on the passages' bytes.
+#include <simdjson.h>
 #include <catch2/catch.hpp>
 #include <set>
-#include <simdjson.h>
 #include <sstream>
 
 #include "html_page.hpp"
@@ -77,7 +77,10 @@ std::string script_data(std::vector<html_page::element> const& page) {
 
 }  // namespace
 
-TEST_CASE("write_html_report: one page with the overview, the lists, every cluster and pair, and its data", "[html]") {
+TEST_CASE(
+    "write_html_report: one page with the overview, the lists, every cluster and pair, and its "
+    "data",
+    "[html]") {
   auto const s = make_sample();
   std::string const page = report(s);
   CHECK(page.starts_with("<!DOCTYPE html>\n"));
@@ -120,12 +123,15 @@ TEST_CASE("write_html_report: one page with the overview, the lists, every clust
     std::string const small = report(s, none);
     CHECK(small.find("id=\"c1\"") == std::string::npos);
     CHECK(small.find("<mark") == std::string::npos);
-    CHECK(small.find("The first 0 clusters and pairs are shown below in full") != std::string::npos);
-    CHECK(script_data(html_page::elements(small)) .find("[1, 0, [[0, 1.000, 0, 0], [1, 0.910, 1, 0]]]") != std::string::npos);
+    CHECK(small.find("The first 0 clusters and pairs are shown below in full") !=
+          std::string::npos);
+    CHECK(script_data(html_page::elements(small))
+              .find("[1, 0, [[0, 1.000, 0, 0], [1, 0.910, 1, 0]]]") != std::string::npos);
   }
 }
 
-TEST_CASE("write_html_report fetches nothing: no address, no source, no link, no import", "[html]") {
+TEST_CASE("write_html_report fetches nothing: no address, no source, no link, no import",
+          "[html]") {
   std::string const page = report(make_sample());
   CHECK(page.find("http") == std::string::npos);
   CHECK(page.find("://") == std::string::npos);
@@ -141,7 +147,8 @@ TEST_CASE("write_html_report fetches nothing: no address, no source, no link, no
   }
 }
 
-TEST_CASE("write_html_report: no essay text, title, id or file name adds an element or attribute", "[html]") {
+TEST_CASE("write_html_report: no essay text, title, id or file name adds an element or attribute",
+          "[html]") {
   std::string const page = report(make_sample());
   // Every element is one the report writes, with attributes it writes.
   CHECK(html_page::foreign_markup(page).empty());
@@ -155,8 +162,8 @@ TEST_CASE("write_html_report: no essay text, title, id or file name adds an elem
   CHECK(page.find('\x1b') == std::string::npos);
   CHECK(page.find('\x7f') == std::string::npos);
   CHECK(page.find('\xff') == std::string::npos);
-  CHECK(page.find("&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;1&#39;)&lt;/script&gt;") !=
-        std::string::npos);
+  CHECK(page.find("&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;1&#39;)&lt;/"
+                  "script&gt;") != std::string::npos);
   // Nothing in the data can end its element: the only "</script" are the two elements' own.
   std::string const json = script_data(elements);
   CHECK(json.find('<') == std::string::npos);
@@ -166,7 +173,9 @@ TEST_CASE("write_html_report: no essay text, title, id or file name adds an elem
   CHECK(page.find("<!--") == std::string::npos);
 }
 
-TEST_CASE("write_html_report: each mark holds its passage's bytes, the same passage number on both sides", "[html]") {
+TEST_CASE(
+    "write_html_report: each mark holds its passage's bytes, the same passage number on both sides",
+    "[html]") {
   auto const s = make_sample();
   std::string const page = report(s);
   auto const elements = html_page::elements(page);
@@ -179,7 +188,8 @@ TEST_CASE("write_html_report: each mark holds its passage's bytes, the same pass
   auto const& pair = s.passages.pairs[0];
   std::size_t const expected = 2 * (cluster_pair.passages.size() + pair.passages.size());
   REQUIRE(marks.size() == expected);
-  auto check_side = [&](std::size_t first, neardup::passage_pair const& p, bool a, std::string const& text) {
+  auto check_side = [&](std::size_t first, neardup::passage_pair const& p, bool a,
+                        std::string const& text) {
     for (std::size_t k = 0; k < p.passages.size(); ++k) {
       auto const& q = p.passages[k];
       auto const& m = marks[first + k];
@@ -203,13 +213,15 @@ TEST_CASE("write_html_report: each mark holds its passage's bytes, the same pass
   CHECK(found);
 }
 
-TEST_CASE("write_html_report refuses clusters and pairs that name essays it was not given", "[html]") {
+TEST_CASE("write_html_report refuses clusters and pairs that name essays it was not given",
+          "[html]") {
   auto s = make_sample();
   neardup::report_context ctx;
   ctx.essays = std::span(s.essays).first(2);
   std::ostringstream out;
   neardup::passage_report_context const texts;
-  CHECK_THROWS_AS(neardup::write_html_report(out, s.result, &s.passages, ctx, texts), neardup::error);
+  CHECK_THROWS_AS(neardup::write_html_report(out, s.result, &s.passages, ctx, texts),
+                  neardup::error);
   s.passages.pairs.clear();
   CHECK_NOTHROW(neardup::write_html_report(out, s.result, &s.passages, ctx, texts));
   CHECK_NOTHROW(neardup::write_html_report(out, s.result, nullptr, ctx, texts));

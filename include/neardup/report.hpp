@@ -99,8 +99,9 @@ struct html_report_options {
 /// marked in one colour per passage on both sides. Every text, title, id and file name is escaped;
 /// the data is JSON in a `<script type="application/json">` element with every `<` written as
 /// \u003c. Texts come from `texts.text` (whole texts; when empty only excerpts are shown).
-void write_html_report(std::ostream& out, dedup_result const& result, passage_result const* passages,
-                       report_context const& context, passage_report_context const& texts,
+void write_html_report(std::ostream& out, dedup_result const& result,
+                       passage_result const* passages, report_context const& context,
+                       passage_report_context const& texts,
                        html_report_options const& options = {});
 
 /// The run's summary: files read and skipped (each skipped file with its reason), essays, clusters,

@@ -52,11 +52,21 @@ void append_html(std::string& out, std::string_view s) {
     ++i;
     std::string_view reference;
     switch (c) {
-      case '&': reference = "&amp;"; break;
-      case '<': reference = "&lt;"; break;
-      case '>': reference = "&gt;"; break;
-      case '"': reference = "&quot;"; break;
-      case '\'': reference = "&#39;"; break;
+      case '&':
+        reference = "&amp;";
+        break;
+      case '<':
+        reference = "&lt;";
+        break;
+      case '>':
+        reference = "&gt;";
+        break;
+      case '"':
+        reference = "&quot;";
+        break;
+      case '\'':
+        reference = "&#39;";
+        break;
       default:
         if ((c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t') continue;
     }
@@ -78,7 +88,8 @@ std::string html(std::string_view s) {
 void append_script_json(std::string& out, std::string_view s) {
   std::size_t const from = out.size();
   append_json_quoted(out, s);
-  if (std::find(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), '<') == out.end()) return;
+  if (std::find(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), '<') == out.end())
+    return;
   std::string const literal = out.substr(from);
   out.resize(from);
   for (char ch : literal) {
@@ -98,7 +109,8 @@ void number_to(std::string& out, Number value) {
 
 void ratio_to(std::string& out, double value, int digits = 3) {
   char buf[32];
-  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
+  auto const [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
   out.append(buf, end);
 }
 
@@ -110,7 +122,8 @@ struct mark_span {
 /// `text` as HTML (in a <div class="text">) with each span in a <mark> of its passage's colour;
 /// spans are clipped to the text and to each other (a later span starts where an earlier ends).
 void append_marked(std::string& out, std::string_view text, std::vector<mark_span> spans) {
-  std::sort(spans.begin(), spans.end(), [](auto const& x, auto const& y) { return x.start < y.start; });
+  std::sort(spans.begin(), spans.end(),
+            [](auto const& x, auto const& y) { return x.start < y.start; });
   std::size_t at = 0;
   for (mark_span const& m : spans) {
     std::size_t const start = std::max(m.start, at), end = std::min(m.end, text.size());
@@ -129,7 +142,9 @@ void append_marked(std::string& out, std::string_view text, std::vector<mark_spa
 }
 
 /// True when the essay's id is its own (a JSON Lines record's), not "file#index".
-bool has_own_id(essay_info const& e) { return e.id != e.file + "#" + std::to_string(e.index); }
+bool has_own_id(essay_info const& e) {
+  return e.id != e.file + "#" + std::to_string(e.index);
+}
 
 /// "file · essay N · id X · lines A–B · 「title」" for a heading (the id only when it is its own).
 std::string essay_heading(essay_info const& e) {
@@ -160,8 +175,9 @@ std::string_view cut_text(std::string_view text, std::size_t limit, bool& cut) {
   return text.substr(0, end);
 }
 
-void append_side(std::string& out, char const* which, essay_info const& e, std::string const& caption,
-                 std::string_view text, bool cut, std::vector<mark_span> spans) {
+void append_side(std::string& out, char const* which, essay_info const& e,
+                 std::string const& caption, std::string_view text, bool cut,
+                 std::vector<mark_span> spans) {
   out += "<div class=\"side\"><div class=\"who\"><b>";
   out += which;
   out += "</b> ";
@@ -181,7 +197,8 @@ void append_side_by_side(std::string& out, side_by_side const& v, std::size_t li
     b.push_back({p.b_start, p.b_end, k});
   }
   bool cut_a = false, cut_b = false;
-  std::string_view const ta = cut_text(v.text_a, limit, cut_a), tb = cut_text(v.text_b, limit, cut_b);
+  std::string_view const ta = cut_text(v.text_a, limit, cut_a),
+                         tb = cut_text(v.text_b, limit, cut_b);
   out += "<div class=\"compare\">";
   append_side(out, "A", *v.a, v.caption_a, ta, cut_a, std::move(a));
   append_side(out, "B", *v.b, v.caption_b, tb, cut_b, std::move(b));
@@ -202,7 +219,8 @@ void append_histogram(std::string& out, std::string_view caption, std::vector<do
                       double marker) {
   constexpr int bins = 20, width = 400, height = 120, bar = width / bins;
   std::array<std::size_t, bins> counts{};
-  for (double v : values) counts[static_cast<std::size_t>(std::clamp(static_cast<int>(v * bins), 0, bins - 1))]++;
+  for (double v : values)
+    counts[static_cast<std::size_t>(std::clamp(static_cast<int>(v * bins), 0, bins - 1))]++;
   std::size_t const top = std::max<std::size_t>(1, *std::max_element(counts.begin(), counts.end()));
   out += "<figure class=\"hist\"><svg viewBox=\"0 0 ";
   number_to(out, width);
@@ -212,10 +230,12 @@ void append_histogram(std::string& out, std::string_view caption, std::vector<do
   append_html(out, caption);
   out += "\">";
   for (int i = 0; i < bins; ++i) {
-    double const h = counts[static_cast<std::size_t>(i)] == 0
-                         ? 0
-                         : std::max(1.0, height * std::sqrt(static_cast<double>(counts[static_cast<std::size_t>(i)]) /
-                                                            static_cast<double>(top)));
+    double const h =
+        counts[static_cast<std::size_t>(i)] == 0
+            ? 0
+            : std::max(1.0,
+                       height * std::sqrt(static_cast<double>(counts[static_cast<std::size_t>(i)]) /
+                                          static_cast<double>(top)));
     out += "<rect x=\"";
     number_to(out, i * bar + 1);
     out += "\" y=\"";
@@ -246,7 +266,9 @@ void append_histogram(std::string& out, std::string_view caption, std::vector<do
     number_to(out, tick * width / 4);
     out += "\" y=\"";
     number_to(out, height + 13);
-    out += tick == 0 ? "\" text-anchor=\"start\">" : tick == 4 ? "\" text-anchor=\"end\">" : "\" text-anchor=\"middle\">";
+    out += tick == 0   ? "\" text-anchor=\"start\">"
+           : tick == 4 ? "\" text-anchor=\"end\">"
+                       : "\" text-anchor=\"middle\">";
     ratio_to(out, tick / 4.0, 2);
     out += "</text>";
   }
@@ -473,15 +495,16 @@ struct essay_slots {
 
 }  // namespace
 
-void write_html_report(std::ostream& out, dedup_result const& result, passage_result const* passages,
-                       report_context const& ctx, passage_report_context const& texts,
-                       html_report_options const& options) {
+void write_html_report(std::ostream& out, dedup_result const& result,
+                       passage_result const* passages, report_context const& ctx,
+                       passage_report_context const& texts, html_report_options const& options) {
   check_members(result, ctx.essays.size(), "write_html_report");
   std::vector<passage_pair> const no_pairs;
   std::vector<passage_pair> const& pairs = passages ? passages->pairs : no_pairs;
   for (auto const& p : pairs)
     if (p.a >= ctx.essays.size() || p.b >= ctx.essays.size() || p.a >= p.b)
-      throw error(errc::invalid_argument, "write_html_report: a pair names an essay the report was not given");
+      throw error(errc::invalid_argument,
+                  "write_html_report: a pair names an essay the report was not given");
   passage_options settings = options.passage;
   if (ctx.options) settings.normalize = ctx.options->signature.normalize;
   settings.normalize.drop_punctuation = true;
@@ -496,10 +519,13 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
   std::stable_sort(cluster_order.begin(), cluster_order.end(), [&](std::size_t x, std::size_t y) {
     return result.clusters[x].members.size() > result.clusters[y].members.size();
   });
-  auto containment = [&](std::size_t i) { return std::max(pairs[i].containment_a, pairs[i].containment_b); };
+  auto containment = [&](std::size_t i) {
+    return std::max(pairs[i].containment_a, pairs[i].containment_b);
+  };
   std::stable_sort(pair_order.begin(), pair_order.end(),
                    [&](std::size_t x, std::size_t y) { return containment(x) > containment(y); });
-  std::size_t const full_clusters = texts.text ? std::min(options.full_texts, cluster_order.size()) : 0;
+  std::size_t const full_clusters =
+      texts.text ? std::min(options.full_texts, cluster_order.size()) : 0;
   std::size_t const full_pairs = texts.text ? std::min(options.full_texts, pair_order.size()) : 0;
 
   // Excerpts of every essay the index names, read in document (file) order on every thread.
@@ -514,31 +540,35 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
   slots.docs.erase(std::unique(slots.docs.begin(), slots.docs.end()), slots.docs.end());
   std::vector<std::string> excerpts(slots.docs.size());
   if (ctx.text)
-    parallel_for(slots.docs.size(), threads, 256, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t i = begin; i < end; ++i) {
-        try {
-          excerpts[i] = make_excerpt(ctx.text(slots.docs[i]));
-        } catch (error const&) {
-          excerpts[i] = "(could not be read again: the file changed during the run)";
-        }
-      }
-    });
+    parallel_for(slots.docs.size(), threads, 256,
+                 [&](std::size_t begin, std::size_t end, unsigned) {
+                   for (std::size_t i = begin; i < end; ++i) {
+                     try {
+                       excerpts[i] = make_excerpt(ctx.text(slots.docs[i]));
+                     } catch (error const&) {
+                       excerpts[i] = "(could not be read again: the file changed during the run)";
+                     }
+                   }
+                 });
 
   auto const& stats = result.stats;
-  std::string const page_title = "dedup report · " + std::to_string(stats.clusters) + " " +
-                                 plural(stats.clusters, "cluster") +
-                                 (passages ? " · " + std::to_string(pairs.size()) + " passage " + plural(pairs.size(), "pair") : "");
+  std::string const page_title =
+      "dedup report · " + std::to_string(stats.clusters) + " " + plural(stats.clusters, "cluster") +
+      (passages ? " · " + std::to_string(pairs.size()) + " passage " + plural(pairs.size(), "pair")
+                : "");
   std::string head;
-  head += "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta name=\"generator\" content=\"dedup (neardup) ";
+  head +=
+      "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"generator\" content=\"dedup (neardup) ";
   append_html(head, version_string);
   head += "\">\n<title>";
   append_html(head, page_title);
   head += "</title>\n<style>";
   head += page_style;
   bool const whole = full_clusters == cluster_order.size() && full_pairs == pair_order.size();
-  head += whole ? "</style>\n</head>\n<body>\n<header><h1>" : "</style>\n</head>\n<body class=\"large\">\n<header><h1>";
+  head += whole ? "</style>\n</head>\n<body>\n<header><h1>"
+                : "</style>\n</head>\n<body class=\"large\">\n<header><h1>";
   append_html(head, page_title);
   head += "</h1><p class=\"muted\">Written by dedup (neardup) ";
   append_html(head, version_string);
@@ -554,41 +584,49 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
       passage_stats const& st = passages->stats;
       summary << "  passages:  " << grouped(st.pairs) << " " << plural(st.pairs, "pair")
               << " of essays share a passage (of " << grouped(st.candidate_pairs) << " candidates; "
-              << grouped(st.stock_fingerprints) << " stock " << plural(st.stock_fingerprints, "fingerprint")
-              << " left out); shortest passage " << settings.min_chars << " characters or "
-              << settings.min_words << " words\n";
+              << grouped(st.stock_fingerprints) << " stock "
+              << plural(st.stock_fingerprints, "fingerprint") << " left out); shortest passage "
+              << settings.min_chars << " characters or " << settings.min_words << " words\n";
     }
     append_html(head, summary.str());
   }
   head += "</pre>\n<div class=\"hists\">";
   std::vector<double> similarities, containments;
   for (auto const& c : result.clusters)
-    for (std::size_t m = 1; m < c.members.size(); ++m) similarities.push_back(c.members[m].similarity);
+    for (std::size_t m = 1; m < c.members.size(); ++m)
+      similarities.push_back(c.members[m].similarity);
   for (auto const& p : pairs) {
     containments.push_back(p.containment_a);
     containments.push_back(p.containment_b);
   }
   append_histogram(head, "Similarity of each member to its cluster's representative", similarities,
                    ctx.options ? ctx.options->threshold : 0);
-  if (passages) append_histogram(head, "Containment of each essay of a passage pair", containments, 0);
+  if (passages)
+    append_histogram(head, "Containment of each essay of a passage pair", containments, 0);
   head += "</div></section>\n";
 
   // The lists (rendered by the script from the index) and the place for items opened beyond the
   // full texts.
-  head += "<div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"Filter by file name, "
-          "id, title or text\" aria-label=\"Filter\"> <span class=\"muted\">";
-  head += whole ? "Every cluster and pair is shown below in full."
+  head +=
+      "<div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"Filter by file "
+      "name, "
+      "id, title or text\" aria-label=\"Filter\"> <span class=\"muted\">";
+  head += whole
+              ? "Every cluster and pair is shown below in full."
               : "The first " + std::to_string(options.full_texts) +
                     " clusters and pairs are shown below in full; the others open from the lists.";
-  head += "</span></div>\n<noscript><p class=\"note\">The lists and the filter need JavaScript; the "
-          "clusters and pairs shown in full are below.</p></noscript>\n<section class=\"lists\">"
-          "<h2>Clusters by size</h2><table><thead><tr><th></th><th>essays</th><th>representative</th>"
-          "<th>members</th><th>lowest similarity</th></tr></thead><tbody id=\"cluster-rows\"></tbody>"
-          "</table><div class=\"pager\" id=\"cluster-pager\"></div>\n";
+  head +=
+      "</span></div>\n<noscript><p class=\"note\">The lists and the filter need JavaScript; the "
+      "clusters and pairs shown in full are below.</p></noscript>\n<section class=\"lists\">"
+      "<h2>Clusters by size</h2><table><thead><tr><th></th><th>essays</th><th>representative</th>"
+      "<th>members</th><th>lowest similarity</th></tr></thead><tbody id=\"cluster-rows\"></tbody>"
+      "</table><div class=\"pager\" id=\"cluster-pager\"></div>\n";
   if (passages)
-    head += "<h2>Copied-passage pairs by containment</h2><table><thead><tr><th></th><th>A</th><th>B</th>"
-            "<th>of A</th><th>of B</th><th>passages</th><th>characters</th></tr></thead>"
-            "<tbody id=\"pair-rows\"></tbody></table><div class=\"pager\" id=\"pair-pager\"></div>\n";
+    head +=
+        "<h2>Copied-passage pairs by "
+        "containment</h2><table><thead><tr><th></th><th>A</th><th>B</th>"
+        "<th>of A</th><th>of B</th><th>passages</th><th>characters</th></tr></thead>"
+        "<tbody id=\"pair-rows\"></tbody></table><div class=\"pager\" id=\"pair-pager\"></div>\n";
   head += "</section>\n<div id=\"view\"></div>\n";
   out.write(head.data(), static_cast<std::streamsize>(head.size()));
 
@@ -640,16 +678,19 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
       return false;
     }
   };
-  constexpr std::string_view unreadable = "<p class=\"note\">(could not be read again: the file changed during the run)</p>";
+  constexpr std::string_view unreadable =
+      "<p class=\"note\">(could not be read again: the file changed during the run)</p>";
   auto format_cluster = [&](std::size_t number, std::string& s) {
     cluster const& c = result.clusters[number];
     s += "<section class=\"item cluster\" id=\"c";
     number_to(s, number + 1);
-    s += "\"><div class=\"tools\"><button class=\"print\" type=\"button\">Print this cluster</button></div><h2>Cluster ";
+    s += "\"><div class=\"tools\"><button class=\"print\" type=\"button\">Print this "
+         "cluster</button></div><h2>Cluster ";
     number_to(s, number + 1);
     s += " · ";
     number_to(s, c.members.size());
-    s += " essays</h2><table><thead><tr><th></th><th>file</th><th>essay</th><th>lines</th><th>title</th>"
+    s += " essays</h2><table><thead><tr><th></th><th>file</th><th>essay</th><th>lines</"
+         "th><th>title</th>"
          "<th>relation</th><th>similarity</th><th>linked to</th></tr></thead><tbody>";
     for (std::size_t m = 0; m < c.members.size(); ++m) member_row(s, c, m);
     s += "</tbody></table>\n";
@@ -672,13 +713,15 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
           s += unreadable;
           continue;
         }
-        side_by_side v{&ctx.essays[c.members[0].doc], &ctx.essays[member.doc], rep, other, {}, {}, {}};
+        side_by_side v{
+            &ctx.essays[c.members[0].doc], &ctx.essays[member.doc], rep, other, {}, {}, {}};
         v.passages = neardup::passages(rep, other, settings).passages;
         s += ", " + passages_phrase(v.passages) + "</h3>\n";
         append_side_by_side(s, v, options.max_text_bytes);
       }
       if (shown < c.members.size())
-        s += "<p class=\"note\">Members " + std::to_string(shown + 1) + "–" + std::to_string(c.members.size()) +
+        s += "<p class=\"note\">Members " + std::to_string(shown + 1) + "–" +
+             std::to_string(c.members.size()) +
              " are listed above, not shown beside the representative.</p>";
     }
     s += "</section>\n";
@@ -687,7 +730,8 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
     passage_pair const& p = pairs[number];
     s += "<section class=\"item pair\" id=\"p";
     number_to(s, number + 1);
-    s += "\"><div class=\"tools\"><button class=\"print\" type=\"button\">Print this pair</button></div><h2>Pair ";
+    s += "\"><div class=\"tools\"><button class=\"print\" type=\"button\">Print this "
+         "pair</button></div><h2>Pair ";
     number_to(s, number + 1);
     s += " · " + passages_phrase(p.passages) + "</h2>\n";
     std::string a, b;
@@ -697,21 +741,25 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
       std::string ca = " · contains ", cb = " · contains ";
       ratio_to(ca, p.containment_a);
       ratio_to(cb, p.containment_b);
-      side_by_side const v{&ctx.essays[p.a], &ctx.essays[p.b], a, b, ca + " of A", cb + " of B", p.passages};
+      side_by_side const v{&ctx.essays[p.a], &ctx.essays[p.b], a,         b,
+                           ca + " of A",     cb + " of B",     p.passages};
       append_side_by_side(s, v, options.max_text_bytes);
     }
     s += "</section>\n";
   };
-  write_blocks_in_order(out, full_clusters + full_pairs, threads, [&](std::size_t item, std::string& s) {
-    if (item < full_clusters)
-      format_cluster(cluster_order[item], s);
-    else
-      format_pair(pair_order[item - full_clusters], s);
-  });
+  write_blocks_in_order(out, full_clusters + full_pairs, threads,
+                        [&](std::size_t item, std::string& s) {
+                          if (item < full_clusters)
+                            format_cluster(cluster_order[item], s);
+                          else
+                            format_pair(pair_order[item - full_clusters], s);
+                        });
 
   // The index: files, essays (file, number, title, lines, excerpt, and the id when it is not
   // file#number), clusters by size and pairs by containment.
-  std::string index = "</main>\n<script type=\"application/json\" id=\"neardup-data\">{\"page\": 100, \"full_texts\": ";
+  std::string index =
+      "</main>\n<script type=\"application/json\" id=\"neardup-data\">{\"page\": 100, "
+      "\"full_texts\": ";
   number_to(index, options.full_texts);
   std::vector<std::string_view> files;
   for (std::uint32_t doc : slots.docs) files.push_back(ctx.essays[doc].file);
@@ -726,7 +774,8 @@ void write_html_report(std::ostream& out, dedup_result const& result, passage_re
   for (std::size_t i = 0; i < slots.docs.size(); ++i) {
     essay_info const& e = ctx.essays[slots.docs[i]];
     index += i ? ",\n[" : "\n[";
-    number_to(index, std::lower_bound(files.begin(), files.end(), std::string_view(e.file)) - files.begin());
+    number_to(index, std::lower_bound(files.begin(), files.end(), std::string_view(e.file)) -
+                         files.begin());
     index += ", ";
     number_to(index, e.index);
     index += ", ";
