@@ -70,7 +70,7 @@ std::string browse(std::string const& browser, std::string const& url,
 }  // namespace
 
 TEST_CASE(
-    "dedup --format html on the bundled essays: clusters, passage pairs, marks; --no-passages",
+    "dedup --format html on the bundled essays: clusters, passage pairs, marks, --no-passages",
     "[html][dedup]") {
   temp_dir out;
   std::string const page = (out.path / "report.html").string();
