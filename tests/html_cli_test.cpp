@@ -166,6 +166,28 @@ TEST_CASE(
     CHECK(opened.find("<img") == std::string::npos);
     CHECK(opened.find("&lt;img src=x onerror=alert(1)&gt;.txt") != std::string::npos);  // as text
   }
+  SECTION("a click on a passage brings the other side to it") {
+    // The report in a frame of a page that clicks the A side's second passage of the first pair
+    // with two and says where the B side's pane then shows that passage.
+    write_file(dir.path / "click.html", R"(<!DOCTYPE html><html><body>
+<iframe id="f" src="report.html" style="width:1200px;height:900px"></iframe><script>
+document.getElementById('f').onload = function () {
+  var doc = this.contentDocument, out = 'none';
+  var mark = doc.querySelector('.item.pair .side:first-child mark[data-p="1"]');
+  if (mark) {
+    var other = mark.closest('.compare').querySelectorAll('.side')[1], pane = other.querySelector('.text');
+    mark.click();
+    var target = other.querySelector('mark[data-p="1"]'), at = target.offsetTop - pane.scrollTop;
+    out = 'flash=' + target.classList.contains('flash') + ' shown=' + (at >= 0 && at < pane.clientHeight);
+  }
+  document.body.setAttribute('data-result', out);
+};
+</script></body></html>)");
+    std::string const clicked =
+        browse(browser + " --allow-file-access-from-files --virtual-time-budget=3000",
+               "file://" + (dir.path / "click.html").string());
+    CHECK(clicked.find("data-result=\"flash=true shown=true\"") != std::string::npos);
+  }
   SECTION("a screenshot") {
     std::string const png = (dir.path / "report.png").string();
     browse(browser, "file://" + page, png);

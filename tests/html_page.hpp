@@ -76,9 +76,10 @@ inline std::vector<element> elements(std::string_view page) {
         key += page[i++];
       if (i < page.size() && page[i] == '=') {
         ++i;
-        char const quote = page[i];
+        char const quote = i < page.size() ? page[i] : '\0';
         if (quote == '"' || quote == '\'') {
           std::size_t const end = page.find(quote, i + 1);
+          if (end == std::string_view::npos) break;  // an unclosed value: the rest is not markup
           value = std::string(page.substr(i + 1, end - i - 1));
           i = end + 1;
         } else {
