@@ -551,9 +551,9 @@ void write_html_report(std::ostream& out, dedup_result const& result,
                    }
                  });
 
-  auto const& stats = result.stats;
   std::string const page_title =
-      "dedup report · " + std::to_string(stats.clusters) + " " + plural(stats.clusters, "cluster") +
+      "dedup report · " + std::to_string(result.clusters.size()) + " " +
+      plural(result.clusters.size(), "cluster") +
       (passages ? " · " + std::to_string(pairs.size()) + " passage " + plural(pairs.size(), "pair")
                 : "");
   std::string head;
@@ -611,10 +611,13 @@ void write_html_report(std::ostream& out, dedup_result const& result,
       "<div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"Filter by file "
       "name, "
       "id, title or text\" aria-label=\"Filter\"> <span class=\"muted\">";
-  head += whole
-              ? "Every cluster and pair is shown below in full."
-              : "The first " + std::to_string(options.full_texts) +
-                    " clusters and pairs are shown below in full; the others open from the lists.";
+  if (whole)
+    head += "Every cluster and pair is shown below in full.";
+  else if (!texts.text)
+    head += "The essays' texts were not given: clusters and pairs are listed with excerpts.";
+  else
+    head += "The first " + std::to_string(options.full_texts) +
+            " clusters and pairs are shown below in full; the others open from the lists.";
   head +=
       "</span></div>\n<noscript><p class=\"note\">The lists and the filter need JavaScript; the "
       "clusters and pairs shown in full are below.</p></noscript>\n<section class=\"lists\">"
