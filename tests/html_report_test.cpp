@@ -213,6 +213,47 @@ TEST_CASE(
   CHECK(found);
 }
 
+TEST_CASE(
+    "write_html_report: members beyond compare_members are listed only, long texts are cut at a "
+    "character, print and histograms",
+    "[html]") {
+  auto s = make_sample();
+  s.texts.push_back(s.texts[1] + "第三份");
+  s.essays.push_back(s.essays[1]);
+  s.essays.back().index = 4;
+  s.essays.back().id = s.essays.back().file + "#4";
+  s.result.clusters[0].members.push_back({3, 0.8, false, 0, 0.8});
+  neardup::html_report_options options;
+  options.compare_members = 1;
+  std::string const one = report(s, options);
+  CHECK(one.find("Member 3 is listed above, not shown beside the representative") !=
+        std::string::npos);
+  CHECK(one.find("and member 3 (B)") == std::string::npos);
+  options.compare_members = 8;
+  options.max_text_bytes = 40;  // 13 characters of Chinese and one byte of the 14th
+  std::string const cut = report(s, options);
+  CHECK(cut.find("and member 3 (B)") != std::string::npos);
+  CHECK(cut.find("(cut here: the rest is not shown)") != std::string::npos);
+  // 13 characters, the end of the mark on them, then the note
+  CHECK(cut.find("<mark class=\"m0\" data-p=\"0\">开头一段与主题有关的文字，</mark><span "
+                 "class=\"note\"> … (cut here") != std::string::npos);
+  CHECK(html_page::foreign_markup(cut).empty());
+  // Print: a cluster or pair starts a page, its texts whole; "Print this" prints it alone.
+  CHECK(one.find("@media print{") != std::string::npos);
+  CHECK(one.find(".item{border:0;padding:0;margin:0;break-before:page") != std::string::npos);
+  CHECK(one.find(".text{max-height:none;overflow:visible") != std::string::npos);
+  CHECK(one.find("<button class=\"print\" type=\"button\">Print this cluster</button>") !=
+        std::string::npos);
+  // Histograms: 20 bins each, the similarities' (two members) and the containments' (two essays).
+  std::size_t rects = 0;
+  for (auto const& e : html_page::elements(one)) rects += e.name == "rect";
+  CHECK(rects == 40);
+  CHECK(one.find("<title>0.90–0.95: 1</title>") != std::string::npos);  // member 2 at 0.91
+  CHECK(one.find("<title>0.80–0.85: 1</title>") != std::string::npos);  // member 3 at 0.8
+  CHECK(one.find("Similarity of each member to its cluster&#39;s representative (2)") !=
+        std::string::npos);
+}
+
 TEST_CASE("write_html_report refuses clusters and pairs that name essays it was not given",
           "[html]") {
   auto s = make_sample();

@@ -723,9 +723,11 @@ void write_html_report(std::ostream& out, dedup_result const& result,
         append_side_by_side(s, v, options.max_text_bytes);
       }
       if (shown < c.members.size())
-        s += "<p class=\"note\">Members " + std::to_string(shown + 1) + "–" +
-             std::to_string(c.members.size()) +
-             " are listed above, not shown beside the representative.</p>";
+        s += shown + 1 == c.members.size()
+                 ? "<p class=\"note\">Member " + std::to_string(shown + 1) + " is"
+                 : "<p class=\"note\">Members " + std::to_string(shown + 1) + "–" +
+                       std::to_string(c.members.size()) + " are";
+      s += " listed above, not shown beside the representative (--html-members).</p>";
     }
     s += "</section>\n";
   };
