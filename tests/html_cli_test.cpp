@@ -2,6 +2,7 @@
 // and the page loaded in headless Chromium (marks where the file put them, no injected script ran,
 // the on-demand rendering of a cluster beyond --html-full-texts, a screenshot).
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -191,6 +192,50 @@ document.getElementById('f').onload = function () {
         browse(browser + " --allow-file-access-from-files --virtual-time-budget=3000",
                "file://" + (dir.path / "click.html").string());
     CHECK(clicked.find("data-result=\"flash=true shown=true\"") != std::string::npos);
+  }
+  SECTION("the filter narrows the lists and hides what does not match") {
+    // A frame of the report, filtered by a file name and then by text none of it holds.
+    write_file(dir.path / "filter.html", R"(<!DOCTYPE html><html><body>
+<iframe id="f" src="report.html" style="width:1200px;height:900px"></iframe><script>
+document.getElementById('f').onload = function () {
+  var doc = this.contentDocument, box = doc.getElementById('filter'), out = [];
+  function shown() {
+    var hidden = 0;
+    doc.querySelectorAll('section.item').forEach(function (s) { hidden += s.hidden ? 1 : 0; });
+    return doc.querySelectorAll('#cluster-rows tr').length + '/' + doc.querySelectorAll('#pair-rows tr').length +
+        '/' + hidden;
+  }
+  out.push(shown());
+  box.value = 'ONERROR=ALERT(1)>.TXT';  // a file name, in other case
+  box.dispatchEvent(new Event('input'));
+  setTimeout(function () {
+    out.push(shown());
+    box.value = 'no essay says this';
+    box.dispatchEvent(new Event('input'));
+    setTimeout(function () { out.push(shown()); document.body.setAttribute('data-result', out.join(' ')); }, 400);
+  }, 400);
+};
+</script></body></html>)");
+    std::string const filtered =
+        browse(browser + " --allow-file-access-from-files --virtual-time-budget=5000",
+               "file://" + (dir.path / "filter.html").string());
+    std::smatch result;
+    REQUIRE(std::regex_search(filtered, result,
+                              std::regex("data-result=\"([0-9/]+) ([0-9/]+) ([0-9/]+)\"")));
+    INFO(result[0]);
+    // Everything at first; then the hostile-named file's cluster and pairs; then nothing.
+    int c0 = 0, p0 = 0, h0 = 0, c1 = 0, p1 = 0, h1 = 0, c2 = 0, p2 = 0, h2 = 0;
+    REQUIRE(std::sscanf(std::string(result[1]).c_str(), "%d/%d/%d", &c0, &p0, &h0) == 3);
+    REQUIRE(std::sscanf(std::string(result[2]).c_str(), "%d/%d/%d", &c1, &p1, &h1) == 3);
+    REQUIRE(std::sscanf(std::string(result[3]).c_str(), "%d/%d/%d", &c2, &p2, &h2) == 3);
+    CHECK(h0 == 0);
+    CHECK(c1 == 1);
+    CHECK(p1 >= 1);
+    CHECK(p1 < p0);
+    CHECK(h1 == c0 + p0 - c1 - p1);
+    CHECK(c2 == 0);
+    CHECK(p2 == 0);
+    CHECK(h2 == c0 + p0);
   }
   SECTION("a screenshot") {
     std::string const png = (dir.path / "report.png").string();
