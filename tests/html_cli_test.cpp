@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <regex>
 
 #include "cli_helpers.hpp"
 #include "html_page.hpp"
+#include "random_text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -236,6 +238,29 @@ document.getElementById('f').onload = function () {
     CHECK(c2 == 0);
     CHECK(p2 == 0);
     CHECK(h2 == c0 + p0);
+  }
+  SECTION("a large run's lists are paged") {
+    // 115 pairs of copies, each of its own text: 115 clusters and 115 passage pairs.
+    temp_dir many;
+    std::mt19937 rng(7);
+    for (int n = 0; n < 115; ++n) {
+      std::string const text = test_files::random_body(rng, 4);
+      for (char const side : {'a', 'b'}) {
+        std::string name(1, side);  // a0.txt, b0.txt, ...
+        name += std::to_string(n);
+        name += ".txt";
+        write_file(many.path / name, text);
+      }
+    }
+    std::string const big = (many.path / "big.html").string();
+    REQUIRE(run_dedup("--format html --html-full-texts 10 -o " + quote(big) + " " +
+                      quote(many.path.string()))
+                .exit_code == 0);
+    std::string const dom = browse(browser, "file://" + big);
+    CHECK(count(dom, "<section class=\"item cluster\"") == 10);
+    CHECK(count(dom, "<tr><td class=\"num\"><a href=\"#c") == 100);
+    CHECK(count(dom, "<tr><td class=\"num\"><a href=\"#p") == 100);
+    CHECK(count(dom, "page 1 of 2 · 115 shown of 115") == 2);
   }
   SECTION("a screenshot") {
     std::string const png = (dir.path / "report.png").string();
