@@ -538,18 +538,8 @@ void write_html_report(std::ostream& out, dedup_result const& result,
   }
   std::sort(slots.docs.begin(), slots.docs.end());
   slots.docs.erase(std::unique(slots.docs.begin(), slots.docs.end()), slots.docs.end());
-  std::vector<std::string> excerpts(slots.docs.size());
-  if (ctx.text)
-    parallel_for(slots.docs.size(), threads, 256,
-                 [&](std::size_t begin, std::size_t end, unsigned) {
-                   for (std::size_t i = begin; i < end; ++i) {
-                     try {
-                       excerpts[i] = make_excerpt(ctx.text(slots.docs[i]));
-                     } catch (error const&) {
-                       excerpts[i] = "(could not be read again: the file changed during the run)";
-                     }
-                   }
-                 });
+  std::vector<std::string> excerpts =
+      ctx.text ? read_excerpts(ctx, slots.docs) : std::vector<std::string>(slots.docs.size());
 
   std::string const page_title =
       "dedup report · " + std::to_string(result.clusters.size()) + " " +
