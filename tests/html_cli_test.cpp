@@ -120,6 +120,13 @@ TEST_CASE("dedup --format html: hostile essays and file names add no markup", "[
   CHECK(r.out.find("&lt;img src=x onerror=alert(1)&gt;.txt") != std::string::npos);
   CHECK(count(r.out, "<section class=\"item cluster\"") == 1);
   CHECK(count(r.out, "<section class=\"item pair\"") >= 1);
+  // The summary names each skipped file and why, its name escaped.
+  write_file(dir.path / "in" / "<i>empty.txt", "");
+  auto const skipped = run_dedup("--format html " + quote((dir.path / "in").string()));
+  REQUIRE(skipped.exit_code == 0);
+  CHECK(skipped.out.find("files:     3 read, 1 skipped") != std::string::npos);
+  CHECK(skipped.out.find("&lt;i&gt;empty.txt: ") != std::string::npos);
+  CHECK(html_page::foreign_markup(skipped.out).empty());
 }
 
 TEST_CASE(
