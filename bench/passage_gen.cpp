@@ -33,8 +33,12 @@ std::string to_utf8(std::u32string_view s) {
   return out;
 }
 
-bool is_han(char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; }
-bool is_final(char32_t c) { return c == U'。' || c == U'！' || c == U'？' || c == U'.' || c == U'!' || c == U'?'; }
+bool is_han(char32_t c) {
+  return c >= 0x4E00 && c <= 0x9FFF;
+}
+bool is_final(char32_t c) {
+  return c == U'。' || c == U'！' || c == U'？' || c == U'.' || c == U'!' || c == U'?';
+}
 
 /// A paragraph's sentences, each with its final punctuation (and a closing quote after it).
 std::vector<std::string> sentences_of(std::string_view paragraph) {
@@ -72,22 +76,25 @@ struct essay {
   int kind = 0;
 };
 
-constexpr std::array<std::string_view, 12> pinyin = {"fù", "zá", "dān", "yǔ", "zhàn", "lǐng",
-                                                     "dǎo", "fā", "jī", "huī", "guān", "yì"};
+constexpr std::array<std::string_view, 12> pinyin = {"fù",  "zá", "dān", "yǔ",  "zhàn", "lǐng",
+                                                     "dǎo", "fā", "jī",  "huī", "guān", "yì"};
 
 // Common English words; the vocabulary grows from them (maker::maker).
 constexpr std::array<std::string_view, 96> english_words = {
-    "the", "students", "teacher", "school", "learned", "history", "science", "because", "river",
-    "village", "people", "worked", "together", "during", "winter", "summer", "morning", "evening",
-    "friends", "family", "books", "library", "reading", "writing", "essay", "important", "country",
-    "city", "small", "large", "quickly", "slowly", "carefully", "always", "never", "often", "water",
-    "mountain", "forest", "animals", "doctor", "hospital", "nurses", "helped", "patients", "during",
-    "crisis", "government", "policy", "economy", "market", "workers", "factory", "farm", "harvest",
-    "weather", "changed", "climate", "energy", "power", "light", "music", "painting", "museum",
-    "ancient", "modern", "culture", "language", "spoke", "listened", "answered", "question",
-    "problem", "solution", "found", "believed", "thought", "remembered", "journey", "train",
-    "station", "road", "bridge", "built", "engineers", "computer", "network", "data", "system",
-    "results", "experiment", "measured", "careful", "honest", "brave", "kind"};
+    "the",        "students", "teacher",  "school",   "learned",   "history",    "science",
+    "because",    "river",    "village",  "people",   "worked",    "together",   "during",
+    "winter",     "summer",   "morning",  "evening",  "friends",   "family",     "books",
+    "library",    "reading",  "writing",  "essay",    "important", "country",    "city",
+    "small",      "large",    "quickly",  "slowly",   "carefully", "always",     "never",
+    "often",      "water",    "mountain", "forest",   "animals",   "doctor",     "hospital",
+    "nurses",     "helped",   "patients", "during",   "crisis",    "government", "policy",
+    "economy",    "market",   "workers",  "factory",  "farm",      "harvest",    "weather",
+    "changed",    "climate",  "energy",   "power",    "light",     "music",      "painting",
+    "museum",     "ancient",  "modern",   "culture",  "language",  "spoke",      "listened",
+    "answered",   "question", "problem",  "solution", "found",     "believed",   "thought",
+    "remembered", "journey",  "train",    "station",  "road",      "bridge",     "built",
+    "engineers",  "computer", "network",  "data",     "system",    "results",    "experiment",
+    "measured",   "careful",  "honest",   "brave",    "kind"};
 
 class maker {
  public:
@@ -96,23 +103,27 @@ class maker {
     to_traditional_.reset(icu::Transliterator::createInstance(
         icu::UnicodeString::fromUTF8("Simplified-Traditional"), UTRANS_FORWARD, status));
     if (U_FAILURE(status) || !to_traditional_)
-      throw std::runtime_error(std::string("ICU transliterator Simplified-Traditional: ") + u_errorName(status));
+      throw std::runtime_error(std::string("ICU transliterator Simplified-Traditional: ") +
+                               u_errorName(status));
     for (int i = 0; i < 12; ++i) stock_.push_back(sentence_between(25, 45));
     // English words: the real ones above, then made-up ones of two to four syllables, drawn by
     // Zipf's law (rank r with weight 1/r) as running text draws its words.
     for (auto w : english_words) vocabulary_.emplace_back(w);
-    constexpr std::array<std::string_view, 20> onsets = {"b", "c", "d", "f", "g", "h", "l", "m", "n", "p",
-                                                         "r", "s", "t", "v", "w", "st", "tr", "pl", "ch", "sh"};
+    constexpr std::array<std::string_view, 20> onsets = {"b", "c",  "d",  "f",  "g",  "h", "l",
+                                                         "m", "n",  "p",  "r",  "s",  "t", "v",
+                                                         "w", "st", "tr", "pl", "ch", "sh"};
     constexpr std::array<std::string_view, 8> nuclei = {"a", "e", "i", "o", "u", "ea", "ou", "ai"};
     while (vocabulary_.size() < 3000) {
       std::string w;
       for (std::size_t s = 0, n = rng_.between(2, 4); s < n; ++s)
-        w += std::string(onsets[rng_.below(onsets.size())]) + std::string(nuclei[rng_.below(nuclei.size())]);
+        w += std::string(onsets[rng_.below(onsets.size())]) +
+             std::string(nuclei[rng_.below(nuclei.size())]);
       if (rng_.chance(0.4)) w += "n";
       vocabulary_.push_back(std::move(w));
     }
     double total = 0;
-    for (std::size_t r = 1; r <= vocabulary_.size(); ++r) zipf_.push_back(total += 1.0 / static_cast<double>(r));
+    for (std::size_t r = 1; r <= vocabulary_.size(); ++r)
+      zipf_.push_back(total += 1.0 / static_cast<double>(r));
     for (int i = 0; i < 12; ++i) english_stock_.push_back(english_sentence(5, 8));
   }
 
@@ -168,7 +179,8 @@ class maker {
 
   std::string english_word() {
     double const x = rng_.unit() * zipf_.back();
-    return vocabulary_[static_cast<std::size_t>(std::lower_bound(zipf_.begin(), zipf_.end(), x) - zipf_.begin())];
+    return vocabulary_[static_cast<std::size_t>(std::lower_bound(zipf_.begin(), zipf_.end(), x) -
+                                                zipf_.begin())];
   }
 
   std::string english_sentence(std::size_t lo, std::size_t hi) {
@@ -190,7 +202,8 @@ class maker {
     e.kind = 6;  // "stock" unless a case says otherwise
     for (std::size_t p = 0; p < paragraphs; ++p) {
       paragraph para;
-      for (std::string& s : sentences_of(text_.paragraph(rng_, 500))) para.push_back({std::move(s)});
+      for (std::string& s : sentences_of(text_.paragraph(rng_, 500)))
+        para.push_back({std::move(s)});
       e.paragraphs.push_back(std::move(para));
     }
     for (std::string const& s : stock_)
@@ -204,7 +217,8 @@ class maker {
     e.kind = 5;
     for (std::size_t p = 0; p < paragraphs; ++p) {
       paragraph para;
-      for (std::size_t s = 0, n = rng_.between(3, 7); s < n; ++s) para.push_back({english_sentence(8, 24)});
+      for (std::size_t s = 0, n = rng_.between(3, 7); s < n; ++s)
+        para.push_back({english_sentence(8, 24)});
       e.paragraphs.push_back(std::move(para));
     }
     for (std::string const& s : english_stock_)
@@ -242,7 +256,8 @@ class maker {
       used.push_back(pi);
       int const t = static_cast<int>(truth_kinds_.size());
       truth_kinds_.push_back(kind);
-      p.erase(p.begin() + static_cast<std::ptrdiff_t>(first), p.begin() + static_cast<std::ptrdiff_t>(last));
+      p.erase(p.begin() + static_cast<std::ptrdiff_t>(first),
+              p.begin() + static_cast<std::ptrdiff_t>(last));
       p.insert(p.begin() + static_cast<std::ptrdiff_t>(first), piece{run, -1, t});
       insert(copy, piece{disguise(run, kind), t, -1});
     }
@@ -251,7 +266,8 @@ class maker {
   }
 
   bool not_stock(std::string const& run) const {
-    return std::none_of(stock_.begin(), stock_.end(), [&](std::string const& s) { return run.find(s) != std::string::npos; }) &&
+    return std::none_of(stock_.begin(), stock_.end(),
+                        [&](std::string const& s) { return run.find(s) != std::string::npos; }) &&
            std::none_of(english_stock_.begin(), english_stock_.end(),
                         [&](std::string const& s) { return run.find(s) != std::string::npos; });
   }
@@ -265,9 +281,12 @@ class maker {
           char32_t const c = s[i];
           if (c == U'，' || c == U'、' || c == U'；' || c == U'：') {
             std::size_t const pick = rng_.below(4);
-            if (pick == 0) out += U'、';
-            else if (pick == 1) out += U", ";
-            else if (pick == 2) out += U'；';
+            if (pick == 0)
+              out += U'、';
+            else if (pick == 1)
+              out += U", ";
+            else if (pick == 2)
+              out += U'；';
             continue;  // 3: dropped
           }
           if (c == U'。' && i + 1 == s.size()) {
@@ -289,7 +308,8 @@ class maker {
         std::size_t const n = std::max<std::size_t>(1, s.size() / 40);
         for (std::size_t e = 0; e < n; ++e) {
           std::size_t const at = 3 + rng_.below(std::max<std::size_t>(1, s.size() - 6));
-          if (at < s.size() && is_han(s[at])) s[at] = static_cast<char32_t>(0x4E00 + rng_.below(0x5000));
+          if (at < s.size() && is_han(s[at]))
+            s[at] = static_cast<char32_t>(0x4E00 + rng_.below(0x5000));
         }
         return to_utf8(s);
       }
@@ -355,16 +375,23 @@ std::size_t overlap(std::size_t a0, std::size_t a1, std::size_t b0, std::size_t 
 
 }  // namespace
 
-passage_corpus generate_passage_corpus(passage_gen_options const& options) { return maker(options).make(); }
+passage_corpus generate_passage_corpus(passage_gen_options const& options) {
+  return maker(options).make();
+}
 
-double pan_score::plagdet() const noexcept { return f1() / std::log2(1 + granularity); }
+double pan_score::plagdet() const noexcept {
+  return f1() / std::log2(1 + granularity);
+}
 
-pan_score score_pan(std::vector<planted_passage> const& cases, std::vector<detected_passage> const& detections) {
+pan_score score_pan(std::vector<planted_passage> const& cases,
+                    std::vector<detected_passage> const& detections) {
   pan_score s;
   s.cases = cases.size();
   s.detections = detections.size();
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> by_pair;
-  auto key = [](std::uint32_t x, std::uint32_t y) { return std::pair{std::min(x, y), std::max(x, y)}; };
+  auto key = [](std::uint32_t x, std::uint32_t y) {
+    return std::pair{std::min(x, y), std::max(x, y)};
+  };
   for (std::size_t r = 0; r < detections.size(); ++r)
     by_pair[key(detections[r].copy, detections[r].source)].push_back(r);
   // s ⊓ r: the bytes both share in each essay, when they overlap in both.
@@ -391,11 +418,13 @@ pan_score score_pan(std::vector<planted_passage> const& cases, std::vector<detec
         covered += m;
         ++detecting;
         detected_passage const& d = detections[r];
-        precision_part[r] += static_cast<double>(m) /
-                             static_cast<double>((d.copy_end - d.copy_start) + (d.source_end - d.source_start));
+        precision_part[r] +=
+            static_cast<double>(m) /
+            static_cast<double>((d.copy_end - d.copy_start) + (d.source_end - d.source_start));
       }
-    recall_sum += static_cast<double>(covered) /
-                  static_cast<double>((c.copy_end - c.copy_start) + (c.source_end - c.source_start));
+    recall_sum +=
+        static_cast<double>(covered) /
+        static_cast<double>((c.copy_end - c.copy_start) + (c.source_end - c.source_start));
     if (detecting > 0) {
       ++s.detected_cases;
       granules += detecting;
@@ -407,7 +436,8 @@ pan_score score_pan(std::vector<planted_passage> const& cases, std::vector<detec
     for (double p : precision_part) sum += std::min(1.0, p);
     s.precision = sum / static_cast<double>(detections.size());
   }
-  if (s.detected_cases > 0) s.granularity = static_cast<double>(granules) / static_cast<double>(s.detected_cases);
+  if (s.detected_cases > 0)
+    s.granularity = static_cast<double>(granules) / static_cast<double>(s.detected_cases);
   return s;
 }
 

@@ -1,6 +1,6 @@
-// passage_gen — essays with planted copied passages and their byte spans, for neardup_eval_passages;
-// and PAN's text-alignment measures (Potthast et al. 2010: byte precision and recall over cases,
-// granularity, plagdet).
+// passage_gen — essays with planted copied passages and their byte spans, for
+// neardup_eval_passages; and PAN's text-alignment measures (Potthast et al. 2010: byte precision
+// and recall over cases, granularity, plagdet).
 //
 // Host essays are corpus_gen's (text_source: the model of the bundled essays, so every host is on
 // the same topic and full of its stock phrases). A case copies 1–3 runs of whole sentences of a

@@ -31,7 +31,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== ThreadSanitizer build: the threaded stages"
 build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEARDUP_SANITIZE_THREAD=ON \
   -DNEARDUP_BUILD_BENCHMARKS=OFF -DNEARDUP_BUILD_EXAMPLES=OFF
-TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/neardup_tests "[pipeline],[deduplicator],[signature],[verify],[lsh],[parallel],[recent_cache],[report],[short_text]"
+TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/neardup_tests "[pipeline],[deduplicator],[signature],[verify],[lsh],[parallel],[recent_cache],[report],[short_text],[passages]"
 
 echo "== fuzz targets (libFuzzer, clang), 20 s each on copies of their seed corpora"
 bash scripts/fuzz.sh 20

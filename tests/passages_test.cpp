@@ -16,6 +16,7 @@
 #include "neardup/error.hpp"
 #include "neardup/normalize.hpp"
 #include "neardup/passages.hpp"
+#include "neardup/pipeline.hpp"
 #include "random_text.hpp"
 
 namespace {
@@ -32,11 +33,37 @@ std::string cjk(std::mt19937& rng, std::size_t chars) {
 
 /// Random text of everything normalization drops or folds, pieces drawn at random.
 std::string messy_text(std::mt19937& rng, std::size_t pieces) {
-  static std::vector<std::string> const kinds = {
-      "嚴峻復雜", "復(fù)雜", "擔（dān）", "，", "。", "、", "！", " ", "\n", "\r\n", "　",
-      "ＡＢＣ１", "Straße", "e\u0301", "<br>", "</div>", "<!-- c -->", "&amp;", "&#x4E00;",
-      "&lt;b&gt;", "http://example.test/x?y=1", "www.a.b", "(ordinary)", "\xE4\xB8", "\xFF",
-      "word ", "Tab\t", "<script>x()</script>", "ﬁ", "한국어", "\u3000\u3000"};
+  static std::vector<std::string> const kinds = {"嚴峻復雜",
+                                                 "復(fù)雜",
+                                                 "擔（dān）",
+                                                 "，",
+                                                 "。",
+                                                 "、",
+                                                 "！",
+                                                 " ",
+                                                 "\n",
+                                                 "\r\n",
+                                                 "　",
+                                                 "ＡＢＣ１",
+                                                 "Straße",
+                                                 "e\u0301",
+                                                 "<br>",
+                                                 "</div>",
+                                                 "<!-- c -->",
+                                                 "&amp;",
+                                                 "&#x4E00;",
+                                                 "&lt;b&gt;",
+                                                 "http://example.test/x?y=1",
+                                                 "www.a.b",
+                                                 "(ordinary)",
+                                                 "\xE4\xB8",
+                                                 "\xFF",
+                                                 "word ",
+                                                 "Tab\t",
+                                                 "<script>x()</script>",
+                                                 "ﬁ",
+                                                 "한국어",
+                                                 "\u3000\u3000"};
   std::string s;
   for (std::size_t i = 0; i < pieces; ++i) {
     if (rng() % 3 == 0)
@@ -122,8 +149,10 @@ TEST_CASE("normalize_with_offsets gives normalize()'s output, with ordered spans
   }
 }
 
-TEST_CASE("winnowing: every shared run of window + gram - 1 code points shares a fingerprint", "[passages]") {
-  for (auto const& [gram, window] : {std::pair{6u, 11u}, std::pair{4u, 4u}, std::pair{8u, 20u}, std::pair{3u, 1u}}) {
+TEST_CASE("winnowing: every shared run of window + gram - 1 code points shares a fingerprint",
+          "[passages]") {
+  for (auto const& [gram, window] :
+       {std::pair{6u, 11u}, std::pair{4u, 4u}, std::pair{8u, 20u}, std::pair{3u, 1u}}) {
     passage_options o;
     o.gram = gram;
     o.window = window;
@@ -150,7 +179,8 @@ TEST_CASE("winnowing: every shared run of window + gram - 1 code points shares a
       std::set_intersection(fa.begin(), fa.end(), fb.begin(), fb.end(), std::back_inserter(shared));
       if (!shared.empty()) {
         // A shared hash must come from a shared k-gram (or a 32-bit collision).
-        std::u32string const na = neardup::normalizer().normalize(a), nb = neardup::normalizer().normalize(b);
+        std::u32string const na = neardup::normalizer().normalize(a),
+                             nb = neardup::normalizer().normalize(b);
         bool gram_shared = false;
         for (std::size_t i = 0; i + gram <= na.size() && !gram_shared; ++i)
           gram_shared = nb.find(na.substr(i, gram)) != std::u32string::npos;
@@ -163,8 +193,10 @@ TEST_CASE("winnowing: every shared run of window + gram - 1 code points shares a
 TEST_CASE("passages: spans are the copied bytes, through every disguise", "[passages]") {
   std::mt19937 rng(2026);
   // The copy's text, Simplified in the source; the Traditional form folds to it (checked first).
-  std::string const simplified = "这场疫情防控阻击战的形势依然严峻复杂，各地区各部门必须坚决服从统一指挥";
-  std::string const traditional = "這場疫情防控阻擊戰的形勢依然嚴峻復雜，各地區各部門必須堅決服從統一指揮";
+  std::string const simplified =
+      "这场疫情防控阻击战的形势依然严峻复杂，各地区各部门必须坚决服从统一指挥";
+  std::string const traditional =
+      "這場疫情防控阻擊戰的形勢依然嚴峻復雜，各地區各部門必須堅決服從統一指揮";
   neardup::normalizer const norm;
   REQUIRE(norm.normalize(traditional) == norm.normalize(simplified));
   std::string const before_b = cjk(rng, 120) + "。", after_b = cjk(rng, 80) + "。";
@@ -176,9 +208,12 @@ TEST_CASE("passages: spans are the copied bytes, through every disguise", "[pass
   std::vector<disguise> const disguises = {
       {"verbatim", simplified + "。"},
       {"Traditional script", traditional + "。"},
-      {"punctuation changed", "这场疫情防控阻击战的形势依然严峻复杂、各地区各部门必须坚决服从统一指挥！"},
-      {"pinyin annotations", "这场疫情防控阻擊(jī)战的形势依然嚴峻復(fù)雜，各地区各部门必须坚决服从统一指揮(huī)。"},
-      {"HTML and white space", "这场疫情防控<b>阻击战</b>的形势依然严峻&nbsp;复杂，各地区各部门\n必须坚决服从统一指挥。"},
+      {"punctuation changed",
+       "这场疫情防控阻击战的形势依然严峻复杂、各地区各部门必须坚决服从统一指挥！"},
+      {"pinyin annotations",
+       "这场疫情防控阻擊(jī)战的形势依然嚴峻復(fù)雜，各地区各部门必须坚决服从统一指揮(huī)。"},
+      {"HTML and white space",
+       "这场疫情防控<b>阻击战</b>的形势依然严峻&nbsp;复杂，各地区各部门\n必须坚决服从统一指挥。"},
   };
   for (auto const& d : disguises) {
     INFO(d.name);
@@ -230,15 +265,18 @@ TEST_CASE("passages: shorter than the minimum is not a passage, by script", "[pa
     std::string s;
     for (std::size_t i = 0; i < n; ++i) {
       std::string w;
-      for (std::size_t c = 0, len = 3 + rng() % 6; c < len; ++c) w += static_cast<char>('a' + rng() % 26);
+      for (std::size_t c = 0, len = 3 + rng() % 6; c < len; ++c)
+        w += static_cast<char>('a' + rng() % 26);
       s += (i ? " " : "") + w;
     }
     return s;
   };
   std::string const copied = words(o.min_words) + ".", too_few = words(o.min_words - 2) + ".";
-  CHECK(neardup::passages(words(30) + ". " + copied + " " + words(20), words(10) + ". " + copied + " " + words(40))
+  CHECK(neardup::passages(words(30) + ". " + copied + " " + words(20),
+                          words(10) + ". " + copied + " " + words(40))
             .passages.size() == 1);
-  CHECK(neardup::passages(words(30) + ". " + too_few + " " + words(20), words(10) + ". " + too_few + " " + words(40))
+  CHECK(neardup::passages(words(30) + ". " + too_few + " " + words(20),
+                          words(10) + ". " + too_few + " " + words(40))
             .passages.empty());
 }
 
@@ -251,7 +289,8 @@ TEST_CASE("passage_finder: a fingerprint in more than max_postings essays is sto
   auto corpus = [&](passage_options const& options) {
     neardup::passage_finder finder(options);
     std::mt19937 r(1);
-    for (std::size_t i = 0; i < 30; ++i) finder.add(cjk(r, 100) + "。" + slogan + "。" + cjk(r, 100));
+    for (std::size_t i = 0; i < 30; ++i)
+      finder.add(cjk(r, 100) + "。" + slogan + "。" + cjk(r, 100));
     finder.add(cjk(r, 100) + "。" + copied + "。" + cjk(r, 100));
     finder.add(cjk(r, 50) + "。" + copied + "。" + cjk(r, 150));
     return finder.run();
@@ -275,14 +314,16 @@ TEST_CASE("passage_finder: a fingerprint in more than max_postings essays is sto
   CHECK(unbounded.pairs.size() == 30 * 29 / 2 + 1);
 }
 
-TEST_CASE("passage_finder: the pairwise passages, on any number of threads, from a text source", "[passages]") {
+TEST_CASE("passage_finder: the pairwise passages, on any number of threads, from a text source",
+          "[passages]") {
   std::mt19937 rng(3);
   std::vector<std::string> texts;
   std::vector<std::string> pool;
   for (int i = 0; i < 12; ++i) pool.push_back(cjk(rng, 30 + rng() % 60) + "。");
   for (int d = 0; d < 40; ++d) {
     std::string t;
-    for (int s = 0; s < 8; ++s) t += rng() % 6 == 0 ? pool[rng() % pool.size()] : cjk(rng, 30) + "。";
+    for (int s = 0; s < 8; ++s)
+      t += rng() % 6 == 0 ? pool[rng() % pool.size()] : cjk(rng, 30) + "。";
     texts.push_back(t);
   }
   std::vector<neardup::passage_result> results;
@@ -318,17 +359,21 @@ TEST_CASE("passage_finder: the pairwise passages, on any number of threads, from
 TEST_CASE("passage_finder: bad options and texts that cannot be read back", "[passages]") {
   passage_options o;
   o.gram = 1;
-  CHECK_THROWS_MATCHES(neardup::passage_finder(o), neardup::error, has_code(neardup::errc::invalid_argument));
+  CHECK_THROWS_MATCHES(neardup::passage_finder(o), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
   o = {};
   o.normalize.drop_punctuation = false;
-  CHECK_THROWS_MATCHES(neardup::passages("a", "b", o), neardup::error, has_code(neardup::errc::invalid_argument));
+  CHECK_THROWS_MATCHES(neardup::passages("a", "b", o), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
   o = {};
   o.max_postings = 1;
-  CHECK_THROWS_MATCHES(neardup::passage_finder(o), neardup::error, has_code(neardup::errc::invalid_argument));
+  CHECK_THROWS_MATCHES(neardup::passage_finder(o), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
 
   std::mt19937 rng(8);
   std::string const copied = cjk(rng, 60);
-  std::vector<std::string> texts = {cjk(rng, 40) + copied, copied + cjk(rng, 40), cjk(rng, 20) + copied};
+  std::vector<std::string> texts = {cjk(rng, 40) + copied, copied + cjk(rng, 40),
+                                    cjk(rng, 20) + copied};
   neardup::passage_finder finder;
   finder.set_text_source([&](std::uint32_t doc) -> std::string {
     if (doc == 1) throw neardup::error(neardup::errc::io_error, "gone");
@@ -339,7 +384,8 @@ TEST_CASE("passage_finder: bad options and texts that cannot be read back", "[pa
     finder.fingerprint(t, fps);
     finder.add_fingerprints(fps);
   }
-  CHECK_THROWS_MATCHES(finder.set_text_source({}), neardup::error, has_code(neardup::errc::invalid_argument));
+  CHECK_THROWS_MATCHES(finder.set_text_source({}), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
   auto const result = finder.run();
   CHECK(result.stats.unreadable == 1);
   REQUIRE(result.pairs.size() == 1);
@@ -352,5 +398,40 @@ TEST_CASE("passage_finder: bad options and texts that cannot be read back", "[pa
   plain.add("");
   plain.add("短");
   CHECK(plain.run().pairs.empty());
-  CHECK_THROWS_MATCHES(plain.add_fingerprints(fps), neardup::error, has_code(neardup::errc::invalid_argument));
+  CHECK_THROWS_MATCHES(plain.add_fingerprints(fps), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
+}
+
+TEST_CASE(
+    "run_pipeline with passages: the bundled essays' copied runs, the same on any thread count",
+    "[passages]") {
+  std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
+  std::vector<neardup::passage_result> results;
+  std::vector<std::vector<neardup::essay_info>> essays;
+  for (unsigned threads : {1u, 2u}) {
+    neardup::pipeline_options options;
+    options.passages = true;
+    options.dedup.threads = threads;
+    auto run = neardup::run_pipeline(paths, options);
+    essays.push_back(run.essays);
+    results.push_back(std::move(run.passages));
+  }
+  REQUIRE(results[0].pairs.size() == results[1].pairs.size());
+  for (std::size_t i = 0; i < results[0].pairs.size(); ++i) {
+    CHECK(results[0].pairs[i].a == results[1].pairs[i].a);
+    CHECK(results[0].pairs[i].b == results[1].pairs[i].b);
+    CHECK(results[0].pairs[i].passages == results[1].pairs[i].passages);
+  }
+  // Essay 4 of the first file shares two runs with essay 1 (and with its copy, 7).
+  auto const& e = essays[0];
+  bool found = false;
+  for (auto const& p : results[0].pairs) {
+    if (e[p.a].id.ends_with("000_a97e9653457f191c.txt#1") &&
+        e[p.b].id.ends_with("000_a97e9653457f191c.txt#4")) {
+      found = true;
+      CHECK(p.passages.size() == 2);
+    }
+  }
+  CHECK(found);
+  CHECK(results[0].stats.documents == e.size());
 }

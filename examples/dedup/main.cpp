@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
       "shingle sets' Jaccard similarity at or over --threshold); --passages also lists the pairs\n"
       "of essays that share a copied passage of at least --min-passage characters (Chinese) or\n"
       "--min-passage-words words (space-separated text), however small a part of each it is, with\n"
-      "byte spans and lines in both. Members of a cluster share passages too; a pair of passages\n"
+      "byte spans and lines in both. Members of a cluster share passages too; a pair sharing one\n"
       "need not be in any cluster. With --format jsonl or csv the pairs follow the clusters (JSON\n"
       "objects with \"pair\" instead of \"cluster\"; a second CSV table after a blank line).\n\n"
       "The HTML report (--format html) is one self-contained file: the summary, histograms, a\n"
@@ -381,6 +381,7 @@ int main(int argc, char** argv) {
       neardup::write_jsonl_report(out, run.dedup, context);
       if (passages) neardup::write_passages_jsonl(out, run.passages, context, passage_texts);
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else if (format == "csv") {
       neardup::write_csv_report(out, run.dedup, context);
       if (passages) {
@@ -388,11 +389,13 @@ int main(int argc, char** argv) {
         neardup::write_passages_csv(out, run.passages, context, passage_texts);
       }
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else {
       neardup::write_text_report(out, run.dedup, context);
       if (passages) {
         out << "\n";
         neardup::write_passages_text(out, run.passages, context, passage_texts);
+        neardup::write_passages_summary(out, run.passages, run.timing.passages);
       }
     }
     if (report_file) {

@@ -49,15 +49,15 @@ namespace neardup {
 
 /// How passages are found. The defaults were chosen on neardup_eval_passages (docs/accuracy.md).
 struct passage_options {
-  unsigned gram = 6;          ///< code points per k-gram (>= 2)
-  unsigned window = 11;       ///< k-grams per winnowing window (>= 1): guarantee window + gram - 1
+  unsigned gram = 6;           ///< code points per k-gram (>= 2)
+  unsigned window = 11;        ///< k-grams per winnowing window (>= 1): guarantee window + gram - 1
   std::size_t min_chars = 30;  ///< shortest passage of Han text, in normalized characters
-  std::size_t min_words = 12;  ///< shortest passage of space-separated text, in words
+  std::size_t min_words = 10;  ///< shortest passage of space-separated text, in words
   std::size_t max_postings = 50;  ///< a fingerprint in more essays than this is stock (>= 2)
-  unsigned min_shared = 3;    ///< fingerprints a candidate pair shares before it is aligned (>= 1)
-  unsigned max_gap = 48;      ///< code points between matches chained into one passage
-  unsigned max_shift = 8;     ///< how far the diagonal may move between chained matches
-  unsigned threads = 0;       ///< passage_finder::run: 0 = all cores; results do not change
+  unsigned min_shared = 3;  ///< fingerprints a candidate pair shares before it is aligned (>= 1)
+  unsigned max_gap = 48;    ///< code points between matches chained into one passage
+  unsigned max_shift = 8;   ///< how far the diagonal may move between chained matches
+  unsigned threads = 0;     ///< passage_finder::run: 0 = all cores; results do not change
   normalize_options normalize;  ///< drop_punctuation and drop_whitespace must stay on
 
   /// The shortest shared run every pair of texts is sure to share a fingerprint in.
@@ -127,6 +127,10 @@ class passage_finder {
   /// The winnowed fingerprints of `text` (their 32-bit hashes, duplicates removed, sorted): what
   /// add_fingerprints takes. `const`, so it may run on many threads at once.
   void fingerprint(std::string_view text, std::vector<std::uint32_t>& out) const;
+
+  /// Room for `documents` and `fingerprints` in all: the table of fingerprints then never grows by
+  /// copying (which would hold it twice). Untouched room costs address space, not memory.
+  void reserve(std::size_t documents, std::size_t fingerprints);
 
   /// Adds a document; returns its number (0, 1, ...).
   std::uint32_t add(std::string_view text);

@@ -62,6 +62,9 @@ struct passage_report_context {
 void write_passages_text(std::ostream& out, passage_result const& passages,
                          report_context const& context, passage_report_context const& texts);
 
+/// One line of what the passage search saw: pairs, candidates, stock fingerprints, seconds.
+void write_passages_summary(std::ostream& out, passage_result const& passages, double seconds);
+
 /// One JSON object per pair: {"pair": N, "a": {"id", "file", "index", "line"}, "b": {...},
 /// "containment_a", "containment_b", "passages": [{"a_start", "a_end", "b_start", "b_end",
 /// "a_line", "b_line", "chars"}]}: `a` the earlier essay in input order; offsets are bytes of each

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/hash_mix.hpp"
 #include "common/hash_sort.hpp"
 #include "common/parallel.hpp"
 #include "common/utf8.hpp"
@@ -21,18 +22,45 @@ namespace {
 
 // The k-gram hashes' seed: fixed, so fingerprints are comparable across runs and machines.
 constexpr std::uint64_t gram_seed = 0x7061737361676573ull;
-// A fingerprint repeated in one text pairs with each of its repeats in the other at most this often:
-// text that repeats itself must not make alignment quadratic.
+// A fingerprint repeated in one text pairs with each of its repeats in the other at most this
+// often: text that repeats itself must not make alignment quadratic.
 constexpr std::size_t max_repeats = 8;
 // How far past a passage's last character the byte span may take the punctuation that ends it.
 constexpr std::size_t max_trailing_bytes = 12;
 // Prepared essays each aligning thread keeps (a few megabytes).
 constexpr std::size_t prepared_cache_size = 128;
+constexpr std::size_t max_kept_chars = 16 * 1024;  // a slot's buffers kept for essays up to this
+// The candidate sketch's rows: at most 2^26 counters each (128 MiB in all), fewer for small
+// corpora.
+constexpr std::size_t max_sketch_row_bits = 26;
 
 using fingerprint_list = std::vector<std::uint64_t>;  // (hash << 32 | position), by position
 
-[[nodiscard]] std::uint32_t fp_hash(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f >> 32); }
-[[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept { return static_cast<std::uint32_t>(f); }
+/// A set of fingerprint hashes (stock, common): sorted, with a bitmap of their top 22 bits in
+/// front, so that the usual answer (not in the set) takes one load.
+class hash_set {
+ public:
+  void add(std::uint32_t h) { values_.push_back(h); }  // in increasing order
+  void finish() {
+    bits_.assign(std::size_t{1} << 16, 0);
+    for (std::uint32_t const h : values_) bits_[h >> 16] |= std::uint64_t{1} << ((h >> 10) & 63);
+  }
+  [[nodiscard]] bool contains(std::uint32_t h) const noexcept {
+    if (values_.empty() || (bits_[h >> 16] >> ((h >> 10) & 63) & 1) == 0) return false;
+    return std::binary_search(values_.begin(), values_.end(), h);
+  }
+
+ private:
+  std::vector<std::uint32_t> values_;
+  std::vector<std::uint64_t> bits_;
+};
+
+[[nodiscard]] std::uint32_t fp_hash(std::uint64_t f) noexcept {
+  return static_cast<std::uint32_t>(f >> 32);
+}
+[[nodiscard]] std::uint32_t fp_pos(std::uint64_t f) noexcept {
+  return static_cast<std::uint32_t>(f);
+}
 
 /// Winnowing (Schleimer, Wilkerson, Aiken 2003): of every `window` consecutive k-gram hashes the
 /// smallest (the rightmost of equals) is kept, each selected position once. Each window's minimum
@@ -48,7 +76,8 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
   std::size_t const w = std::min<std::size_t>(o.window, n);
   // In place: grams become keys, (hash << 32 | ~position), so that the smallest key is the
   // smallest hash at its last position; then the prefix minima of each block.
-  for (std::size_t i = 0; i < n; ++i) grams[i] = (grams[i] >> 32) << 32 | (0xFFFFFFFFu - static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < n; ++i)
+    grams[i] = (grams[i] >> 32) << 32 | (0xFFFFFFFFu - static_cast<std::uint32_t>(i));
   suffix.resize(n);
   for (std::size_t b = 0; b < n; b += w) {
     std::size_t const e = std::min(n, b + w);
@@ -62,7 +91,9 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
     std::uint64_t const key = i % w == 0 ? suffix[i] : std::min(suffix[i], grams[j]);
     if (key != last || i == 0) {
       std::uint32_t const pos = 0xFFFFFFFFu - static_cast<std::uint32_t>(key);
-      out.push_back((key >> 32) << 32 | pos);
+      // Kept mixed again: minima crowd the low end of the hash space, and the index cuts it into
+      // slices of equal width (and the hash sets look at the top bits).
+      out.push_back((detail::mix64(key >> 32) >> 32) << 32 | pos);
       last = key;
     }
   }
@@ -136,8 +167,10 @@ void prepare(normalizer const& norm, passage_options const& o, std::string text,
 /// right (!start): an ASCII letter or digit next to its bytes.
 bool mid_word(prepared const& p, std::size_t n, bool start) {
   source_span const s = p.span(n);
-  if (start) return s.begin > 0 && is_ascii_alnum(p.text[s.begin - 1]) && is_ascii_alnum(p.text[s.begin]);
-  return s.end < p.text.size() && is_ascii_alnum(p.text[s.end]) && is_ascii_alnum(p.text[s.end - 1]);
+  if (start)
+    return s.begin > 0 && is_ascii_alnum(p.text[s.begin - 1]) && is_ascii_alnum(p.text[s.begin]);
+  return s.end < p.text.size() && is_ascii_alnum(p.text[s.end]) &&
+         is_ascii_alnum(p.text[s.end - 1]);
 }
 
 struct match {
@@ -151,27 +184,31 @@ struct chain {
   }
 };
 
-/// Normalized characters along the chain that are equal in both texts, between `a0` and `a1`:
-/// each stretch compared on the diagonal of the match that starts it.
+/// Normalized characters along the chain that are equal in both texts, within [a0, a1) of A and
+/// [b0, b1) of B: each stretch compared on the diagonal of the match that starts it. At most the
+/// shorter span (where the diagonal moved back, two characters of A may face one of B).
 std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, std::size_t a0,
-                          std::size_t a1) {
+                          std::size_t a1, std::size_t b0, std::size_t b1) {
   std::size_t equal = 0;
   auto const& m = c.matches;
   for (std::size_t x = a0, i = 0; x < a1; ++x) {
     while (i + 1 < m.size() && m[i + 1].a <= x) ++i;
-    std::int64_t const y = static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
-    if (y >= 0 && static_cast<std::size_t>(y) < B.norm.size() && A.norm[x] == B.norm[static_cast<std::size_t>(y)])
+    std::int64_t const y =
+        static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
+    if (y >= static_cast<std::int64_t>(b0) && y < static_cast<std::int64_t>(b1) &&
+        A.norm[x] == B.norm[static_cast<std::size_t>(y)])
       ++equal;
   }
-  return equal;
+  return std::min({equal, a1 - a0, b1 - b0});
 }
 
 /// The byte where a passage ending before normalized position `n1` of `p` ends: after its last
 /// character, and after the punctuation right behind it (not across white space).
 std::size_t byte_end(prepared const& p, std::size_t n1) {
   std::size_t end = p.span(n1 - 1).end;
-  std::size_t const limit = std::min({n1 < p.norm.size() ? std::size_t{p.span(n1).begin} : p.text.size(),
-                                      end + max_trailing_bytes, p.text.size()});
+  std::size_t const limit =
+      std::min({n1 < p.norm.size() ? std::size_t{p.span(n1).begin} : p.text.size(),
+                end + max_trailing_bytes, p.text.size()});
   while (end < limit) {
     detail::utf8_sequence const d = detail::decode_utf8(p.text, end);
     if (d.cp == U'\n' || detail::is_white_space(d.cp) || end + d.length > limit) break;
@@ -181,7 +218,8 @@ std::size_t byte_end(prepared const& p, std::size_t n1) {
 }
 
 std::size_t line_of(std::string_view text, std::size_t byte) {
-  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
 }
 
 /// Whether most fingerprints of p's k-grams inside [n0, n1) are common (`common`: in more than half
@@ -191,21 +229,21 @@ std::size_t line_of(std::string_view text, std::size_t byte) {
 /// fingerprints give it away. (A common k-gram here and there is a common word pair, as English
 /// "ofthe": it does not make a passage stock.)
 bool mostly_stock(prepared const& p, std::size_t n0, std::size_t n1, std::size_t k,
-                  std::span<const std::uint32_t> stock) {
-  if (stock.empty()) return false;
+                  hash_set const& stock) {
   std::size_t total = 0, stocked = 0;
-  auto const first = std::lower_bound(p.fps.begin(), p.fps.end(), n0,
-                                      [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
+  auto const first =
+      std::lower_bound(p.fps.begin(), p.fps.end(), n0,
+                       [](std::uint64_t f, std::size_t pos) { return fp_pos(f) < pos; });
   for (auto it = first; it != p.fps.end() && fp_pos(*it) + k <= n1; ++it) {
     ++total;
-    stocked += std::binary_search(stock.begin(), stock.end(), fp_hash(*it)) ? 1 : 0;
+    stocked += stock.contains(fp_hash(*it)) ? 1 : 0;
   }
   return 2 * stocked > total;
 }
 
 /// The passages of A and B from their fingerprints (those in `stock`, sorted, left out).
 passage_pair align(prepared const& A, prepared const& B, passage_options const& o,
-                   std::span<const std::uint32_t> stock, std::span<const std::uint32_t> common) {
+                   hash_set const& stock, hash_set const& common) {
   passage_pair out;
   std::vector<match> matches;
   std::size_t const k = o.gram;
@@ -218,7 +256,7 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     std::size_t ie = i, je = j;
     while (ie < A.by_hash.size() && fp_hash(A.by_hash[ie]) == ha) ++ie;
     while (je < B.by_hash.size() && fp_hash(B.by_hash[je]) == ha) ++je;
-    if (!std::binary_search(stock.begin(), stock.end(), ha)) {
+    if (!stock.contains(ha)) {
       for (std::size_t x = i; x < std::min(ie, i + max_repeats); ++x)
         for (std::size_t y = j; y < std::min(je, j + max_repeats); ++y) {
           std::uint32_t const pa = fp_pos(A.by_hash[x]), pb = fp_pos(B.by_hash[y]);
@@ -278,11 +316,13 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     if (2 * han < a1 - a0) {
       // Space-separated text: the extension may have taken the last letters of different words
       // ("e. Because"); a passage starts and ends at word boundaries in both texts.
-      while (a0 < a1 && (mid_word(A, a0, true) || mid_word(B, b0, true))) ++a0, ++b0;
-      while (a1 > a0 && (mid_word(A, a1 - 1, false) || mid_word(B, b1 - 1, false))) --a1, --b1;
-      if (a0 == a1) continue;
+      // (The two spans' lengths differ when the chain's diagonal moved: each is checked.)
+      while (a0 < a1 && b0 < b1 && (mid_word(A, a0, true) || mid_word(B, b0, true))) ++a0, ++b0;
+      while (a1 > a0 && b1 > b0 && (mid_word(A, a1 - 1, false) || mid_word(B, b1 - 1, false)))
+        --a1, --b1;
+      if (a0 == a1 || b0 == b1) continue;
     }
-    std::size_t const chars = matched_chars(A, B, c, a0, a1);
+    std::size_t const chars = matched_chars(A, B, c, a0, a1, b0, b1);
     candidates.push_back({a0, a1, b0, b1, chars, han});
   }
   // The longest first; a passage that overlaps an accepted one in either text is the same copy
@@ -300,13 +340,15 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     std::size_t const len = f.a1 - f.a0;
     // Han text: most fingerprints common (in over half the bound's essays) make a stock phrase.
     // Space-separated text has common k-grams everywhere (its frequent words): only stock ones.
-    std::span<const std::uint32_t> const frequent = 2 * han >= len ? common : stock;
-    if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent)) continue;
+    hash_set const& frequent = 2 * han >= len ? common : stock;
+    if (mostly_stock(A, f.a0, f.a1, k, frequent) || mostly_stock(B, f.b0, f.b1, k, frequent))
+      continue;
     std::size_t const a_start = A.span(f.a0).begin, a_end = byte_end(A, f.a1);
     bool const long_enough =
         2 * han >= len ? f.chars >= o.min_chars
                        : std::min(count_words(A.text, a_start, a_end),
-                                  count_words(B.text, B.span(f.b0).begin, byte_end(B, f.b1))) * f.chars >=
+                                  count_words(B.text, B.span(f.b0).begin, byte_end(B, f.b1))) *
+                                 f.chars >=
                              o.min_words * len;  // the words, as many as match
     if (long_enough) kept.push_back(f);
   }
@@ -326,15 +368,19 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     covered_b += f.b1 - f.b0;
   }
   // Kept passages do not overlap, so the sums are the covered characters.
-  if (!A.norm.empty()) out.containment_a = static_cast<double>(covered_a) / static_cast<double>(A.norm.size());
-  if (!B.norm.empty()) out.containment_b = static_cast<double>(covered_b) / static_cast<double>(B.norm.size());
+  if (!A.norm.empty())
+    out.containment_a = static_cast<double>(covered_a) / static_cast<double>(A.norm.size());
+  if (!B.norm.empty())
+    out.containment_b = static_cast<double>(covered_b) / static_cast<double>(B.norm.size());
   return out;
 }
 
 }  // namespace
 
 void validate(passage_options const& o) {
-  auto refuse = [](char const* what) { throw error(errc::invalid_argument, std::string("passage_options: ") + what); };
+  auto refuse = [](char const* what) {
+    throw error(errc::invalid_argument, std::string("passage_options: ") + what);
+  };
   if (o.gram < 2 || o.gram > 64) refuse("gram must be 2..64");
   if (o.window < 1 || o.window > 1024) refuse("window must be 1..1024");
   if (o.max_postings < 2) refuse("max_postings must be at least 2");
@@ -350,7 +396,8 @@ passage_pair passages(std::string_view a, std::string_view b, passage_options co
   prepared A, B;
   prepare(norm, options, std::string(a), A);
   prepare(norm, options, std::string(b), B);
-  passage_pair out = align(A, B, options, {}, {});
+  hash_set const none;
+  passage_pair out = align(A, B, options, none, none);
   out.a = 0;
   out.b = 1;
   return out;
@@ -360,9 +407,9 @@ struct passage_finder::impl {
   passage_options options;
   normalizer norm;
   std::function<std::string(std::uint32_t)> source;
-  std::vector<std::uint32_t> fps;      // every document's sorted distinct hashes, one after another
+  std::vector<std::uint32_t> fps;  // every document's sorted distinct hashes, one after another
   std::vector<std::uint64_t> starts{0};  // document d's are fps[starts[d], starts[d + 1])
-  std::vector<std::string> texts;      // without a source
+  std::vector<std::string> texts;        // without a source
 
   explicit impl(passage_options const& o) : options(o), norm(o.normalize) {}
 };
@@ -377,7 +424,8 @@ passage_finder& passage_finder::operator=(passage_finder&&) noexcept = default;
 
 void passage_finder::set_text_source(std::function<std::string(std::uint32_t)> source) {
   if (size() > 0)
-    throw error(errc::invalid_argument, "passage_finder: the text source is set before the first document");
+    throw error(errc::invalid_argument,
+                "passage_finder: the text source is set before the first document");
   impl_->source = std::move(source);
 }
 
@@ -394,6 +442,11 @@ void passage_finder::fingerprint(std::string_view text, std::vector<std::uint32_
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
+void passage_finder::reserve(std::size_t documents, std::size_t fingerprints) {
+  impl_->starts.reserve(documents + 1);
+  impl_->fps.reserve(fingerprints);
+}
+
 std::uint32_t passage_finder::add(std::string_view text) {
   thread_local std::vector<std::uint32_t> fps;
   fingerprint(text, fps);
@@ -405,7 +458,8 @@ std::uint32_t passage_finder::add(std::string_view text) {
 }
 
 std::uint32_t passage_finder::add_fingerprints(std::span<const std::uint32_t> fingerprints) {
-  if (!impl_->source) throw error(errc::invalid_argument, "passage_finder: add_fingerprints needs a text source");
+  if (!impl_->source)
+    throw error(errc::invalid_argument, "passage_finder: add_fingerprints needs a text source");
   if (size() >= UINT32_MAX) throw error(errc::limit_exceeded, "passage_finder: 2^32 - 1 documents");
   std::uint32_t const doc = static_cast<std::uint32_t>(size());
   impl_->fps.insert(impl_->fps.end(), fingerprints.begin(), fingerprints.end());
@@ -413,8 +467,12 @@ std::uint32_t passage_finder::add_fingerprints(std::span<const std::uint32_t> fi
   return doc;
 }
 
-std::size_t passage_finder::size() const noexcept { return impl_->starts.size() - 1; }
-passage_options const& passage_finder::options() const noexcept { return impl_->options; }
+std::size_t passage_finder::size() const noexcept {
+  return impl_->starts.size() - 1;
+}
+passage_options const& passage_finder::options() const noexcept {
+  return impl_->options;
+}
 
 passage_result passage_finder::run() const {
   impl const& m = *impl_;
@@ -426,69 +484,121 @@ passage_result passage_finder::run() const {
 
   // The index, a slice of the hash space at a time (about 8 million postings each, so that the
   // (hash, document) entries never take more than 64 MiB); each document's hashes are sorted, so
-  // each slice is the next stretch of every document's list.
+  // each slice is the next stretch of every document's list. `group` gets each fingerprint's
+  // documents, entries [i, j) of the slice.
   unsigned const slice_bits =
       static_cast<unsigned>(std::min<std::size_t>(16, std::bit_width(m.fps.size() >> 23)));
   std::size_t const slices = std::size_t{1} << slice_bits;
-  std::vector<std::uint64_t> cursor(m.starts.begin(), m.starts.end() - 1);
-  std::vector<std::uint64_t> entries, scratch, pairs;
-  std::vector<std::uint64_t> counted_keys;  // distinct pairs so far, sorted, with their counts
+  std::vector<std::uint64_t> cursor;
+  std::vector<std::uint64_t> entries, scratch, passing;
+  auto for_each_fingerprint = [&](auto&& group, auto&& slice_done) {
+    cursor.assign(m.starts.begin(), m.starts.end() - 1);
+    for (std::size_t s = 0; s < slices; ++s) {
+      std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
+      entries.clear();
+      // Keyed by the hash without the slice's bits (the same for all), so that the top bits of
+      // the keys are spread and the counting sort of hashes applies.
+      for (std::size_t d = 0; d < size(); ++d) {
+        std::uint64_t& c = cursor[d];
+        for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
+          entries.push_back(
+              static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.fps[c] << slice_bits)) << 32 |
+              d);
+      }
+      detail::sort_hashes(entries, scratch);
+      std::uint32_t const slice_top =
+          slice_bits == 0 ? 0u : static_cast<std::uint32_t>(s << (32 - slice_bits));
+      for (std::size_t i = 0; i < entries.size();) {
+        std::size_t j = i;
+        while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
+        group(i, j, slice_top | static_cast<std::uint32_t>((entries[i] >> 32) >> slice_bits));
+        i = j;
+      }
+      slice_done();
+    }
+  };
+  auto for_each_pair = [&](std::size_t i, std::size_t j, auto&& take) {
+    for (std::size_t x = i; x < j; ++x)
+      for (std::size_t y = x + 1; y < j; ++y)
+        take((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
+  };
+  // Pairs sharing min_shared fingerprints, in two passes, so that memory holds neither every pair
+  // that shares one (tens of millions on a large corpus) nor every shared fingerprint: the first
+  // pass counts each pair's shared fingerprints in a sketch of fixed size (two rows of saturating
+  // 8-bit counters; the smaller of a pair's two is never under its count), the second counts
+  // exactly the pairs the sketch lets through.
+  unsigned const row_bits = static_cast<unsigned>(
+      std::clamp<std::size_t>(std::bit_width(m.fps.size()), 12, max_sketch_row_bits));
+  std::size_t const row = std::size_t{1} << row_bits;
+  std::vector<std::uint8_t> sketch(2 * row);
+  auto counter = [&](std::uint64_t pair, std::size_t r) {
+    return r * row + (detail::mix64(pair ^ (r ? 0x9E3779B97F4A7C15ull : 0)) >> (64 - row_bits));
+  };
+  hash_set stock, common;  // in more than max_postings essays; than half as many
+  for_each_fingerprint(
+      [&](std::size_t i, std::size_t j, std::uint32_t hash) {
+        if (j - i > o.max_postings / 2) common.add(hash);
+        if (j - i > o.max_postings) {
+          stock.add(hash);
+          ++result.stats.stock_fingerprints;
+          result.stats.stock_postings += j - i;
+          return;
+        }
+        // Common fingerprints make no candidates: a passage made of them is a stock phrase.
+        if (j - i > o.max_postings / 2) return;
+        for_each_pair(i, j, [&](std::uint64_t pair) {
+          for (std::size_t r = 0; r < 2; ++r) {
+            std::uint8_t& c = sketch[counter(pair, r)];
+            c = static_cast<std::uint8_t>(c + (c < 255 ? 1 : 0));
+          }
+        });
+      },
+      [] {});
+  stock.finish();
+  common.finish();
+  std::vector<std::uint64_t> counted_keys;  // distinct passing pairs so far, sorted, with counts
   std::vector<std::uint32_t> counted_n;
-  std::vector<std::uint32_t> stock, common;  // in more than max_postings essays; than half as many
-  for (std::size_t s = 0; s < slices; ++s) {
-    std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
-    entries.clear();
-    for (std::size_t d = 0; d < size(); ++d) {
-      std::uint64_t& c = cursor[d];
-      for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
-        entries.push_back(static_cast<std::uint64_t>(m.fps[c]) << 32 | d);
-    }
-    detail::radix_sort(entries, scratch);
-    pairs.clear();
-    for (std::size_t i = 0; i < entries.size();) {
-      std::size_t j = i;
-      while (j < entries.size() && (entries[j] >> 32) == (entries[i] >> 32)) ++j;
-      if (j - i > o.max_postings / 2) common.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
-      if (j - i > o.max_postings) {
-        stock.push_back(static_cast<std::uint32_t>(entries[i] >> 32));
-        ++result.stats.stock_fingerprints;
-        result.stats.stock_postings += j - i;
-      } else {
-        for (std::size_t x = i; x < j; ++x)
-          for (std::size_t y = x + 1; y < j; ++y)
-            pairs.push_back((entries[x] & 0xFFFFFFFFu) << 32 | (entries[y] & 0xFFFFFFFFu));
-      }
-      i = j;
-    }
-    detail::radix_sort(pairs, scratch);
-    // Merged into the counts so far: memory holds distinct pairs, not every shared fingerprint.
-    std::vector<std::uint64_t> keys;
-    std::vector<std::uint32_t> counts;
-    keys.reserve(counted_keys.size() + pairs.size() / 2);
-    std::size_t x = 0;
-    for (std::size_t i = 0; i < pairs.size();) {
-      std::size_t j = i;
-      while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
-      for (; x < counted_keys.size() && counted_keys[x] < pairs[i]; ++x) {
-        keys.push_back(counted_keys[x]);
-        counts.push_back(counted_n[x]);
-      }
-      std::uint32_t n = static_cast<std::uint32_t>(j - i);
-      if (x < counted_keys.size() && counted_keys[x] == pairs[i]) n += counted_n[x++];
-      keys.push_back(pairs[i]);
-      counts.push_back(n);
-      i = j;
-    }
-    for (; x < counted_keys.size(); ++x) {
-      keys.push_back(counted_keys[x]);
-      counts.push_back(counted_n[x]);
-    }
-    counted_keys.swap(keys);
-    counted_n.swap(counts);
-  }
+  for_each_fingerprint(
+      [&](std::size_t i, std::size_t j, std::uint32_t) {
+        if (j - i > o.max_postings / 2) return;
+        for_each_pair(i, j, [&](std::uint64_t pair) {
+          if (std::min(sketch[counter(pair, 0)], sketch[counter(pair, 1)]) >= o.min_shared)
+            passing.push_back(pair);
+        });
+      },
+      [&] {
+        // Merged into the counts so far: distinct pairs, not every shared fingerprint.
+        detail::radix_sort(passing, scratch);
+        std::vector<std::uint64_t> keys;
+        std::vector<std::uint32_t> counts;
+        keys.reserve(counted_keys.size() + passing.size() / 2);
+        std::size_t x = 0;
+        for (std::size_t i = 0; i < passing.size();) {
+          std::size_t j = i;
+          while (j < passing.size() && passing[j] == passing[i]) ++j;
+          for (; x < counted_keys.size() && counted_keys[x] < passing[i]; ++x) {
+            keys.push_back(counted_keys[x]);
+            counts.push_back(counted_n[x]);
+          }
+          std::uint32_t n = static_cast<std::uint32_t>(j - i);
+          if (x < counted_keys.size() && counted_keys[x] == passing[i]) n += counted_n[x++];
+          keys.push_back(passing[i]);
+          counts.push_back(n);
+          i = j;
+        }
+        for (; x < counted_keys.size(); ++x) {
+          keys.push_back(counted_keys[x]);
+          counts.push_back(counted_n[x]);
+        }
+        counted_keys.swap(keys);
+        counted_n.swap(counts);
+        passing.clear();
+      });
+  std::vector<std::uint8_t>().swap(sketch);
   std::vector<std::uint64_t>().swap(entries);
   std::vector<std::uint64_t>().swap(scratch);
-  std::vector<std::uint64_t>().swap(pairs);
+  std::vector<std::uint64_t>().swap(passing);
+  std::vector<std::uint64_t>().swap(cursor);
   std::vector<std::uint64_t> candidates;
   for (std::size_t i = 0; i < counted_keys.size(); ++i)
     if (counted_n[i] >= o.min_shared) candidates.push_back(counted_keys[i]);
@@ -511,7 +621,8 @@ passage_result passage_finder::run() const {
   // `keep`: a document whose slot must not be taken (the pair's a, while b is prepared).
   auto prepared_of = [&](prepared_cache& cache, std::size_t pair, std::uint32_t doc,
                          std::uint32_t keep) -> prepared const& {
-    if (auto const hit = cache.slot_of.find(doc); hit != cache.slot_of.end()) return cache.slots[hit->second];
+    if (auto const hit = cache.slot_of.find(doc); hit != cache.slot_of.end())
+      return cache.slots[hit->second];
     if (cache.doc[cache.next] == keep) cache.next = (cache.next + 1) % prepared_cache_size;
     std::size_t const slot = cache.next;
     cache.next = (cache.next + 1) % prepared_cache_size;
@@ -519,6 +630,9 @@ passage_result passage_finder::run() const {
     cache.doc[slot] = doc;
     cache.slot_of.emplace(doc, slot);
     prepared& p = cache.slots[slot];
+    // A slot keeps its buffers for the next essay, but not a long essay's: 128 of those would
+    // hold hundreds of megabytes.
+    if (p.norm.capacity() > max_kept_chars) p = prepared{};
     p.ok = false;
     std::string text;
     if (!m.source) {
@@ -534,28 +648,30 @@ passage_result passage_finder::run() const {
     prepare(m.norm, o, std::move(text), p);
     return p;
   };
-  detail::parallel_for(candidates.size(), threads, 64, [&](std::size_t begin, std::size_t end, unsigned worker) {
-    prepared_cache& cache = caches[worker];
-    for (std::size_t i = begin; i < end; ++i) {
-      auto const a = static_cast<std::uint32_t>(candidates[i] >> 32);
-      auto const b = static_cast<std::uint32_t>(candidates[i]);
-      prepared const& A = prepared_of(cache, i, a, UINT32_MAX);
-      if (!A.ok) continue;
-      prepared const& B = prepared_of(cache, i, b, a);
-      if (!B.ok) continue;
-      passage_pair pair = align(A, B, o, stock, common);
-      if (pair.passages.empty()) continue;
-      pair.a = a;
-      pair.b = b;
-      found[i] = std::move(pair);
-    }
-  });
+  detail::parallel_for(candidates.size(), threads, 64,
+                       [&](std::size_t begin, std::size_t end, unsigned worker) {
+                         prepared_cache& cache = caches[worker];
+                         for (std::size_t i = begin; i < end; ++i) {
+                           auto const a = static_cast<std::uint32_t>(candidates[i] >> 32);
+                           auto const b = static_cast<std::uint32_t>(candidates[i]);
+                           prepared const& A = prepared_of(cache, i, a, UINT32_MAX);
+                           if (!A.ok) continue;
+                           prepared const& B = prepared_of(cache, i, b, a);
+                           if (!B.ok) continue;
+                           passage_pair pair = align(A, B, o, stock, common);
+                           if (pair.passages.empty()) continue;
+                           pair.a = a;
+                           pair.b = b;
+                           found[i] = std::move(pair);
+                         }
+                       });
   for (auto& f : found)
     if (f) result.pairs.push_back(std::move(*f));
   result.stats.pairs = result.pairs.size();
   std::sort(unreadable.begin(), unreadable.end());
   result.stats.unreadable = static_cast<std::size_t>(
-      std::unique(unreadable.begin(), std::lower_bound(unreadable.begin(), unreadable.end(), UINT32_MAX)) -
+      std::unique(unreadable.begin(),
+                  std::lower_bound(unreadable.begin(), unreadable.end(), UINT32_MAX)) -
       unreadable.begin());
   return result;
 }

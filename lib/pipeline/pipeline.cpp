@@ -562,6 +562,8 @@ passage_result find_passages(pipeline_result const& result, pipeline_options con
   finder.set_text_source(result.text);
   unsigned const threads = detail::resolve_threads(settings.threads);
   std::size_t const n = result.essays.size();
+  // At most one fingerprint per 6 bytes at the default window, one byte a character (English).
+  finder.reserve(n, static_cast<std::size_t>(result.load.bytes) * 2 / (settings.window + 1));
   constexpr std::size_t batch = 4096;
   std::vector<std::vector<std::uint32_t>> fingerprints(batch);
   for (std::size_t first = 0; first < n; first += batch) {

@@ -1,4 +1,5 @@
-// The passage reports: the pairs of essays that share a copied passage, as text, JSON Lines and CSV.
+// The passage reports: the pairs of essays that share a copied passage, as text, JSON Lines and
+// CSV.
 #include <algorithm>
 #include <charconv>
 
@@ -115,22 +116,30 @@ void write_passages_text(std::ostream& out, passage_result const& result, report
              std::to_string(file_line(a, q.a_line, texts.jsonl)) + " of a and line " +
              std::to_string(file_line(b, q.b_line, texts.jsonl)) + " of b\n";
         if (quoted && q.a_end <= text_a.size() && q.b_end <= text_b.size()) {
-          s += "      a: " + quote_middle(std::string_view(text_a).substr(q.a_start, q.a_end - q.a_start)) + "\n";
-          s += "      b: " + quote_middle(std::string_view(text_b).substr(q.b_start, q.b_end - q.b_start)) + "\n";
+          s += "      a: " +
+               quote_middle(std::string_view(text_a).substr(q.a_start, q.a_end - q.a_start)) + "\n";
+          s += "      b: " +
+               quote_middle(std::string_view(text_b).substr(q.b_start, q.b_end - q.b_start)) + "\n";
         }
       }
       s += '\n';
     }
   });
-  passage_stats const& st = result.stats;
-  out << "Passages: " << grouped(st.pairs) << " " << plural(st.pairs, "pair") << " of essays share a passage, of "
-      << grouped(st.candidate_pairs) << " candidate " << plural(st.candidate_pairs, "pair") << "; "
-      << grouped(st.stock_fingerprints) << " stock " << plural(st.stock_fingerprints, "fingerprint")
-      << " (" << grouped(st.stock_postings) << " postings) left out of " << grouped(st.fingerprints) << "\n";
 }
 
-void write_passages_jsonl(std::ostream& out, passage_result const& result, report_context const& ctx,
-                          passage_report_context const& texts) {
+void write_passages_summary(std::ostream& out, passage_result const& result, double seconds) {
+  passage_stats const& st = result.stats;
+  out << "Passages: " << grouped(st.pairs) << " " << plural(st.pairs, "pair")
+      << " of essays share a passage, of " << grouped(st.candidate_pairs) << " candidate "
+      << plural(st.candidate_pairs, "pair") << "; " << grouped(st.stock_fingerprints) << " stock "
+      << plural(st.stock_fingerprints, "fingerprint") << " (" << grouped(st.stock_postings)
+      << " postings) left out of " << grouped(st.fingerprints);
+  if (st.unreadable > 0) out << "; " << grouped(st.unreadable) << " essays could not be read again";
+  out << "; " << fixed(seconds, 2) << " s\n";
+}
+
+void write_passages_jsonl(std::ostream& out, passage_result const& result,
+                          report_context const& ctx, passage_report_context const& texts) {
   check_pairs(result, ctx.essays.size(), "write_passages_jsonl");
   constexpr std::size_t pairs_per_block = 1024;
   std::size_t const blocks = (result.pairs.size() + pairs_per_block - 1) / pairs_per_block;
