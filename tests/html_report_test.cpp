@@ -97,7 +97,7 @@ TEST_CASE(
   CHECK(page.find("Every cluster and pair is shown below in full.") != std::string::npos);
   // The summary is the one dedup prints.
   CHECK(page.find("<pre class=\"summary\">Summary\n") != std::string::npos);
-  CHECK(page.find("  passages:  1 pair of essays share a passage") != std::string::npos);
+  CHECK(page.find("Passages: 1 pair of essays share a passage") != std::string::npos);
 
   // The data parses as JSON and names every cluster member and both essays of the pair.
   std::string const json = script_data(elements);

@@ -374,9 +374,11 @@ int main(int argc, char** argv) {
     };
     neardup::passage_report_context const passage_texts{run.text, load.jsonl};
     if (format == "html") {
+      html.passage_seconds = run.timing.passages;
       neardup::write_html_report(out, run.dedup, passages ? &run.passages : nullptr, context,
                                  passage_texts, html);
       summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
     } else if (format == "jsonl") {
       neardup::write_jsonl_report(out, run.dedup, context);
       if (passages) neardup::write_passages_jsonl(out, run.passages, context, passage_texts);

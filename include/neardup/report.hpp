@@ -93,6 +93,8 @@ struct html_report_options {
   /// How the passages a representative and a member share are found (neardup::passages on the
   /// two texts; normalization is the run's, without punctuation and white space).
   passage_options passage;
+  /// The passage search's seconds, for the summary (pipeline_timing::passages).
+  double passage_seconds = 0;
 };
 
 /// One self-contained HTML page (CSS, script and data inline; nothing is fetched): the run's

@@ -571,12 +571,9 @@ void write_html_report(std::ostream& out, dedup_result const& result,
     std::ostringstream summary;
     write_summary(summary, result, ctx);
     if (passages) {
-      passage_stats const& st = passages->stats;
-      summary << "  passages:  " << grouped(st.pairs) << " " << plural(st.pairs, "pair")
-              << " of essays share a passage (of " << grouped(st.candidate_pairs) << " candidates; "
-              << grouped(st.stock_fingerprints) << " stock "
-              << plural(st.stock_fingerprints, "fingerprint") << " left out); shortest passage "
-              << settings.min_chars << " characters or " << settings.min_words << " words\n";
+      write_passages_summary(summary, *passages, options.passage_seconds);
+      summary << "  shortest passage: " << settings.min_chars << " characters (Han) or "
+              << settings.min_words << " words\n";
     }
     append_html(head, summary.str());
   }
