@@ -572,8 +572,8 @@ void write_html_report(std::ostream& out, dedup_result const& result,
     write_summary(summary, result, ctx);
     if (passages) {
       write_passages_summary(summary, *passages, options.passage_seconds);
-      summary << "  shortest passage: " << settings.min_chars << " characters (Han) or "
-              << settings.min_words << " words\n";
+      summary << "Passages are at least " << settings.min_chars << " characters (Han) or "
+              << settings.min_words << " words long.\n";
     }
     append_html(head, summary.str());
   }
