@@ -5,6 +5,8 @@
 #   bash scripts/install-deps.sh           what the build and the tests need
 #   bash scripts/install-deps.sh --bench   also the optional benchmark group: SciPy, which the datasketch
 #                                          peer needs (bench/*_side_by_side.py; the tests skip without it)
+#   bash scripts/install-deps.sh --html    also Chromium, in which the HTML report's browser test
+#                                          (tests/html_cli_test.cpp, [browser]) loads the page
 set -euo pipefail
 
 packages=(
@@ -21,10 +23,14 @@ packages=(
 # Optional, for benchmarks only (scripts/bench-datasketch.sh, bench/python_side_by_side.py): Debian's
 # SciPy, which the datasketch peer in ../shared/peers needs beside NumPy (in the list above).
 bench_packages=(python3-scipy)
+# Optional, for the HTML report's browser test only: Debian's Chromium (about 80 MB), run headless.
+html_packages=(chromium)
 if [[ ${1:-} == --bench ]]; then
   packages+=("${bench_packages[@]}")
+elif [[ ${1:-} == --html ]]; then
+  packages+=("${html_packages[@]}")
 elif (($# > 0)); then
-  echo "usage: $0 [--bench]" >&2
+  echo "usage: $0 [--bench | --html]" >&2
   exit 2
 fi
 

@@ -64,14 +64,23 @@ int main(int argc, char** argv) {
       "  dedup --format jsonl essays/ > c.jsonl   one JSON object per cluster (summary on stderr)\n"
       "  dedup --jsonl corpus.jsonl          JSON Lines input with fields id and text\n"
       "  dedup --keep-one clean.txt essays/  write the essays with one per cluster\n"
-      "  dedup --passages essays/            also the copied passages, with their spans\n\n"
+      "  dedup --passages essays/            also the copied passages, with their spans\n"
+      "  dedup --format html -o report.html essays/   one page to look at (opens offline)\n\n"
       "Clusters and passages: a cluster is a group of essays that are the same essay (their\n"
       "shingle sets' Jaccard similarity at or over --threshold); --passages also lists the pairs\n"
       "of essays that share a copied passage of at least --min-passage characters (Chinese) or\n"
       "--min-passage-words words (space-separated text), however small a part of each it is, with\n"
       "byte spans and lines in both. Members of a cluster share passages too; a pair sharing one\n"
       "need not be in any cluster. With --format jsonl or csv the pairs follow the clusters (JSON\n"
-      "objects with \"pair\" instead of \"cluster\"; a second CSV table after a blank line).\n",
+      "objects with \"pair\" instead of \"cluster\"; a second CSV table after a blank line).\n\n"
+      "The HTML report (--format html) is one self-contained file: the summary, histograms, a\n"
+      "filter, the clusters by size and the passage pairs by containment; each cluster's\n"
+      "representative beside its members and each pair side by side, the shared passages marked in\n"
+      "one colour per passage on both sides. It finds the copied passages too unless --no-passages\n"
+      "is given: showing what was copied is what the page is for, and a class's essays cost nothing\n"
+      "more (on a large corpus they cost several times the clusters' CPU time: docs/html-report.md).\n"
+      "The first --html-full-texts clusters and pairs are shown in full (a run with no more is whole\n"
+      "in the page); the rest are listed with excerpts and rendered when opened.\n",
       "dedup"};
   // The SIMD target goes in the version text so that CI logs say which one ran.
   app.set_version_flag("--version",
@@ -102,8 +111,8 @@ int main(int argc, char** argv) {
   bool keep_punct = false, keep_space = false;
   unsigned bands = 0, rows = 0;
 
-  app.add_option("--format", format, "Report format: text, jsonl or csv")
-      ->check(CLI::IsMember({"text", "jsonl", "csv"}))
+  app.add_option("--format", format, "Report format: text, jsonl, csv or html")
+      ->check(CLI::IsMember({"text", "jsonl", "csv", "html"}))
       ->capture_default_str();
   app.add_option("-o,--output", output, "Write the report to this file ('-': standard output)");
   app.add_option(
@@ -194,11 +203,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   matching->add_flag("--words", words, "Word n-grams (space-separated languages) instead of characters");
 
-  bool passages = false;
+  bool passages = false, no_passages = false;
   neardup::passage_options passage;
   auto* copied = app.add_option_group("Copied passages");
   copied->add_flag("--passages", passages,
-                   "Also report the pairs of essays that share a copied passage, with its spans");
+                   "Also report the pairs of essays that share a copied passage, with its spans "
+                   "(on by default with --format html)");
+  copied->add_flag("--no-passages", no_passages,
+                   "With --format html: clusters only, no copied-passage pairs");
   copied
       ->add_option("--min-passage", passage.min_chars,
                    "Shortest passage of Chinese (Han) text, in normalized characters")
@@ -213,6 +225,16 @@ int main(int argc, char** argv) {
       ->add_option("--max-postings", passage.max_postings,
                    "A fingerprint shared by more essays than this is a stock phrase, not copying")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 30))
+      ->capture_default_str();
+
+  neardup::html_report_options html;
+  auto* page = app.add_option_group("HTML report");
+  page->add_option("--html-full-texts", html.full_texts,
+                   "Clusters (largest first) and passage pairs (most contained first) shown with "
+                   "their whole texts and marks; the rest are listed with excerpts")
+      ->capture_default_str();
+  page->add_option("--html-members", html.compare_members,
+                   "Members of a cluster shown beside its representative")
       ->capture_default_str();
 
   auto* norm = app.add_option_group("Normalization (all on by default)");
@@ -248,6 +270,12 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   if (bands) options.lsh = neardup::lsh_params{bands, rows};
+  if (passages && no_passages) {
+    std::cerr << "dedup: --passages and --no-passages contradict each other\n";
+    return exit_usage;
+  }
+  if (format == "html") passages = !no_passages;
+  html.passage = passage;
 
   try {
     for (auto const& e : encodings) neardup::add_encoding_option(load.decode, e);
@@ -345,7 +373,13 @@ int main(int argc, char** argv) {
       std::cerr << summary.str();
     };
     neardup::passage_report_context const passage_texts{run.text, load.jsonl};
-    if (format == "jsonl") {
+    if (format == "html") {
+      html.passage_seconds = run.timing.passages;
+      neardup::write_html_report(out, run.dedup, passages ? &run.passages : nullptr, context,
+                                 passage_texts, html);
+      summary_to_stderr();
+      if (passages) neardup::write_passages_summary(std::cerr, run.passages, run.timing.passages);
+    } else if (format == "jsonl") {
       neardup::write_jsonl_report(out, run.dedup, context);
       if (passages) neardup::write_passages_jsonl(out, run.passages, context, passage_texts);
       summary_to_stderr();

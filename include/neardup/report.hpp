@@ -1,5 +1,5 @@
-// report — clusters in, what people and tools read out: a text report, JSON Lines, CSV, and the
-// summary that accounts for every input file.
+// report — clusters in, what people and tools read out: a text report, JSON Lines, CSV, an HTML
+// page, and the summary that accounts for every input file.
 #pragma once
 
 #include <cstddef>
@@ -78,6 +78,36 @@ void write_passages_jsonl(std::ostream& out, passage_result const& passages,
 /// a_line, b_line, chars.
 void write_passages_csv(std::ostream& out, passage_result const& passages,
                         report_context const& context, passage_report_context const& texts);
+
+/// What the HTML report shows in full, and how it finds the passages a cluster's members share.
+struct html_report_options {
+  /// Clusters (by size) and passage pairs (by containment) shown with their whole texts side by
+  /// side and the shared passages marked: the first `full_texts` of each. A run with no more of
+  /// either is whole in the page (the browser's find and print see all of it); beyond, clusters
+  /// and pairs are listed (paged) with excerpts, rendered when opened.
+  std::size_t full_texts = 300;
+  /// Members of a cluster shown beside its representative; later members are only listed.
+  std::size_t compare_members = 8;
+  /// Longest text shown whole, in bytes; a longer one is cut there (at a character) with a note.
+  std::size_t max_text_bytes = 256 * 1024;
+  /// How the passages a representative and a member share are found (neardup::passages on the
+  /// two texts; normalization is the run's, without punctuation and white space).
+  passage_options passage;
+  /// The passage search's seconds, for the summary (pipeline_timing::passages).
+  double passage_seconds = 0;
+};
+
+/// One self-contained HTML page (CSS, script and data inline; nothing is fetched): the run's
+/// settings and summary, histograms of similarities and containments, a filter, the clusters by
+/// size and the passage pairs by containment (`passages` may be null), and each cluster (its
+/// members, the representative's text beside each member's) and pair with the shared passages
+/// marked in one colour per passage on both sides. Every text, title, id and file name is escaped;
+/// the data is JSON in a `<script type="application/json">` element with every `<` written as
+/// \u003c. Texts come from `texts.text` (whole texts; when empty only excerpts are shown).
+void write_html_report(std::ostream& out, dedup_result const& result,
+                       passage_result const* passages, report_context const& context,
+                       passage_report_context const& texts,
+                       html_report_options const& options = {});
 
 /// The run's summary: files read and skipped (each skipped file with its reason), essays, clusters,
 /// duplicate essays, bytes, seconds, MB/s, and the lines left out as page furniture.

@@ -214,6 +214,22 @@ std::string make_excerpt(std::string_view text, std::size_t chars) {
   return out;
 }
 
+std::vector<std::string> read_excerpts(report_context const& ctx,
+                                       std::span<const std::uint32_t> docs) {
+  std::vector<std::string> excerpts(docs.size());
+  parallel_for(docs.size(), report_threads(ctx), 256,
+               [&](std::size_t begin, std::size_t end, unsigned) {
+                 for (std::size_t i = begin; i < end; ++i) {
+                   try {
+                     excerpts[i] = make_excerpt(ctx.text(docs[i]));
+                   } catch (error const&) {
+                     excerpts[i] = "(could not be read again: the file changed during the run)";
+                   }
+                 }
+               });
+  return excerpts;
+}
+
 void check_members(dedup_result const& result, std::size_t essays, std::string_view writer) {
   for (auto const& c : result.clusters)
     for (auto const& m : c.members)

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,12 @@ void append_json_quoted(std::string& out, std::string_view s);
 /// The first `chars` code points of `text` on one line (white space runs folded to one space),
 /// with "…" when cut; broken and control bytes left out.
 [[nodiscard]] std::string make_excerpt(std::string_view text, std::size_t chars = 60);
+
+/// make_excerpt of the texts of `docs` (sorted, distinct) from ctx.text, read on the report's
+/// threads, each taking a run of neighbouring documents (the same files, read in file order); a
+/// text that cannot be read again (its file changed) says so.
+[[nodiscard]] std::vector<std::string> read_excerpts(report_context const& ctx,
+                                                     std::span<const std::uint32_t> docs);
 
 /// Refuses (neardup::error(invalid_argument), naming `writer`) a result whose clusters name an
 /// essay or a linking member beyond the `essays` given: a report of another run's result would

@@ -21,19 +21,7 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
       for (auto const& member : c.members) excerpt_docs.push_back(member.doc);
     std::sort(excerpt_docs.begin(), excerpt_docs.end());
     excerpt_docs.erase(std::unique(excerpt_docs.begin(), excerpt_docs.end()), excerpt_docs.end());
-    excerpts.resize(excerpt_docs.size());
-    // Read back on every thread, each taking a run of neighbouring documents (the same files).
-    detail::parallel_for(excerpt_docs.size(), report_threads(ctx), 256,
-                         [&](std::size_t begin, std::size_t end, unsigned) {
-                           for (std::size_t i = begin; i < end; ++i) {
-                             try {
-                               excerpts[i] = make_excerpt(ctx.text(excerpt_docs[i]));
-                             } catch (error const&) {
-                               excerpts[i] =
-                                   "(could not be read again: the file changed during the run)";
-                             }
-                           }
-                         });
+    excerpts = read_excerpts(ctx, excerpt_docs);
   }
   auto excerpt_of = [&](std::uint32_t doc) -> std::string const& {
     return excerpts[static_cast<std::size_t>(std::lower_bound(excerpt_docs.begin(), excerpt_docs.end(), doc) -
