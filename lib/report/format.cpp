@@ -240,4 +240,11 @@ void check_members(dedup_result const& result, std::size_t essays, std::string_v
                         std::to_string(essays) + " essays given");
 }
 
+void check_pairs(passage_result const& result, std::size_t essays, std::string_view writer) {
+  for (auto const& p : result.pairs)
+    if (p.a >= essays || p.b >= essays || p.a >= p.b)
+      throw error(errc::invalid_argument,
+                  std::string(writer) + ": a pair names an essay the report was not given");
+}
+
 }  // namespace neardup::detail

@@ -2,6 +2,7 @@
 // excerpts, and blocks formatted on every thread but written in order.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
@@ -77,5 +78,24 @@ void append_json_quoted(std::string& out, std::string_view s);
 /// essay or a linking member beyond the `essays` given: a report of another run's result would
 /// otherwise read and write past the essays.
 void check_members(dedup_result const& result, std::size_t essays, std::string_view writer);
+
+/// The same for copied-passage pairs: each names two essays given, the earlier first.
+void check_pairs(passage_result const& result, std::size_t essays, std::string_view writer);
+
+/// Appends `value` in decimal (std::to_chars: no locale, no stream).
+template <class Number>
+void number_to(std::string& out, Number value) {
+  char buf[32];
+  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
+/// Appends `value` with `digits` digits after the point.
+inline void ratio_to(std::string& out, double value, int digits = 4) {
+  char buf[64];
+  auto const [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
+  out.append(buf, end);
+}
 
 }  // namespace neardup::detail

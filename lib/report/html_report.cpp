@@ -100,20 +100,6 @@ void append_script_json(std::string& out, std::string_view s) {
   }
 }
 
-template <class Number>
-void number_to(std::string& out, Number value) {
-  char buf[32];
-  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, end);
-}
-
-void ratio_to(std::string& out, double value, int digits = 3) {
-  char buf[32];
-  auto const [end, ec] =
-      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
-  out.append(buf, end);
-}
-
 /// A marked stretch of one side's text: bytes [start, end), passage number `passage`.
 struct mark_span {
   std::size_t start = 0, end = 0, passage = 0;
@@ -499,12 +485,9 @@ void write_html_report(std::ostream& out, dedup_result const& result,
                        passage_result const* passages, report_context const& ctx,
                        passage_report_context const& texts, html_report_options const& options) {
   check_members(result, ctx.essays.size(), "write_html_report");
+  if (passages) check_pairs(*passages, ctx.essays.size(), "write_html_report");
   std::vector<passage_pair> const no_pairs;
   std::vector<passage_pair> const& pairs = passages ? passages->pairs : no_pairs;
-  for (auto const& p : pairs)
-    if (p.a >= ctx.essays.size() || p.b >= ctx.essays.size() || p.a >= p.b)
-      throw error(errc::invalid_argument,
-                  "write_html_report: a pair names an essay the report was not given");
   passage_options settings = options.passage;
   if (ctx.options) settings.normalize = ctx.options->signature.normalize;
   settings.normalize.drop_punctuation = true;
@@ -649,14 +632,14 @@ void write_html_report(std::ostream& out, dedup_result const& result,
     s += member_relation_name(member.relation);
     s += "</td><td class=\"num\">";
     if (member.estimated) s += "≈";
-    ratio_to(s, member.similarity);
+    ratio_to(s, member.similarity, 3);
     s += "</td><td>";
     if (member.linked_to != c.members[0].doc) {
       essay_info const& via = ctx.essays[member.linked_to];
       append_html(s, via.id);
       s += " at ";
       if (member.link_estimated) s += "≈";
-      ratio_to(s, member.link_similarity);
+      ratio_to(s, member.link_similarity, 3);
     }
     s += "</td></tr>";
   };
@@ -697,7 +680,7 @@ void write_html_report(std::ostream& out, dedup_result const& result,
         s += member_relation_name(member.relation);
         s += ", similarity ";
         if (member.estimated) s += "≈";
-        ratio_to(s, member.similarity);
+        ratio_to(s, member.similarity, 3);
         if (!read(member.doc, other)) {
           s += "</h3>";
           s += unreadable;
@@ -731,8 +714,8 @@ void write_html_report(std::ostream& out, dedup_result const& result,
       s += unreadable;
     } else {
       std::string ca = " · contains ", cb = " · contains ";
-      ratio_to(ca, p.containment_a);
-      ratio_to(cb, p.containment_b);
+      ratio_to(ca, p.containment_a, 3);
+      ratio_to(cb, p.containment_b, 3);
       side_by_side const v{&ctx.essays[p.a], &ctx.essays[p.b], a,         b,
                            ca + " of A",     cb + " of B",     p.passages};
       append_side_by_side(s, v, options.max_text_bytes);
@@ -795,7 +778,7 @@ void write_html_report(std::ostream& out, dedup_result const& result,
       index += m ? ", [" : "[";
       number_to(index, slots.of(member.doc));
       index += ", ";
-      ratio_to(index, member.similarity);
+      ratio_to(index, member.similarity, 3);
       index += member.estimated ? ", 1, " : ", 0, ";
       index += member.relation == member_relation::templated ? "1]" : "0]";
     }
@@ -813,9 +796,9 @@ void write_html_report(std::ostream& out, dedup_result const& result,
     index += ", ";
     number_to(index, slots.of(p.b));
     index += ", ";
-    ratio_to(index, p.containment_a);
+    ratio_to(index, p.containment_a, 3);
     index += ", ";
-    ratio_to(index, p.containment_b);
+    ratio_to(index, p.containment_b, 3);
     index += ", ";
     number_to(index, p.passages.size());
     index += ", ";

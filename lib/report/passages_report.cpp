@@ -16,14 +16,6 @@ namespace {
 // Passages up to twice this many characters are quoted whole; longer ones keep both ends.
 constexpr std::size_t quote_chars = 40;
 
-/// Refuses a result naming essays it was not given (another run's result).
-void check_pairs(passage_result const& result, std::size_t essays, std::string_view writer) {
-  for (auto const& p : result.pairs)
-    if (p.a >= essays || p.b >= essays || p.a >= p.b)
-      throw error(errc::invalid_argument,
-                  std::string(writer) + ": a pair names an essay the report was not given");
-}
-
 /// The line in the file where a passage starting on line `text_line` of the essay's text is. The
 /// text starts after the heading line when the essay has one (essay_info::line is the heading's;
 /// blank lines between a heading and its text are not known here and not counted).
@@ -45,19 +37,6 @@ std::string quote_middle(std::string_view text) {
   std::string head = make_excerpt(text, quote_chars);
   head.erase(head.size() - 3);  // its "…"
   return head + " … " + make_excerpt(text.substr(at), quote_chars);
-}
-
-template <class Number>
-void number_to(std::string& out, Number value) {
-  char buf[32];
-  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, end);
-}
-
-void ratio_to(std::string& out, double value) {
-  char buf[32];
-  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 4);
-  out.append(buf, end);
 }
 
 void essay_json(std::string& out, essay_info const& e) {
