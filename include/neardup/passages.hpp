@@ -102,6 +102,16 @@ struct passage_result {
 /// Throws error(errc::invalid_argument) for options outside their ranges.
 void validate(passage_options const& options);
 
+/// `options` with a run's normalization (`run`: the signature's), punctuation and white space
+/// dropped whatever `run` says, as passages need: the one place a report or pipeline takes them.
+[[nodiscard]] inline passage_options with_run_normalization(passage_options options,
+                                                            normalize_options const& run) {
+  options.normalize = run;
+  options.normalize.drop_punctuation = true;
+  options.normalize.drop_whitespace = true;
+  return options;
+}
+
 /// The passages `a` and `b` share (at least the minimum length), with their spans; no stock
 /// filter (that needs a corpus). Throws error(invalid_argument) for bad options or a text of 4 GiB.
 [[nodiscard]] passage_pair passages(std::string_view a, std::string_view b,

@@ -553,11 +553,8 @@ void show_as(pipeline_result& result, std::string const& stored, std::string con
 /// neighbouring essays each) for its fingerprints, added in document order; the pairs the index
 /// finds are read back again to be aligned.
 passage_result find_passages(pipeline_result const& result, pipeline_options const& options) {
-  passage_options settings = options.passage;
+  passage_options settings = with_run_normalization(options.passage, options.dedup.signature.normalize);
   settings.threads = options.dedup.threads;
-  settings.normalize = options.dedup.signature.normalize;
-  settings.normalize.drop_punctuation = true;
-  settings.normalize.drop_whitespace = true;
   passage_finder finder(settings);
   finder.set_text_source(result.text);
   unsigned const threads = detail::resolve_threads(settings.threads);

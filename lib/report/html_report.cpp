@@ -488,10 +488,8 @@ void write_html_report(std::ostream& out, dedup_result const& result,
   if (passages) check_pairs(*passages, ctx.essays.size(), "write_html_report");
   std::vector<passage_pair> const no_pairs;
   std::vector<passage_pair> const& pairs = passages ? passages->pairs : no_pairs;
-  passage_options settings = options.passage;
-  if (ctx.options) settings.normalize = ctx.options->signature.normalize;
-  settings.normalize.drop_punctuation = true;
-  settings.normalize.drop_whitespace = true;
+  passage_options const settings = with_run_normalization(
+      options.passage, ctx.options ? ctx.options->signature.normalize : options.passage.normalize);
   validate(settings);
   unsigned const threads = report_threads(ctx);
 
