@@ -18,6 +18,10 @@ packages=(
   # pip install --no-build-isolation ./python builds with.
   python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest
   python3-pip python3-setuptools python3-wheel
+  # The persistent index (lib/index, dedup --index): LMDB, and its mdb_stat/mdb_dump for inspection.
+  liblmdb-dev lmdb-utils
+  # dedup-mpi (examples/dedup-mpi) and its tests under mpirun: OpenMPI.
+  libopenmpi-dev openmpi-bin
 )
 
 # Optional, for benchmarks only (scripts/bench-datasketch.sh, bench/python_side_by_side.py): Debian's
