@@ -435,3 +435,88 @@ TEST_CASE(
   CHECK(found);
   CHECK(results[0].stats.documents == e.size());
 }
+
+namespace {
+
+/// Pairs of two runs, compared in full.
+void check_same_pairs(neardup::passage_result const& x, neardup::passage_result const& y) {
+  REQUIRE(x.pairs.size() == y.pairs.size());
+  for (std::size_t i = 0; i < x.pairs.size(); ++i) {
+    CHECK(x.pairs[i].a == y.pairs[i].a);
+    CHECK(x.pairs[i].b == y.pairs[i].b);
+    CHECK(x.pairs[i].passages == y.pairs[i].passages);
+  }
+  CHECK(x.stats.candidate_pairs == y.stats.candidate_pairs);
+}
+
+}  // namespace
+
+TEST_CASE("passage_finder: groups of alike documents change the speed and not the pairs",
+          "[passages]") {
+  // Families of near-copies (a sentence changed here and there), texts quoting a pool of
+  // sentences, and unrelated texts; a small max_postings, so that a big family is stock.
+  std::mt19937 rng(21);
+  std::vector<std::string> pool;
+  for (int i = 0; i < 10; ++i) pool.push_back(cjk(rng, 40 + rng() % 40) + "。");
+  std::vector<std::string> texts;
+  std::vector<std::uint32_t> family;  // the true grouping
+  for (std::uint32_t f = 0; f < 12; ++f) {
+    std::vector<std::string> sentences;
+    for (int s = 0; s < 8; ++s)
+      sentences.push_back(rng() % 5 == 0 ? pool[rng() % pool.size()] : cjk(rng, 35) + "。");
+    std::size_t const copies = f == 0 ? 9 : 1 + rng() % 4;  // family 0 is over max_postings
+    for (std::size_t c = 0; c < copies; ++c) {
+      std::string t;
+      for (auto const& s : sentences) t += rng() % 6 == 0 ? cjk(rng, 35) + "。" : s;
+      texts.push_back(t);
+      family.push_back(f);
+    }
+  }
+  passage_options o;
+  o.max_postings = 6;
+  neardup::passage_finder finder(o);
+  finder.set_text_source([&](std::uint32_t doc) { return texts.at(doc); });
+  neardup::normalizer const norm(o.normalize);
+  std::vector<std::uint32_t> fps, from_normalized;
+  std::u32string normalized;
+  for (auto const& t : texts) {
+    finder.fingerprint(t, fps);
+    norm.normalize(t, normalized);
+    finder.fingerprint_normalized(normalized, from_normalized);
+    CHECK(fps == from_normalized);
+    finder.add_fingerprints(fps);
+  }
+  auto const plain = finder.run();
+  REQUIRE(plain.pairs.size() > 10);
+  check_same_pairs(plain, finder.run(family));
+  // A wrong grouping (neighbours in pairs, whatever their family) and a partial one.
+  std::vector<std::uint32_t> wrong(texts.size()), partial(texts.size());
+  for (std::uint32_t d = 0; d < texts.size(); ++d) {
+    wrong[d] = d / 2;
+    partial[d] = d % 3 == 0 ? neardup::passage_finder::no_group : family[d] + 1000;
+  }
+  check_same_pairs(plain, finder.run(wrong));
+  check_same_pairs(plain, finder.run(partial));
+  std::vector<std::uint32_t> const short_by_one(texts.size() - 1, 0);
+  CHECK_THROWS_MATCHES(finder.run(short_by_one), neardup::error,
+                       has_code(neardup::errc::invalid_argument));
+}
+
+TEST_CASE("run_pipeline with passages: fingerprints taken while signing are the texts' own",
+          "[passages]") {
+  // The pipeline fingerprints each essay as it is signed (from the signer's normalized text when
+  // the normalizations agree, from the text when they do not); a finder given the texts read
+  // back finds the same pairs.
+  std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
+  for (bool const keep_traditional : {false, true}) {
+    neardup::pipeline_options options;
+    options.passages = true;
+    options.dedup.signature.normalize.traditional_to_simplified = !keep_traditional;
+    auto run = neardup::run_pipeline(paths, options);
+    REQUIRE(!run.passages.pairs.empty());
+    neardup::passage_finder finder(
+        neardup::with_run_normalization(options.passage, options.dedup.signature.normalize));
+    for (std::uint32_t d = 0; d < run.essays.size(); ++d) finder.add(run.text(d));
+    check_same_pairs(run.passages, finder.run());
+  }
+}

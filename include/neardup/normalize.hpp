@@ -41,6 +41,8 @@ struct normalize_options {
   bool drop_punctuation = true;
   /// Drops separators (Z*: spaces, line and paragraph separators) and control characters (Cc).
   bool drop_whitespace = true;
+
+  friend bool operator==(normalize_options const&, normalize_options const&) = default;
 };
 
 /// What one call of `normalizer::normalize` found in its input.

@@ -137,6 +137,11 @@ class passage_finder {
   /// The winnowed fingerprints of `text` (their 32-bit hashes, duplicates removed, sorted): what
   /// add_fingerprints takes. `const`, so it may run on many threads at once.
   void fingerprint(std::string_view text, std::vector<std::uint32_t>& out) const;
+  /// The same for a text already normalized with options().normalize — what a document_signer
+  /// with the same normalize_options leaves in its scratch's `text` after sign() — so that a
+  /// caller that signs and fingerprints each essay normalizes it once.
+  void fingerprint_normalized(std::u32string_view normalized,
+                              std::vector<std::uint32_t>& out) const;
 
   /// Room for `documents` and `fingerprints` in all: the table of fingerprints then never grows by
   /// copying (which would hold it twice). Untouched room costs address space, not memory.
@@ -152,7 +157,15 @@ class passage_finder {
 
   /// Candidate pairs from the index, aligned (on options.threads threads); the same whatever the
   /// thread count.
-  [[nodiscard]] passage_result run() const;
+  ///
+  /// `alike`, when given, has a group number per document (or no_group): documents known to share
+  /// most of their text, such as the members of a near-duplicate cluster. The pairs of a group of
+  /// at most options().max_postings documents are then counted by intersecting their fingerprint
+  /// lists rather than through the index, where each of the hundreds of fingerprints they share
+  /// would be counted apart. The result is the same with it or without it. Throws
+  /// error(invalid_argument) when it is neither empty nor size() long.
+  [[nodiscard]] passage_result run(std::span<const std::uint32_t> alike = {}) const;
+  static constexpr std::uint32_t no_group = UINT32_MAX;
 
  private:
   struct impl;

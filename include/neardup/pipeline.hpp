@@ -37,7 +37,8 @@ struct pipeline_options {
 struct pipeline_timing {
   double load_and_sign = 0;  ///< read + decode + split + normalize + shingle + minhash, all threads
   double dedup = 0;          ///< candidates + verify + cluster (details in dedup_stats)
-  double passages = 0;       ///< with pipeline_options::passages: fingerprints, index, alignment
+  double passages = 0;  ///< with pipeline_options::passages: index and alignment (each essay is
+                        ///< fingerprinted as it is signed, in load_and_sign)
 };
 
 struct pipeline_result {

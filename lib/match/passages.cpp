@@ -4,6 +4,7 @@
 #include "neardup/passages.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdlib>
 #include <optional>
@@ -431,11 +432,16 @@ void passage_finder::set_text_source(std::function<std::string(std::uint32_t)> s
 
 void passage_finder::fingerprint(std::string_view text, std::vector<std::uint32_t>& out) const {
   thread_local std::u32string norm;
+  impl_->norm.normalize(text, norm);
+  fingerprint_normalized(norm, out);
+}
+
+void passage_finder::fingerprint_normalized(std::u32string_view normalized,
+                                            std::vector<std::uint32_t>& out) const {
   thread_local std::vector<std::uint64_t> grams;
   thread_local std::vector<std::uint64_t> suffix;
   thread_local fingerprint_list fps;
-  impl_->norm.normalize(text, norm);
-  winnow(norm, impl_->options, grams, suffix, fps);
+  winnow(normalized, impl_->options, grams, suffix, fps);
   out.resize(fps.size());
   for (std::size_t i = 0; i < fps.size(); ++i) out[i] = fp_hash(fps[i]);
   std::sort(out.begin(), out.end());
@@ -474,9 +480,43 @@ passage_options const& passage_finder::options() const noexcept {
   return impl_->options;
 }
 
-passage_result passage_finder::run() const {
+passage_result passage_finder::run(std::span<const std::uint32_t> alike) const {
   impl const& m = *impl_;
   passage_options const& o = m.options;
+  if (!alike.empty() && alike.size() != size())
+    throw error(errc::invalid_argument, "passage_finder::run: " + std::to_string(alike.size()) +
+                                            " groups for " + std::to_string(size()) + " documents");
+  // The groups small enough to count pair by pair; a pair in one is left out of the index's counts.
+  std::vector<std::uint32_t> group_of(alike.begin(), alike.end());
+  std::vector<std::vector<std::uint32_t>> groups;  // each one's documents, in order
+  if (!group_of.empty()) {
+    std::vector<std::uint32_t> number;  // a group's place in `groups`, by the caller's number
+    std::vector<std::size_t> members;
+    for (std::uint32_t g : group_of)
+      if (g != no_group && g >= members.size()) members.resize(std::size_t{g} + 1);
+    for (std::uint32_t g : group_of)
+      if (g != no_group) ++members[g];
+    number.assign(members.size(), no_group);
+    for (std::size_t d = 0; d < group_of.size(); ++d) {
+      std::uint32_t& g = group_of[d];
+      if (g == no_group) continue;
+      if (members[g] < 2 || members[g] > o.max_postings) {
+        g = no_group;
+        continue;
+      }
+      if (number[g] == no_group) {
+        number[g] = static_cast<std::uint32_t>(groups.size());
+        groups.emplace_back();
+      }
+      groups[number[g]].push_back(static_cast<std::uint32_t>(d));
+      g = number[g];
+    }
+  }
+  auto same_group = [&](std::uint64_t pair) {
+    if (groups.empty()) return false;
+    std::uint32_t const g = group_of[pair >> 32];
+    return g != no_group && g == group_of[static_cast<std::uint32_t>(pair)];
+  };
   passage_result result;
   result.stats.documents = size();
   result.stats.fingerprints = m.fps.size();
@@ -534,6 +574,35 @@ passage_result passage_finder::run() const {
   auto counter = [&](std::uint64_t pair, std::size_t r) {
     return r * row + (detail::mix64(pair ^ (r ? 0x9E3779B97F4A7C15ull : 0)) >> (64 - row_bits));
   };
+  // The sketch's counters are far apart (rows of up to 64 MiB): each pair's two are prefetched
+  // as it comes and touched a batch later, so that the misses overlap instead of following each
+  // other. The counts do not depend on the order.
+  constexpr std::size_t ahead = 32;
+  std::array<std::uint64_t, ahead> batch_pairs{};
+  std::array<std::size_t, 2 * ahead> batch_slots{};
+  std::size_t batched = 0;
+  auto batch = [&](std::uint64_t pair, auto&& flush) {
+    std::size_t const s0 = counter(pair, 0), s1 = counter(pair, 1);
+    __builtin_prefetch(sketch.data() + s0, 1);
+    __builtin_prefetch(sketch.data() + s1, 1);
+    batch_pairs[batched] = pair;
+    batch_slots[2 * batched] = s0;
+    batch_slots[2 * batched + 1] = s1;
+    if (++batched == ahead) flush();
+  };
+  auto add_batch = [&] {
+    for (std::size_t x = 0; x < 2 * batched; ++x) {
+      std::uint8_t& c = sketch[batch_slots[x]];
+      c = static_cast<std::uint8_t>(c + (c < 255 ? 1 : 0));
+    }
+    batched = 0;
+  };
+  auto pass_batch = [&] {
+    for (std::size_t x = 0; x < batched; ++x)
+      if (std::min(sketch[batch_slots[2 * x]], sketch[batch_slots[2 * x + 1]]) >= o.min_shared)
+        passing.push_back(batch_pairs[x]);
+    batched = 0;
+  };
   hash_set stock, common;  // in more than max_postings essays; than half as many
   for_each_fingerprint(
       [&](std::size_t i, std::size_t j, std::uint32_t hash) {
@@ -547,13 +616,11 @@ passage_result passage_finder::run() const {
         // Common fingerprints make no candidates: a passage made of them is a stock phrase.
         if (j - i > o.max_postings / 2) return;
         for_each_pair(i, j, [&](std::uint64_t pair) {
-          for (std::size_t r = 0; r < 2; ++r) {
-            std::uint8_t& c = sketch[counter(pair, r)];
-            c = static_cast<std::uint8_t>(c + (c < 255 ? 1 : 0));
-          }
+          if (!same_group(pair)) batch(pair, add_batch);
         });
       },
       [] {});
+  add_batch();
   stock.finish();
   common.finish();
   std::vector<std::uint64_t> counted_keys;  // distinct passing pairs so far, sorted, with counts
@@ -562,11 +629,11 @@ passage_result passage_finder::run() const {
       [&](std::size_t i, std::size_t j, std::uint32_t) {
         if (j - i > o.max_postings / 2) return;
         for_each_pair(i, j, [&](std::uint64_t pair) {
-          if (std::min(sketch[counter(pair, 0)], sketch[counter(pair, 1)]) >= o.min_shared)
-            passing.push_back(pair);
+          if (!same_group(pair)) batch(pair, pass_batch);
         });
       },
       [&] {
+        pass_batch();
         // Merged into the counts so far: distinct pairs, not every shared fingerprint.
         detail::radix_sort(passing, scratch);
         std::vector<std::uint64_t> keys;
@@ -604,6 +671,40 @@ passage_result passage_finder::run() const {
     if (counted_n[i] >= o.min_shared) candidates.push_back(counted_keys[i]);
   std::vector<std::uint64_t>().swap(counted_keys);
   std::vector<std::uint32_t>().swap(counted_n);
+  // The groups' pairs: the fingerprints both documents hold that the index counts (not common),
+  // by merging their sorted lists, each group into its own slot.
+  if (!groups.empty()) {
+    std::vector<std::vector<std::uint64_t>> from_group(groups.size());
+    detail::parallel_for(
+        groups.size(), threads, 16, [&](std::size_t begin, std::size_t end, unsigned) {
+          for (std::size_t g = begin; g < end; ++g) {
+            auto const& docs = groups[g];
+            for (std::size_t x = 0; x < docs.size(); ++x)
+              for (std::size_t y = x + 1; y < docs.size(); ++y) {
+                std::uint32_t const* p = m.fps.data() + m.starts[docs[x]];
+                std::uint32_t const* const p_end = m.fps.data() + m.starts[docs[x] + 1];
+                std::uint32_t const* q = m.fps.data() + m.starts[docs[y]];
+                std::uint32_t const* const q_end = m.fps.data() + m.starts[docs[y] + 1];
+                unsigned shared = 0;
+                while (p != p_end && q != q_end && shared < o.min_shared) {
+                  if (*p < *q) {
+                    ++p;
+                  } else if (*q < *p) {
+                    ++q;
+                  } else {
+                    shared += common.contains(*p) ? 0 : 1;
+                    ++p;
+                    ++q;
+                  }
+                }
+                if (shared >= o.min_shared)
+                  from_group[g].push_back(std::uint64_t{docs[x]} << 32 | docs[y]);
+              }
+          }
+        });
+    for (auto const& f : from_group) candidates.insert(candidates.end(), f.begin(), f.end());
+    std::sort(candidates.begin(), candidates.end());
+  }
   result.stats.candidate_pairs = candidates.size();
 
   // Alignment on every thread, each pair into its own slot. Each thread keeps the essays it

@@ -32,15 +32,23 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// What one file gave: its account and its essays' metadata and signatures, merged in file order.
-struct file_output {
-  load_summary summary;  // of this one file
-  std::vector<essay_info> essays;
+// What signing gave a run of essays (a file's, or a chunk of JSON Lines'), essay by essay.
+struct signed_essays {
   std::vector<std::uint32_t> signatures;  // k per essay
   std::vector<std::uint64_t> keys;        // LSH band keys, bands per essay
   std::vector<std::uint64_t> sentence_keys;  // the sentence sketch's band keys (templates)
   std::vector<sentence_filter> sentence_filters;  // templates: one per essay
   std::vector<signature_info> signed_info;  // per essay: what signing saw (no shingles: empty)
+  // With passages: each essay's fingerprints, essay e's at [fingerprint_ends[e - 1], ends[e]).
+  std::vector<std::uint32_t> fingerprints;
+  std::vector<std::size_t> fingerprint_ends;
+};
+
+// What one file gave: its account and its essays' metadata and signatures, merged in file order.
+struct file_output {
+  load_summary summary;  // of this one file
+  std::vector<essay_info> essays;
+  signed_essays signed_;
 };
 
 void merge(load_summary& into, load_summary&& from) {
@@ -78,7 +86,9 @@ std::function<std::string(std::uint32_t)> noting_failures(
   };
 }
 
-/// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads.
+/// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads,
+/// and with passages the passage finder, which takes each essay's fingerprints as it is signed
+/// (so that no essay is read back for them).
 struct signing {
   deduplicator& dedup;
   document_signer const& signer;
@@ -86,51 +96,79 @@ struct signing {
   lsh_params lsh;  // band keys are computed with the signatures, on every thread
   unsigned threads;
   std::shared_ptr<read_failures> failures;
+  passage_finder* passages = nullptr;
+  // The signer normalizes as the passages do: its normalized text is fingerprinted as it stands.
+  bool passages_share_normalization = false;
 
-  /// Signs one essay into `signature` (k values) and appends its band keys to `keys` and, when
-  /// templates are looked for, its sentence sketch's band keys to `sentence_keys` and its sentence
-  /// filter to `filters`.
-  signature_info operator()(std::string_view text, std::span<std::uint32_t> signature,
-                            std::vector<std::uint64_t>& keys,
-                            std::vector<std::uint64_t>& sentence_keys,
-                            std::vector<sentence_filter>& filters, signer_scratch& scratch) const {
-    std::size_t const at = keys.size();
-    keys.resize(at + lsh.bands);
-    signature_info info;
+  /// Signs one essay and appends what it gave to `out`: its signature (k values), band keys and,
+  /// when templates are looked for, its sentence sketch's band keys and sentence filter; with
+  /// passages, its fingerprints.
+  void operator()(std::string_view text, signed_essays& out, signer_scratch& scratch) const {
+    std::size_t const at = out.keys.size();
+    out.keys.resize(at + lsh.bands);
+    std::size_t const s_at = out.signatures.size();
+    out.signatures.resize(s_at + k);
+    std::span<std::uint32_t> const signature(out.signatures.data() + s_at, k);
     if (dedup.options().templates) {
       std::vector<std::uint32_t>& sentences = scratch_sentences();
       sentences.resize(signer.options().sentences.num_perm);
-      info = signer.sign(text, signature, sentences, filters.emplace_back(), scratch);
+      out.signed_info.push_back(
+          signer.sign(text, signature, sentences, out.sentence_filters.emplace_back(), scratch));
       lsh_params const sl = dedup.sentence_lsh();
-      std::size_t const s_at = sentence_keys.size();
-      sentence_keys.resize(s_at + sl.bands);
-      band_keys(sentences, sl, std::span<std::uint64_t>(sentence_keys.data() + s_at, sl.bands));
+      std::size_t const sk_at = out.sentence_keys.size();
+      out.sentence_keys.resize(sk_at + sl.bands);
+      band_keys(sentences, sl,
+                std::span<std::uint64_t>(out.sentence_keys.data() + sk_at, sl.bands));
     } else {
-      info = signer.sign(text, signature, scratch);
+      out.signed_info.push_back(signer.sign(text, signature, scratch));
     }
-    band_keys(signature, lsh, std::span<std::uint64_t>(keys.data() + at, lsh.bands));
-    return info;
+    band_keys(signature, lsh, std::span<std::uint64_t>(out.keys.data() + at, lsh.bands));
+    if (passages != nullptr) {
+      std::vector<std::uint32_t>& fps = scratch_fingerprints();
+      if (passages_share_normalization)
+        passages->fingerprint_normalized(scratch.text, fps);
+      else
+        passages->fingerprint(text, fps);
+      out.fingerprints.insert(out.fingerprints.end(), fps.begin(), fps.end());
+      out.fingerprint_ends.push_back(out.fingerprints.size());
+    }
   }
-  /// Adds an essay signed by operator() (its keys at `e` of `keys` and `sentence_keys`).
-  void add(std::span<const std::uint32_t> signature, std::vector<std::uint64_t> const& keys,
-           std::vector<std::uint64_t> const& sentence_keys,
-           std::vector<sentence_filter> const& filters, std::size_t e, signature_info const& info,
-           std::size_t bytes) const {
-    std::span<const std::uint64_t> const own(keys.data() + e * lsh.bands, lsh.bands);
+  /// Room in the passage finder for the essays of `bytes` of text, so that its table of
+  /// fingerprints never grows by copying: at most one fingerprint per 6 bytes at the default
+  /// window (one byte a character, English).
+  void reserve_passages(std::size_t essays, std::uint64_t bytes) const {
+    if (passages == nullptr) return;
+    passages->reserve(essays,
+                      static_cast<std::size_t>(bytes * 2 / (passages->options().window + 1)));
+  }
+  /// Adds essay `e` of `from` (signed by operator()), whose text has `bytes` bytes.
+  void add(signed_essays const& from, std::size_t e, std::size_t bytes) const {
+    std::span<const std::uint32_t> const signature(from.signatures.data() + e * k, k);
+    std::span<const std::uint64_t> const own(from.keys.data() + e * lsh.bands, lsh.bands);
+    signature_info const& info = from.signed_info[e];
+    if (passages != nullptr) {
+      std::size_t const begin = e == 0 ? 0 : from.fingerprint_ends[e - 1];
+      passages->add_fingerprints(std::span<const std::uint32_t>(from.fingerprints.data() + begin,
+                                                                from.fingerprint_ends[e] - begin));
+    }
     if (!dedup.options().templates) {
       dedup.add_signature(std::string(), signature, own, info, bytes);
       return;
     }
     std::size_t const sb = dedup.sentence_lsh().bands;
     dedup.add_signature(std::string(), signature, own,
-                        std::span<const std::uint64_t>(sentence_keys.data() + e * sb, sb),
-                        filters[e], info, bytes);
+                        std::span<const std::uint64_t>(from.sentence_keys.data() + e * sb, sb),
+                        from.sentence_filters[e], info, bytes);
   }
 
  private:
   static std::vector<std::uint32_t>& scratch_sentences() {
     thread_local std::vector<std::uint32_t> sentences;
     return sentences;
+  }
+  static std::vector<std::uint32_t>& scratch_fingerprints() {
+    thread_local std::vector<std::uint32_t> fingerprints;
+    return fingerprints;
   }
 };
 
@@ -166,6 +204,10 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       sign.failures));
 
   walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
+  // The files' bytes bound their texts' (JSON escapes only lengthen a text).
+  sign.reserve_passages(
+      static_cast<std::size_t>(std::min<std::uint64_t>(walked.bytes / 2048, 8u << 20)),
+      walked.bytes);
   result.load.skipped = std::move(walked.skipped);
   result.load.filtered_by_extension = walked.filtered_by_extension;
   result.load.filtered_extensions = std::move(walked.filtered_extensions);
@@ -184,11 +226,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     std::vector<jsonl_problem> problems;
     std::vector<std::uint8_t> is_record;  // per line that was not blank
     std::vector<std::size_t> line_in_chunk;
-    std::vector<std::uint32_t> signatures;
-    std::vector<std::uint64_t> keys;  // LSH band keys
-    std::vector<std::uint64_t> sentence_keys;
-    std::vector<sentence_filter> sentence_filters;
-    std::vector<signature_info> signed_info;  // what signing saw (no shingles: empty)
+    signed_essays signed_;
   };
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
   std::vector<line_batch> batches(window);
@@ -251,16 +289,13 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       }
       b.line_in_chunk.push_back(local);
     }
-    b.signatures.resize(b.records.size() * k);
-    b.signed_info.assign(b.records.size(), {});
+    b.signed_.signatures.reserve(b.records.size() * k);
     for (std::size_t r = 0; r < b.records.size(); ++r) {
       auto& rec = b.records[r];
       b.text_bytes.push_back(rec.text.size());
-      std::span<std::uint32_t> const signature(b.signatures.data() + r * k, k);
       // Larger ones are reported by the merge (and signed as empty, to keep the keys in step).
       bool const fits = rec.text.size() <= options.load.max_essay_bytes;
-      b.signed_info[r] = sign(fits ? std::string_view(rec.text) : std::string_view(), signature,
-                              b.keys, b.sentence_keys, b.sentence_filters, scratch[w]);
+      sign(fits ? std::string_view(rec.text) : std::string_view(), b.signed_, scratch[w]);
       rec.text = std::string();
     }
   };
@@ -305,8 +340,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       if (!detail::jsonl_essay(path, rec, ++record_number, b.text_bytes[at], options.load,
                                result.load, e))
         continue;
-      sign.add(std::span<const std::uint32_t>(b.signatures.data() + at * k, k), b.keys,
-               b.sentence_keys, b.sentence_filters, at, b.signed_info[at], b.text_bytes[at]);
+      sign.add(b.signed_, at, b.text_bytes[at]);
       if (texts->names.empty() || texts->names.back() != path) {
         texts->files.push_back(sources[b.file].path);
         texts->names.push_back(path);
@@ -340,7 +374,6 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
 void load_and_sign_files(std::span<const std::string> paths, pipeline_options const& options,
                          std::future<walk_result>& walk_ahead, signing const& sign, pipeline_result& result) {
   auto& dedup = sign.dedup;
-  std::size_t const k = sign.k;
   unsigned const threads = sign.threads;
 
   load_options per_file = options.load;
@@ -374,6 +407,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   state->essays.reserve(expected);
   result.essays.reserve(expected);
   dedup.reserve(expected);
+  sign.reserve_passages(expected, walked.bytes);
   auto reload = [state](std::uint32_t doc, std::size_t start_bytes) {
     auto const& place = state->essays.at(doc);
     essay_info e;
@@ -404,11 +438,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         detail::load_file(
             walked.files[i], per_file,
             [&](essay_info&& e, std::string_view text) {
-              std::size_t const at = out.signatures.size();
-              out.signatures.resize(at + k);
-              std::span<std::uint32_t> const signature(out.signatures.data() + at, k);
-              out.signed_info.push_back(sign(text, signature, out.keys, out.sentence_keys,
-                                             out.sentence_filters, scratch[w]));
+              sign(text, out.signed_, scratch[w]);
               out.essays.push_back(std::move(e));
             },
             out.summary);
@@ -417,9 +447,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         file_output& out = outputs[i % window];
         for (std::size_t e = 0; e < out.essays.size(); ++e) {
           // The id lives in result.essays; the deduplicator need not keep a second copy.
-          sign.add(std::span<const std::uint32_t>(out.signatures.data() + e * k, k), out.keys,
-                   out.sentence_keys, out.sentence_filters, e, out.signed_info[e],
-                   out.essays[e].bytes);
+          sign.add(out.signed_, e, out.essays[e].bytes);
           if (state->files.empty() || state->files.back() != out.essays[e].file)
             state->files.push_back(out.essays[e].file);
           auto const& info = out.essays[e];
@@ -549,37 +577,6 @@ void show_as(pipeline_result& result, std::string const& stored, std::string con
     if (p.path == stored) p.path = shown;
 }
 
-/// The passages of the essays loaded: each essay read back once (on every thread, a run of
-/// neighbouring essays each) for its fingerprints, added in document order; the pairs the index
-/// finds are read back again to be aligned.
-passage_result find_passages(pipeline_result const& result, pipeline_options const& options) {
-  passage_options settings = with_run_normalization(options.passage, options.dedup.signature.normalize);
-  settings.threads = options.dedup.threads;
-  passage_finder finder(settings);
-  finder.set_text_source(result.text);
-  unsigned const threads = detail::resolve_threads(settings.threads);
-  std::size_t const n = result.essays.size();
-  // At most one fingerprint per 6 bytes at the default window, one byte a character (English).
-  finder.reserve(n, static_cast<std::size_t>(result.load.bytes) * 2 / (settings.window + 1));
-  constexpr std::size_t batch = 4096;
-  std::vector<std::vector<std::uint32_t>> fingerprints(batch);
-  for (std::size_t first = 0; first < n; first += batch) {
-    std::size_t const count = std::min(batch, n - first);
-    detail::parallel_for(count, threads, 64, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t i = begin; i < end; ++i) {
-        fingerprints[i].clear();
-        try {
-          finder.fingerprint(result.text(static_cast<std::uint32_t>(first + i)), fingerprints[i]);
-        } catch (error const&) {
-          // A file that changed: the essay shares nothing (the run already skips its file).
-        }
-      }
-    });
-    for (std::size_t i = 0; i < count; ++i) finder.add_fingerprints(fingerprints[i]);
-  }
-  return finder.run();
-}
-
 }  // namespace
 
 pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
@@ -626,7 +623,20 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         std::async(std::launch::async, [&] { return walk_paths(inputs, options.load.walk); });
   deduplicator dedup(options.dedup);
   auto const failures = std::make_shared<read_failures>();
-  signing const sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads, failures};
+  signing sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads, failures};
+  // Passages: each essay's fingerprints are taken as it is signed; the pairs the finder's index
+  // finds are read back to be aligned (result.text, set by the reader before any essay is added).
+  std::optional<passage_finder> passages;
+  if (options.passages) {
+    passage_options settings =
+        with_run_normalization(options.passage, options.dedup.signature.normalize);
+    settings.threads = options.dedup.threads;
+    passages.emplace(settings);
+    passages->set_text_source([&result](std::uint32_t doc) { return result.text(doc); });
+    sign.passages = &*passages;
+    sign.passages_share_normalization = settings.normalize == options.dedup.signature.normalize &&
+                                        options.dedup.signature.unit == shingle_unit::character;
+  }
   std::vector<skipped_path> before = std::move(result.load.skipped);
   if (options.load.jsonl)
     load_and_sign_jsonl(inputs, options, sign, result);
@@ -641,7 +651,13 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.timing.dedup = seconds_since(start);
   if (options.passages) {
     start = std::chrono::steady_clock::now();
-    result.passages = find_passages(result, options);
+    // The clusters' members share most of their fingerprints: the finder counts their pairs
+    // by list, not fingerprint by fingerprint (the same result, a fraction of the time).
+    std::vector<std::uint32_t> cluster_of(result.essays.size(), passage_finder::no_group);
+    for (std::size_t c = 0; c < result.dedup.clusters.size(); ++c)
+      for (auto const& member : result.dedup.clusters[c].members)
+        cluster_of[member.doc] = static_cast<std::uint32_t>(c);
+    result.passages = passages->run(cluster_of);
     result.timing.passages = seconds_since(start);
   }
   for (auto const& [spool, shown] : spools) show_as(result, spool->path(), shown, options.load.jsonl);
