@@ -25,8 +25,9 @@ namespace fs = std::filesystem;
 
 // Words of 2-4 random syllables: unrelated essays share almost no 5-word shingle.
 std::string random_essay(std::mt19937& rng, std::size_t words) {
-  static char const* const syllables[] = {"ka", "lo", "mi", "nu", "pe", "ra", "si", "to", "vu", "we",
-                                          "xa", "yo", "zi", "ba", "de", "fo", "gu", "hi", "jo", "qe"};
+  static char const* const syllables[] = {"ka", "lo", "mi", "nu", "pe", "ra", "si",
+                                          "to", "vu", "we", "xa", "yo", "zi", "ba",
+                                          "de", "fo", "gu", "hi", "jo", "qe"};
   std::uniform_int_distribution<int> syl(0, 19), len(2, 4);
   std::string out;
   for (std::size_t w = 0; w < words; ++w) {
@@ -106,7 +107,8 @@ TEST_CASE("index: essays added in one batch are found by their band keys, and pe
   CHECK(back.signature == signed_essay(d, "a", a).signature);
   CHECK_THROWS_AS(idx.essay(5), neardup::error);
   // Read-only: adding is refused.
-  CHECK_THROWS_AS(idx.add(std::vector<neardup::stored_essay>{signed_essay(d, "c", a)}), neardup::error);
+  CHECK_THROWS_AS(idx.add(std::vector<neardup::stored_essay>{signed_essay(d, "c", a)}),
+                  neardup::error);
   // Keys of another length than the bands are refused.
   CHECK_THROWS_AS(idx.candidates(std::vector<std::uint64_t>(3), {}), neardup::error);
 }
@@ -130,7 +132,8 @@ TEST_CASE("index: other settings are refused, naming each difference", "[index]"
   }
   auto const stored = neardup::index::stored_settings(path);
   REQUIRE(stored);
-  CHECK(neardup::index_settings_text(*stored) == neardup::index_settings_text(neardup::index_settings_for(options)));
+  CHECK(neardup::index_settings_text(*stored) ==
+        neardup::index_settings_text(neardup::index_settings_for(options)));
   CHECK_FALSE(neardup::index::stored_settings((dir.path / "none").string()));
   CHECK_THROWS_AS(neardup::index((dir.path / "none").string(), neardup::index_settings_for(options),
                                  neardup::index_mode::read_only),
@@ -144,14 +147,17 @@ TEST_CASE("index: a damaged settings record or data file is an error", "[index]"
   { neardup::index idx(path, neardup::index_settings_for(options)); }
   // Garbage where the data file was.
   cli::write_file(dir.path / "idx" / "data.mdb", std::string(20000, 'x'));
-  CHECK_THROWS_AS(neardup::index(path, neardup::index_settings_for(options), neardup::index_mode::read_only),
-                  neardup::error);
+  CHECK_THROWS_AS(
+      neardup::index(path, neardup::index_settings_for(options), neardup::index_mode::read_only),
+      neardup::error);
   cli::write_file(dir.path / "idx" / "data.mdb", "");
-  CHECK_THROWS_AS(neardup::index(path, neardup::index_settings_for(options), neardup::index_mode::read_only),
-                  neardup::error);
+  CHECK_THROWS_AS(
+      neardup::index(path, neardup::index_settings_for(options), neardup::index_mode::read_only),
+      neardup::error);
 }
 
-TEST_CASE("dedup --index: a batch is checked against the stored essays and stored", "[index][dedup]") {
+TEST_CASE("dedup --index: a batch is checked against the stored essays and stored",
+          "[index][dedup]") {
   cli::temp_dir dir;
   std::mt19937 rng(3);
   std::string const first = random_essay(rng, 300), second = random_essay(rng, 300);
@@ -198,18 +204,20 @@ TEST_CASE("dedup --index: a batch is checked against the stored essays and store
   CHECK(r.err.find("ngram 5 there, 4 here") != std::string::npos);
 }
 
-TEST_CASE("dedup --index: a stored essay whose file is gone is compared by its stored sketch", "[index][dedup]") {
+TEST_CASE("dedup --index: a stored essay whose file is gone is compared by its stored sketch",
+          "[index][dedup]") {
   cli::temp_dir dir;
   std::mt19937 rng(5);
   std::string const text = random_essay(rng, 300);
   cli::write_file(dir.path / "old" / "a.txt", text + "\n");
   cli::write_file(dir.path / "new" / "c.txt", near_copy(text) + "\n");
   std::string const idx = cli::quote((dir.path / "idx").string());
-  REQUIRE(cli::run_dedup(words_flags + "--index " + idx + " " + cli::quote((dir.path / "old").string()))
-              .exit_code == 0);
+  REQUIRE(
+      cli::run_dedup(words_flags + "--index " + idx + " " + cli::quote((dir.path / "old").string()))
+          .exit_code == 0);
   fs::remove(dir.path / "old" / "a.txt");
-  auto const r = cli::run_dedup(words_flags + "--format jsonl --verify exact --index " + idx + " --no-add " +
-                                cli::quote((dir.path / "new").string()));
+  auto const r = cli::run_dedup(words_flags + "--format jsonl --verify exact --index " + idx +
+                                " --no-add " + cli::quote((dir.path / "new").string()));
   CHECK(r.exit_code == 2);  // exact verification needs the text: refused, not guessed
   CHECK(r.err.find("--verify exact needs its text") != std::string::npos);
   auto const h = cli::run_dedup(words_flags + "--format jsonl --index " + idx + " --no-add " +
@@ -222,22 +230,25 @@ TEST_CASE("dedup --index: a stored essay whose file is gone is compared by its s
   CHECK(h.err.find("1 estimated from their stored sketches") != std::string::npos);
 }
 
-TEST_CASE("dedup --index --keep-one: only new essays that duplicate nothing are written and stored", "[index][dedup]") {
+TEST_CASE("dedup --index --keep-one: only new essays that duplicate nothing are written and stored",
+          "[index][dedup]") {
   cli::temp_dir dir;
   std::mt19937 rng(11);
   std::string const text = random_essay(rng, 300), other = random_essay(rng, 300);
   std::string const fresh = random_essay(rng, 300);
   cli::write_file(dir.path / "old" / "a.txt", text + "\n");
-  cli::write_file(dir.path / "new" / "b.txt", near_copy(text) + "\n");        // duplicates a stored one
-  cli::write_file(dir.path / "new" / "c.txt", other + "\n");                  // new, first of two
-  cli::write_file(dir.path / "new" / "d.txt", near_copy(other) + "\n");       // duplicates c
-  cli::write_file(dir.path / "new" / "e.txt", fresh + "\n");                  // new
+  cli::write_file(dir.path / "new" / "b.txt", near_copy(text) + "\n");   // duplicates a stored one
+  cli::write_file(dir.path / "new" / "c.txt", other + "\n");             // new, first of two
+  cli::write_file(dir.path / "new" / "d.txt", near_copy(other) + "\n");  // duplicates c
+  cli::write_file(dir.path / "new" / "e.txt", fresh + "\n");             // new
   std::string const idx = cli::quote((dir.path / "idx").string());
-  REQUIRE(cli::run_dedup(words_flags + "--index " + idx + " " + cli::quote((dir.path / "old").string()))
-              .exit_code == 0);
+  REQUIRE(
+      cli::run_dedup(words_flags + "--index " + idx + " " + cli::quote((dir.path / "old").string()))
+          .exit_code == 0);
   fs::path const kept = dir.path / "kept.txt";
-  auto const r = cli::run_dedup(words_flags + "--index " + idx + " --keep-one " + cli::quote(kept.string()) +
-                                " " + cli::quote((dir.path / "new").string()));
+  auto const r =
+      cli::run_dedup(words_flags + "--index " + idx + " --keep-one " + cli::quote(kept.string()) +
+                     " " + cli::quote((dir.path / "new").string()));
   REQUIRE(r.exit_code == 0);
   std::string const out = cli::slurp(kept);
   CHECK(out.find(other) != std::string::npos);
@@ -282,7 +293,8 @@ int wait_exit(pid_t pid) {
 
 }  // namespace
 
-TEST_CASE("dedup --index killed at random moments leaves the state before or the whole batch", "[index][crash]") {
+TEST_CASE("dedup --index killed at random moments leaves the state before or the whole batch",
+          "[index][crash]") {
   if (std::string(NEARDUP_DEDUP_EXE).empty()) {
     WARN("not tested: dedup not built");
     return;
@@ -302,16 +314,16 @@ TEST_CASE("dedup --index killed at random moments leaves the state before or the
   }
   std::string const idx = (dir.path / "idx").string();
   auto add = [&](std::size_t b) {
-    return start_dedup({"-q", "--words", "-j", "1", "--no-templates", "--split", "blank-line", "--index", idx,
-                        (dir.path / ("batch" + std::to_string(b))).string()});
+    return start_dedup({"-q", "--words", "-j", "1", "--no-templates", "--split", "blank-line",
+                        "--index", idx, (dir.path / ("batch" + std::to_string(b))).string()});
   };
   // One whole run, to know the span of a run over which to kill (not a measured assertion).
   auto const t0 = std::chrono::steady_clock::now();
   REQUIRE(wait_exit(add(0)) == 0);
-  auto const span_us = std::max<long>(
-      1000, static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::steady_clock::now() - t0)
-                                  .count()));
+  auto const span_us =
+      std::max<long>(1000, static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                 std::chrono::steady_clock::now() - t0)
+                                                 .count()));
   std::size_t done = 1, whole = 0, none = 0;
   REQUIRE(stored_count(idx) == per_batch);
   std::uniform_int_distribution<long> when(0, span_us * 5 / 4);
@@ -327,12 +339,14 @@ TEST_CASE("dedup --index killed at random moments leaves the state before or the
     INFO("round " << round << ", batches stored " << done << ", essays " << count);
     REQUIRE((count == done * per_batch || count == (done + 1) * per_batch));
     // A query finds the probe of the batch exactly when the batch is stored.
-    neardup::index reader(idx, neardup::index_settings_for(options), neardup::index_mode::read_only);
+    neardup::index reader(idx, neardup::index_settings_for(options),
+                          neardup::index_mode::read_only);
     auto const e = signed_essay(d, "probe", probe[done]);
     bool const found = !reader.candidates(e.keys, {}).empty();
     CHECK(found == (count == (done + 1) * per_batch));
-    CHECK(reader.find((dir.path / ("batch" + std::to_string(done)) / "essays.txt").string() + "#" +
-                      std::to_string(per_batch / 2 + 1))
+    CHECK(reader
+              .find((dir.path / ("batch" + std::to_string(done)) / "essays.txt").string() + "#" +
+                    std::to_string(per_batch / 2 + 1))
               .has_value() == found);
     if (count == (done + 1) * per_batch) {
       ++done;
@@ -346,7 +360,8 @@ TEST_CASE("dedup --index killed at random moments leaves the state before or the
   CHECK(none > 0);
 }
 
-TEST_CASE("dedup --index beside a writer: a check sees the state before, a second add waits", "[index][crash]") {
+TEST_CASE("dedup --index beside a writer: a check sees the state before, a second add waits",
+          "[index][crash]") {
   if (std::string(NEARDUP_DEDUP_EXE).empty()) {
     WARN("not tested: dedup not built");
     return;
@@ -374,15 +389,15 @@ TEST_CASE("dedup --index beside a writer: a check sees the state before, a secon
   REQUIRE(mdb_put(txn, meta, &k, &v, 0) == 0);
 
   // A check runs to its end meanwhile and sees the state before.
-  auto const check = cli::run_dedup(words_flags + "--format jsonl --index " + cli::quote(idx) + " --no-add " +
-                                    cli::quote((dir.path / "new").string()));
+  auto const check = cli::run_dedup(words_flags + "--format jsonl --index " + cli::quote(idx) +
+                                    " --no-add " + cli::quote((dir.path / "new").string()));
   REQUIRE(check.exit_code == 0);
   CHECK(check.err.find("1 essays before, 1 stored candidates") != std::string::npos);
   CHECK(cli::parse_clusters(check.out).size() == 1);
 
   // An add waits for the writer: still running while the transaction is held.
-  pid_t const pid = start_dedup({"-q", "--words", "-j", "1", "--no-templates", "--index", idx,
-                                 (dir.path / "new").string()});
+  pid_t const pid = start_dedup(
+      {"-q", "--words", "-j", "1", "--no-templates", "--index", idx, (dir.path / "new").string()});
   ::usleep(500000);
   int status = 0;
   CHECK(::waitpid(pid, &status, WNOHANG) == 0);

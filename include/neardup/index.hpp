@@ -3,9 +3,9 @@
 // leaves the index as it was or with the whole batch.
 //
 //   neardup::index idx("essays.idx", settings, neardup::index_mode::create);
-//   auto stored = idx.candidates(keys, sentence_keys);        // doc numbers meeting these band keys
-//   for (auto doc : stored) use(idx.essay(doc));              // what the estimate and the report need
-//   idx.add(new_essays);                                      // one transaction
+//   auto stored = idx.candidates(keys, sentence_keys);        // doc numbers meeting these band
+//   keys for (auto doc : stored) use(idx.essay(doc));              // what the estimate and the
+//   report need idx.add(new_essays);                                      // one transaction
 //
 // An index object reads one snapshot (LMDB read transaction) from its opening until add() or
 // refresh(): a check running beside an add sees the state before it. One writer at a time: a second
@@ -43,15 +43,15 @@ struct index_settings {
 /// One stored essay: where it came from (to read it back and to report it), the file as it was
 /// (to tell whether reading back still gives the same text), and its signature and band keys.
 struct stored_essay {
-  essay_info info;              ///< id, file, index, title, lines, bytes, offset, source_bytes
-  bool jsonl = false;           ///< a JSON Lines record (info.offset is its line's offset)
+  essay_info info;                   ///< id, file, index, title, lines, bytes, offset, source_bytes
+  bool jsonl = false;                ///< a JSON Lines record (info.offset is its line's offset)
   std::string id_field, text_field;  ///< JSON Lines: the fields it was read with
-  std::string encoding;         ///< of the file, as the load found it
-  bool verbatim = false;        ///< the file's bytes are its text (no decoding to read it back)
+  std::string encoding;              ///< of the file, as the load found it
+  bool verbatim = false;         ///< the file's bytes are its text (no decoding to read it back)
   std::uint64_t file_bytes = 0;  ///< size of the file when read
-  file_version version;         ///< of the file when read
-  signature_info signed_info;   ///< normalized_chars, shingles, sentences (normalize stats not kept)
-  bool empty = false;           ///< nothing left after normalization
+  file_version version;          ///< of the file when read
+  signature_info signed_info;  ///< normalized_chars, shingles, sentences (normalize stats not kept)
+  bool empty = false;          ///< nothing left after normalization
   std::vector<std::uint32_t> signature;      ///< num_perm values
   std::vector<std::uint64_t> keys;           ///< lsh.bands band keys
   std::vector<std::uint64_t> sentence_keys;  ///< sentence_lsh.bands keys (templates), or none
@@ -61,9 +61,9 @@ struct stored_essay {
 /// What is stored, and how much room it takes.
 struct index_stats {
   std::size_t essays = 0;
-  std::uint64_t file_bytes = 0;     ///< data file size on disk
-  std::uint64_t used_bytes = 0;     ///< pages in use × page size
-  std::size_t postings = 0;         ///< (band key, essay) entries
+  std::uint64_t file_bytes = 0;  ///< data file size on disk
+  std::uint64_t used_bytes = 0;  ///< pages in use × page size
+  std::size_t postings = 0;      ///< (band key, essay) entries
 };
 
 /// What add() did.
@@ -84,7 +84,8 @@ class index {
   /// neardup::error: io_error when it cannot be opened or created, invalid_argument when its
   /// settings differ from `settings` (the message names each difference), parse_error when its
   /// meta record is not one this version wrote.
-  index(std::string const& path, index_settings const& settings, index_mode mode = index_mode::create);
+  index(std::string const& path, index_settings const& settings,
+        index_mode mode = index_mode::create);
   ~index();
   index(index&&) noexcept;
   index& operator=(index&&) noexcept;
@@ -99,8 +100,8 @@ class index {
   /// The stored essays (sorted doc numbers) that share a band key with any of these: `keys` are
   /// lsh.bands per essay, `sentence_keys` sentence_lsh.bands per essay (or empty). Costs a lookup
   /// per key, whatever the index's size.
-  [[nodiscard]] std::vector<std::uint32_t> candidates(std::span<const std::uint64_t> keys,
-                                                      std::span<const std::uint64_t> sentence_keys) const;
+  [[nodiscard]] std::vector<std::uint32_t> candidates(
+      std::span<const std::uint64_t> keys, std::span<const std::uint64_t> sentence_keys) const;
   /// A stored essay; throws neardup::error(parse_error) when its record is damaged,
   /// invalid_argument for a doc number not stored.
   [[nodiscard]] stored_essay essay(std::uint32_t doc) const;

@@ -3,6 +3,7 @@
 #include <lmdb.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -22,18 +23,25 @@ constexpr std::size_t id_key_bytes = 480;
 constexpr std::uint16_t sentence_band = 0x8000;  // band numbers of the sentence sketch
 constexpr std::uint32_t record_version = 1;
 
-[[noreturn]] void fail(errc code, std::string const& what) { throw error(code, what); }
+[[noreturn]] void fail(errc code, std::string const& what) {
+  throw error(code, what);
+}
 
 void check(int rc, std::string const& what) {
   if (rc == MDB_SUCCESS) return;
   errc const code = rc == MDB_CORRUPTED || rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH
                         ? errc::parse_error
-                        : rc == MDB_MAP_FULL ? errc::limit_exceeded : errc::io_error;
+                    : rc == MDB_MAP_FULL ? errc::limit_exceeded
+                                         : errc::io_error;
   fail(code, what + ": " + mdb_strerror(rc));
 }
 
-MDB_val val(void const* data, std::size_t size) { return MDB_val{size, const_cast<void*>(data)}; }
-MDB_val val(std::string_view s) { return val(s.data(), s.size()); }
+MDB_val val(void const* data, std::size_t size) {
+  return MDB_val{size, const_cast<void*>(data)};
+}
+MDB_val val(std::string_view s) {
+  return val(s.data(), s.size());
+}
 
 std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -282,8 +290,9 @@ unsigned number(settings_map const& m, std::string const& key, std::string const
 
 index_settings settings_from(settings_map const& m, std::string const& path) {
   if (number(m, "index_format_version", path) != index_format_version)
-    fail(errc::parse_error, "index " + path + " has format version " + m.at("index_format_version") +
-                                "; this neardup reads version " + std::to_string(index_format_version));
+    fail(errc::parse_error, "index " + path + " has format version " +
+                                m.at("index_format_version") + "; this neardup reads version " +
+                                std::to_string(index_format_version));
   index_settings s;
   auto flag = [&](std::string const& key) { return number(m, key, path, 1) == 1; };
   auto& n = s.signature.normalize;
@@ -294,9 +303,11 @@ index_settings settings_from(settings_map const& m, std::string const& path) {
   n.drop_punctuation = flag("drop_punctuation");
   n.drop_whitespace = flag("drop_whitespace");
   auto const unit = m.find("unit");
-  s.signature.unit = unit != m.end() && unit->second == "word" ? shingle_unit::word : shingle_unit::character;
+  s.signature.unit =
+      unit != m.end() && unit->second == "word" ? shingle_unit::word : shingle_unit::character;
   s.signature.shingle.n = number(m, "ngram", path, 64);
-  auto const seed = m.find("seed"), shingle_seed = m.find("shingle_seed"), scheme = m.find("scheme");
+  auto const seed = m.find("seed"), shingle_seed = m.find("shingle_seed"),
+             scheme = m.find("scheme");
   if (seed == m.end() || shingle_seed == m.end() || scheme == m.end())
     fail(errc::parse_error, "index " + path + ": its settings record is incomplete");
   try {
@@ -327,10 +338,63 @@ void validate(index_settings const& s) {
   if (k == 0 || s.lsh.bands == 0 || s.lsh.rows == 0 || std::size_t{s.lsh.bands} * s.lsh.rows > k ||
       s.lsh.bands >= sentence_band)
     throw error(errc::invalid_argument, "index settings: bands × rows must fit num_perm");
-  if (s.templates && (s.sentence_lsh.bands == 0 || s.sentence_lsh.rows == 0 ||
-                      s.sentence_lsh.bands >= sentence_band ||
-                      std::size_t{s.sentence_lsh.bands} * s.sentence_lsh.rows > s.signature.sentences.num_perm))
-    throw error(errc::invalid_argument, "index settings: sentence bands × rows must fit its num_perm");
+  if (s.templates &&
+      (s.sentence_lsh.bands == 0 || s.sentence_lsh.rows == 0 ||
+       s.sentence_lsh.bands >= sentence_band ||
+       std::size_t{s.sentence_lsh.bands} * s.sentence_lsh.rows > s.signature.sentences.num_perm))
+    throw error(errc::invalid_argument,
+                "index settings: sentence bands × rows must fit its num_perm");
+}
+
+// LMDB trusts its file: a meta page that names pages past the end has it read beyond the map.
+// What can be checked before opening is checked here: the two meta pages (LMDB's own layout, the
+// 64-bit one of liblmdb 0.9: a 16-byte page header, then magic, version, address, map size, the
+// free and main tables' records of 48 bytes, the last page and the transaction id), their page
+// size, and that the last page and the tables' roots lie within the file. Damage deeper in the
+// B-tree is LMDB's to find (docs/index.md).
+void check_data_file(std::string const& file, std::string const& where) {
+  std::error_code ec;
+  auto const size = std::filesystem::file_size(file, ec);
+  if (ec) fail(errc::io_error, where + ": " + ec.message());
+  std::string head(std::min<std::uintmax_t>(size, 2 * 65536), '\0');
+  {
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (!f) fail(errc::io_error, where + ": cannot read its data file");
+    std::size_t const got = std::fread(head.data(), 1, head.size(), f);
+    std::fclose(f);
+    if (got != head.size()) fail(errc::io_error, where + ": cannot read its data file");
+  }
+  auto damaged = [&](std::string const& why) {
+    fail(errc::parse_error, where + ": its data file is damaged (" + why + ")");
+  };
+  auto u64_at = [&](std::size_t at) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, head.data() + at, 8);
+    return v;
+  };
+  auto u32_at = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, head.data() + at, 4);
+    return v;
+  };
+  constexpr std::size_t page_header = 16, meta_magic = 0xBEEFC0DE;
+  if (head.size() < page_header + 160) damaged("shorter than its meta pages");
+  std::uint32_t const psize = u32_at(page_header + 24);  // the free table's md_pad: the page size
+  if (psize < 512 || psize > 65536 || (psize & (psize - 1)) != 0) damaged("page size");
+  if (size % psize != 0 || size < 2u * psize || head.size() < 2u * psize)
+    damaged("size is not whole pages");
+  std::uint64_t const pages = size / psize;
+  for (std::size_t m = 0; m < 2; ++m) {
+    std::size_t const at = m * psize + page_header;
+    if (u32_at(at) != meta_magic) damaged("meta page magic");
+    std::uint64_t const last = u64_at(at + 24 + 2 * 48);
+    if (last >= pages) damaged("meta page names pages past the end");
+    for (std::size_t db = 0; db < 2; ++db) {
+      std::uint64_t const root = u64_at(at + 24 + db * 48 + 40);
+      if (root != ~std::uint64_t{0} && (root > last || root < 2))
+        damaged("table root out of range");
+    }
+  }
 }
 
 struct txn_guard {
@@ -340,11 +404,15 @@ struct txn_guard {
   }
 };
 
-std::string data_file(std::string const& path) { return (std::filesystem::path(path) / "data.mdb").string(); }
+std::string data_file(std::string const& path) {
+  return (std::filesystem::path(path) / "data.mdb").string();
+}
 
 }  // namespace
 
-std::string index_settings_text(index_settings const& settings) { return text_of(settings_of(settings)); }
+std::string index_settings_text(index_settings const& settings) {
+  return text_of(settings_of(settings));
+}
 
 struct index::state {
   std::string path;
@@ -371,6 +439,7 @@ struct index::state {
     check(mdb_env_create(&env), where());
     check(mdb_env_set_maxdbs(env, 4), where());
     check(mdb_env_set_mapsize(env, map_bytes), where());
+    if (std::filesystem::exists(data_file(path), ec)) check_data_file(data_file(path), where());
     unsigned const flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0u);
     check(mdb_env_open(env, path.c_str(), flags, 0644), where() + ": cannot open it");
     // Readers killed while reading leave their slots taken; free them.
@@ -385,7 +454,8 @@ struct index::state {
     unsigned const create = read_only ? 0u : MDB_CREATE;
     auto open = [&](char const* name, unsigned flags, MDB_dbi& dbi) {
       int const rc = mdb_dbi_open(t.txn, name, flags | create, &dbi);
-      if (rc == MDB_NOTFOUND) fail(errc::parse_error, where() + " is not a neardup index (no " + name + " table)");
+      if (rc == MDB_NOTFOUND)
+        fail(errc::parse_error, where() + " is not a neardup index (no " + name + " table)");
       check(rc, where() + ": table " + name);
     };
     open("meta", 0, meta);
@@ -410,14 +480,16 @@ struct index::state {
         for (auto const& [key, value] : now) {
           auto const it = was.find(key);
           std::string const there = it == was.end() ? "(none)" : it->second;
-          if (there != value) diff += (diff.empty() ? "" : ", ") + key + " " + there + " there, " + value + " here";
+          if (there != value)
+            diff += (diff.empty() ? "" : ", ") + key + " " + there + " there, " + value + " here";
         }
         for (auto const& [key, value] : was)
-          if (!now.contains(key)) diff += (diff.empty() ? "" : ", ") + key + " " + value + " there, (none) here";
+          if (!now.contains(key))
+            diff += (diff.empty() ? "" : ", ") + key + " " + value + " there, (none) here";
         if (!diff.empty())
-          fail(errc::invalid_argument,
-               where() + " was built with other settings (" + diff +
-                   "): its signatures could not be compared with these; use the same options or another index");
+          fail(errc::invalid_argument, where() + " was built with other settings (" + diff +
+                                           "): its signatures could not be compared with these; "
+                                           "use the same options or another index");
       }
       settings = parsed;
     }
@@ -438,7 +510,8 @@ struct index::state {
     int const rc = mdb_get(txn, meta, &k, &v);
     if (rc == MDB_NOTFOUND) return 0;
     check(rc, where());
-    reader r{std::string_view(static_cast<char const*>(v.mv_data), v.mv_size), where() + "'s essay count"};
+    reader r{std::string_view(static_cast<char const*>(v.mv_data), v.mv_size),
+             where() + "'s essay count"};
     std::uint32_t const n = r.u32();
     if (!r.in.empty()) r.damaged();
     return n;
@@ -489,7 +562,8 @@ std::vector<std::uint32_t> index::candidates(std::span<const std::uint64_t> keys
     // DUPFIXED: the docs come a page at a time.
     for (rc = mdb_cursor_get(cursor, &kv, &v, MDB_GET_MULTIPLE); rc == MDB_SUCCESS;
          rc = mdb_cursor_get(cursor, &kv, &v, MDB_NEXT_MULTIPLE)) {
-      if (v.mv_size % 4 != 0) fail(errc::parse_error, state_->where() + ": a posting list is damaged");
+      if (v.mv_size % 4 != 0)
+        fail(errc::parse_error, state_->where() + ": a posting list is damaged");
       std::size_t const at = found.size();
       found.resize(at + v.mv_size / 4);
       std::memcpy(found.data() + at, v.mv_data, v.mv_size);
@@ -517,7 +591,8 @@ stored_essay index::essay(std::uint32_t doc) const {
   if (rc == MDB_NOTFOUND)
     throw error(errc::invalid_argument, state_->where() + " holds no essay " + std::to_string(doc));
   check(rc, state_->where());
-  return decode(std::string_view(static_cast<char const*>(v.mv_data), v.mv_size), doc, state_->settings);
+  return decode(std::string_view(static_cast<char const*>(v.mv_data), v.mv_size), doc,
+                state_->settings);
 }
 
 std::optional<std::uint32_t> index::find(std::string_view id) const {
@@ -541,10 +616,13 @@ index_add_result index::add(std::span<const stored_essay> essays) {
   auto const& s = st.settings;
   for (auto const& e : essays) {
     if (e.signature.size() != s.signature.minhash.num_perm || e.keys.size() != s.lsh.bands ||
-        (!e.sentence_keys.empty() && (!s.templates || e.sentence_keys.size() != s.sentence_lsh.bands)))
-      throw error(errc::invalid_argument, "index::add: essay " + e.info.id +
-                                              " has a signature or band keys of another size than the index's");
-    if (e.info.id.empty()) throw error(errc::invalid_argument, "index::add: an essay without an id");
+        (!e.sentence_keys.empty() &&
+         (!s.templates || e.sentence_keys.size() != s.sentence_lsh.bands)))
+      throw error(errc::invalid_argument,
+                  "index::add: essay " + e.info.id +
+                      " has a signature or band keys of another size than the index's");
+    if (e.info.id.empty())
+      throw error(errc::invalid_argument, "index::add: an essay without an id");
   }
   index_add_result result;
   txn_guard t;
@@ -590,7 +668,9 @@ index_add_result index::add(std::span<const stored_essay> essays) {
   return result;
 }
 
-void index::refresh() { state_->begin_snapshot(); }
+void index::refresh() {
+  state_->begin_snapshot();
+}
 
 index_stats index::stats() const {
   auto const& st = *state_;
@@ -610,7 +690,11 @@ index_stats index::stats() const {
   return out;
 }
 
-index_settings const& index::settings() const noexcept { return state_->settings; }
-std::string const& index::path() const noexcept { return state_->path; }
+index_settings const& index::settings() const noexcept {
+  return state_->settings;
+}
+std::string const& index::path() const noexcept {
+  return state_->path;
+}
 
 }  // namespace neardup

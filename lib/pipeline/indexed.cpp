@@ -88,7 +88,8 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
     out.loaded = n;
     std::unordered_set<std::string> new_ids;
     for (std::size_t i = 0; i < n; ++i) {
-      if (idx.find(result.essays[i].id)) out.already_stored.push_back(static_cast<std::uint32_t>(i));
+      if (idx.find(result.essays[i].id))
+        out.already_stored.push_back(static_cast<std::uint32_t>(i));
       new_ids.insert(result.essays[i].id);
     }
     for (std::uint32_t c : idx.candidates(batch.keys, batch.sentence_keys)) {
@@ -101,16 +102,18 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
       } else {
         std::vector<std::uint64_t> sentence_keys = e.sentence_keys;
         sentence_keys.resize(sb);
-        doc = dedup.add_signature(std::string(), e.signature, e.keys, sentence_keys,
-                                  e.filter.value_or(sentence_filter{}), e.signed_info, e.info.bytes);
+        doc =
+            dedup.add_signature(std::string(), e.signature, e.keys, sentence_keys,
+                                e.filter.value_or(sentence_filter{}), e.signed_info, e.info.bytes);
       }
       if (!readable) {
         try {
           dedup.estimate_only(doc);
         } catch (error const&) {
-          throw error(errc::invalid_argument,
-                      "stored essay " + e.info.id + ": its file " + e.info.file +
-                          " changed or is gone, and --verify exact needs its text; use hybrid or estimate");
+          throw error(
+              errc::invalid_argument,
+              "stored essay " + e.info.id + ": its file " + e.info.file +
+                  " changed or is gone, and --verify exact needs its text; use hybrid or estimate");
         }
         ++out.estimated_stored;
       }
@@ -178,7 +181,8 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
       if (c.members[m].doc < n && (has_stored || m > 0)) duplicate[c.members[m].doc] = 1;
   }
   for (std::size_t i = 0; i < n; ++i)
-    if (duplicate[i] == 0 && out.already_stored.end() == std::find(out.already_stored.begin(), out.already_stored.end(), i))
+    if (duplicate[i] == 0 && out.already_stored.end() ==
+                                 std::find(out.already_stored.begin(), out.already_stored.end(), i))
       out.kept.push_back(static_cast<std::uint32_t>(i));
   if (check.keep_one)
     for (std::size_t i = 0; i < n; ++i)
@@ -213,8 +217,9 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
       e.keys.assign(kept_batch.keys.begin() + static_cast<std::ptrdiff_t>(i * b),
                     kept_batch.keys.begin() + static_cast<std::ptrdiff_t>((i + 1) * b));
       if (sb > 0) {
-        e.sentence_keys.assign(kept_batch.sentence_keys.begin() + static_cast<std::ptrdiff_t>(i * sb),
-                               kept_batch.sentence_keys.begin() + static_cast<std::ptrdiff_t>((i + 1) * sb));
+        e.sentence_keys.assign(
+            kept_batch.sentence_keys.begin() + static_cast<std::ptrdiff_t>(i * sb),
+            kept_batch.sentence_keys.begin() + static_cast<std::ptrdiff_t>((i + 1) * sb));
         e.filter = kept_batch.filters[i];
       }
       batch.push_back(std::move(e));
@@ -226,7 +231,8 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
       std::set<std::string> const late(added.already_stored.begin(), added.already_stored.end());
       for (std::size_t i = 0; i < n; ++i)
         if (late.contains(result.essays[i].id) &&
-            std::find(out.already_stored.begin(), out.already_stored.end(), i) == out.already_stored.end())
+            std::find(out.already_stored.begin(), out.already_stored.end(), i) ==
+                out.already_stored.end())
           out.already_stored.push_back(static_cast<std::uint32_t>(i));
       std::sort(out.already_stored.begin(), out.already_stored.end());
     }

@@ -23,7 +23,8 @@ struct signed_batch {
   std::vector<signature_info> infos;
   void add(std::span<const std::uint32_t> signature, std::span<const std::uint64_t> own,
            std::size_t sentence_bands, std::vector<std::uint64_t> const& sentence_keys_of,
-           std::vector<sentence_filter> const& filters_of, std::size_t e, signature_info const& info);
+           std::vector<sentence_filter> const& filters_of, std::size_t e,
+           signature_info const& info);
 };
 
 /// The deduplicator's text source: documents below loaded_count from the load, the rest from
@@ -39,7 +40,7 @@ struct text_route {
 using after_load = std::function<void(deduplicator&, pipeline_result&, signed_batch&, text_route&)>;
 
 /// run_pipeline() with `hook` (null: none) between the load and the run.
-pipeline_result run_pipeline_with(std::span<const std::string> paths, pipeline_options const& options,
-                                  after_load const& hook);
+pipeline_result run_pipeline_with(std::span<const std::string> paths,
+                                  pipeline_options const& options, after_load const& hook);
 
 }  // namespace neardup::detail
