@@ -21,14 +21,26 @@ corpus="$work/c$size"
 [[ -f $corpus/jsonl/corpus.jsonl ]] || "$gen" --seed 7 --size "$size" --out "$corpus" --format jsonl >/dev/null
 batch="$work/new1000"
 [[ -d $batch/folder ]] || "$gen" --seed 8 --size 5200KB --out "$batch" --format folder >/dev/null
-new_essays=$("$dedup" -q "$batch/folder/txt" 2>&1 >/dev/null | awk '/essays:/ {print $2}')
+new_essays=$("$dedup" -q "$batch/folder/txt" | awk '/essays:/ {print $2}')
 
-# Runs dedup under /usr/bin/time; prints "seconds peak-KB" and the index line of its summary.
+# Runs dedup under /usr/bin/time; prints seconds, peak resident memory (with the index's pages
+# mapped: clean page cache, given back under pressure), the peak of anonymous memory (sampled from
+# /proc every 5 ms) and the index line of its summary.
 timed() {
-  local log
+  local log pid anon=0 a
   log=$(mktemp)
-  /usr/bin/time -f "TIME %e %M" "$dedup" -q "$@" >/dev/null 2>"$log" || true
-  awk '/^TIME/ {printf "%s s, %s MB peak", $2, int($3 / 1024)} /^index / {line = $0} END {print "; " line}' "$log"
+  /usr/bin/time -f "TIME %e %M" "$dedup" -q "$@" >/dev/null 2>"$log" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for child in $(pgrep -P "$pid"); do
+      a=$(awk '/^RssAnon/ {print $2}' "/proc/$child/status" 2>/dev/null || true)
+      [[ -n $a && $a -gt $anon ]] && anon=$a
+    done
+    sleep 0.005
+  done
+  wait "$pid" || true
+  awk -v anon="$anon" '/^TIME/ {printf "%s s, %s MB peak resident, %d MB peak anonymous", $2, int($3 / 1024), anon / 1024}
+       /^index / {line = $0} END {print "; " line}' "$log"
   rm -f "$log"
 }
 
@@ -37,7 +49,7 @@ rm -rf "$index" "$work/idx-empty"
 echo "== build: the whole corpus in one run ($size, JSON Lines)"
 timed --jsonl --index "$index" "$corpus/jsonl/corpus.jsonl"
 stored=$(build/examples/dedup/dedup -q --index "$index" --no-add "$batch/folder/txt" 2>&1 >/dev/null |
-  awk '/^index / {print $4}')
+  awk '/^index / {print $3}')
 du -b "$index/data.mdb" | awk -v n="$stored" '{printf "data.mdb: %.1f MB, %.0f bytes per essay (%d essays)\n", $1 / 1e6, $1 / n, n}'
 echo "== query: $new_essays new essays, --no-add (three runs)"
 for _ in 1 2 3; do timed --index "$index" --no-add "$batch/folder/txt"; done
