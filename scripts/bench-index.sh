@@ -25,7 +25,7 @@ new_essays=$("$dedup" -q "$batch/folder/txt" | awk '/essays:/ {print $2}')
 
 # Runs dedup under /usr/bin/time; prints seconds, peak resident memory (with the index's pages
 # mapped: clean page cache, given back under pressure), the peak of anonymous memory (sampled from
-# /proc every 5 ms) and the index line of its summary.
+# /proc every 20 ms) and the index line of its summary.
 timed() {
   local log pid anon=0 a
   log=$(mktemp)
@@ -36,7 +36,7 @@ timed() {
       a=$(awk '/^RssAnon/ {print $2}' "/proc/$child/status" 2>/dev/null || true)
       [[ -n $a && $a -gt $anon ]] && anon=$a
     done
-    sleep 0.005
+    sleep 0.02
   done
   wait "$pid" || true
   awk -v anon="$anon" '/^TIME/ {printf "%s s, %s MB peak resident, %d MB peak anonymous", $2, int($3 / 1024), anon / 1024}
@@ -47,7 +47,7 @@ timed() {
 index="$work/idx$size"
 rm -rf "$index" "$work/idx-empty"
 echo "== build: the whole corpus in one run ($size, JSON Lines)"
-timed --jsonl --index "$index" "$corpus/jsonl/corpus.jsonl"
+timed --jsonl --max-file-bytes 1000000000000 --index "$index" "$corpus/jsonl/corpus.jsonl"
 stored=$(build/examples/dedup/dedup -q --index "$index" --no-add "$batch/folder/txt" 2>&1 >/dev/null |
   awk '/^index / {print $3}')
 du -b "$index/data.mdb" | awk -v n="$stored" '{printf "data.mdb: %.1f MB, %.0f bytes per essay (%d essays)\n", $1 / 1e6, $1 / n, n}'

@@ -376,8 +376,9 @@ int main(int argc, char** argv) {
                     no_add ? neardup::index_mode::read_only : neardup::index_mode::create);
     }
     neardup::pipeline_options pipeline{load, options, passages, passage};
-    auto run = index ? neardup::run_indexed(paths, pipeline, *index, {!no_add, !keep_one.empty()}, checked)
-                     : neardup::run_pipeline(paths, pipeline);
+    auto run =
+        index ? neardup::run_indexed(paths, pipeline, *index, {!no_add, !keep_one.empty()}, checked)
+              : neardup::run_pipeline(paths, pipeline);
     progress.clear();
     double const seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -442,8 +443,9 @@ int main(int argc, char** argv) {
         note << " (" << checked.estimated_stored
              << " estimated from their stored sketches: their files changed or are gone)";
       note << ", " << checked.already_stored.size() << " already stored, "
-           << (no_add ? "nothing added (--no-add)" : std::to_string(checked.added) + " added") << "; "
-           << checked.after.essays << " essays, " << static_cast<double>(checked.after.file_bytes) / 1e6 << " MB on disk\n";
+           << (no_add ? "nothing added (--no-add)" : std::to_string(checked.added) + " added")
+           << "; " << checked.after.essays << " essays, "
+           << static_cast<double>(checked.after.file_bytes) / 1e6 << " MB on disk\n";
       for (std::size_t i = 0; i < checked.already_stored.size() && i < 10; ++i)
         note << "  already stored: " << run.essays[checked.already_stored[i]].id << "\n";
       if (checked.already_stored.size() > 10)
@@ -464,10 +466,11 @@ int main(int argc, char** argv) {
           }
         if (!all.members.empty()) dropped.clusters.push_back(std::move(all));
       }
-      auto const kept = neardup::write_deduplicated(
-          keep_file->open(), index ? dropped : run.dedup,
-          std::span<const neardup::essay_info>(run.essays).first(index ? checked.loaded : run.essays.size()),
-          run.load, load, options.threads);
+      auto const kept =
+          neardup::write_deduplicated(keep_file->open(), index ? dropped : run.dedup,
+                                      std::span<const neardup::essay_info>(run.essays)
+                                          .first(index ? checked.loaded : run.essays.size()),
+                                      run.load, load, options.threads);
       keep_file->commit();
       std::ostringstream note;
       neardup::write_keep_one_summary(note, kept, keep_one == "-" ? "standard output" : keep_one);

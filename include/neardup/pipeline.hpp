@@ -74,7 +74,7 @@ struct pipeline_result {
 
 /// How run_indexed() checks and stores.
 struct index_check_options {
-  bool add = true;       ///< store the new essays (false: --no-add, only check)
+  bool add = true;  ///< store the new essays (false: --no-add, only check)
   /// Store only the new essays that duplicate nothing (stored or new; of a cluster of new essays
   /// alone, its first): the index stays free of near-duplicates.
   bool keep_one = false;
@@ -82,18 +82,18 @@ struct index_check_options {
 
 /// What run_indexed() found and did, besides the clusters.
 struct index_check {
-  std::size_t loaded = 0;            ///< new essays: documents [0, loaded) of the result
-  std::size_t stored_before = 0;     ///< essays in the index before
-  std::size_t candidates = 0;        ///< stored essays taken as candidates (documents loaded…)
+  std::size_t loaded = 0;         ///< new essays: documents [0, loaded) of the result
+  std::size_t stored_before = 0;  ///< essays in the index before
+  std::size_t candidates = 0;     ///< stored essays taken as candidates (documents loaded…)
   std::vector<std::uint32_t> already_stored;  ///< new essays whose id is stored: not stored again
   /// Stored candidates whose source changed or is gone: their pairs were estimated from the
   /// stored sketch; the rest were read back from their files by byte range.
   std::size_t estimated_stored = 0;
-  std::vector<std::uint32_t> kept;   ///< new essays written with keep_one (all others duplicate)
-  std::size_t added = 0;             ///< new essays stored
-  index_stats after;                 ///< the index once the batch is stored (or as it was)
-  double seconds_query = 0;          ///< looking up candidates and reading their records
-  double seconds_add = 0;            ///< the write transaction
+  std::vector<std::uint32_t> kept;  ///< new essays written with keep_one (all others duplicate)
+  std::size_t added = 0;            ///< new essays stored
+  index_stats after;                ///< the index once the batch is stored (or as it was)
+  double seconds_query = 0;         ///< looking up candidates and reading their records
+  double seconds_add = 0;           ///< the write transaction
 };
 
 /// run_pipeline() against a persistent index: the new essays are checked against each other and

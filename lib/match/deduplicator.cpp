@@ -97,11 +97,13 @@ std::uint32_t deduplicator::new_document(std::string_view id) {
 
 void deduplicator::estimate_only(std::uint32_t doc) {
   if (!keeps_sketches())
-    throw error(errc::invalid_argument,
-                "a document whose text cannot be read back needs estimates, which exact verification "
-                "does not keep");
+    throw error(
+        errc::invalid_argument,
+        "a document whose text cannot be read back needs estimates, which exact verification "
+        "does not keep");
   flush();
-  if (doc >= size()) throw error(errc::invalid_argument, "estimate_only: no document " + std::to_string(doc));
+  if (doc >= size())
+    throw error(errc::invalid_argument, "estimate_only: no document " + std::to_string(doc));
   if (estimate_only_.size() < size()) estimate_only_.resize(size(), 0);
   estimate_only_[doc] = 1;
 }
@@ -495,7 +497,9 @@ dedup_result deduplicator::run() {
   // Pairs with a document whose text is gone are decided by the estimate alone, apart.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> by_estimate;
   if (!estimate_only_.empty()) {
-    auto gone = [&](std::uint32_t d) { return d < estimate_only_.size() && estimate_only_[d] != 0; };
+    auto gone = [&](std::uint32_t d) {
+      return d < estimate_only_.size() && estimate_only_[d] != 0;
+    };
     auto const split = std::stable_partition(pairs.begin(), pairs.end(), [&](auto const& p) {
       return !gone(p.first) && !gone(p.second);
     });

@@ -87,7 +87,7 @@ struct signing {
   lsh_params lsh;  // band keys are computed with the signatures, on every thread
   unsigned threads;
   std::shared_ptr<read_failures> failures;
-  detail::text_route* route;     // where the deduplicator's text source reads the loaded essays
+  detail::text_route* route;      // where the deduplicator's text source reads the loaded essays
   detail::signed_batch* capture;  // null, or where each added essay's signature is kept too
 
   /// Signs one essay into `signature` (k values) and appends its band keys to `keys` and, when
@@ -120,8 +120,9 @@ struct signing {
            std::vector<sentence_filter> const& filters, std::size_t e, signature_info const& info,
            std::size_t bytes) const {
     std::span<const std::uint64_t> const own(keys.data() + e * lsh.bands, lsh.bands);
-    if (capture) capture->add(signature, own, dedup.options().templates ? dedup.sentence_lsh().bands : 0,
-                              sentence_keys, filters, e, info);
+    if (capture)
+      capture->add(signature, own, dedup.options().templates ? dedup.sentence_lsh().bands : 0,
+                   sentence_keys, filters, e, info);
     if (!dedup.options().templates) {
       dedup.add_signature(std::string(), signature, own, info, bytes);
       return;
@@ -143,8 +144,8 @@ struct signing {
 /// thread takes the next chunk; every thread reads, parses and signs chunks; they are merged in
 /// order (where duplicate ids are found), so the result does not depend on the thread count. Exact
 /// verification reads a candidate's line again by its byte offset.
-void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options, signing const& sign,
-                         pipeline_result& result) {
+void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options,
+                         signing const& sign, pipeline_result& result) {
   std::size_t const k = sign.k;
   unsigned const threads = sign.threads;
   // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
@@ -593,14 +594,16 @@ passage_result find_passages(pipeline_result const& result, pipeline_options con
 namespace detail {
 
 void signed_batch::add(std::span<const std::uint32_t> signature, std::span<const std::uint64_t> own,
-                       std::size_t sentence_bands, std::vector<std::uint64_t> const& sentence_keys_of,
+                       std::size_t sentence_bands,
+                       std::vector<std::uint64_t> const& sentence_keys_of,
                        std::vector<sentence_filter> const& filters_of, std::size_t e,
                        signature_info const& info) {
   signatures.insert(signatures.end(), signature.begin(), signature.end());
   keys.insert(keys.end(), own.begin(), own.end());
   if (sentence_bands > 0) {
     auto const from = sentence_keys_of.begin() + static_cast<std::ptrdiff_t>(e * sentence_bands);
-    sentence_keys.insert(sentence_keys.end(), from, from + static_cast<std::ptrdiff_t>(sentence_bands));
+    sentence_keys.insert(sentence_keys.end(), from,
+                         from + static_cast<std::ptrdiff_t>(sentence_bands));
     filters.push_back(filters_of[e]);
   }
   infos.push_back(info);
@@ -611,8 +614,8 @@ std::string text_route::operator()(std::uint32_t doc) const {
   return stored(doc - static_cast<std::uint32_t>(loaded_count));
 }
 
-pipeline_result run_pipeline_with(std::span<const std::string> paths, pipeline_options const& options,
-                                  after_load const& hook) {
+pipeline_result run_pipeline_with(std::span<const std::string> paths,
+                                  pipeline_options const& options, after_load const& hook) {
   pipeline_result result;
   auto start = std::chrono::steady_clock::now();
   unsigned const threads = detail::resolve_threads(options.dedup.threads);
@@ -660,8 +663,8 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths, pipeline_o
   auto const route = std::make_shared<text_route>();
   dedup.set_text_source([route](std::uint32_t doc) { return (*route)(doc); });
   signed_batch batch;
-  signing const sign{dedup,   dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads, failures,
-                     route.get(), hook ? &batch : nullptr};
+  signing const sign{dedup,    dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads,
+                     failures, route.get(),    hook ? &batch : nullptr};
   std::vector<skipped_path> before = std::move(result.load.skipped);
   if (options.load.jsonl)
     load_and_sign_jsonl(inputs, options, sign, result);
@@ -677,8 +680,9 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths, pipeline_o
     if (route->stored) {
       auto with_stored = [route](std::function<std::string(std::uint32_t)> loaded) {
         return [route, loaded = std::move(loaded)](std::uint32_t doc) {
-          return doc < route->loaded_count ? loaded(doc)
-                                           : route->stored(doc - static_cast<std::uint32_t>(route->loaded_count));
+          return doc < route->loaded_count
+                     ? loaded(doc)
+                     : route->stored(doc - static_cast<std::uint32_t>(route->loaded_count));
         };
       };
       result.text = with_stored(result.text);
