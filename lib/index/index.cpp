@@ -440,7 +440,9 @@ struct index::state {
     check(mdb_env_set_maxdbs(env, 4), where());
     check(mdb_env_set_mapsize(env, map_bytes), where());
     if (std::filesystem::exists(data_file(path), ec)) check_data_file(data_file(path), where());
-    unsigned const flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0u);
+    // No read-ahead: lookups are random, and the kernel's read-ahead of each would read (and map)
+    // most of the file for a batch of a thousand essays.
+    unsigned const flags = MDB_NOTLS | MDB_NORDAHEAD | (read_only ? MDB_RDONLY : 0u);
     check(mdb_env_open(env, path.c_str(), flags, 0644), where() + ": cannot open it");
     // Readers killed while reading leave their slots taken; free them.
     int dead = 0;
