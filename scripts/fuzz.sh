@@ -14,7 +14,7 @@ cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in fuzz_normalize fuzz_decode fuzz_split fuzz_jsonl fuzz_passages; do
+for target in fuzz_normalize fuzz_decode fuzz_split fuzz_jsonl fuzz_passages fuzz_index; do
   mkdir -p "$work/$target"
   cp fuzz/corpus/$target/* "$work/$target/"
   echo "== $target: ${seconds} s"

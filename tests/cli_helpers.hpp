@@ -70,6 +70,7 @@ struct member {
   std::string id, file, title;
   std::int64_t index = 0, line = 0;
   double similarity = 0;
+  bool stored = false;  ///< "stored": true (dedup --index)
 };
 using cluster_list = std::vector<std::vector<member>>;
 
@@ -94,7 +95,15 @@ inline cluster_list parse_clusters(std::string const& jsonl) {
     clusters.emplace_back();
     for (simdjson::dom::object m : members) {
       std::vector<std::string> mkeys;
-      for (auto field : m) mkeys.emplace_back(field.key);
+      bool stored = false;  // dedup --index: a stored member says so
+      for (auto field : m) {
+        if (field.key == "stored") {
+          stored = bool(field.value);
+          CHECK(stored);
+          continue;
+        }
+        mkeys.emplace_back(field.key);
+      }
       CHECK(mkeys == std::vector<std::string>{"id", "file", "index", "title", "line", "similarity",
                                               "estimated", "relation", "linked_to",
                                               "link_similarity", "link_estimated"});
@@ -105,6 +114,7 @@ inline cluster_list parse_clusters(std::string const& jsonl) {
       x.index = std::int64_t(m["index"]);
       x.line = std::int64_t(m["line"]);
       x.similarity = double(m["similarity"]);
+      x.stored = stored;
       clusters.back().push_back(x);
     }
   }

@@ -125,6 +125,15 @@ int main(int argc, char** argv) {
                "Only list how each file splits into essays (lines, characters, title and why), the "
                "lines left out and the warnings; with --format jsonl one JSON object per file");
 
+  std::string index_dir;
+  bool no_add = false;
+  auto* indexed = app.add_option_group("Persistent index");
+  indexed->add_option("--index", index_dir,
+                      "Check the essays against an index (created when missing: a folder) and "
+                      "against each other, report the clusters holding a new essay, then store "
+                      "the new essays (with --keep-one only those that duplicate nothing)");
+  indexed->add_flag("--no-add", no_add, "With --index: only check, store nothing");
+
   auto* input = app.add_option_group("Input");
   input->add_option("--split", split,
                     "How files are split into essays: auto, file, blank-line or regex:PATTERN "
@@ -351,8 +360,25 @@ int main(int argc, char** argv) {
   load.progress = std::ref(progress);
 
   try {
+    if (no_add && index_dir.empty()) {
+      std::cerr << "dedup: --no-add needs --index\n";
+      return exit_usage;
+    }
+    std::optional<neardup::index> index;
+    neardup::index_check checked;
+    if (!index_dir.empty()) {
+      // Bands and rows not given: the index's (they may come from another threshold).
+      if (auto const stored = neardup::index::stored_settings(index_dir)) {
+        if (!options.lsh) options.lsh = stored->lsh;
+        if (stored->templates && !options.sentence_lsh) options.sentence_lsh = stored->sentence_lsh;
+      }
+      index.emplace(index_dir, neardup::index_settings_for(options),
+                    no_add ? neardup::index_mode::read_only : neardup::index_mode::create);
+    }
     neardup::pipeline_options pipeline{load, options, passages, passage};
-    auto run = neardup::run_pipeline(paths, pipeline);
+    auto run =
+        index ? neardup::run_indexed(paths, pipeline, *index, {!no_add, !keep_one.empty()}, checked)
+              : neardup::run_pipeline(paths, pipeline);
     progress.clear();
     double const seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -365,6 +391,7 @@ int main(int argc, char** argv) {
 
     neardup::report_context context{run.essays, run.text_start, &run.load, &options, seconds,
                                     run.timing.load_and_sign};
+    context.indexed = index.has_value();
     std::ostream& out = report_file ? report_file->open() : std::cout;
     // The summary goes to (unbuffered) standard error in one piece, not a write per field.
     auto summary_to_stderr = [&] {
@@ -408,9 +435,42 @@ int main(int argc, char** argv) {
         throw neardup::error(neardup::errc::io_error,
                              "writing the report to standard output failed");
     }
+    if (index) {
+      std::ostringstream note;
+      note << "index " << index_dir << ": " << checked.stored_before << " essays before, "
+           << checked.candidates << " stored candidates";
+      if (checked.estimated_stored > 0)
+        note << " (" << checked.estimated_stored
+             << " estimated from their stored sketches: their files changed or are gone)";
+      note << ", " << checked.already_stored.size() << " already stored, "
+           << (no_add ? "nothing added (--no-add)" : std::to_string(checked.added) + " added")
+           << "; " << checked.after.essays << " essays, "
+           << static_cast<double>(checked.after.file_bytes) / 1e6 << " MB on disk\n";
+      for (std::size_t i = 0; i < checked.already_stored.size() && i < 10; ++i)
+        note << "  already stored: " << run.essays[checked.already_stored[i]].id << "\n";
+      if (checked.already_stored.size() > 10)
+        note << "  … and " << checked.already_stored.size() - 10 << " more already stored\n";
+      std::cerr << note.str();
+    }
     if (keep_file) {
-      auto const kept = neardup::write_deduplicated(keep_file->open(), run.dedup, run.essays,
-                                                    run.load, load, options.threads);
+      neardup::dedup_result dropped;
+      if (index) {
+        // Only the new essays that duplicate nothing: one cluster whose later members are the rest.
+        std::vector<std::uint8_t> keep(checked.loaded, 0);
+        for (auto i : checked.kept) keep[i] = 1;
+        neardup::cluster all;
+        for (std::uint32_t i = 0; i < checked.loaded; ++i)
+          if (keep[i] == 0) {
+            if (all.members.empty()) all.members.push_back({i, 1.0, false});
+            all.members.push_back({i, 1.0, false});
+          }
+        if (!all.members.empty()) dropped.clusters.push_back(std::move(all));
+      }
+      auto const kept =
+          neardup::write_deduplicated(keep_file->open(), index ? dropped : run.dedup,
+                                      std::span<const neardup::essay_info>(run.essays)
+                                          .first(index ? checked.loaded : run.essays.size()),
+                                      run.load, load, options.threads);
       keep_file->commit();
       std::ostringstream note;
       neardup::write_keep_one_summary(note, kept, keep_one == "-" ? "standard output" : keep_one);

@@ -191,6 +191,12 @@ class deduplicator {
   /// neardup::error(invalid_argument).
   void set_text_source(std::function<std::string(std::uint32_t)> source);
 
+  /// Marks a document whose text can no longer be read back (an indexed essay whose file changed):
+  /// its candidate pairs are decided by the signature estimate alone, and its text is read for
+  /// nothing else that needs it exactly (templates, short texts: it takes no part). Throws
+  /// neardup::error(invalid_argument) in exact mode (no estimates are kept) or for an unknown doc.
+  void estimate_only(std::uint32_t doc);
+
   /// Makes room for `documents` in all, so that a large run does not copy its tables as they grow
   /// (capacity only: memory not yet written costs nothing).
   void reserve(std::size_t documents);
@@ -238,6 +244,7 @@ class deduplicator {
   // Templates: each document's sentence filter (unknown when added without one).
   std::vector<sentence_filter> sentence_filters_;
   std::vector<std::uint8_t> empty_;         // 1 when the document normalized to nothing
+  std::vector<std::uint8_t> estimate_only_;  // by document, once estimate_only() was called
   // Short texts: each document's normalized length (unknown_length when added by signature
   // without its signature_info or without a text source: the 5-gram rule's), the short-text
   // sketch's bands, and the documents sketched so far.

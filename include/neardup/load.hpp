@@ -37,6 +37,8 @@ struct essay_info {
   /// it can only be read back by decoding and splitting the whole file again (UTF-16 and other
   /// encodings that are not byte-oriented, or a body that does not span whole lines).
   std::uint64_t source_bytes = 0;
+  /// From a persistent index (dedup --index): stored by an earlier run, not read in this one.
+  bool stored = false;
 };
 
 /// How to find and read essays.

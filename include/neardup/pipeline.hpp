@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "neardup/deduplicator.hpp"
+#include "neardup/index.hpp"
 #include "neardup/load.hpp"
 #include "neardup/passages.hpp"
 
@@ -67,5 +68,43 @@ struct pipeline_result {
 /// cannot be kept); bad files are accounted for in `load`, and a file that changes during the run
 /// is skipped as skip_reason::changed and left out of the clusters it would have joined.
 [[nodiscard]] pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options);
+
+/// The index settings a run's options give (the LSH bands and rows as the deduplicator chooses
+/// them). Throws neardup::error(invalid_argument) for bad options.
+[[nodiscard]] index_settings index_settings_for(dedup_options const& options);
+
+/// How run_indexed() checks and stores.
+struct index_check_options {
+  bool add = true;  ///< store the new essays (false: --no-add, only check)
+  /// Store only the new essays that duplicate nothing (stored or new; of a cluster of new essays
+  /// alone, its first): the index stays free of near-duplicates.
+  bool keep_one = false;
+};
+
+/// What run_indexed() found and did, besides the clusters.
+struct index_check {
+  std::size_t loaded = 0;         ///< new essays: documents [0, loaded) of the result
+  std::size_t stored_before = 0;  ///< essays in the index before
+  std::size_t candidates = 0;     ///< stored essays taken as candidates (documents loaded…)
+  std::vector<std::uint32_t> already_stored;  ///< new essays whose id is stored: not stored again
+  /// Stored candidates whose source changed or is gone: their pairs were estimated from the
+  /// stored sketch; the rest were read back from their files by byte range.
+  std::size_t estimated_stored = 0;
+  std::vector<std::uint32_t> kept;  ///< new essays written with keep_one (all others duplicate)
+  std::size_t added = 0;            ///< new essays stored
+  index_stats after;                ///< the index once the batch is stored (or as it was)
+  double seconds_query = 0;         ///< looking up candidates and reading their records
+  double seconds_add = 0;           ///< the write transaction
+};
+
+/// run_pipeline() against a persistent index: the new essays are checked against each other and
+/// against the stored essays that share a band key with one of them, with the same verification
+/// (stored texts read back from their files where they are unchanged, their stored sketches
+/// where not), and then stored in one transaction (check.add). The result's essays are the new
+/// ones, then the stored candidates (essay_info::stored); only clusters holding a new essay are
+/// kept. Throws neardup::error for bad options or an index it cannot read or write.
+[[nodiscard]] pipeline_result run_indexed(std::span<const std::string> paths,
+                                          pipeline_options const& options, index& idx,
+                                          index_check_options const& check, index_check& out);
 
 }  // namespace neardup

@@ -27,6 +27,9 @@ struct report_context {
   dedup_options const* options = nullptr;  ///< for the settings line; may be null
   double seconds = 0;                      ///< wall time of the whole run
   double seconds_read_and_sign = 0;        ///< of which reading, decoding, splitting and signing
+  /// Checked against an index (dedup --index): the CSV report gets a `stored` column (stored
+  /// members are marked in every format: essay_info::stored).
+  bool indexed = false;
 };
 
 /// Clusters as a person reads them: members with file, essay number, title, lines, similarity to
@@ -40,7 +43,7 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
 /// is true when the similarity (to the first member) is the MinHash estimate; "relation" is
 /// "duplicate" or "template" (member_relation_name); "linked_to" is the id of the member whose
 /// verified pair brought this one in (its own id for the first member) and "link_similarity" that
-/// pair's similarity.
+/// pair's similarity. A member stored in an index (essay_info::stored) has "stored": true.
 void write_jsonl_report(std::ostream& out, dedup_result const& result, report_context const& context);
 
 /// One CSV row per cluster member (RFC 4180 quoting), with a header row: cluster, size, id, file,

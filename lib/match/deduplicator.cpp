@@ -95,6 +95,19 @@ std::uint32_t deduplicator::new_document(std::string_view id) {
   return doc;
 }
 
+void deduplicator::estimate_only(std::uint32_t doc) {
+  if (!keeps_sketches())
+    throw error(
+        errc::invalid_argument,
+        "a document whose text cannot be read back needs estimates, which exact verification "
+        "does not keep");
+  flush();
+  if (doc >= size())
+    throw error(errc::invalid_argument, "estimate_only: no document " + std::to_string(doc));
+  if (estimate_only_.size() < size()) estimate_only_.resize(size(), 0);
+  estimate_only_[doc] = 1;
+}
+
 void deduplicator::reserve(std::size_t documents) {
   bands_.reserve(documents);
   id_ends_.reserve(documents);
@@ -479,8 +492,24 @@ dedup_result deduplicator::run() {
   auto start = clock_type::now();
   // Sorted in place: no copy of the largest table; later adds append and the next run sorts again.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> short_candidates;
-  auto const pairs = without_short_pairs(
+  auto pairs = without_short_pairs(
       bands_.candidate_pairs(options_.max_bucket, &stats.candidates, threads), short_candidates);
+  // Pairs with a document whose text is gone are decided by the estimate alone, apart.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> by_estimate;
+  if (!estimate_only_.empty()) {
+    auto gone = [&](std::uint32_t d) {
+      return d < estimate_only_.size() && estimate_only_[d] != 0;
+    };
+    auto const split = std::stable_partition(pairs.begin(), pairs.end(), [&](auto const& p) {
+      return !gone(p.first) && !gone(p.second);
+    });
+    by_estimate.assign(split, pairs.end());
+    pairs.erase(split, pairs.end());
+    auto keep = [&](auto const& p) { return !gone(p.first) && !gone(p.second); };
+    short_candidates.erase(std::remove_if(short_candidates.begin(), short_candidates.end(),
+                                          [&](auto const& p) { return !keep(p); }),
+                           short_candidates.end());
+  }
   stats.seconds_candidates = seconds_since(start);
 
   // Exact Jaccard re-shingles the documents of the pairs it measures (their texts read back), a
@@ -517,8 +546,17 @@ dedup_result deduplicator::run() {
     signer_.shingle_set(text(doc), out, scratch[w]);
   };
   detail::verify_counts counts;
-  auto const verified = with_short_pairs(detail::verify_candidates(pairs, v, counts),
-                                         std::move(short_candidates), scratch, texts_read, stats);
+  auto verified = with_short_pairs(detail::verify_candidates(pairs, v, counts),
+                                   std::move(short_candidates), scratch, texts_read, stats);
+  if (!by_estimate.empty()) {
+    std::vector<double> const scores = v.estimates(by_estimate);
+    for (std::size_t i = 0; i < by_estimate.size(); ++i)
+      if (scores[i] >= options_.threshold)
+        verified.push_back({by_estimate[i].first, by_estimate[i].second, scores[i], true});
+    std::sort(verified.begin(), verified.end(), [](scored_pair const& x, scored_pair const& y) {
+      return std::pair{x.a, x.b} < std::pair{y.a, y.b};
+    });
+  }
   stats.verified_pairs = verified.size();
   std::vector<scored_pair> const templated =
       options_.templates ? templated_pairs(verified, scratch, texts_read, stats)

@@ -24,6 +24,7 @@
 #include "corpus/read_back.hpp"
 #include "corpus/spool.hpp"
 #include "neardup/error.hpp"
+#include "pipeline/run.hpp"
 
 namespace neardup {
 namespace {
@@ -96,6 +97,8 @@ struct signing {
   lsh_params lsh;  // band keys are computed with the signatures, on every thread
   unsigned threads;
   std::shared_ptr<read_failures> failures;
+  detail::text_route* route;      // where the deduplicator's text source reads the loaded essays
+  detail::signed_batch* capture;  // null, or where each added essay's signature is kept too
   passage_finder* passages = nullptr;
   // The signer normalizes as the passages do: its normalized text is fingerprinted as it stands.
   bool passages_share_normalization = false;
@@ -151,6 +154,9 @@ struct signing {
       passages->add_fingerprints(std::span<const std::uint32_t>(from.fingerprints.data() + begin,
                                                                 from.fingerprint_ends[e] - begin));
     }
+    if (capture)
+      capture->add(signature, own, dedup.options().templates ? dedup.sentence_lsh().bands : 0,
+                   from.sentence_keys, from.sentence_filters, e, info);
     if (!dedup.options().templates) {
       dedup.add_signature(std::string(), signature, own, info, bytes);
       return;
@@ -176,9 +182,8 @@ struct signing {
 /// thread takes the next chunk; every thread reads, parses and signs chunks; they are merged in
 /// order (where duplicate ids are found), so the result does not depend on the thread count. Exact
 /// verification reads a candidate's line again by its byte offset.
-void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options, signing const& sign,
-                         pipeline_result& result) {
-  auto& dedup = sign.dedup;
+void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options,
+                         signing const& sign, pipeline_result& result) {
   std::size_t const k = sign.k;
   unsigned const threads = sign.threads;
   // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
@@ -198,10 +203,10 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     return read_jsonl_record_at(texts->files[file], offset, texts->fields).text;
   };
   result.text_start = result.text;  // a record is read whole to parse it
-  dedup.set_text_source(noting_failures(
+  sign.route->loaded = noting_failures(
       result.text,
       [texts](std::uint32_t doc) { return texts->names[texts->records.at(doc).first]; },
-      sign.failures));
+      sign.failures);
 
   walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
   // The files' bytes bound their texts' (JSON escapes only lengthen a text).
@@ -420,9 +425,9 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   };
   result.text = [reload](std::uint32_t doc) { return reload(doc, 0); };
   result.text_start = [reload](std::uint32_t doc) { return reload(doc, 2048); };
-  dedup.set_text_source(noting_failures(
+  sign.route->loaded = noting_failures(
       result.text, [state](std::uint32_t doc) { return state->files[state->essays.at(doc).file]; },
-      sign.failures));
+      sign.failures);
 
   // Files are handed out one at a time; their outputs are merged strictly in file order so the
   // document numbering never depends on scheduling, by whichever thread finishes the next file in
@@ -480,7 +485,8 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
   for (auto const& f : result.load.files) account_of.emplace(f.path, &f);
   std::set<std::string_view> holding;  // files that hold a cluster member, each once, sorted
   for (auto const& c : result.dedup.clusters)
-    for (auto const& m : c.members) holding.insert(result.essays[m.doc].file);
+    for (auto const& m : c.members)
+      if (!result.essays[m.doc].stored) holding.insert(result.essays[m.doc].file);
   // Looked at on every thread (tens of thousands of paths on a large corpus), each file's verdict
   // in its own slot, gathered in path order.
   std::vector<std::string_view> const member_files(holding.begin(), holding.end());
@@ -506,7 +512,10 @@ void leave_out_changed(pipeline_result& result, read_failures& failures,
   for (std::size_t i = 0; i < member_files.size(); ++i)
     if (!verdicts[i].empty()) changed.emplace(std::string(member_files[i]), std::move(verdicts[i]));
   if (changed.empty()) return;
-  auto is_changed = [&](std::uint32_t doc) { return changed.contains(result.essays[doc].file); };
+  // An indexed essay is not of this run's files (its own file was checked when it was taken).
+  auto is_changed = [&](std::uint32_t doc) {
+    return !result.essays[doc].stored && changed.contains(result.essays[doc].file);
+  };
   // Measuring again may find more files gone; then the clusters are looked at once more.
   for (std::size_t known = 0; known != changed.size();) {
     known = changed.size();
@@ -579,7 +588,31 @@ void show_as(pipeline_result& result, std::string const& stored, std::string con
 
 }  // namespace
 
-pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
+namespace detail {
+
+void signed_batch::add(std::span<const std::uint32_t> signature, std::span<const std::uint64_t> own,
+                       std::size_t sentence_bands,
+                       std::vector<std::uint64_t> const& sentence_keys_of,
+                       std::vector<sentence_filter> const& filters_of, std::size_t e,
+                       signature_info const& info) {
+  signatures.insert(signatures.end(), signature.begin(), signature.end());
+  keys.insert(keys.end(), own.begin(), own.end());
+  if (sentence_bands > 0) {
+    auto const from = sentence_keys_of.begin() + static_cast<std::ptrdiff_t>(e * sentence_bands);
+    sentence_keys.insert(sentence_keys.end(), from,
+                         from + static_cast<std::ptrdiff_t>(sentence_bands));
+    filters.push_back(filters_of[e]);
+  }
+  infos.push_back(info);
+}
+
+std::string text_route::operator()(std::uint32_t doc) const {
+  if (doc < loaded_count || !stored) return loaded(doc);
+  return stored(doc - static_cast<std::uint32_t>(loaded_count));
+}
+
+pipeline_result run_pipeline_with(std::span<const std::string> paths,
+                                  pipeline_options const& options, after_load const& hook) {
   pipeline_result result;
   auto start = std::chrono::steady_clock::now();
   unsigned const threads = detail::resolve_threads(options.dedup.threads);
@@ -623,7 +656,12 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         std::async(std::launch::async, [&] { return walk_paths(inputs, options.load.walk); });
   deduplicator dedup(options.dedup);
   auto const failures = std::make_shared<read_failures>();
-  signing sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads, failures};
+  // The loaded essays are read back by the load's reader, stored ones (hook) by the hook's.
+  auto const route = std::make_shared<text_route>();
+  dedup.set_text_source([route](std::uint32_t doc) { return (*route)(doc); });
+  signed_batch batch;
+  signing sign{dedup,    dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads,
+               failures, route.get(),    hook ? &batch : nullptr};
   // Passages: each essay's fingerprints are taken as it is signed; the pairs the finder's index
   // finds are read back to be aligned (result.text, set by the reader before any essay is added).
   std::optional<passage_finder> passages;
@@ -646,11 +684,37 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   result.timing.load_and_sign = seconds_since(start);
 
   start = std::chrono::steady_clock::now();
+  if (hook) {
+    route->loaded_count = result.essays.size();
+    hook(dedup, result, batch, *route);
+    if (route->stored) {
+      auto with_stored = [route](std::function<std::string(std::uint32_t)> loaded) {
+        return [route, loaded = std::move(loaded)](std::uint32_t doc) {
+          return doc < route->loaded_count
+                     ? loaded(doc)
+                     : route->stored(doc - static_cast<std::uint32_t>(route->loaded_count));
+        };
+      };
+      result.text = with_stored(result.text);
+      result.text_start = with_stored(result.text_start);
+    }
+  }
   result.dedup = dedup.run();
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
   if (options.passages) {
     start = std::chrono::steady_clock::now();
+    // Stored essays an index run brought in (after the loaded ones) were not signed here: their
+    // fingerprints come from their texts read back (none when a text is gone).
+    std::vector<std::uint32_t> fps;
+    for (std::size_t doc = passages->size(); doc < result.essays.size(); ++doc) {
+      fps.clear();
+      try {
+        passages->fingerprint(result.text(static_cast<std::uint32_t>(doc)), fps);
+      } catch (error const&) {
+      }
+      passages->add_fingerprints(fps);
+    }
     // The clusters' members share most of their fingerprints: the finder counts their pairs
     // by list, not fingerprint by fingerprint (the same result, a fraction of the time).
     std::vector<std::uint32_t> cluster_of(result.essays.size(), passage_finder::no_group);
@@ -663,6 +727,12 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   for (auto const& [spool, shown] : spools) show_as(result, spool->path(), shown, options.load.jsonl);
   detail::note_unused_encoding_rules(options.load, result.load);
   return result;
+}
+
+}  // namespace detail
+
+pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options) {
+  return detail::run_pipeline_with(paths, options, nullptr);
 }
 
 }  // namespace neardup

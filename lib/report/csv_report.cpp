@@ -12,7 +12,8 @@ void write_csv_report(std::ostream& out, dedup_result const& result, report_cont
   detail::check_members(result, ctx.essays.size(), "write_csv_report");
   out << "cluster,size,id,file,index,title,line,similarity,estimated,relation,linked_to,link_"
          "similarity,"
-         "link_estimated\n";
+         "link_estimated";
+  out << (ctx.indexed ? ",stored\n" : "\n");
   std::size_t number = 0;
   for (auto const& c : result.clusters) {
     ++number;
@@ -23,7 +24,9 @@ void write_csv_report(std::ostream& out, dedup_result const& result, report_cont
           << fixed(member.similarity, 4) << "," << (member.estimated ? "true" : "false") << ","
           << member_relation_name(member.relation) << ","
           << csv_field(ctx.essays[member.linked_to].id) << "," << fixed(member.link_similarity, 4)
-          << "," << (member.link_estimated ? "true" : "false") << "\n";
+          << "," << (member.link_estimated ? "true" : "false");
+      if (ctx.indexed) out << "," << (e.stored ? "true" : "false");
+      out << "\n";
     }
   }
 }

@@ -140,6 +140,7 @@ std::string essay_heading(essay_info const& e) {
   s += e.last_line > e.line ? "s " + std::to_string(e.line) + "–" + std::to_string(e.last_line)
                             : " " + std::to_string(e.line);
   if (!e.title.empty()) s += " · 「" + html(e.title) + "」";
+  if (e.stored) s += " · stored";
   return s;
 }
 

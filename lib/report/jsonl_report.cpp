@@ -44,6 +44,7 @@ void write_jsonl_report(std::ostream& out, dedup_result const& result, report_co
         append_json_quoted(line, e.title);
         line += ", \"line\": ";
         number_to(e.line);
+        if (e.stored) line += ", \"stored\": true";  // from the index (dedup --index)
         line += ", \"similarity\": ";
         char buf[32];
         auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, member.similarity, std::chars_format::fixed, 4);

@@ -38,6 +38,7 @@ void write_text_report(std::ostream& out, dedup_result const& result, report_con
           << (e.last_line > e.line ? "s " : " ") << e.line;
       if (e.last_line > e.line) out << "-" << e.last_line;
       if (!e.title.empty()) out << "  「" << printable(e.title) << "」";
+      if (e.stored) out << "  (stored)";
       out << "  similarity " << (member.estimated ? "≈" : "") << fixed(member.similarity, 3)
           << (m == 0 ? " (first)" : "");
       if (m > 0) {
