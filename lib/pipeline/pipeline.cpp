@@ -24,6 +24,7 @@
 #include "corpus/read_back.hpp"
 #include "corpus/spool.hpp"
 #include "neardup/error.hpp"
+#include "pipeline/share_codec.hpp"
 
 namespace neardup {
 namespace {
@@ -42,6 +43,75 @@ struct file_output {
   std::vector<sentence_filter> sentence_filters;  // templates: one per essay
   std::vector<signature_info> signed_info;  // per essay: what signing saw (no shingles: empty)
 };
+
+// What travels of a file's output from the share that read it to share 0: all of it.
+template <class A, class V>
+void transfer(A& a, V& out) requires std::same_as<std::remove_const_t<V>, file_output> {
+  a.io(out.summary);
+  a.io(out.essays);
+  a.io(out.signatures);
+  a.io(out.keys);
+  a.io(out.sentence_keys);
+  a.io(out.sentence_filters);
+  a.io(out.signed_info);
+}
+
+/// A batch of whole lines of a JSON Lines file: taken in order (where its file and its bytes are
+/// fixed), produced on any thread (or share), merged in order.
+struct line_batch {
+  std::size_t file = 0;  // in walked.files
+  bool first = false;    // the file's first batch
+  bool last = false;     // its last
+  std::string failure;   // the file could not be read
+  detail::jsonl_chunker::chunk chunk;
+  std::size_t lines = 0;  // in the chunk, blank ones included
+  // What its lines gave, in line order: records (signed, their texts let go) and problems, with
+  // line numbers within the chunk (the merge knows where the chunk starts).
+  std::vector<jsonl_record> records;
+  std::vector<std::size_t> text_bytes;
+  std::vector<jsonl_problem> problems;
+  std::vector<std::uint8_t> is_record;  // per line that was not blank
+  std::vector<std::size_t> line_in_chunk;
+  std::vector<std::uint32_t> signatures;
+  std::vector<std::uint64_t> keys;  // LSH band keys
+  std::vector<std::uint64_t> sentence_keys;
+  std::vector<sentence_filter> sentence_filters;
+  std::vector<signature_info> signed_info;  // what signing saw (no shingles: empty)
+  unsigned share = 0;  // the share that produces it (an end-of-file batch: 0, nothing to do)
+};
+
+// What travels of a batch from the share that produced it to share 0: what produce() made.
+template <class A, class V>
+void transfer(A& a, V& b) requires std::same_as<std::remove_const_t<V>, line_batch> {
+  a.io(b.failure);
+  a.io(b.lines);
+  a.io(b.records);
+  a.io(b.text_bytes);
+  a.io(b.problems);
+  a.io(b.is_record);
+  a.io(b.line_in_chunk);
+  a.io(b.signatures);
+  a.io(b.keys);
+  a.io(b.sentence_keys);
+  a.io(b.sentence_filters);
+  a.io(b.signed_info);
+}
+
+/// Each input's start in the inputs' bytes (sizes now; 0 for one that cannot be read), and their
+/// total last: what every share computes alike to know which items are its own.
+std::vector<std::uint64_t> starts_of(std::span<const std::string> files) {
+  std::vector<std::uint64_t> starts;
+  starts.reserve(files.size() + 1);
+  std::uint64_t at = 0;
+  for (auto const& f : files) {
+    starts.push_back(at);
+    std::error_code ec;
+    auto const size = std::filesystem::file_size(f, ec);
+    if (!ec) at += size;
+  }
+  starts.push_back(at);
+  return starts;
+}
 
 void merge(load_summary& into, load_summary&& from) {
   for (auto& f : from.files) into.files.push_back(std::move(f));
@@ -86,6 +156,7 @@ struct signing {
   lsh_params lsh;  // band keys are computed with the signatures, on every thread
   unsigned threads;
   std::shared_ptr<read_failures> failures;
+  pipeline_share const& share;
 
   /// Signs one essay into `signature` (k values) and appends its band keys to `keys` and, when
   /// templates are looked for, its sentence sketch's band keys to `sentence_keys` and its sentence
@@ -125,6 +196,17 @@ struct signing {
     dedup.add_signature(std::string(), signature, own,
                         std::span<const std::uint64_t>(sentence_keys.data() + e * sb, sb),
                         filters[e], info, bytes);
+  }
+
+  /// Throws neardup::error(parse_error) unless another share's item holds what `n` essays need,
+  /// so that a malformed message is never read past its end.
+  void check_received(std::size_t n, std::size_t signatures, std::size_t keys,
+                      std::size_t sentence_keys, std::size_t filters, std::size_t infos) const {
+    bool const templates = dedup.options().templates;
+    if (signatures != n * k || keys != n * lsh.bands || infos != n ||
+        sentence_keys != (templates ? n * dedup.sentence_lsh().bands : 0) ||
+        filters != (templates ? n : 0))
+      throw error(errc::parse_error, "a share's item does not hold what its essays need");
   }
 
  private:
@@ -170,26 +252,9 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   result.load.filtered_by_extension = walked.filtered_by_extension;
   result.load.filtered_extensions = std::move(walked.filtered_extensions);
 
-  struct line_batch {
-    std::size_t file = 0;  // in walked.files
-    bool first = false;    // the file's first batch
-    bool last = false;     // its last
-    std::string failure;   // the file could not be read
-    detail::jsonl_chunker::chunk chunk;
-    std::size_t lines = 0;  // in the chunk, blank ones included
-    // What its lines gave, in line order: records (signed, their texts let go) and problems, with
-    // line numbers within the chunk (the merge knows where the chunk starts).
-    std::vector<jsonl_record> records;
-    std::vector<std::size_t> text_bytes;
-    std::vector<jsonl_problem> problems;
-    std::vector<std::uint8_t> is_record;  // per line that was not blank
-    std::vector<std::size_t> line_in_chunk;
-    std::vector<std::uint32_t> signatures;
-    std::vector<std::uint64_t> keys;  // LSH band keys
-    std::vector<std::uint64_t> sentence_keys;
-    std::vector<sentence_filter> sentence_filters;
-    std::vector<signature_info> signed_info;  // what signing saw (no shingles: empty)
-  };
+  pipeline_share const& share = sign.share;
+  std::vector<std::uint64_t> const starts =
+      share.count > 1 ? starts_of(walked.files) : std::vector<std::uint64_t>();
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
   std::vector<line_batch> batches(window);
   std::size_t next_file = 0;
@@ -208,7 +273,11 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         sources[next_file] = detail::open_jsonl_source(walked.files[next_file], options.load);
         chunker.emplace(sources[next_file].path, options.load.jsonl_fields.max_line_bytes);
       }
-      if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) return true;
+      if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) {
+        if (share.count > 1)
+          b.share = share_of(starts[b.file] + b.chunk.begin, starts.back(), share.count);
+        return true;
+      }
       b.chunk = {};
     } catch (error const& e) {
       b.failure = e.what();
@@ -225,7 +294,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   std::vector<detail::jsonl_lines> lines(threads);
   auto produce = [&](std::size_t i, unsigned w) {
     line_batch& b = batches[i % window];
-    if (b.last) return;
+    if (b.last || b.share != share.index) return;
     try {
       detail::read_jsonl_chunk(sources[b.file].path, b.chunk, lines[w]);
     } catch (error const& e) {
@@ -273,6 +342,21 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   std::string failure;              // of the current file
   auto consume = [&](std::size_t i) {
     line_batch& b = batches[i % window];
+    if (share.index != 0) {  // a share's own batches go to share 0, which merges them all
+      if (!b.last && b.share == share.index) share.send(i, detail::encode(b));
+      if (b.last) sources[b.file] = detail::jsonl_source{};
+      b = line_batch{};
+      return;
+    }
+    if (!b.last && b.share != 0) {
+      detail::decode(share.receive(b.share, i), b);
+      std::size_t const n = b.records.size();
+      sign.check_received(n, b.signatures.size(), b.keys.size(), b.sentence_keys.size(),
+                          b.sentence_filters.size(), b.signed_info.size());
+      if (b.text_bytes.size() != n || b.problems.size() + n != b.is_record.size() ||
+          b.line_in_chunk.size() != b.is_record.size())
+        throw error(errc::parse_error, "a share's batch of lines does not add up");
+    }
     std::string const& path = walked.files[b.file];
     if (b.first) {
       account = file_account{};
@@ -396,10 +480,17 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   std::vector<signer_scratch> scratch(threads);
   std::size_t const window = std::max<std::size_t>(64, 8 * threads);
   std::vector<file_output> outputs(window);
+  pipeline_share const& share = sign.share;
+  std::vector<std::uint64_t> const starts =
+      share.count > 1 ? starts_of(walked.files) : std::vector<std::uint64_t>();
+  auto share_of_file = [&](std::size_t i) {
+    return share.count > 1 ? share_of(starts[i], starts.back(), share.count) : 0u;
+  };
   auto const small = [](std::uint64_t n) { return n <= UINT32_MAX ? static_cast<std::uint32_t>(n) : 0u; };
   detail::ordered_parallel_for(
       walked.files.size(), threads, window,
       [&](std::size_t i, unsigned w) {
+        if (share_of_file(i) != share.index) return;
         file_output& out = outputs[i % window];
         detail::load_file(
             walked.files[i], per_file,
@@ -415,6 +506,18 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
       },
       [&](std::size_t i) {
         file_output& out = outputs[i % window];
+        unsigned const from = share_of_file(i);
+        if (share.index != 0) {  // a share's own files go to share 0, which merges them all
+          if (from == share.index) share.send(i, detail::encode(out));
+          out = file_output{};
+          return;
+        }
+        if (from != 0) {
+          detail::decode(share.receive(from, i), out);
+          sign.check_received(out.essays.size(), out.signatures.size(), out.keys.size(),
+                              out.sentence_keys.size(), out.sentence_filters.size(),
+                              out.signed_info.size());
+        }
         for (std::size_t e = 0; e < out.essays.size(); ++e) {
           // The id lives in result.essays; the deduplicator need not keep a second copy.
           sign.add(std::span<const std::uint32_t>(out.signatures.data() + e * k, k), out.keys,
@@ -429,7 +532,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         }
         merge(result.load, std::move(out.summary));
         out = file_output{};
-        if (options.load.progress) options.load.progress(i + 1, walked.files.size(), result.load.bytes);
+        if (options.load.progress)
+          options.load.progress(i + 1, walked.files.size(), result.load.bytes);
       });
   // The reloader needs each file's encoding, known now.
   state->reloader = std::make_unique<detail::essay_reloader>(per_file, result.load.files);
@@ -593,6 +697,14 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
   std::vector<std::pair<std::shared_ptr<detail::spooled_input>, std::string>> spools;
   if (std::count(paths.begin(), paths.end(), "-") > 1)
     throw error(errc::invalid_argument, "standard input (-) can be read only once");
+  pipeline_share const& share = options.share;
+  if (share.count == 0 || share.index >= share.count)
+    throw error(errc::invalid_argument, "pipeline_share: share " + std::to_string(share.index) +
+                                            " of " + std::to_string(share.count));
+  if (share.count > 1 && (share.index == 0 ? !share.receive : !share.send))
+    throw error(errc::invalid_argument,
+                share.index == 0 ? "pipeline_share: share 0 needs a receive function"
+                                 : "pipeline_share: a share other than 0 needs a send function");
   for (std::string const& path : paths) {
     struct stat st {};
     bool const dash = path == "-";
@@ -600,6 +712,11 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
       inputs.push_back(path);
       continue;
     }
+    if (share.count > 1)
+      throw error(
+          errc::invalid_argument,
+          (dash ? std::string("standard input") : path) +
+              ": standard input and pipes cannot be shared between processes (give a file)");
     int const fd = dash ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       inputs.push_back(path);  // the walk reports why it cannot be read
@@ -626,7 +743,8 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
         std::async(std::launch::async, [&] { return walk_paths(inputs, options.load.walk); });
   deduplicator dedup(options.dedup);
   auto const failures = std::make_shared<read_failures>();
-  signing const sign{dedup, dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads, failures};
+  signing const sign{dedup,    dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads,
+                     failures, share};
   std::vector<skipped_path> before = std::move(result.load.skipped);
   if (options.load.jsonl)
     load_and_sign_jsonl(inputs, options, sign, result);
@@ -634,6 +752,7 @@ pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_option
     load_and_sign_files(inputs, options, walk_ahead, sign, result);
   result.load.skipped.insert(result.load.skipped.begin(), before.begin(), before.end());
   result.timing.load_and_sign = seconds_since(start);
+  if (share.index != 0) return result;  // share 0 has its items and does the rest
 
   start = std::chrono::steady_clock::now();
   result.dedup = dedup.run();
