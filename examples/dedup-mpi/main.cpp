@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  // The pipeline's ordered merge calls send and receive from whichever thread merges next.
+  // The pipeline's ordered merge sends from whichever thread merges next; rank 0 receives on a
+  // thread of its own.
   if (provided < MPI_THREAD_SERIALIZED)
     abort_job(
         rank,
@@ -81,6 +83,9 @@ int main(int argc, char** argv) {
 
   auto const start = std::chrono::steady_clock::now();
   int status = exit_ok;
+  // Outside the try: a rank that fails ends the job from the handler, never waiting for its
+  // receiver to join.
+  std::optional<dedup_mpi::receiver> incoming;
   try {
     neardup::pipeline_options options = cli.pipeline_options();
     if (rank != 0) cli.progress.enabled = false;
@@ -94,11 +99,15 @@ int main(int argc, char** argv) {
         ++items_sent;
         bytes_sent += bytes.size();
       };
-    else
-      options.share.receive = [](unsigned from, std::size_t item) {
-        return dedup_mpi::receive_item(static_cast<int>(from), item);
+    if (rank == 0 && ranks > 1) {
+      incoming.emplace(ranks);
+      options.share.receive = [&](unsigned from, std::size_t item) {
+        return incoming->take(static_cast<int>(from), item);
       };
+    }
     auto run = neardup::run_pipeline(cli.paths, options);
+    if (rank != 0) dedup_mpi::send_done();
+    if (incoming) incoming->finish();
     // DEDUP_MPI_STATS=1: what each rank read and sent (docs/scaling.md's bytes per essay).
     if (char const* stats = std::getenv("DEDUP_MPI_STATS"); stats && *stats == '1' && rank != 0)
       std::cerr << "dedup-mpi: rank " << rank << ": " << items_sent << " items, " << bytes_sent
