@@ -95,9 +95,9 @@ int main(int argc, char** argv) {
     if (rank != 0)
       options.share.send = [&, rank](std::size_t item, std::string&& bytes) {
         if (dies_here(rank)) std::_Exit(9);
-        dedup_mpi::send_item(item, bytes);
         ++items_sent;
         bytes_sent += bytes.size();
+        dedup_mpi::send_item(item, std::move(bytes));
       };
     if (rank == 0 && ranks > 1) {
       incoming.emplace(ranks);

@@ -1,10 +1,10 @@
 #include "mpi_transport.hpp"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <vector>
 
 #include "neardup/error.hpp"
 
@@ -18,35 +18,66 @@ constexpr std::uint64_t done_item = UINT64_MAX;
 }  // namespace
 
 void wait_idle(MPI_Request& request, MPI_Status* status) {
-  for (unsigned tries = 0;; ++tries) {
+  for (;;) {
     int done = 0;
     MPI_Test(&request, &done, status);
     if (done) return;
-    // A message is usually a moment away; a rank that waits for the others' whole share is not.
-    if (tries < 2000)
-      sched_yield();
-    else
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // Sleep, not spin: a waiting thread must leave the core to the ranks that work.
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
 }
 
-void send_item(std::size_t item, std::string const& bytes) {
-  std::uint64_t header[2] = {item, bytes.size()};
-  MPI_Request request;
-  MPI_Isend(header, 2, MPI_UINT64_T, 0, item_tag, MPI_COMM_WORLD, &request);
-  wait_idle(request);
-  for (std::size_t at = 0; at < bytes.size(); at += piece_bytes) {
-    int const n = static_cast<int>(std::min(piece_bytes, bytes.size() - at));
-    MPI_Isend(bytes.data() + at, n, MPI_BYTE, 0, item_tag, MPI_COMM_WORLD, &request);
-    wait_idle(request);
+namespace {
+
+// A rank's sends in flight: each kept (its header and bytes) until MPI is done with it, so that
+// the rank goes on signing instead of waiting for rank 0 to take each item.
+struct pending_send {
+  std::uint64_t header[2];
+  std::string bytes;
+  std::vector<MPI_Request> requests;
+};
+std::deque<pending_send> in_flight;
+
+void post(pending_send& p) {
+  p.requests.emplace_back();
+  MPI_Isend(p.header, 2, MPI_UINT64_T, 0, item_tag, MPI_COMM_WORLD, &p.requests.back());
+  for (std::size_t at = 0; at < p.bytes.size(); at += piece_bytes) {
+    int const n = static_cast<int>(std::min(piece_bytes, p.bytes.size() - at));
+    p.requests.emplace_back();
+    MPI_Isend(p.bytes.data() + at, n, MPI_BYTE, 0, item_tag, MPI_COMM_WORLD, &p.requests.back());
   }
+}
+
+bool sent(pending_send& p) {
+  int done = 0;
+  MPI_Testall(static_cast<int>(p.requests.size()), p.requests.data(), &done, MPI_STATUSES_IGNORE);
+  return done != 0;
+}
+
+}  // namespace
+
+void send_item(std::size_t item, std::string&& bytes) {
+  while (!in_flight.empty() && sent(in_flight.front())) in_flight.pop_front();
+  // At most this many items in flight: rank 0 receives as they come, so this is seldom reached.
+  while (in_flight.size() >= 256) {
+    if (!sent(in_flight.front())) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    while (!in_flight.empty() && sent(in_flight.front())) in_flight.pop_front();
+  }
+  pending_send& p = in_flight.emplace_back();
+  p.header[0] = item;
+  p.header[1] = bytes.size();
+  p.bytes = std::move(bytes);
+  post(p);
 }
 
 void send_done() {
-  std::uint64_t header[2] = {done_item, 0};
-  MPI_Request request;
-  MPI_Isend(header, 2, MPI_UINT64_T, 0, item_tag, MPI_COMM_WORLD, &request);
-  wait_idle(request);
+  pending_send& p = in_flight.emplace_back();
+  p.header[0] = done_item;
+  p.header[1] = 0;
+  post(p);
+  for (auto& q : in_flight)
+    for (auto& r : q.requests) wait_idle(r);
+  in_flight.clear();
 }
 
 receiver::receiver(int ranks) : thread_([this, ranks] { run(ranks); }) {}
