@@ -169,6 +169,18 @@ void command::add_options(CLI::App& app) {
   norm->add_flag("--keep-whitespace", keep_space, "Compare white space too (implied by --words)");
 }
 
+std::optional<int> command::parse(CLI::App& app, int argc, char** argv, std::ostream& out,
+                                  std::ostream& errors) {
+  add_options(app);
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::ParseError const& e) {
+    return app.exit(e, out, errors) == 0 ? exit_ok : exit_usage;
+  }
+  if (int const status = prepare(errors); status != exit_ok) return status;
+  return std::nullopt;
+}
+
 int command::prepare(std::ostream& errors) {
   auto& norm_opts = options.signature.normalize;
   norm_opts.nfkc_casefold = !no_nfkc;

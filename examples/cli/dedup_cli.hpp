@@ -34,6 +34,10 @@ struct command {
 
   /// Adds every option of dedup (and the version flag) to `app`.
   void add_options(CLI::App& app);
+  /// add_options, app.parse and prepare: an exit status when the program is done (--help,
+  /// --version, a usage error, said on `out` and `errors`), or nothing to go on.
+  std::optional<int> parse(CLI::App& app, int argc, char** argv, std::ostream& out,
+                           std::ostream& errors);
   /// After app.parse(): checks the options together, maps them onto the library's and resolves
   /// the outputs (checked against the inputs and each other, nothing written). Returns exit_ok, or
   /// exit_usage after a message on `errors`.

@@ -71,14 +71,8 @@ int main(int argc, char** argv) {
       "machine, or a shared file system). Standard input and pipes cannot be shared.\n",
       "dedup-mpi"};
   command cli("dedup-mpi");
-  cli.add_options(app);
-  try {
-    app.parse(argc, argv);
-  } catch (CLI::ParseError const& e) {
-    int const code = rank == 0 ? app.exit(e) : app.exit(e, silent, silent);
-    return finish(code == 0 ? exit_ok : exit_usage);
-  }
-  if (int const status = cli.prepare(errors); status != exit_ok) return finish(status);
+  if (auto const done = cli.parse(app, argc, argv, rank == 0 ? std::cout : silent, errors))
+    return finish(*done);
   if (cli.show_split) return finish(rank == 0 ? cli.run_show_split() : exit_ok);
 
   auto const start = std::chrono::steady_clock::now();

@@ -44,13 +44,7 @@ int main(int argc, char** argv) {
       "in the page); the rest are listed with excerpts and rendered when opened.\n",
       "dedup"};
   command cli("dedup");
-  cli.add_options(app);
-  try {
-    app.parse(argc, argv);
-  } catch (CLI::ParseError const& e) {
-    return app.exit(e) == 0 ? exit_ok : exit_usage;
-  }
-  if (int const status = cli.prepare(std::cerr); status != exit_ok) return status;
+  if (auto const done = cli.parse(app, argc, argv, std::cout, std::cerr)) return *done;
   if (cli.show_split) return cli.run_show_split();
 
   auto const start = std::chrono::steady_clock::now();
