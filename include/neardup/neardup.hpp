@@ -28,6 +28,7 @@
 #include "neardup/normalize.hpp"
 #include "neardup/output.hpp"
 #include "neardup/pipeline.hpp"
+#include "neardup/pipeline_share.hpp"
 #include "neardup/report.hpp"
 #include "neardup/shingle.hpp"
 #include "neardup/signature.hpp"

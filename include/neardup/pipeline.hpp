@@ -21,6 +21,7 @@
 #include "neardup/index.hpp"
 #include "neardup/load.hpp"
 #include "neardup/passages.hpp"
+#include "neardup/pipeline_share.hpp"
 
 namespace neardup {
 
@@ -32,6 +33,8 @@ struct pipeline_options {
   /// white space are always dropped.
   bool passages = false;
   passage_options passage;
+  /// Reading and signing spread over processes (pipeline_share.hpp); by default this one does all.
+  pipeline_share share;
 };
 
 /// Where the time went, in seconds of wall time.
@@ -67,6 +70,9 @@ struct pipeline_result {
 /// options.dedup.threads is. Throws neardup::error only for bad options (or when standard input
 /// cannot be kept); bad files are accounted for in `load`, and a file that changes during the run
 /// is skipped as skip_reason::changed and left out of the clusters it would have joined.
+/// With options.share.count > 1, share 0 returns the whole result (the same as one process's) and
+/// the other shares return once their items are sent, with only timing.load_and_sign set; standard
+/// input and pipes cannot be shared (neardup::error(invalid_argument)).
 [[nodiscard]] pipeline_result run_pipeline(std::span<const std::string> paths, pipeline_options const& options);
 
 /// The index settings a run's options give (the LSH bands and rows as the deduplicator chooses

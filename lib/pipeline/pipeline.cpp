@@ -25,6 +25,7 @@
 #include "corpus/spool.hpp"
 #include "neardup/error.hpp"
 #include "pipeline/run.hpp"
+#include "pipeline/share_codec.hpp"
 
 namespace neardup {
 namespace {
@@ -45,12 +46,81 @@ struct signed_essays {
   std::vector<std::size_t> fingerprint_ends;
 };
 
+// What travels of a run of signed essays from the share that signed them to share 0: all of it.
+template <class A, class V>
+void transfer(A& a, V& out) requires std::same_as<std::remove_const_t<V>, signed_essays> {
+  a.io(out.signatures);
+  a.io(out.keys);
+  a.io(out.sentence_keys);
+  a.io(out.sentence_filters);
+  a.io(out.signed_info);
+  a.io(out.fingerprints);
+  a.io(out.fingerprint_ends);
+}
+
 // What one file gave: its account and its essays' metadata and signatures, merged in file order.
 struct file_output {
   load_summary summary;  // of this one file
   std::vector<essay_info> essays;
   signed_essays signed_;
 };
+
+// What travels of a file's output from the share that read it to share 0: all of it.
+template <class A, class V>
+void transfer(A& a, V& out) requires std::same_as<std::remove_const_t<V>, file_output> {
+  a.io(out.summary);
+  a.io(out.essays);
+  a.io(out.signed_);
+}
+
+/// A batch of whole lines of a JSON Lines file: taken in order (where its file and its bytes are
+/// fixed), produced on any thread (or share), merged in order.
+struct line_batch {
+  std::size_t file = 0;  // in walked.files
+  bool first = false;    // the file's first batch
+  bool last = false;     // its last
+  std::string failure;   // the file could not be read
+  detail::jsonl_chunker::chunk chunk;
+  std::size_t lines = 0;  // in the chunk, blank ones included
+  // What its lines gave, in line order: records (signed, their texts let go) and problems, with
+  // line numbers within the chunk (the merge knows where the chunk starts).
+  std::vector<jsonl_record> records;
+  std::vector<std::size_t> text_bytes;
+  std::vector<jsonl_problem> problems;
+  std::vector<std::uint8_t> is_record;  // per line that was not blank
+  std::vector<std::size_t> line_in_chunk;
+  signed_essays signed_;
+  unsigned share = 0;  // the share that produces it (an end-of-file batch: 0, nothing to do)
+};
+
+// What travels of a batch from the share that produced it to share 0: what produce() made.
+template <class A, class V>
+void transfer(A& a, V& b) requires std::same_as<std::remove_const_t<V>, line_batch> {
+  a.io(b.failure);
+  a.io(b.lines);
+  a.io(b.records);
+  a.io(b.text_bytes);
+  a.io(b.problems);
+  a.io(b.is_record);
+  a.io(b.line_in_chunk);
+  a.io(b.signed_);
+}
+
+/// Each input's start in the inputs' bytes (sizes now; 0 for one that cannot be read), and their
+/// total last: what every share computes alike to know which items are its own.
+std::vector<std::uint64_t> starts_of(std::span<const std::string> files) {
+  std::vector<std::uint64_t> starts;
+  starts.reserve(files.size() + 1);
+  std::uint64_t at = 0;
+  for (auto const& f : files) {
+    starts.push_back(at);
+    std::error_code ec;
+    auto const size = std::filesystem::file_size(f, ec);
+    if (!ec) at += size;
+  }
+  starts.push_back(at);
+  return starts;
+}
 
 void merge(load_summary& into, load_summary&& from) {
   for (auto& f : from.files) into.files.push_back(std::move(f));
@@ -99,6 +169,7 @@ struct signing {
   std::shared_ptr<read_failures> failures;
   detail::text_route* route;      // where the deduplicator's text source reads the loaded essays
   detail::signed_batch* capture;  // null, or where each added essay's signature is kept too
+  pipeline_share const& share;
   passage_finder* passages = nullptr;
   // The signer normalizes as the passages do: its normalized text is fingerprinted as it stands.
   bool passages_share_normalization = false;
@@ -167,6 +238,22 @@ struct signing {
                         from.sentence_filters[e], info, bytes);
   }
 
+  /// Throws neardup::error(parse_error) unless another share's item holds what its `n` essays
+  /// need, so that a malformed message is never read past its end.
+  void check_received(std::size_t n, signed_essays const& got) const {
+    bool const templates = dedup.options().templates;
+    bool const fingerprints = passages != nullptr;
+    if (got.signatures.size() != n * k || got.keys.size() != n * lsh.bands ||
+        got.signed_info.size() != n ||
+        got.sentence_keys.size() != (templates ? n * dedup.sentence_lsh().bands : 0) ||
+        got.sentence_filters.size() != (templates ? n : 0) ||
+        got.fingerprint_ends.size() != (fingerprints ? n : 0) ||
+        !std::is_sorted(got.fingerprint_ends.begin(), got.fingerprint_ends.end()) ||
+        (n > 0 && fingerprints && got.fingerprint_ends.back() != got.fingerprints.size()) ||
+        (!fingerprints && !got.fingerprints.empty()))
+      throw error(errc::parse_error, "a share's item does not hold what its essays need");
+  }
+
  private:
   static std::vector<std::uint32_t>& scratch_sentences() {
     thread_local std::vector<std::uint32_t> sentences;
@@ -217,22 +304,9 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   result.load.filtered_by_extension = walked.filtered_by_extension;
   result.load.filtered_extensions = std::move(walked.filtered_extensions);
 
-  struct line_batch {
-    std::size_t file = 0;  // in walked.files
-    bool first = false;    // the file's first batch
-    bool last = false;     // its last
-    std::string failure;   // the file could not be read
-    detail::jsonl_chunker::chunk chunk;
-    std::size_t lines = 0;  // in the chunk, blank ones included
-    // What its lines gave, in line order: records (signed, their texts let go) and problems, with
-    // line numbers within the chunk (the merge knows where the chunk starts).
-    std::vector<jsonl_record> records;
-    std::vector<std::size_t> text_bytes;
-    std::vector<jsonl_problem> problems;
-    std::vector<std::uint8_t> is_record;  // per line that was not blank
-    std::vector<std::size_t> line_in_chunk;
-    signed_essays signed_;
-  };
+  pipeline_share const& share = sign.share;
+  std::vector<std::uint64_t> const starts =
+      share.count > 1 ? starts_of(walked.files) : std::vector<std::uint64_t>();
   std::size_t const window = std::max<std::size_t>(8, 4 * threads);
   std::vector<line_batch> batches(window);
   std::size_t next_file = 0;
@@ -251,7 +325,11 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
         sources[next_file] = detail::open_jsonl_source(walked.files[next_file], options.load);
         chunker.emplace(sources[next_file].path, options.load.jsonl_fields.max_line_bytes);
       }
-      if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) return true;
+      if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) {
+        if (share.count > 1)
+          b.share = share_of(starts[b.file] + b.chunk.begin, starts.back(), share.count);
+        return true;
+      }
       b.chunk = {};
     } catch (error const& e) {
       b.failure = e.what();
@@ -268,7 +346,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   std::vector<detail::jsonl_lines> lines(threads);
   auto produce = [&](std::size_t i, unsigned w) {
     line_batch& b = batches[i % window];
-    if (b.last) return;
+    if (b.last || b.share != share.index) return;
     try {
       detail::read_jsonl_chunk(sources[b.file].path, b.chunk, lines[w]);
     } catch (error const& e) {
@@ -313,6 +391,20 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
   std::string failure;              // of the current file
   auto consume = [&](std::size_t i) {
     line_batch& b = batches[i % window];
+    if (share.index != 0) {  // a share's own batches go to share 0, which merges them all
+      if (!b.last && b.share == share.index) share.send(i, detail::encode(b));
+      if (b.last) sources[b.file] = detail::jsonl_source{};
+      b = line_batch{};
+      return;
+    }
+    if (!b.last && b.share != 0) {
+      detail::decode(share.receive(b.share, i), b);
+      std::size_t const n = b.records.size();
+      sign.check_received(n, b.signed_);
+      if (b.text_bytes.size() != n || b.problems.size() + n != b.is_record.size() ||
+          b.line_in_chunk.size() != b.is_record.size())
+        throw error(errc::parse_error, "a share's batch of lines does not add up");
+    }
     std::string const& path = walked.files[b.file];
     if (b.first) {
       account = file_account{};
@@ -435,10 +527,17 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   std::vector<signer_scratch> scratch(threads);
   std::size_t const window = std::max<std::size_t>(64, 8 * threads);
   std::vector<file_output> outputs(window);
+  pipeline_share const& share = sign.share;
+  std::vector<std::uint64_t> const starts =
+      share.count > 1 ? starts_of(walked.files) : std::vector<std::uint64_t>();
+  auto share_of_file = [&](std::size_t i) {
+    return share.count > 1 ? share_of(starts[i], starts.back(), share.count) : 0u;
+  };
   auto const small = [](std::uint64_t n) { return n <= UINT32_MAX ? static_cast<std::uint32_t>(n) : 0u; };
   detail::ordered_parallel_for(
       walked.files.size(), threads, window,
       [&](std::size_t i, unsigned w) {
+        if (share_of_file(i) != share.index) return;
         file_output& out = outputs[i % window];
         detail::load_file(
             walked.files[i], per_file,
@@ -450,6 +549,16 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
       },
       [&](std::size_t i) {
         file_output& out = outputs[i % window];
+        unsigned const from = share_of_file(i);
+        if (share.index != 0) {  // a share's own files go to share 0, which merges them all
+          if (from == share.index) share.send(i, detail::encode(out));
+          out = file_output{};
+          return;
+        }
+        if (from != 0) {
+          detail::decode(share.receive(from, i), out);
+          sign.check_received(out.essays.size(), out.signed_);
+        }
         for (std::size_t e = 0; e < out.essays.size(); ++e) {
           // The id lives in result.essays; the deduplicator need not keep a second copy.
           sign.add(out.signed_, e, out.essays[e].bytes);
@@ -623,6 +732,14 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   std::vector<std::pair<std::shared_ptr<detail::spooled_input>, std::string>> spools;
   if (std::count(paths.begin(), paths.end(), "-") > 1)
     throw error(errc::invalid_argument, "standard input (-) can be read only once");
+  pipeline_share const& share = options.share;
+  if (share.count == 0 || share.index >= share.count)
+    throw error(errc::invalid_argument, "pipeline_share: share " + std::to_string(share.index) +
+                                            " of " + std::to_string(share.count));
+  if (share.count > 1 && (share.index == 0 ? !share.receive : !share.send))
+    throw error(errc::invalid_argument,
+                share.index == 0 ? "pipeline_share: share 0 needs a receive function"
+                                 : "pipeline_share: a share other than 0 needs a send function");
   for (std::string const& path : paths) {
     struct stat st {};
     bool const dash = path == "-";
@@ -630,6 +747,11 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
       inputs.push_back(path);
       continue;
     }
+    if (share.count > 1)
+      throw error(
+          errc::invalid_argument,
+          (dash ? std::string("standard input") : path) +
+              ": standard input and pipes cannot be shared between processes (give a file)");
     int const fd = dash ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       inputs.push_back(path);  // the walk reports why it cannot be read
@@ -661,7 +783,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   dedup.set_text_source([route](std::uint32_t doc) { return (*route)(doc); });
   signed_batch batch;
   signing sign{dedup,    dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads,
-               failures, route.get(),    hook ? &batch : nullptr};
+               failures, route.get(),    hook ? &batch : nullptr, share};
   // Passages: each essay's fingerprints are taken as it is signed; the pairs the finder's index
   // finds are read back to be aligned (result.text, set by the reader before any essay is added).
   std::optional<passage_finder> passages;
@@ -682,6 +804,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
     load_and_sign_files(inputs, options, walk_ahead, sign, result);
   result.load.skipped.insert(result.load.skipped.begin(), before.begin(), before.end());
   result.timing.load_and_sign = seconds_since(start);
+  if (share.index != 0) return result;  // share 0 has its items and does the rest
 
   start = std::chrono::steady_clock::now();
   if (hook) {

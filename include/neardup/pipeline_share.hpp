@@ -1,0 +1,38 @@
+// pipeline_share — one run's reading and signing spread over processes (MPI ranks, or any other
+// transport): every process walks the same inputs and cuts them into the same work items (files,
+// or chunks of whole lines of JSON Lines files), produces (reads, decodes, splits, signs) the items
+// of its share, and ships each one's output as bytes to share 0. Share 0 receives them in item
+// order and merges them with its own exactly as run_pipeline merges its threads' outputs, then
+// runs candidates, verification and clustering, so the result is the same for any number of shares.
+//
+// Shares are contiguous byte ranges of the inputs in input order (share_of), so a share reads
+// about 1/count of the bytes. Share 0 reads texts back by path for verification and reports: the
+// processes must see the same files at the same paths (one machine, or a shared file system).
+//
+//   neardup::pipeline_options options;
+//   options.share = {rank, ranks, send_to_rank_0, receive_from};
+//   auto run = neardup::run_pipeline(paths, options);  // the whole result on share 0 only
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace neardup {
+
+struct pipeline_share {
+  unsigned index = 0;  ///< this process's share; share 0 merges and runs the rest
+  unsigned count = 1;  ///< shares in all; 1: run_pipeline does everything itself
+  /// Shares other than 0: item `item`'s output, for share 0 (items of one share in order).
+  std::function<void(std::size_t item, std::string&& bytes)> send;
+  /// Share 0: the output of item `item`, produced by share `from`, as `send` gave it there.
+  std::function<std::string(unsigned from, std::size_t item)> receive;
+};
+
+/// The share that produces an item starting `at` bytes into inputs of `total` bytes in all:
+/// share s takes the items that start in [s·w, (s+1)·w) with w = ⌈total / count⌉ (the last share
+/// also those at or past `total`, should a file have grown).
+[[nodiscard]] unsigned share_of(std::uint64_t at, std::uint64_t total, unsigned count) noexcept;
+
+}  // namespace neardup
