@@ -89,6 +89,22 @@ for entry in "${inputs[@]}"; do
   done
   echo "ok: $kind $path: 1-4 ranks give dedup's reports"
 done
+# Copied passages: each rank fingerprints its own essays and ships the fingerprints to rank 0.
+for entry in "${inputs[@]}"; do
+  kind=${entry%%:*}
+  path=${entry#*:}
+  flags=(-q --passages --format jsonl)
+  [[ $kind == jsonl ]] && flags+=(--jsonl)
+  "$dedup" "${flags[@]}" "$path" >"$work/want.passages" 2>/dev/null || fail "dedup --passages on $path"
+  grep -q '"pair"' "$work/want.passages" || [[ $kind == jsonl ]] || fail "no passage pair in $path"
+  for n in 2 3; do
+    mpi "$n" "${flags[@]}" "$path" >"$work/got.passages" 2>"$work/got.err" ||
+      fail "dedup-mpi -np $n --passages on $path: $(cat "$work/got.err")"
+    cmp -s "$work/want.passages" "$work/got.passages" ||
+      fail "-np $n, $path: the passages differ from dedup's"
+  done
+done
+echo "ok: --passages on 2 and 3 ranks gives dedup's pairs"
 # Skipped files are reported as dedup reports them (compared above); check that they were there.
 "$dedup" -q --format jsonl "$work/folder" 2>"$work/skips.err" >/dev/null
 grep -q 'skipped' "$work/skips.err" || fail "the test folder's bad files were not reported"
