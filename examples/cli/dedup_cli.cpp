@@ -312,6 +312,12 @@ void command::open_index() {
 }
 
 int command::write_reports(neardup::pipeline_result& run, double seconds) {
+    if (run.load.files.empty()) {
+      std::ostringstream why;
+      neardup::write_nothing_read(why, run.load, load);
+      std::cerr << program << ": " << why.str();
+      return exit_usage;
+    }
     neardup::report_context context{run.essays, run.text_start, &run.load, &options, seconds,
                                     run.timing.load_and_sign};
     context.indexed = index.has_value();

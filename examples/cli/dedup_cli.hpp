@@ -54,7 +54,8 @@ struct command {
   [[nodiscard]] neardup::pipeline_options pipeline_options();
 
   /// Writes the report, the summary and --keep-one for a finished run that took `seconds`;
-  /// returns the exit status (exit_duplicates with --fail-on-duplicates). Throws neardup::error
+  /// returns the exit status (exit_duplicates with --fail-on-duplicates; exit_usage, said on
+  /// standard error, when no file could be read). Throws neardup::error
   /// when an output cannot be written.
   int write_reports(neardup::pipeline_result& run, double seconds);
 

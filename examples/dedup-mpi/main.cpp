@@ -115,14 +115,7 @@ int main(int argc, char** argv) {
       cli.progress.clear();
       double const seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (run.load.files.empty()) {
-        std::ostringstream why;
-        neardup::write_nothing_read(why, run.load, cli.load);
-        std::cerr << "dedup-mpi: " << why.str();
-        status = exit_usage;
-      } else {
-        status = cli.write_reports(run, seconds);
-      }
+      status = cli.write_reports(run, seconds);
     }
     std::cout.flush();
     std::fflush(nullptr);

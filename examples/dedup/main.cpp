@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <sstream>
 
 #include "../cli/dedup_cli.hpp"
 
@@ -56,12 +55,6 @@ int main(int argc, char** argv) {
     cli.progress.clear();
     double const seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (run.load.files.empty()) {
-      std::ostringstream why;
-      neardup::write_nothing_read(why, run.load, cli.load);
-      std::cerr << "dedup: " << why.str();
-      return exit_usage;
-    }
     int const status = cli.write_reports(run, seconds);
     // Everything is written and flushed: leave without freeing the run piece by piece (on a large
     // corpus hundreds of thousands of strings, a tenth of a second); the system takes it all back.

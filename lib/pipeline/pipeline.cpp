@@ -810,16 +810,10 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   if (hook) {
     route->loaded_count = result.essays.size();
     hook(dedup, result, batch, *route);
+    // The report's readers route the stored essays as the deduplicator's source does.
     if (route->stored) {
-      auto with_stored = [route](std::function<std::string(std::uint32_t)> loaded) {
-        return [route, loaded = std::move(loaded)](std::uint32_t doc) {
-          return doc < route->loaded_count
-                     ? loaded(doc)
-                     : route->stored(doc - static_cast<std::uint32_t>(route->loaded_count));
-        };
-      };
-      result.text = with_stored(result.text);
-      result.text_start = with_stored(result.text_start);
+      result.text = text_route{result.text, route->stored, route->loaded_count};
+      result.text_start = text_route{result.text_start, route->stored, route->loaded_count};
     }
   }
   result.dedup = dedup.run();
