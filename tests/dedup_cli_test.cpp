@@ -12,6 +12,7 @@
 #include <unicode/unistr.h>
 
 #include "cli_helpers.hpp"
+#include "icu_encode.hpp"
 #include "neardup/version.hpp"
 
 namespace fs = std::filesystem;
@@ -24,23 +25,11 @@ using cli::run_result;
 using cli::slurp;
 using cli::temp_dir;
 using cli::write_file;
+using neardup_test::icu_encode;
 
 namespace {
 
 std::string essays_dir() { return NEARDUP_ESSAYS_DIR; }
-
-std::string icu_encode(std::string const& utf8, char const* charset) {
-  icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open(charset, &status), ucnv_close);
-  REQUIRE(U_SUCCESS(status));
-  std::string out(static_cast<std::size_t>(s.length()) * 4 + 16, '\0');
-  int32_t const n = ucnv_fromUChars(conv.get(), out.data(), static_cast<int32_t>(out.size()), s.getBuffer(),
-                                    s.length(), &status);
-  REQUIRE(U_SUCCESS(status));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 std::string icu_transliterate(std::string const& utf8, char const* id) {
   UErrorCode status = U_ZERO_ERROR;

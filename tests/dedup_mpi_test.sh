@@ -73,7 +73,10 @@ for entry in "${inputs[@]}"; do
   for format in jsonl csv text; do
     "$dedup" "${flags[@]}" --format "$format" "$path" >"$work/want.$format" 2>"$work/want.err" ||
       fail "dedup on $path"
-    for n in 1 2 3 4; do
+    # Every rank count for one format; the other formats are the same reports written otherwise.
+    ranks=(3)
+    [[ $format == jsonl ]] && ranks=(1 2 3 4)
+    for n in "${ranks[@]}"; do
       mpi "$n" "${flags[@]}" --format "$format" "$path" >"$work/got.$format" 2>"$work/got.err" ||
         fail "dedup-mpi -np $n on $path (--format $format): $(cat "$work/got.err")"
       if [[ $format == text ]]; then
@@ -87,7 +90,7 @@ for entry in "${inputs[@]}"; do
       fi
     done
   done
-  echo "ok: $kind $path: 1-4 ranks give dedup's reports"
+  echo "ok: $kind $path: 1-4 ranks give dedup's reports (JSON Lines; CSV and text on 3)"
 done
 # Copied passages: each rank fingerprints its own essays and ships the fingerprints to rank 0.
 for entry in "${inputs[@]}"; do
@@ -97,14 +100,14 @@ for entry in "${inputs[@]}"; do
   [[ $kind == jsonl ]] && flags+=(--jsonl)
   "$dedup" "${flags[@]}" "$path" >"$work/want.passages" 2>/dev/null || fail "dedup --passages on $path"
   grep -q '"pair"' "$work/want.passages" || [[ $kind == jsonl ]] || fail "no passage pair in $path"
-  for n in 2 3; do
+  for n in 3; do
     mpi "$n" "${flags[@]}" "$path" >"$work/got.passages" 2>"$work/got.err" ||
       fail "dedup-mpi -np $n --passages on $path: $(cat "$work/got.err")"
     cmp -s "$work/want.passages" "$work/got.passages" ||
       fail "-np $n, $path: the passages differ from dedup's"
   done
 done
-echo "ok: --passages on 2 and 3 ranks gives dedup's pairs"
+echo "ok: --passages on 3 ranks gives dedup's pairs"
 # Skipped files are reported as dedup reports them (compared above); check that they were there.
 "$dedup" -q --format jsonl "$work/folder" 2>"$work/skips.err" >/dev/null
 grep -q 'skipped' "$work/skips.err" || fail "the test folder's bad files were not reported"

@@ -16,6 +16,7 @@
 #include "random_text.hpp"
 #include "report/format.hpp"
 #include "temp_files.hpp"
+#include "test_files.hpp"
 
 namespace {
 
@@ -198,13 +199,6 @@ neardup::load_summary load_folder(std::filesystem::path const& dir,
   });
 }
 
-std::string read_all(std::filesystem::path const& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -347,10 +341,10 @@ TEST_CASE(
     CHECK(out.what() == neardup::output_file::kind::regular_file);
     CHECK(out.target() == std::filesystem::canonical(file).string());
     out.open() << "after";
-    CHECK(read_all(file) == "before");  // nothing changes until commit
+    CHECK(neardup_test::read_bytes(file) == "before");  // nothing changes until commit
     out.commit();
   }
-  CHECK(read_all(file) == "after");
+  CHECK(neardup_test::read_bytes(file) == "after");
   CHECK(std::filesystem::is_symlink(dir.path / "link"));
   CHECK(std::filesystem::status(file).permissions() ==
         (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
@@ -358,7 +352,7 @@ TEST_CASE(
     neardup::output_file out(file.string());
     out.open() << "lost";
   }  // not committed: the file is as it was, and no temporary file is left
-  CHECK(read_all(file) == "after");
+  CHECK(neardup_test::read_bytes(file) == "after");
   std::size_t entries = 0;
   for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir.path)) ++entries;
   CHECK(entries == 2);
@@ -368,7 +362,7 @@ TEST_CASE(
   CHECK_FALSE(fresh.identity());
   fresh.open() << "x";
   fresh.commit();
-  CHECK(read_all(dir.path / "new.txt") == "x");
+  CHECK(neardup_test::read_bytes(dir.path / "new.txt") == "x");
   CHECK(neardup::output_file("/dev/null").what() == neardup::output_file::kind::special);
   CHECK(neardup::output_file("-").what() == neardup::output_file::kind::standard_output);
   CHECK_THROWS_AS(neardup::output_file(dir.path.string()), neardup::error);

@@ -196,10 +196,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_all(fs::path const& p) {
-  return cli::slurp(p);
-}
-
 // The (file, index) of every later member of the clusters of a JSON Lines report, and their ids.
 struct report_members {
   std::set<std::pair<std::string, std::int64_t>> duplicates;
@@ -240,7 +236,7 @@ TEST_CASE("outputs that would destroy an input or each other are refused before 
   auto const linked = run_dedup("--keep-one " + quote((dir.path / "link.txt").string()) + " " + a);
   CHECK(linked.exit_code == 2);
   CHECK(has(linked.err, "link.txt"));
-  CHECK(read_all(dir.path / "a.txt") == essay);  // untouched
+  CHECK(cli::slurp(dir.path / "a.txt") == essay);  // untouched
   auto const twice = run_dedup("-o " + quote((dir.path / "r.txt").string()) + " --keep-one " +
                                quote((dir.path / "." / "r.txt").string()) + " " + a);
   CHECK(twice.exit_code == 2);
@@ -266,12 +262,12 @@ TEST_CASE("an output inside an input folder is left out of the walk, run after r
                              quote((dir.path / "rr").string()));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    std::string const report = read_all(dir.path / "rr" / "report.txt");
+    std::string const report = cli::slurp(dir.path / "rr" / "report.txt");
     if (run == 0) {
-      first = read_all(clean);
+      first = cli::slurp(clean);
       CHECK(has(report, "5 read, 0 skipped"));
     } else {
-      CHECK(read_all(clean) == first);  // not read back: it does not grow
+      CHECK(cli::slurp(clean) == first);  // not read back: it does not grow
       CHECK(has(report, "5 read, 2 skipped"));
       CHECK(has(report, "clean.txt: an output of this run"));
       CHECK(has(report, "report.txt: an output of this run"));
@@ -295,7 +291,7 @@ TEST_CASE(
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(fs::is_symlink(dir.path / "link.txt"));
-  CHECK(read_all(kept) != "old");
+  CHECK(cli::slurp(kept) != "old");
   CHECK(fs::status(kept).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
   struct stat st {};
   REQUIRE(::stat(kept.c_str(), &st) == 0);
@@ -311,16 +307,16 @@ TEST_CASE(
       run_dedup("--keep-one " + quote(fifo.string()) + " " + in, std::nullopt,
                 "cat " + quote(fifo.string()) + " > " + quote(got.string()) + " & ");
   CHECK(via_fifo.exit_code == 0);
-  for (int wait = 0; wait < 100 && read_all(got) != read_all(kept); ++wait) ::usleep(20000);
-  CHECK(read_all(got) == read_all(kept));
+  for (int wait = 0; wait < 100 && cli::slurp(got) != cli::slurp(kept); ++wait) ::usleep(20000);
+  CHECK(cli::slurp(got) == cli::slurp(kept));
   CHECK(fs::is_fifo(fifo));
   // -o - is standard output; --keep-one - too when the report goes elsewhere.
   auto const report_out = run_dedup("--format jsonl -o - " + in);
   CHECK(has(report_out.out, "\"cluster\": 1"));
   auto const kept_out =
       run_dedup("-o " + quote((dir.path / "r.txt").string()) + " --keep-one - " + in);
-  CHECK(kept_out.out == read_all(kept));
-  CHECK(has(read_all(dir.path / "r.txt"), "Cluster 1"));
+  CHECK(kept_out.out == cli::slurp(kept));
+  CHECK(has(cli::slurp(dir.path / "r.txt"), "Cluster 1"));
   CHECK_FALSE(fs::exists(dir.path / "-"));
 }
 
@@ -373,7 +369,7 @@ TEST_CASE(
       if (text.back() != '\n') text += '\n';
       expected += (expected.empty() ? "" : "\n") + text;
     }
-    outputs[t] = read_all(kept);
+    outputs[t] = cli::slurp(kept);
     CHECK(outputs[t] == expected);
     CHECK(has(r.err, "without " + std::to_string(report.duplicates.size()) + " duplicates"));
     CHECK(has(r.err, "not in it: 2 files that could not be read"));
@@ -434,7 +430,7 @@ TEST_CASE("keep-one on JSON Lines: every line as it was but the duplicates'", "[
   for (std::size_t i = 0; i < lines.size(); ++i)
     if (line_ids[i].empty() || !report.duplicate_ids.contains(line_ids[i]))
       expected.push_back(lines[i]);
-  CHECK(lines_of(read_all(kept)) == expected);
+  CHECK(lines_of(cli::slurp(kept)) == expected);
   CHECK(has(r.err, "kept unread: " + std::to_string(unread) + " lines"));
 }
 
@@ -474,7 +470,7 @@ TEST_CASE(
   CHECK(report.duplicates == std::set<std::pair<std::string, std::int64_t>>{{"-", 2}});
   CHECK(has(r.out, "\"id\": \"-#1\""));
   CHECK(has(r.err, "1 read, 0 skipped"));
-  CHECK(read_all(dir.path / "k.txt") == "1、第一篇\n" + essay + "\n");
+  CHECK(cli::slurp(dir.path / "k.txt") == "1、第一篇\n" + essay + "\n");
   CHECK(fs::is_empty(tmp.path));  // the temporary file is gone
   std::string const line = essay.substr(0, essay.find('\n'));
   std::string const jsonl = "{\"id\": \"x\", \"text\": \"" + line +
@@ -640,7 +636,7 @@ TEST_CASE(
   CHECK(ids == std::set<std::string>{"a", "b", "lea", "leb", "bea", "beb", "gba", "gbb"});
   // --keep-one: the first of each cluster (the files are taken in name order: be.jsonl first),
   // as UTF-8 lines, other fields kept.
-  std::string const out = read_all(kept);
+  std::string const out = cli::slurp(kept);
   CHECK(simdjson::validate_utf8(out.data(), out.size()));
   CHECK(lines_of(out) == lines_of(copy_of("be")));
 }
