@@ -19,7 +19,7 @@
 
 namespace dedup_mpi {
 
-/// Waits for `request` by testing it, sleeping between tests.
+/// Waits for `request` by testing it, sleeping between tests (longer and longer, up to 5 ms).
 void wait_idle(MPI_Request& request, MPI_Status* status = MPI_STATUS_IGNORE);
 
 /// Sends item `item`'s bytes to rank 0: a header (item, size), then the bytes in pieces of at
