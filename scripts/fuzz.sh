@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs each for a bounded time (default 20 s) on a copy
 # of its committed seed corpus. Fails when a target finds a crash or a broken property.
-#   bash scripts/fuzz.sh [seconds-per-target]
+#   bash scripts/fuzz.sh [seconds-per-target]   (as many targets at once as there are cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -14,14 +14,30 @@ cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-status=0
-for target in fuzz_normalize fuzz_decode fuzz_split fuzz_jsonl fuzz_passages fuzz_index; do
+# One target per core at a time; each reports (in target order) once all have run.
+jobs=$(nproc 2>/dev/null || echo 2)
+targets=(fuzz_normalize fuzz_decode fuzz_split fuzz_jsonl fuzz_passages fuzz_index)
+run_target() {
+  local target=$1
   mkdir -p "$work/$target"
   cp fuzz/corpus/$target/* "$work/$target/"
-  echo "== $target: ${seconds} s"
-  if ! build/fuzz/fuzz/$target "$work/$target" -max_total_time="$seconds" -max_len=65536 \
+  if build/fuzz/fuzz/$target "$work/$target" -max_total_time="$seconds" -max_len=65536 \
         -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$work/$target-" -print_final_stats=1 \
         2>"$work/$target.log"; then
+    echo ok >"$work/$target.status"
+  else
+    echo failed >"$work/$target.status"
+  fi
+}
+for target in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  run_target "$target" &
+done
+wait
+status=0
+for target in "${targets[@]}"; do
+  echo "== $target: ${seconds} s"
+  if [[ $(cat "$work/$target.status" 2>/dev/null) != ok ]]; then
     echo "$target FAILED:"; tail -40 "$work/$target.log"
     mkdir -p fuzz/findings && cp "$work/$target-"* fuzz/findings/ 2>/dev/null || true
     status=1
