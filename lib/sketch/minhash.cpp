@@ -85,13 +85,36 @@ void check_signature_size(std::size_t size, unsigned num_perm) {
 void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint32_t> out,
                      std::uint64_t seed, bool mix, std::span<const std::uint16_t> probes) {
   auto const k = static_cast<std::uint32_t>(out.size());
+  constexpr std::uint32_t on_stack = 512;
+  // Two interleaved copies of the bins, merged by min at the end (the same values: min does not
+  // depend on order): in one copy, a value's load waits for the previous value's store whenever
+  // the two pick the same bin, and the loop ran at that latency.
+  std::uint32_t second_stack[on_stack];
+  std::vector<std::uint32_t> second_heap;
+  std::uint32_t* second = second_stack;
+  if (k > on_stack) {
+    second_heap.resize(k);
+    second = second_heap.data();
+  }
+  std::fill(second, second + k, empty_slot);
   auto fill = [&](auto hash) {
-    for (std::uint64_t const v : values) {
-      std::uint64_t const h = hash(v);
-      std::uint32_t const bin = detail::scale_to(h, k);
-      auto const value = std::min(static_cast<std::uint32_t>(h), empty_slot - 1);
-      out[bin] = std::min(out[bin], value);
+    std::uint32_t* const first = out.data();
+    std::size_t const n = values.size();
+    std::size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+      std::uint64_t const h0 = hash(values[i]), h1 = hash(values[i + 1]);
+      std::uint32_t const bin0 = detail::scale_to(h0, k), bin1 = detail::scale_to(h1, k);
+      auto const value0 = std::min(static_cast<std::uint32_t>(h0), empty_slot - 1);
+      auto const value1 = std::min(static_cast<std::uint32_t>(h1), empty_slot - 1);
+      first[bin0] = std::min(first[bin0], value0);
+      second[bin1] = std::min(second[bin1], value1);
     }
+    if (i < n) {
+      std::uint64_t const h = hash(values[i]);
+      std::uint32_t const bin = detail::scale_to(h, k);
+      first[bin] = std::min(first[bin], std::min(static_cast<std::uint32_t>(h), empty_slot - 1));
+    }
+    for (std::uint32_t j = 0; j < k; ++j) first[j] = std::min(first[j], second[j]);
   };
   if (mix) {
     fill([seed](std::uint64_t v) { return detail::mix64(v ^ seed); });
@@ -104,7 +127,6 @@ void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint3
   bool any_empty = false;
   for (std::uint32_t j = 0; j < k; ++j) any_empty |= out[j] == empty_slot;
   if (!any_empty) return;
-  constexpr std::uint32_t on_stack = 512;
   std::uint32_t stack[on_stack];
   std::vector<std::uint32_t> heap;
   std::uint32_t* filled = stack;
