@@ -124,9 +124,9 @@ void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint3
   // Optimal densification (Shrivastava 2017): an empty bin borrows the value of the first
   // non-empty bin along its own probe sequence, a sequence shared by all documents, so that two
   // documents' borrowed values agree with probability J.
-  bool any_empty = false;
-  for (std::uint32_t j = 0; j < k; ++j) any_empty |= out[j] == empty_slot;
-  if (!any_empty) return;
+  std::uint32_t empty = 0;
+  for (std::uint32_t j = 0; j < k; ++j) empty += out[j] == empty_slot ? 1 : 0;
+  if (empty == 0) return;
   std::uint32_t stack[on_stack];
   std::vector<std::uint32_t> heap;
   std::uint32_t* filled = stack;
@@ -136,25 +136,50 @@ void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint3
   } else {
     std::copy(out.begin(), out.end(), stack);
   }
-  for (std::uint32_t j = 0; j < k; ++j) {
-    if (filled[j] != empty_slot) continue;
+  // The first `unrolled` probes of a bin's sequence without a branch (scanning backwards, the
+  // last found is the first in order): with few values a probe finds an empty bin about half the
+  // time, and each probe's branch was mispredicted about as often.
+  constexpr unsigned unrolled = 8;
+  auto first_probes = [&](std::uint32_t j) {
     std::uint16_t const* const first = probes.data() + std::size_t{j} * densification_probes;
-    bool found = false;
-    for (unsigned a = 0; a < densification_probes; ++a) {
-      if (filled[first[a]] != empty_slot) {
-        out[j] = filled[first[a]];
-        found = true;
-        break;
-      }
+    std::uint32_t v = empty_slot;
+    for (unsigned a = unrolled; a-- > 0;) {
+      std::uint32_t const f = filled[first[a]];
+      v = f != empty_slot ? f : v;
     }
-    for (std::uint64_t attempt = densification_probes + 1; !found; ++attempt) {
+    return v;
+  };
+  // The rest of the sequence, for a bin whose first probes all found empty bins (rare).
+  auto later_probes = [&](std::uint32_t j) {
+    std::uint16_t const* const first = probes.data() + std::size_t{j} * densification_probes;
+    for (unsigned a = unrolled; a < densification_probes; ++a)
+      if (filled[first[a]] != empty_slot) return filled[first[a]];
+    for (std::uint64_t attempt = densification_probes + 1;; ++attempt) {
       std::uint32_t const from = probe_bin(seed, j, attempt, k);
-      if (filled[from] != empty_slot) {
-        out[j] = filled[from];
-        found = true;
-      }
+      if (filled[from] != empty_slot) return filled[from];
     }
+  };
+  if (empty * 8 < k) {
+    // Few empty bins (the usual signature): only they are probed.
+    for (std::uint32_t j = 0; j < k; ++j) {
+      if (filled[j] != empty_slot) continue;
+      std::uint32_t const v = first_probes(j);
+      out[j] = v != empty_slot ? v : later_probes(j);
+    }
+    return;
   }
+  // Many (the sentence sketch: ~30 values in 64 bins): every bin is probed, whether it is empty
+  // chosen without a branch too, and the rare bin left over is probed further.
+  bool left_over = false;
+  for (std::uint32_t j = 0; j < k; ++j) {
+    std::uint32_t const v = first_probes(j);
+    bool const own = filled[j] != empty_slot;
+    out[j] = own ? filled[j] : v;
+    left_over |= !own && v == empty_slot;
+  }
+  if (left_over)
+    for (std::uint32_t j = 0; j < k; ++j)
+      if (out[j] == empty_slot) out[j] = later_probes(j);
 }
 
 }  // namespace
