@@ -19,8 +19,8 @@ constexpr std::uint64_t done_item = UINT64_MAX;
 
 void wait_idle(MPI_Request& request, MPI_Status* status) {
   // Sleep, not spin: a waiting thread must leave the core to the ranks that work. The sleeps grow
-  // (50 us to 5 ms) the longer the wait: a rank waiting seconds for rank 0 to verify, woken every
-  // 50 us, took a tenth of the core rank 0's threads verified on.
+  // (50 us to 5 ms) the longer the wait: a rank waiting seconds for rank 0 to verify would
+  // otherwise wake 20,000 times a second on the cores rank 0's threads verify on.
   auto idle = std::chrono::microseconds(50);
   for (;;) {
     int done = 0;
