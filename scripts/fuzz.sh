@@ -15,7 +15,7 @@ cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # One target per core at a time; each reports (in target order) once all have run.
-jobs=$(nproc 2>/dev/null || echo 2)
+cores=$(nproc 2>/dev/null || echo 2)
 targets=(fuzz_normalize fuzz_decode fuzz_split fuzz_jsonl fuzz_passages fuzz_index)
 run_target() {
   local target=$1
@@ -30,7 +30,7 @@ run_target() {
   fi
 }
 for target in "${targets[@]}"; do
-  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  while (($(jobs -rp | wc -l) >= cores)); do wait -n || true; done
   run_target "$target" &
 done
 wait

@@ -78,6 +78,21 @@ void check_signature_size(std::size_t size, unsigned num_perm) {
                     " values, expected num_perm = " + std::to_string(num_perm));
 }
 
+/// k bins of scratch: on the stack up to 512 (every signature and sketch at the defaults), else on
+/// the heap.
+class scratch_bins {
+ public:
+  explicit scratch_bins(std::uint32_t k) {
+    if (k > on_stack) heap_.resize(k);
+  }
+  std::uint32_t* data() noexcept { return heap_.empty() ? stack_ : heap_.data(); }
+
+ private:
+  static constexpr std::uint32_t on_stack = 512;
+  std::uint32_t stack_[on_stack];
+  std::vector<std::uint32_t> heap_;
+};
+
 /// One-permutation hashing of `values` into `out` (all empty_slot on entry): each value, mixed with
 /// `seed` first when `mix`, picks its bin with its top bits and competes there with its low 32
 /// bits; then empty bins are filled by optimal densification (the first probes of each bin's
@@ -85,17 +100,11 @@ void check_signature_size(std::size_t size, unsigned num_perm) {
 void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint32_t> out,
                      std::uint64_t seed, bool mix, std::span<const std::uint16_t> probes) {
   auto const k = static_cast<std::uint32_t>(out.size());
-  constexpr std::uint32_t on_stack = 512;
   // Two interleaved copies of the bins, merged by min at the end (the same values: min does not
   // depend on order): in one copy, a value's load waits for the previous value's store whenever
   // the two pick the same bin, and the loop ran at that latency.
-  std::uint32_t second_stack[on_stack];
-  std::vector<std::uint32_t> second_heap;
-  std::uint32_t* second = second_stack;
-  if (k > on_stack) {
-    second_heap.resize(k);
-    second = second_heap.data();
-  }
+  scratch_bins second_bins(k);
+  std::uint32_t* const second = second_bins.data();
   std::fill(second, second + k, empty_slot);
   auto fill = [&](auto hash) {
     std::uint32_t* const first = out.data();
@@ -127,15 +136,9 @@ void one_permutation(std::span<const std::uint64_t> values, std::span<std::uint3
   std::uint32_t empty = 0;
   for (std::uint32_t j = 0; j < k; ++j) empty += out[j] == empty_slot ? 1 : 0;
   if (empty == 0) return;
-  std::uint32_t stack[on_stack];
-  std::vector<std::uint32_t> heap;
-  std::uint32_t* filled = stack;
-  if (k > on_stack) {
-    heap.assign(out.begin(), out.end());
-    filled = heap.data();
-  } else {
-    std::copy(out.begin(), out.end(), stack);
-  }
+  scratch_bins filled_bins(k);
+  std::uint32_t* const filled = filled_bins.data();
+  std::copy(out.begin(), out.end(), filled);
   // The first `unrolled` probes of a bin's sequence without a branch (scanning backwards, the
   // last found is the first in order): with few values a probe finds an empty bin about half the
   // time, and each probe's branch was mispredicted about as often.
