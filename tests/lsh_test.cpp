@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <set>
 
@@ -229,6 +230,28 @@ TEST_CASE("band_table gives the pairs of candidate_pairs on any thread count, an
     CHECK(stats.buckets == expected_stats.buckets);
     CHECK(stats.capped_buckets == 1);
     CHECK(stats.largest_bucket == expected_stats.largest_bucket);
+    // A filter drops exactly the pairs it turns down, in order; the pairs found are still counted.
+    auto const odd_sum = [](std::uint32_t a, std::uint32_t b) { return (a + b) % 2 == 1; };
+    neardup::candidate_stats filtered_stats;
+    auto const filtered = table.candidate_pairs(50, &filtered_stats, threads, odd_sum);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> wanted;
+    std::copy_if(expected.begin(), expected.end(), std::back_inserter(wanted),
+                 [&](auto const& p) { return odd_sum(p.first, p.second); });
+    REQUIRE(!wanted.empty());
+    CHECK(filtered == wanted);
+    CHECK(filtered_stats.pairs == expected.size());
+    CHECK(filtered_stats.kept == wanted.size());
+  }
+  // Documents added out of order, one of them twice: the same pairs, each once.
+  {
+    neardup::band_table shuffled(bands);
+    std::vector<std::uint32_t> docs(keys.size());
+    for (std::uint32_t d = 0; d < docs.size(); ++d) docs[d] = d;
+    std::shuffle(docs.begin(), docs.end(), rng);
+    for (std::uint32_t const d : docs) shuffled.add(d, keys[d]);
+    std::uint32_t const twice = docs.front() % 10 == 0 ? docs.front() + 1 : docs.front();  // not in the capped bucket
+    shuffled.add(twice, keys[twice]);
+    CHECK(shuffled.candidate_pairs(50, nullptr, 2) == expected);
   }
   neardup::band_table table(bands);
   CHECK_THROWS_AS(table.add(0, std::vector<std::uint64_t>(bands - 1)), neardup::error);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -45,7 +46,8 @@ struct candidate_stats {
   std::size_t buckets = 0;         ///< distinct (band, key)
   std::size_t largest_bucket = 0;
   std::size_t capped_buckets = 0;  ///< buckets larger than max_bucket
-  std::size_t pairs = 0;           ///< distinct candidate pairs returned
+  std::size_t pairs = 0;           ///< distinct candidate pairs
+  std::size_t kept = 0;            ///< of those, returned (a band_table's filter can drop some)
 };
 
 /// Sorts `entries` and returns the distinct candidate pairs (a < b), sorted. A bucket larger than
@@ -58,9 +60,10 @@ struct candidate_stats {
 /// The band keys of many documents: one column per band holding each document's key's upper 32
 /// bits (4 bytes a band), and the documents in the order added (4 bytes each). Two documents whose
 /// keys differ only in the lower 32 bits meet in a bucket by accident (about n²/2^33 pairs per band
-/// for n documents); verification rejects them. candidate_pairs() sorts (key, document) entries made
-/// from one column at a time, on several threads, one band per task: kept apart, the documents are
-/// not stored once per band (at 30 bands, 124 bytes a document instead of 240).
+/// for n documents); verification rejects them. Kept apart, the documents are not stored once per
+/// band (at 30 bands, 124 bytes a document instead of 240). candidate_pairs() sorts each column by
+/// key on several threads, one band per task, into 8 bytes an entry while it runs, then walks each
+/// document's buckets for the documents after it.
 ///
 ///   neardup::band_table table(params.bands);
 ///   table.add(doc, keys);                       // keys from band_keys(), in any document order
@@ -72,10 +75,15 @@ class band_table {
 
   /// Adds one document's keys (keys.size() == bands).
   void add(std::uint32_t doc, std::span<const std::uint64_t> keys);
-  /// The distinct candidate pairs (a < b), sorted, capped as the free candidate_pairs() does. More
-  /// documents may be added after. The result does not depend on `threads` (0 = all).
+  /// Decides, as pairs are found, which are returned: called on every thread at once.
+  using pair_filter = std::function<bool(std::uint32_t a, std::uint32_t b)>;
+
+  /// The distinct candidate pairs (a < b), sorted, capped as the free candidate_pairs() does, and
+  /// of them only those `keep` accepts when it is given (millions of pairs are then never held).
+  /// More documents may be added after. The result does not depend on `threads` (0 = all).
   [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(
-      std::size_t max_bucket = 256, candidate_stats* stats = nullptr, unsigned threads = 0);
+      std::size_t max_bucket = 256, candidate_stats* stats = nullptr, unsigned threads = 0,
+      pair_filter const& keep = {});
 
   [[nodiscard]] unsigned bands() const noexcept { return static_cast<unsigned>(columns_.size()); }
   [[nodiscard]] std::size_t entries() const noexcept;

@@ -304,50 +304,45 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
                                                        std::atomic<std::size_t>& texts_read,
                                                        dedup_stats& stats) {
   unsigned const threads = detail::resolve_threads(options_.threads);
-  auto const candidates =
-      sentence_bands_.candidate_pairs(options_.max_bucket, &stats.sentence_candidates, threads);
   // Pairs already near-duplicates are not templates; with single linkage, nor is a pair whose
   // documents earlier pairs joined (it changes no cluster).
   bool const single = options_.linkage == linkage_mode::single;
   union_find joined(size());
   if (single)
     for (auto const& p : verified) joined.unite(p.a, p.b);
-  // Which candidates go on, on every thread (millions where essays share paragraphs): a flag per
-  // candidate, so the order stays the candidates'.
-  std::vector<char> goes_on(candidates.size(), 0);
-  detail::parallel_for(candidates.size(), threads, 1 << 14, [&](std::size_t begin, std::size_t end, unsigned) {
-    auto const before = [](scored_pair const& v, std::pair<std::uint32_t, std::uint32_t> const& c) {
-      return std::pair{v.a, v.b} < c;
-    };
-    std::size_t at = static_cast<std::size_t>(
-        std::lower_bound(verified.begin(), verified.end(), candidates[begin], before) - verified.begin());
-    for (std::size_t i = begin; i < end; ++i) {
-      auto const& c = candidates[i];
-      while (at < verified.size() && before(verified[at], c)) ++at;
-      if (at < verified.size() && verified[at].a == c.first && verified[at].b == c.second) continue;
-      if (short_rule() && short_pair(c.first, c.second)) continue;  // the short rule's alone
-      // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
-      if (keeps_sketches() && estimate_jaccard_truncated(sketch(c.first), sketch(c.second)) <
-                                  options_.template_min_similarity)
-        continue;
-      goes_on[i] = 1;
-    }
+  // Which candidates go on, decided as the bands find them, on every thread (millions where essays
+  // share paragraphs, never all held).
+  auto const goes_on = [&](std::uint32_t a, std::uint32_t b) {
+    auto const at = std::lower_bound(verified.begin(), verified.end(), std::pair{a, b},
+                                     [](scored_pair const& v, std::pair<std::uint32_t, std::uint32_t> const& c) {
+                                       return std::pair{v.a, v.b} < c;
+                                     });
+    if (at != verified.end() && at->a == a && at->b == b) return false;
+    if (short_rule() && short_pair(a, b)) return false;  // the short rule's alone
+    // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
+    return !keeps_sketches() ||
+           estimate_jaccard_truncated(sketch(a), sketch(b)) >= options_.template_min_similarity;
+  };
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> const todo = sentence_bands_.candidate_pairs(
+      options_.max_bucket, &stats.sentence_candidates, threads, goes_on);
+  // The sentence filters rule out, exactly, pairs that cannot share enough sentences: they are not
+  // measured (nor their texts read back), but keep their places in the schedule's chunks, so that
+  // which pairs earlier ones joined, and so what is found, is what measuring them all gives. Known
+  // here for every pair on every thread.
+  std::vector<char> bounded(todo.size(), 0);
+  detail::parallel_for(todo.size(), threads, 1 << 14, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t i = begin; i < end; ++i)
+      bounded[i] = !detail::sentences_may_reach(sentence_filters_[todo[i].first],
+                                                sentence_filters_[todo[i].second],
+                                                options_.template_share);
   });
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> todo;
-  for (std::size_t i = 0; i < candidates.size(); ++i)
-    if (goes_on[i] != 0) todo.push_back(candidates[i]);
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {
     return !single || joined.find(todo[i].first) != joined.find(todo[i].second);
   };
-  // The sentence filters rule out, exactly, pairs that cannot share enough sentences: they are not
-  // measured (nor their texts read back), but keep their places in the schedule's chunks, so that
-  // which pairs earlier ones joined, and so what is found, is what measuring them all gives.
   schedule.settled = [&](std::size_t i) {
-    if (detail::sentences_may_reach(sentence_filters_[todo[i].first],
-                                    sentence_filters_[todo[i].second], options_.template_share))
-      return false;
+    if (bounded[i] == 0) return false;
     ++stats.sentence_pairs_bounded;
     return true;
   };

@@ -136,7 +136,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> candidate_pairs(std::vector
     i = j;
   }
   sort_unique(pairs);
-  s.pairs = pairs.size();
+  s.pairs = s.kept = pairs.size();
   if (stats) *stats = s;
   return pairs;
 }
@@ -162,64 +162,132 @@ void band_table::reserve(std::size_t documents) {
   for (auto& c : columns_) c.reserve(documents);
 }
 
-std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs(std::size_t max_bucket,
-                                                                                candidate_stats* stats,
-                                                                                unsigned threads) {
+std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs(
+    std::size_t max_bucket, candidate_stats* stats, unsigned threads, pair_filter const& keep) {
   max_bucket = std::max<std::size_t>(max_bucket, 2);
   threads = detail::resolve_threads(threads);
-  // One task per band: pack its column's entries key << 32 | document and sort them (key, then
-  // document), walk its buckets, and sort its pairs, packed a << 32 | b so that a radix sort orders
-  // them as pairs.
-  std::vector<std::vector<std::uint64_t>> band_pairs(columns_.size());
-  std::vector<candidate_stats> band_stats(columns_.size());
-  detail::parallel_for(columns_.size(), threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+  std::size_t const n = docs_.size();
+  std::size_t const bands = columns_.size();
+  if (n >= UINT32_MAX) throw error(errc::limit_exceeded, "band_table: 2^32-1 documents or more");
+  // Entries are visited in document order: `order` lists them so (the order added when that is
+  // already it), and an entry's rank is its place in that list.
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  if (!std::is_sorted(docs_.begin(), docs_.end()))
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return docs_[x] < docs_[y]; });
+  std::vector<std::uint32_t> doc_at(n);  // the document of each rank
+  for (std::size_t r = 0; r < n; ++r) doc_at[r] = docs_[order[r]];
+  // Per band: the documents of the buckets of two or more in bucket order (sorted by key, then
+  // rank: a bucket's members in document order), a bit where each bucket starts, and each rank's
+  // place in that order (none for a document alone in its bucket, as most are). 4 to 8 bytes an
+  // entry, where the keys sorted with their ranks would take 12.
+  constexpr std::uint32_t alone = UINT32_MAX;
+  struct band_order {
+    std::vector<std::uint32_t> members;
+    std::vector<std::uint64_t> starts;
+    std::vector<std::uint32_t> place;
+    [[nodiscard]] bool starts_bucket(std::size_t q) const noexcept {
+      return (starts[q / 64] >> (q % 64) & 1U) != 0;
+    }
+  };
+  std::vector<band_order> by_band(bands);
+  std::vector<candidate_stats> band_stats(bands);
+  detail::parallel_for(bands, threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
     std::vector<std::uint64_t> column, scratch;
     for (std::size_t b = begin; b < end; ++b) {
       std::vector<std::uint32_t> const& keys = columns_[b];
-      column.resize(keys.size());
-      for (std::size_t i = 0; i < keys.size(); ++i)
-        column[i] = std::uint64_t{keys[i]} << 32 | docs_[i];
-      detail::sort_hashes(column, scratch);  // the high half is a hash; documents come out in order
+      column.resize(n);
+      for (std::size_t r = 0; r < n; ++r) column[r] = std::uint64_t{keys[order[r]]} << 32 | r;
+      detail::sort_hashes(column, scratch);  // the high half is a hash; ranks come out in order
+      band_order& o = by_band[b];
+      o.place.assign(n, alone);
       candidate_stats& s = band_stats[b];
-      s.entries = column.size();
-      auto& packed = band_pairs[b];
-      for (std::size_t i = 0; i < column.size();) {
+      s.entries = n;
+      std::vector<std::uint64_t> starts;
+      for (std::size_t i = 0; i < n;) {
         std::size_t j = i + 1;
-        while (j < column.size() && (column[j] >> 32) == (column[i] >> 32)) ++j;
-        bucket_pairs(
-            j - i, [&](std::size_t x) { return static_cast<std::uint32_t>(column[i + x]); }, max_bucket,
-            [&](std::uint32_t x, std::uint32_t y) { packed.push_back(std::uint64_t{x} << 32 | y); }, s);
+        while (j < n && (column[j] >> 32) == (column[i] >> 32)) ++j;
+        ++s.buckets;
+        s.largest_bucket = std::max(s.largest_bucket, j - i);
+        if (j - i > max_bucket) ++s.capped_buckets;
+        if (j - i > 1) {
+          std::size_t const at = o.members.size();
+          if (starts.size() <= at / 64) starts.resize(at / 64 + 1, 0);
+          starts[at / 64] |= std::uint64_t{1} << (at % 64);
+          for (std::size_t k = i; k < j; ++k) {
+            auto const rank = static_cast<std::uint32_t>(column[k]);
+            o.place[rank] = static_cast<std::uint32_t>(o.members.size());
+            o.members.push_back(doc_at[rank]);
+          }
+        }
         i = j;
       }
-      detail::radix_sort(packed, scratch);
-      packed.erase(std::unique(packed.begin(), packed.end()), packed.end());
+      std::size_t const size = o.members.size();  // the end ends the last bucket
+      if (starts.size() <= size / 64) starts.resize(size / 64 + 1, 0);
+      starts[size / 64] |= std::uint64_t{1} << (size % 64);
+      o.starts = std::move(starts);
+      o.members.shrink_to_fit();
     }
   });
-  // Merge the bands' sorted lists two at a time, each round's merges in parallel.
-  for (std::size_t step = 1; step < band_pairs.size(); step *= 2) {
-    std::size_t const merges = (band_pairs.size() + 2 * step - 1) / (2 * step);
-    detail::parallel_for(merges, threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t m = begin; m < end; ++m) {
-        std::size_t const left = m * 2 * step, right = left + step;
-        if (right >= band_pairs.size()) continue;
-        std::vector<std::uint64_t> merged;
-        merged.reserve(band_pairs[left].size() + band_pairs[right].size());
-        std::set_union(band_pairs[left].begin(), band_pairs[left].end(), band_pairs[right].begin(),
-                       band_pairs[right].end(), std::back_inserter(merged));
-        band_pairs[left] = std::move(merged);
-        std::vector<std::uint64_t>().swap(band_pairs[right]);
+  // Per document (its entries together when it was added more than once): the documents after it
+  // in each of its buckets, within the window bucket_pairs() keeps, each once, sorted. Blocks of
+  // documents on every thread, their pairs joined in order: sorted and distinct with neither a
+  // sort nor a merge of the whole list (millions of pairs where essays share paragraphs, whose
+  // sorts and merges cost more than all of this).
+  std::size_t const block = 4096;
+  std::size_t const blocks = (n + block - 1) / block;
+  std::vector<pair_list> block_pairs(blocks);
+  std::vector<std::size_t> block_found(blocks, 0);
+  std::uint32_t const last_doc = n == 0 ? 0 : doc_at[n - 1];
+  std::vector<std::vector<std::uint32_t>> seen(threads);  // per thread: the rank that last met a doc
+  detail::parallel_for(blocks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
+    auto& met = seen[w];
+    if (met.empty()) met.assign(std::size_t{last_doc} + 1, UINT32_MAX);
+    std::vector<std::uint32_t> partners;
+    for (std::size_t blk = begin; blk < end; ++blk) {
+      pair_list& out = block_pairs[blk];
+      std::size_t r = blk * block;
+      std::size_t const stop = std::min(n, r + block);
+      // A document's entries stay together: the block holding its first one takes them all.
+      while (r > 0 && r < stop && doc_at[r] == doc_at[r - 1]) ++r;
+      while (r < stop) {
+        std::uint32_t const a = doc_at[r];
+        auto const first = static_cast<std::uint32_t>(r);
+        partners.clear();
+        for (; r < n && doc_at[r] == a; ++r) {
+          for (band_order const& o : by_band) {
+            std::size_t const p = o.place[r];
+            if (p == alone) continue;
+            for (std::size_t q = p + 1; q - p < max_bucket && !o.starts_bucket(q); ++q) {
+              std::uint32_t const d = o.members[q];
+              if (d == a || met[d] == first) continue;
+              met[d] = first;
+              partners.push_back(d);
+            }
+          }
+        }
+        block_found[blk] += partners.size();
+        std::sort(partners.begin(), partners.end());
+        for (std::uint32_t const d : partners)
+          if (!keep || keep(a, d)) out.emplace_back(a, d);
       }
-    });
-  }
+    }
+  });
   candidate_stats s;
   for (auto const& bs : band_stats) add_stats(s, bs);
-  pair_list pairs;
-  if (!band_pairs.empty()) {
-    pairs.reserve(band_pairs.front().size());
-    for (std::uint64_t const p : band_pairs.front())
-      pairs.emplace_back(static_cast<std::uint32_t>(p >> 32), static_cast<std::uint32_t>(p));
+  std::size_t total = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    total += block_pairs[b].size();
+    s.pairs += block_found[b];
   }
-  s.pairs = pairs.size();
+  pair_list pairs;
+  pairs.reserve(total);
+  for (auto& b : block_pairs) {
+    pairs.insert(pairs.end(), b.begin(), b.end());
+    pair_list().swap(b);
+  }
+  s.kept = pairs.size();
   if (stats) *stats = s;
   return pairs;
 }
