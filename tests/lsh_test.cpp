@@ -249,7 +249,8 @@ TEST_CASE("band_table gives the pairs of candidate_pairs on any thread count, an
     for (std::uint32_t d = 0; d < docs.size(); ++d) docs[d] = d;
     std::shuffle(docs.begin(), docs.end(), rng);
     for (std::uint32_t const d : docs) shuffled.add(d, keys[d]);
-    std::uint32_t const twice = docs.front() % 10 == 0 ? docs.front() + 1 : docs.front();  // not in the capped bucket
+    std::uint32_t const twice =
+        docs.front() % 10 == 0 ? docs.front() + 1 : docs.front();  // not in the capped bucket
     shuffled.add(twice, keys[twice]);
     CHECK(shuffled.candidate_pairs(50, nullptr, 2) == expected);
   }

@@ -313,10 +313,11 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   // Which candidates go on, decided as the bands find them, on every thread (millions where essays
   // share paragraphs, never all held).
   auto const goes_on = [&](std::uint32_t a, std::uint32_t b) {
-    auto const at = std::lower_bound(verified.begin(), verified.end(), std::pair{a, b},
-                                     [](scored_pair const& v, std::pair<std::uint32_t, std::uint32_t> const& c) {
-                                       return std::pair{v.a, v.b} < c;
-                                     });
+    auto const at = std::lower_bound(
+        verified.begin(), verified.end(), std::pair{a, b},
+        [](scored_pair const& v, std::pair<std::uint32_t, std::uint32_t> const& c) {
+          return std::pair{v.a, v.b} < c;
+        });
     if (at != verified.end() && at->a == a && at->b == b) return false;
     if (short_rule() && short_pair(a, b)) return false;  // the short rule's alone
     // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
@@ -330,12 +331,13 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   // which pairs earlier ones joined, and so what is found, is what measuring them all gives. Known
   // here for every pair on every thread.
   std::vector<char> bounded(todo.size(), 0);
-  detail::parallel_for(todo.size(), threads, 1 << 14, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t i = begin; i < end; ++i)
-      bounded[i] = !detail::sentences_may_reach(sentence_filters_[todo[i].first],
-                                                sentence_filters_[todo[i].second],
-                                                options_.template_share);
-  });
+  detail::parallel_for(
+      todo.size(), threads, 1 << 14, [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i)
+          bounded[i] = !detail::sentences_may_reach(sentence_filters_[todo[i].first],
+                                                    sentence_filters_[todo[i].second],
+                                                    options_.template_share);
+      });
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
   schedule.needed = [&](std::size_t i) {

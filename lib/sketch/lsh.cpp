@@ -240,7 +240,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   std::vector<pair_list> block_pairs(blocks);
   std::vector<std::size_t> block_found(blocks, 0);
   std::uint32_t const last_doc = n == 0 ? 0 : doc_at[n - 1];
-  std::vector<std::vector<std::uint32_t>> seen(threads);  // per thread: the rank that last met a doc
+  std::vector<std::vector<std::uint32_t>> seen(
+      threads);  // per thread: the rank that last met a doc
   detail::parallel_for(blocks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
     auto& met = seen[w];
     if (met.empty()) met.assign(std::size_t{last_doc} + 1, UINT32_MAX);
