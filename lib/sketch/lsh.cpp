@@ -90,14 +90,19 @@ namespace {
 
 using pair_list = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
 
+/// Counts one bucket of `size` documents in `s`.
+void count_bucket(std::size_t size, std::size_t max_bucket, candidate_stats& s) noexcept {
+  ++s.buckets;
+  s.largest_bucket = std::max(s.largest_bucket, size);
+  if (size > max_bucket) ++s.capped_buckets;
+}
+
 /// Pairs of one bucket (documents sorted, all of one band and key): every pair, or past max_bucket
 /// members a sliding window that still connects the bucket. Counts it in `s`.
 template <class DocAt, class Emit>
 void bucket_pairs(std::size_t size, DocAt const& doc_at, std::size_t max_bucket, Emit const& emit,
                   candidate_stats& s) {
-  ++s.buckets;
-  s.largest_bucket = std::max(s.largest_bucket, size);
-  if (size > max_bucket) ++s.capped_buckets;
+  count_bucket(size, max_bucket, s);
   for (std::size_t x = 0; x < size; ++x)
     for (std::size_t y = x + 1; y < size && y - x < max_bucket; ++y)
       if (doc_at(x) != doc_at(y)) emit(doc_at(x), doc_at(y));
@@ -204,17 +209,16 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
       o.place.assign(n, alone);
       candidate_stats& s = band_stats[b];
       s.entries = n;
-      std::vector<std::uint64_t> starts;
+      auto const mark_start = [&o](std::size_t at) {
+        if (o.starts.size() <= at / 64) o.starts.resize(at / 64 + 1, 0);
+        o.starts[at / 64] |= std::uint64_t{1} << (at % 64);
+      };
       for (std::size_t i = 0; i < n;) {
         std::size_t j = i + 1;
         while (j < n && (column[j] >> 32) == (column[i] >> 32)) ++j;
-        ++s.buckets;
-        s.largest_bucket = std::max(s.largest_bucket, j - i);
-        if (j - i > max_bucket) ++s.capped_buckets;
+        count_bucket(j - i, max_bucket, s);
         if (j - i > 1) {
-          std::size_t const at = o.members.size();
-          if (starts.size() <= at / 64) starts.resize(at / 64 + 1, 0);
-          starts[at / 64] |= std::uint64_t{1} << (at % 64);
+          mark_start(o.members.size());
           for (std::size_t k = i; k < j; ++k) {
             auto const rank = static_cast<std::uint32_t>(column[k]);
             o.place[rank] = static_cast<std::uint32_t>(o.members.size());
@@ -223,10 +227,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
         }
         i = j;
       }
-      std::size_t const size = o.members.size();  // the end ends the last bucket
-      if (starts.size() <= size / 64) starts.resize(size / 64 + 1, 0);
-      starts[size / 64] |= std::uint64_t{1} << (size % 64);
-      o.starts = std::move(starts);
+      mark_start(o.members.size());  // the end ends the last bucket
       o.members.shrink_to_fit();
     }
   });
@@ -240,8 +241,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   std::vector<pair_list> block_pairs(blocks);
   std::vector<std::size_t> block_found(blocks, 0);
   std::uint32_t const last_doc = n == 0 ? 0 : doc_at[n - 1];
-  std::vector<std::vector<std::uint32_t>> seen(
-      threads);  // per thread: the rank that last met a doc
+  // Per thread: the rank that last met each document.
+  std::vector<std::vector<std::uint32_t>> seen(threads);
   detail::parallel_for(blocks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
     auto& met = seen[w];
     if (met.empty()) met.assign(std::size_t{last_doc} + 1, UINT32_MAX);
