@@ -44,6 +44,27 @@ struct signed_essays {
   // With passages: each essay's fingerprints, essay e's at [fingerprint_ends[e - 1], ends[e]).
   std::vector<std::uint32_t> fingerprints;
   std::vector<std::size_t> fingerprint_ends;
+  /// Emptied for the next run of essays. The room is kept (a file's dozen essays would otherwise
+  /// grow five vectors from nothing, a few times each), unless it is more than a large file needs.
+  void clear() {
+    std::size_t const room = signatures.capacity() * sizeof(std::uint32_t) +
+                             keys.capacity() * sizeof(std::uint64_t) +
+                             sentence_keys.capacity() * sizeof(std::uint64_t) +
+                             sentence_filters.capacity() * sizeof(sentence_filter) +
+                             signed_info.capacity() * sizeof(signature_info) +
+                             fingerprints.capacity() * sizeof(std::uint32_t);
+    if (room > (std::size_t{1} << 20)) {
+      *this = signed_essays{};
+      return;
+    }
+    signatures.clear();
+    keys.clear();
+    sentence_keys.clear();
+    sentence_filters.clear();
+    signed_info.clear();
+    fingerprints.clear();
+    fingerprint_ends.clear();
+  }
 };
 
 // What travels of a run of signed essays from the share that signed them to share 0: all of it.
@@ -63,6 +84,12 @@ struct file_output {
   load_summary summary;  // of this one file
   std::vector<essay_info> essays;
   signed_essays signed_;
+  /// Emptied for the next file, keeping the signatures' room (signed_essays::clear).
+  void clear() {
+    summary = load_summary{};
+    essays.clear();
+    signed_.clear();
+  }
 };
 
 // What travels of a file's output from the share that read it to share 0: all of it.
@@ -207,6 +234,15 @@ struct signing {
       out.fingerprint_ends.push_back(out.fingerprints.size());
     }
   }
+  /// Room in `out` for `n` essays more, so that signing them grows none of its vectors.
+  void reserve(signed_essays& out, std::size_t n) const {
+    out.signatures.reserve(out.signatures.size() + n * k);
+    out.keys.reserve(out.keys.size() + n * lsh.bands);
+    out.signed_info.reserve(out.signed_info.size() + n);
+    if (!dedup.options().templates) return;
+    out.sentence_keys.reserve(out.sentence_keys.size() + n * dedup.sentence_lsh().bands);
+    out.sentence_filters.reserve(out.sentence_filters.size() + n);
+  }
   /// Room in the passage finder for the essays of `bytes` of text, so that its table of
   /// fingerprints never grows by copying: at most one fingerprint per 6 bytes at the default
   /// window (one byte a character, English).
@@ -271,7 +307,6 @@ struct signing {
 /// verification reads a candidate's line again by its byte offset.
 void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options const& options,
                          signing const& sign, pipeline_result& result) {
-  std::size_t const k = sign.k;
   unsigned const threads = sign.threads;
   // A JSON Lines file is one stream: it is cut into batches of lines, in order, by whichever
   // thread takes the next batch; every thread parses and signs batches; they are merged in order
@@ -372,7 +407,7 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       }
       b.line_in_chunk.push_back(local);
     }
-    b.signed_.signatures.reserve(b.records.size() * k);
+    sign.reserve(b.signed_, b.records.size());
     for (std::size_t r = 0; r < b.records.size(); ++r) {
       auto& rec = b.records[r];
       b.text_bytes.push_back(rec.text.size());
@@ -552,7 +587,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
         unsigned const from = share_of_file(i);
         if (share.index != 0) {  // a share's own files go to share 0, which merges them all
           if (from == share.index) share.send(i, detail::encode(out));
-          out = file_output{};
+          out.clear();
           return;
         }
         if (from != 0) {
@@ -570,7 +605,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
           result.essays.push_back(std::move(out.essays[e]));
         }
         merge(result.load, std::move(out.summary));
-        out = file_output{};
+        out.clear();
         if (options.load.progress) options.load.progress(i + 1, walked.files.size(), result.load.bytes);
       });
   // The reloader needs each file's encoding, known now.

@@ -1,6 +1,7 @@
 #include "neardup/lsh.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <iterator>
 #include <string>
@@ -178,50 +179,87 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   // already it), and an entry's rank is its place in that list.
   std::vector<std::uint32_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
-  if (!std::is_sorted(docs_.begin(), docs_.end()))
+  bool const in_order = std::is_sorted(docs_.begin(), docs_.end());
+  if (!in_order)
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t x, std::uint32_t y) { return docs_[x] < docs_[y]; });
   std::vector<std::uint32_t> doc_at(n);  // the document of each rank
   for (std::size_t r = 0; r < n; ++r) doc_at[r] = docs_[order[r]];
   // Per band: the documents of the buckets of two or more in bucket order (sorted by key, then
-  // rank: a bucket's members in document order), a bit where each bucket starts, and each rank's
-  // place in that order (none for a document alone in its bucket, as most are). 4 to 8 bytes an
-  // entry, where the keys sorted with their ranks would take 12.
+  // rank: a bucket's members in document order) and a bit where each bucket starts; per rank and
+  // band, the rank's place in that order (none for a document alone in its bucket, as most are),
+  // a rank's places side by side, so that the walk below reads them in one stream and not one per
+  // band. 4 to 8 bytes an entry, where the keys sorted with their ranks would take 12.
   constexpr std::uint32_t alone = UINT32_MAX;
   struct band_order {
     std::vector<std::uint32_t> members;
     std::vector<std::uint64_t> starts;
-    std::vector<std::uint32_t> place;
     [[nodiscard]] bool starts_bucket(std::size_t q) const noexcept {
       return (starts[q / 64] >> (q % 64) & 1U) != 0;
     }
   };
   std::vector<band_order> by_band(bands);
+  std::vector<std::uint32_t> places(n * bands, alone);
   std::vector<candidate_stats> band_stats(bands);
+  // Most entries are alone in their bucket (nearly all of the sentence bands' in a corpus with few
+  // templates): two bitmaps of about 8 bits an entry find the keys whose bit is met more than once,
+  // and only their entries are sorted. A key whose bit is met once is alone for certain.
+  std::size_t const key_bits =
+      std::min<std::size_t>(std::bit_ceil(std::max<std::size_t>(n * 8, 64)), std::size_t{1} << 32);
+  std::size_t const key_mask = key_bits - 1;
   detail::parallel_for(bands, threads, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    std::vector<std::uint64_t> column, scratch;
+    std::vector<std::uint64_t> column, scratch, once(key_bits / 64), twice(key_bits / 64);
     for (std::size_t b = begin; b < end; ++b) {
-      std::vector<std::uint32_t> const& keys = columns_[b];
-      column.resize(n);
-      for (std::size_t r = 0; r < n; ++r) column[r] = std::uint64_t{keys[order[r]]} << 32 | r;
+      std::uint32_t const* const keys = columns_[b].data();
+      std::uint64_t* const seen = once.data();
+      std::uint64_t* const again = twice.data();
+      std::fill(once.begin(), once.end(), 0);
+      std::fill(twice.begin(), twice.end(), 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::size_t const bit = keys[i] & key_mask;
+        std::uint64_t const m = std::uint64_t{1} << (bit % 64);
+        again[bit / 64] |= seen[bit / 64] & m;
+        seen[bit / 64] |= m;
+      }
+      // Every entry is written, the pointer moved past those met again (no branch on the data).
+      column.resize(n + 1);
+      std::uint64_t* const out = column.data();
+      std::size_t kept = 0;
+      auto const gather = [&](auto key_of_rank) {
+        for (std::size_t r = 0; r < n; ++r) {
+          std::uint32_t const key = key_of_rank(r);
+          std::size_t const bit = key & key_mask;
+          out[kept] = std::uint64_t{key} << 32 | r;
+          kept += again[bit / 64] >> (bit % 64) & 1U;
+        }
+      };
+      if (in_order) {
+        gather([keys](std::size_t r) { return keys[r]; });
+      } else {
+        gather([keys, &order](std::size_t r) { return keys[order[r]]; });
+      }
+      column.resize(kept);
       detail::sort_hashes(column, scratch);  // the high half is a hash; ranks come out in order
       band_order& o = by_band[b];
-      o.place.assign(n, alone);
       candidate_stats& s = band_stats[b];
       s.entries = n;
+      if (kept < n) {  // the entries left out, each a bucket of one
+        s.buckets += n - kept;
+        s.largest_bucket = std::max<std::size_t>(s.largest_bucket, 1);
+      }
       auto const mark_start = [&o](std::size_t at) {
         if (o.starts.size() <= at / 64) o.starts.resize(at / 64 + 1, 0);
         o.starts[at / 64] |= std::uint64_t{1} << (at % 64);
       };
-      for (std::size_t i = 0; i < n;) {
+      for (std::size_t i = 0; i < kept;) {
         std::size_t j = i + 1;
-        while (j < n && (column[j] >> 32) == (column[i] >> 32)) ++j;
+        while (j < kept && (column[j] >> 32) == (column[i] >> 32)) ++j;
         count_bucket(j - i, max_bucket, s);
         if (j - i > 1) {
           mark_start(o.members.size());
           for (std::size_t k = i; k < j; ++k) {
             auto const rank = static_cast<std::uint32_t>(column[k]);
-            o.place[rank] = static_cast<std::uint32_t>(o.members.size());
+            places[std::size_t{rank} * bands + b] = static_cast<std::uint32_t>(o.members.size());
             o.members.push_back(doc_at[rank]);
           }
         }
@@ -258,9 +296,11 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
         auto const first = static_cast<std::uint32_t>(r);
         partners.clear();
         for (; r < n && doc_at[r] == a; ++r) {
-          for (band_order const& o : by_band) {
-            std::size_t const p = o.place[r];
+          std::uint32_t const* const place = places.data() + r * bands;
+          for (std::size_t b = 0; b < bands; ++b) {
+            std::size_t const p = place[b];
             if (p == alone) continue;
+            band_order const& o = by_band[b];
             for (std::size_t q = p + 1; q - p < max_bucket && !o.starts_bucket(q); ++q) {
               std::uint32_t const d = o.members[q];
               if (d == a || met[d] == first) continue;
