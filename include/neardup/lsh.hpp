@@ -62,8 +62,9 @@ struct candidate_stats {
 /// keys differ only in the lower 32 bits meet in a bucket by accident (about n²/2^33 pairs per band
 /// for n documents); verification rejects them. Kept apart, the documents are not stored once per
 /// band (at 30 bands, 124 bytes a document instead of 240). candidate_pairs() sorts each column by
-/// key on several threads, one band per task, into 4 to 8 bytes an entry while it runs, then walks each
-/// document's buckets for the documents after it.
+/// key on several threads, one band per task (only the entries whose key may be met again: two
+/// bitmaps of ~8 bits an entry rule the others out), into 4 to 8 bytes an entry while it runs, then
+/// walks each document's buckets for the documents after it.
 ///
 ///   neardup::band_table table(params.bands);
 ///   table.add(doc, keys);                       // keys from band_keys(), in any document order
