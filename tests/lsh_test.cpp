@@ -259,6 +259,37 @@ TEST_CASE("band_table gives the pairs of candidate_pairs on any thread count, an
   CHECK_THROWS_AS(neardup::band_table(0), neardup::error);
 }
 
+TEST_CASE("band_table: keys that meet in the bitmaps but differ are not paired, counted alike",
+          "[lsh]") {
+  // The table keeps a key's upper 32 bits and rules lone entries out by the low bits of those: here
+  // every key has the same low 20 bits (all meet in the bitmaps), a few agree in all 32, and a band
+  // of keys that are all distinct and one of keys that are all alone in their bits are mixed in.
+  constexpr unsigned bands = 3;
+  std::mt19937_64 rng(17);
+  std::vector<neardup::band_entry> entries;
+  std::vector<std::vector<std::uint64_t>> keys(3000, std::vector<std::uint64_t>(bands));
+  for (std::uint32_t d = 0; d < keys.size(); ++d) {
+    std::uint64_t const high = d % 50 == 0 ? 7 : rng() % 4096;  // many distinct, some shared
+    keys[d][0] = (high << 20 | 0xABCDE) << 32;                   // crowded low bits
+    keys[d][1] = std::uint64_t{d} << 32 | rng() % 1000;          // all distinct
+    keys[d][2] = (std::uint64_t{d / 3} * 2654435761u % (1u << 31)) << 32;  // triples
+    for (unsigned b = 0; b < bands; ++b) entries.push_back({keys[d][b], b, d});
+  }
+  neardup::candidate_stats expected_stats;
+  auto const expected = neardup::candidate_pairs(entries, 64, &expected_stats);
+  REQUIRE(expected.size() > 3000);
+  for (unsigned threads : {1u, 3u}) {
+    neardup::band_table table(bands);
+    for (std::uint32_t d = 0; d < keys.size(); ++d) table.add(d, keys[d]);
+    neardup::candidate_stats stats;
+    CHECK(table.candidate_pairs(64, &stats, threads) == expected);
+    CHECK(stats.buckets == expected_stats.buckets);
+    CHECK(stats.largest_bucket == expected_stats.largest_bucket);
+    CHECK(stats.capped_buckets == expected_stats.capped_buckets);
+    CHECK(stats.entries == expected_stats.entries);
+  }
+}
+
 TEST_CASE("lsh_index: thousands of documents, tables grown many times, agree with the band entries", "[lsh]") {
   neardup::lsh_params const params{20, 3};
   neardup::lsh_index index(params);
