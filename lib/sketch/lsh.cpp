@@ -194,9 +194,6 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   struct band_order {
     std::vector<std::uint32_t> members;
     std::vector<std::uint64_t> starts;
-    [[nodiscard]] bool starts_bucket(std::size_t q) const noexcept {
-      return (starts[q / 64] >> (q % 64) & 1U) != 0;
-    }
   };
   std::vector<band_order> by_band(bands);
   std::vector<std::uint32_t> places(n * bands, alone);
@@ -281,9 +278,24 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   std::uint32_t const last_doc = n == 0 ? 0 : doc_at[n - 1];
   // Per thread: the rank that last met each document.
   std::vector<std::vector<std::uint32_t>> seen(threads);
+  // The bands' members and bucket starts as plain pointers, and the cap in a local: the walk's
+  // inner loop otherwise reloads each of them from memory on every step (it may alias them).
+  struct band_view {
+    std::uint32_t const* members;
+    std::uint64_t const* starts;
+    [[nodiscard]] bool starts_bucket(std::size_t q) const noexcept {
+      return (starts[q / 64] >> (q % 64) & 1U) != 0;
+    }
+  };
+  std::vector<band_view> views(bands);
+  for (std::size_t b = 0; b < bands; ++b)
+    views[b] = {by_band[b].members.data(), by_band[b].starts.data()};
+  std::size_t const cap = max_bucket;
+  std::size_t const most_partners = bands * (cap - 1);  // a document's entry meets at most this many
   detail::parallel_for(blocks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
-    auto& met = seen[w];
-    if (met.empty()) met.assign(std::size_t{last_doc} + 1, UINT32_MAX);
+    auto& met_of = seen[w];
+    if (met_of.empty()) met_of.assign(std::size_t{last_doc} + 1, UINT32_MAX);
+    std::uint32_t* const met = met_of.data();
     std::vector<std::uint32_t> partners;
     for (std::size_t blk = begin; blk < end; ++blk) {
       pair_list& out = block_pairs[blk];
@@ -294,25 +306,27 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
       while (r < stop) {
         std::uint32_t const a = doc_at[r];
         auto const first = static_cast<std::uint32_t>(r);
-        partners.clear();
+        std::size_t found = 0;
         for (; r < n && doc_at[r] == a; ++r) {
+          if (partners.size() < found + most_partners) partners.resize(found + most_partners);
+          std::uint32_t* const to = partners.data();
           std::uint32_t const* const place = places.data() + r * bands;
           for (std::size_t b = 0; b < bands; ++b) {
             std::size_t const p = place[b];
             if (p == alone) continue;
-            band_order const& o = by_band[b];
-            for (std::size_t q = p + 1; q - p < max_bucket && !o.starts_bucket(q); ++q) {
+            band_view const o = views[b];
+            for (std::size_t q = p + 1; q - p < cap && !o.starts_bucket(q); ++q) {
               std::uint32_t const d = o.members[q];
               if (d == a || met[d] == first) continue;
               met[d] = first;
-              partners.push_back(d);
+              to[found++] = d;
             }
           }
         }
-        block_found[blk] += partners.size();
-        std::sort(partners.begin(), partners.end());
-        for (std::uint32_t const d : partners)
-          if (!keep || keep(a, d)) out.emplace_back(a, d);
+        block_found[blk] += found;
+        std::sort(partners.begin(), partners.begin() + static_cast<std::ptrdiff_t>(found));
+        for (std::size_t i = 0; i < found; ++i)
+          if (!keep || keep(a, partners[i])) out.emplace_back(a, partners[i]);
       }
     }
   });
