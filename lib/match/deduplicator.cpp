@@ -310,15 +310,20 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   union_find joined(size());
   if (single)
     for (auto const& p : verified) joined.unite(p.a, p.b);
+  // Where each document's verified pairs (sorted by first, then second document) begin: the
+  // filter below looks among a document's few instead of searching all of them for every one of
+  // millions of candidates.
+  std::vector<std::size_t> verified_from(size() + 1, 0);
+  for (auto const& p : verified) ++verified_from[std::size_t{p.a} + 1];
+  for (std::size_t d = 0; d < size(); ++d) verified_from[d + 1] += verified_from[d];
   // Which candidates go on, decided as the bands find them, on every thread (millions where essays
   // share paragraphs, never all held).
   auto const goes_on = [&](std::uint32_t a, std::uint32_t b) {
-    auto const at = std::lower_bound(
-        verified.begin(), verified.end(), std::pair{a, b},
-        [](scored_pair const& v, std::pair<std::uint32_t, std::uint32_t> const& c) {
-          return std::pair{v.a, v.b} < c;
-        });
-    if (at != verified.end() && at->a == a && at->b == b) return false;
+    auto const first = verified.begin() + static_cast<std::ptrdiff_t>(verified_from[a]);
+    auto const last = verified.begin() + static_cast<std::ptrdiff_t>(verified_from[a + 1]);
+    auto const at = std::lower_bound(first, last, b,
+                                     [](scored_pair const& v, std::uint32_t x) { return v.b < x; });
+    if (at != last && at->b == b) return false;
     if (short_rule() && short_pair(a, b)) return false;  // the short rule's alone
     // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
     return !keeps_sketches() ||
