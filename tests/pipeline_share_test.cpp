@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <thread>
+#include <set>
+#include <mutex>
+#include <deque>
+#include <condition_variable>
 #include <random>
 #include <sstream>
 #include <utility>
@@ -14,6 +19,18 @@
 #include "temp_files.hpp"
 
 namespace {
+
+// A share without the messages after the load (pipeline_share::post and take).
+neardup::pipeline_share share(unsigned index, unsigned count,
+                              std::function<void(std::size_t, std::string&&)> send,
+                              std::function<std::string(unsigned, std::size_t)> receive) {
+  neardup::pipeline_share s;
+  s.index = index;
+  s.count = count;
+  s.send = std::move(send);
+  s.receive = std::move(receive);
+  return s;
+}
 
 // The reports of a run, timings at zero: what must not depend on how the input was shared.
 std::string reports(neardup::pipeline_result const& run, neardup::pipeline_options const& options) {
@@ -42,25 +59,96 @@ std::string run_shared(std::vector<std::string> const& paths, neardup::pipeline_
                        unsigned count) {
   std::map<std::pair<unsigned, std::size_t>, std::string> sent;
   for (unsigned s = 1; s < count; ++s) {
-    options.share = {s,
-                     count,
-                     [&sent, s](std::size_t item, std::string&& bytes) {
-                       CHECK(sent.emplace(std::pair{s, item}, std::move(bytes)).second);
-                     },
-                     {}};
+    options.share = share(
+        s, count,
+        [&sent, s](std::size_t item, std::string&& bytes) {
+          CHECK(sent.emplace(std::pair{s, item}, std::move(bytes)).second);
+        },
+        {});
     auto const run = neardup::run_pipeline(paths, options);
     CHECK(run.essays.empty());
   }
   std::size_t received = 0;
-  options.share = {0, count, {}, [&](unsigned from, std::size_t item) {
-                     auto const it = sent.find({from, item});
-                     REQUIRE(it != sent.end());
-                     ++received;
-                     return it->second;
-                   }};
+  options.share = share(0, count, {}, [&](unsigned from, std::size_t item) {
+    auto const it = sent.find({from, item});
+    REQUIRE(it != sent.end());
+    ++received;
+    return it->second;
+  });
   auto const run = neardup::run_pipeline(paths, options);
   CHECK(received == sent.size());
   return reports(run, options);
+}
+
+// Runs every share at once, the others on threads of their own, which after their load make sets
+// for share 0's exact measurements (pipeline_share::post and take over queues).
+std::string run_helped(std::vector<std::string> const& paths, neardup::pipeline_options options,
+                       unsigned count, std::size_t& replies) {
+  replies = 0;
+  std::mutex lock;
+  std::condition_variable changed;
+  std::map<std::pair<unsigned, std::size_t>, std::string> items;
+  std::set<unsigned> loaded;
+  std::map<std::pair<unsigned, unsigned>, std::deque<std::string>> queues;  // (from, to)
+  auto const with_messages = [&](neardup::pipeline_share s) {
+    unsigned const me = s.index;
+    s.post = [&, me](unsigned to, std::string&& bytes) {
+      std::lock_guard<std::mutex> const hold(lock);
+      if (me != 0) ++replies;
+      queues[{me, to}].push_back(std::move(bytes));
+      changed.notify_all();
+    };
+    s.take = [&, me](unsigned from) {
+      std::unique_lock<std::mutex> hold(lock);
+      auto& q = queues[{from, me}];
+      changed.wait(hold, [&] { return !q.empty(); });
+      std::string bytes = std::move(q.front());
+      q.pop_front();
+      return bytes;
+    };
+    return s;
+  };
+  std::vector<std::thread> others;
+  std::vector<std::string> failures(count);
+  for (unsigned i = 1; i < count; ++i) {
+    neardup::pipeline_options mine = options;
+    mine.share = with_messages(share(i, count, [&, i](std::size_t item, std::string&& bytes) {
+      std::lock_guard<std::mutex> const hold(lock);
+      items.emplace(std::pair{i, item}, std::move(bytes));
+      changed.notify_all();
+    }, {}));
+    mine.share.loaded = [&, i] {
+      std::lock_guard<std::mutex> const hold(lock);
+      loaded.insert(i);
+      changed.notify_all();
+    };
+    others.emplace_back([&, mine, i] {
+      try {
+        (void)neardup::run_pipeline(paths, mine);
+      } catch (std::exception const& e) {
+        failures[i] = e.what();
+      }
+    });
+  }
+  options.share = with_messages(share(0, count, {}, [&](unsigned from, std::size_t item) {
+    std::unique_lock<std::mutex> hold(lock);
+    changed.wait(hold, [&] { return items.contains({from, item}) || loaded.contains(from); });
+    auto const it = items.find({from, item});
+    if (it == items.end()) throw neardup::error(neardup::errc::parse_error, "item not sent");
+    std::string bytes = std::move(it->second);
+    items.erase(it);
+    return bytes;
+  }));
+  std::string got;
+  try {
+    got = reports(neardup::run_pipeline(paths, options), options);
+  } catch (std::exception const& e) {
+    failures[0] = e.what();
+  }
+  for (auto& t : others) t.join();
+  for (unsigned i = 0; i < count; ++i) CHECK(failures[i].empty());
+  CHECK(items.empty());
+  return got;
 }
 
 }  // namespace
@@ -130,12 +218,71 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "pipeline_share: the other shares make sets for share 0's exact pairs, with the same reports",
+    "[pipeline_share]") {
+  test_files::temp_dir dir;
+  std::mt19937 rng(23);
+  // Template families: lines of two shared sentences and a blank filled apart (so the shared
+  // sentences are not inside lines both have whole), spread over files; copies; random essays.
+  auto const sentence = [&] {
+    std::string s;
+    for (int c = 0; c < 14; ++c)
+      neardup::detail::append_utf8(s, static_cast<char32_t>(0x4E00 + rng() % 3000));
+    return s + "。";
+  };
+  std::vector<std::string> essays;
+  for (int family = 0; family < 5; ++family) {
+    std::vector<std::string> skeleton;
+    for (int l = 0; l < 6; ++l) skeleton.push_back(sentence() + sentence());
+    for (int member = 0; member < 3; ++member) {
+      std::string text;
+      for (auto const& line : skeleton) text += line + sentence() + "\n";
+      essays.push_back(text);
+    }
+  }
+  for (int i = 0; i < 6; ++i) essays.push_back(test_files::random_body(rng, 5));
+  essays.push_back(essays[3]);  // a copy
+  std::shuffle(essays.begin(), essays.end(), rng);
+  for (std::size_t f = 0; f * 3 < essays.size(); ++f) {
+    std::ostringstream text, name;
+    for (std::size_t e = f * 3; e < std::min(essays.size(), f * 3 + 3); ++e)
+      text << "第" << e - f * 3 + 1 << "篇\n" << essays[e] << "\n";
+    name << 'f' << f << ".txt";
+    test_files::write_file(dir.path / name.str(), text.str());
+  }
+  std::vector<std::string> const paths = {dir.path.string(), NEARDUP_ESSAYS_DIR};
+  for (bool const jsonl : {false, true}) {
+    neardup::pipeline_options options;
+    options.dedup.verify_sigmas = 50;  // every candidate uncertain: all measured exactly
+    std::vector<std::string> in = paths;
+    if (jsonl) {
+      options.load.jsonl = true;
+      options.load.jsonl_chunk_bytes = 2000;
+      std::string lines;
+      for (std::size_t e = 0; e < essays.size(); ++e)
+        lines += "{\"id\": \"" + std::to_string(e) +
+                 "\", \"text\": " + neardup::detail::json_quote(essays[e]) + "}\n";
+      test_files::write_file(dir.path / "all.jsonl", lines);
+      in = {(dir.path / "all.jsonl").string()};
+    }
+    std::string const alone = reports(neardup::run_pipeline(in, options), options);
+    CHECK(alone.find(" 0 templated") == std::string::npos);
+    for (unsigned count = 2; count <= 4; ++count) {
+      INFO((jsonl ? "JSON Lines" : "folders") << ", shares " << count);
+      std::size_t replies = 0;
+      CHECK(run_helped(in, options, count, replies) == alone);
+      CHECK(replies >= count - 1);  // every helper made sets (each chunk's go to them all)
+    }
+  }
+}
+
 TEST_CASE("pipeline_share: bad shares, standard input and malformed messages are refused",
           "[pipeline_share]") {
   std::vector<std::string> const paths = {NEARDUP_ESSAYS_DIR};
-  auto refused = [&](neardup::pipeline_share share, std::vector<std::string> const& in) {
+  auto refused = [&](neardup::pipeline_share given, std::vector<std::string> const& in) {
     neardup::pipeline_options options;
-    options.share = std::move(share);
+    options.share = std::move(given);
     try {
       (void)neardup::run_pipeline(in, options);
     } catch (neardup::error const& e) {
@@ -146,14 +293,15 @@ TEST_CASE("pipeline_share: bad shares, standard input and malformed messages are
   };
   auto const send = [](std::size_t, std::string&&) {};
   auto const receive = [](unsigned, std::size_t) { return std::string(); };
-  CHECK(refused({2, 2, send, {}}, paths) == neardup::errc::invalid_argument);
-  CHECK(refused({0, 0, {}, receive}, paths) == neardup::errc::invalid_argument);
-  CHECK(refused({0, 2, {}, {}}, paths) == neardup::errc::invalid_argument);
-  CHECK(refused({1, 2, {}, receive}, paths) == neardup::errc::invalid_argument);
-  CHECK(refused({1, 2, send, {}}, {"-"}) == neardup::errc::invalid_argument);
+  CHECK(refused(share(2, 2, send, {}), paths) == neardup::errc::invalid_argument);
+  CHECK(refused(share(0, 0, {}, receive), paths) == neardup::errc::invalid_argument);
+  CHECK(refused(share(0, 2, {}, {}), paths) == neardup::errc::invalid_argument);
+  CHECK(refused(share(1, 2, {}, receive), paths) == neardup::errc::invalid_argument);
+  CHECK(refused(share(1, 2, send, {}), {"-"}) == neardup::errc::invalid_argument);
   // A message cut short, or one with bytes left over, is an error, never a wrong result.
-  CHECK(refused({0, 2, {}, receive}, paths) == neardup::errc::parse_error);
-  CHECK(refused({0, 2, {}, [](unsigned, std::size_t) { return std::string(400, '\0') + "x"; }},
+  CHECK(refused(share(0, 2, {}, receive), paths) == neardup::errc::parse_error);
+  CHECK(refused(share(0, 2, {},
+                      [](unsigned, std::size_t) { return std::string(400, '\0') + "x"; }),
                 paths) == neardup::errc::parse_error);
 }
 

@@ -1,8 +1,9 @@
 // dedup-mpi — dedup over MPI ranks: `mpirun -np N dedup-mpi [dedup's options] PATH…`.
 // Every rank walks the same inputs; each reads, splits and signs its share of them (contiguous
 // byte ranges in input order: whole files, or chunks of whole lines of JSON Lines files) and ships
-// what it signed to rank 0, which merges the shares in input order, clusters and writes the
-// reports: the same bytes as dedup's on the same input, for any N (the timings aside).
+// what it signed to rank 0, which merges the shares in input order, verifies (the other ranks
+// reading back and shingling part of the texts its exact measurements need), clusters and writes
+// the reports: the same bytes as dedup's on the same input, for any N (the timings aside).
 // Thin: the options and reports are dedup's (../cli/dedup_cli.*), the sharing is the library's
 // (neardup/pipeline_share.hpp), the transport is mpi_transport.*.
 #include <mpi.h>
@@ -66,9 +67,10 @@ int main(int argc, char** argv) {
       "Takes dedup's options and writes dedup's reports (rank 0 writes them), byte for byte the\n"
       "same as dedup's on the same input for any number of ranks (the timings aside). Each rank\n"
       "reads, splits and signs its share of the input (contiguous byte ranges: whole files, or\n"
-      "chunks of whole lines of JSON Lines files); rank 0 merges them in input order, verifies,\n"
-      "clusters and reads texts back, so every rank must see the inputs at the same paths (one\n"
-      "machine, or a shared file system). Standard input and pipes cannot be shared.\n",
+      "chunks of whole lines of JSON Lines files); rank 0 merges them in input order, verifies\n"
+      "(the other ranks read back and shingle part of the texts it measures), clusters and\n"
+      "writes the reports, so every rank must see the inputs at the same paths (one machine, or a\n"
+      "shared file system). Standard input and pipes cannot be shared.\n",
       "dedup-mpi"};
   command cli("dedup-mpi");
   if (auto const done = cli.parse(app, argc, argv, rank == 0 ? std::cout : silent, errors))
@@ -104,9 +106,23 @@ int main(int argc, char** argv) {
         return incoming->take(static_cast<int>(from), item);
       };
     }
+    // Once loaded, the ranks measure part of verification's exact pairs for rank 0: the item
+    // traffic ends first (rank 0's receiver thread then no longer calls MPI).
+    if (ranks > 1) {
+      if (rank != 0)
+        options.share.loaded = [] { dedup_mpi::send_done(); };
+      else
+        options.share.loaded = [&] { incoming->finish(); };
+      options.share.post = [](unsigned to, std::string&& bytes) {
+        dedup_mpi::post_message(static_cast<int>(to), std::move(bytes));
+      };
+      options.share.take = [](unsigned from) {
+        return dedup_mpi::take_message(static_cast<int>(from));
+      };
+    }
     auto run = neardup::run_pipeline(cli.paths, options);
-    if (rank != 0) dedup_mpi::send_done();
     if (incoming) incoming->finish();
+    dedup_mpi::flush_messages();
     // DEDUP_MPI_STATS=1: what each rank read and sent (docs/scaling.md's bytes per essay).
     if (char const* stats = std::getenv("DEDUP_MPI_STATS"); stats && *stats == '1' && rank != 0)
       std::cerr << "dedup-mpi: rank " << rank << ": " << items_sent << " items, " << bytes_sent

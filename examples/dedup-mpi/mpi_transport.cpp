@@ -136,6 +136,68 @@ void receiver::finish() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+
+constexpr int message_tag = 19;
+std::deque<pending_send> posted;
+
+/// wait_idle(), but testing without sleeping for the first 20 ms (yielding the core to any
+/// process that wants it): requests and replies come every few hundred microseconds while rank 0
+/// verifies, and a helper that slept would leave rank 0 waiting for it to wake.
+void wait_soon(MPI_Request& request, MPI_Status* status = MPI_STATUS_IGNORE) {
+  auto const spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  do {
+    int done = 0;
+    MPI_Test(&request, &done, status);
+    if (done) return;
+    std::this_thread::yield();
+  } while (std::chrono::steady_clock::now() < spin_until);
+  wait_idle(request, status);
+}
+
+void post_to(pending_send& p, int to) {
+  p.requests.emplace_back();
+  MPI_Isend(p.header, 2, MPI_UINT64_T, to, message_tag, MPI_COMM_WORLD, &p.requests.back());
+  for (std::size_t at = 0; at < p.bytes.size(); at += piece_bytes) {
+    int const n = static_cast<int>(std::min(piece_bytes, p.bytes.size() - at));
+    p.requests.emplace_back();
+    MPI_Isend(p.bytes.data() + at, n, MPI_BYTE, to, message_tag, MPI_COMM_WORLD,
+              &p.requests.back());
+  }
+}
+
+}  // namespace
+
+void post_message(int to, std::string&& bytes) {
+  while (!posted.empty() && sent(posted.front())) posted.pop_front();
+  pending_send& p = posted.emplace_back();
+  p.header[0] = static_cast<std::uint64_t>(to);
+  p.header[1] = bytes.size();
+  p.bytes = std::move(bytes);
+  post_to(p, to);
+}
+
+std::string take_message(int from) {
+  std::uint64_t header[2] = {0, 0};
+  MPI_Request request;
+  MPI_Irecv(header, 2, MPI_UINT64_T, from, message_tag, MPI_COMM_WORLD, &request);
+  wait_soon(request);
+  std::string bytes(static_cast<std::size_t>(header[1]), '\0');
+  for (std::size_t at = 0; at < bytes.size(); at += piece_bytes) {
+    int const n = static_cast<int>(std::min(piece_bytes, bytes.size() - at));
+    MPI_Irecv(bytes.data() + at, n, MPI_BYTE, from, message_tag, MPI_COMM_WORLD, &request);
+    wait_soon(request);
+  }
+  while (!posted.empty() && sent(posted.front())) posted.pop_front();
+  return bytes;
+}
+
+void flush_messages() {
+  for (auto& p : posted)
+    for (auto& r : p.requests) wait_idle(r);
+  posted.clear();
+}
+
 void barrier_idle() {
   MPI_Request request;
   MPI_Ibarrier(MPI_COMM_WORLD, &request);

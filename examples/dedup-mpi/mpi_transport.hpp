@@ -1,5 +1,5 @@
 // mpi_transport — how dedup-mpi's ranks hand their items to rank 0 (neardup::pipeline_share's
-// send and receive over MPI). Rank 0 receives on a thread of its own whatever arrives, from any
+// send and receive over MPI), and then the messages of verification (post and take). Rank 0 receives on a thread of its own whatever arrives, from any
 // rank, and keeps it until the merge asks for it: a rank never waits for rank 0 to reach its
 // items (a blocking hand-over would run the ranks one after another), and a rank's sends are in
 // flight while it signs the next items. Waits test and then sleep:
@@ -56,5 +56,14 @@ class receiver {
 
 /// Waits until every rank reached this point (an MPI_Ibarrier waited for with wait_idle).
 void barrier_idle();
+
+/// After the load (the receiver finished): a message to rank `to` (pipeline_share::post), sent
+/// without waiting for it to arrive (kept until it has gone), and the next message from `from`
+/// (pipeline_share::take). A wait for a message spins a little before it sleeps: rank 0 and the
+/// others hand measurements to each other hundreds of times a second. One thread at a time.
+void post_message(int to, std::string&& bytes);
+std::string take_message(int from);
+/// Waits until every posted message has gone.
+void flush_messages();
 
 }  // namespace dedup_mpi

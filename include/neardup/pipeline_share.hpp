@@ -4,6 +4,8 @@
 // of its share, and ships each one's output as bytes to share 0. Share 0 receives them in item
 // order and merges them with its own exactly as run_pipeline merges its threads' outputs, then
 // runs candidates, verification and clustering, so the result is the same for any number of shares.
+// With `post` and `take`, the other shares then make part of the shingle and sentence sets that
+// share 0's exact measurements need (reading the texts back by path), which share 0 measures.
 //
 // Shares are contiguous byte ranges of the inputs in input order (share_of), so a share reads
 // about 1/count of the bytes. Share 0 reads texts back by path for verification and reports: the
@@ -28,6 +30,19 @@ struct pipeline_share {
   std::function<void(std::size_t item, std::string&& bytes)> send;
   /// Share 0: the output of item `item`, produced by share `from`, as `send` gave it there.
   std::function<std::string(unsigned from, std::size_t item)> receive;
+  /// Called on every share once its part of the load is done: on the other shares when all their
+  /// items are sent, on share 0 when all items are received (after it, `send` and `receive` are
+  /// not called again). Null: nothing to do.
+  std::function<void()> loaded;
+  /// Optional, both or neither: messages between share 0 and the others after the load, with
+  /// which the other shares make part of the sets verification's exact measurements lack (their
+  /// texts read back by path, as share 0 reads them) while share 0 makes the rest and measures:
+  /// `post(to, bytes)` sends, `take(from)` returns the next message from `from`, in the order
+  /// sent. The other shares then return from run_pipeline only when share 0 is done verifying.
+  /// Without them share 0 does it alone; the result is the same either way. Not used with
+  /// JSON Lines files read from a decoded copy (which only share 0 has).
+  std::function<void(unsigned to, std::string&& bytes)> post;
+  std::function<std::string(unsigned from)> take;
 };
 
 /// The share that produces an item starting `at` bytes into inputs of `total` bytes in all:

@@ -345,6 +345,11 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
       });
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
+  schedule.helpers = helpers_;
+  schedule.kind = detail::measure_kind::sentence_share;
+  schedule.read_remotely = [&texts_read](std::size_t n) {
+    texts_read.fetch_add(n, std::memory_order_relaxed);
+  };
   schedule.needed = [&](std::size_t i) {
     return !single || joined.find(todo[i].first) != joined.find(todo[i].second);
   };
@@ -546,6 +551,10 @@ dedup_result deduplicator::run() {
   v.shingle_set = [&](std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned w) {
     texts_read.fetch_add(1, std::memory_order_relaxed);
     signer_.shingle_set(text(doc), out, scratch[w]);
+  };
+  v.helpers = helpers_;
+  v.read_remotely = [&texts_read](std::size_t n) {
+    texts_read.fetch_add(n, std::memory_order_relaxed);
   };
   detail::verify_counts counts;
   auto verified = with_short_pairs(detail::verify_candidates(pairs, v, counts),

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "common/enum_names.hpp"
 #include "common/parallel.hpp"
@@ -152,6 +153,55 @@ std::vector<double> scores_by_exact_jaccard(detail::pair_span pairs,
   return scores;
 }
 
+/// Where run `r` of `runs` (in order, of about equal size) of `size` things begins.
+std::size_t run_start(std::size_t size, std::size_t r, std::size_t runs) noexcept {
+  return size * r / runs;
+}
+
+/// Makes the sets of `docs[missing[m]]` into fresh[m]: with the schedule's helpers (and enough of
+/// them to share), the first run of them here by `make_set` while each helper makes its own run,
+/// else all here. Every set is made once, whichever process makes it, so what is kept and measured
+/// is the same as without helpers.
+template <class T, class MakeSet>
+void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t> missing,
+               MakeSet const& make_set, unsigned threads, detail::exact_schedule const* schedule,
+               std::vector<std::vector<T>>& fresh) {
+  detail::measure_helpers const* helpers = schedule ? schedule->helpers : nullptr;
+  std::size_t const runs =
+      helpers && missing.size() > helpers->count ? std::size_t{helpers->count} + 1 : 1;
+  std::size_t const here = run_start(missing.size(), 1, runs);
+  detail::measure_request request;
+  if (runs > 1) request.kind = schedule->kind;
+  for (std::size_t h = 0; h + 1 < runs; ++h) {
+    request.docs.clear();
+    for (std::size_t m = run_start(missing.size(), h + 1, runs);
+         m < run_start(missing.size(), h + 2, runs); ++m)
+      request.docs.push_back(docs[missing[m]]);
+    helpers->send(static_cast<unsigned>(h), request);
+  }
+  // Small blocks: documents cost tens of microseconds each, and a chunk holds a few hundred.
+  detail::parallel_for(here, threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
+    for (std::size_t m = b; m < e; ++m) make_set(docs[missing[m]], fresh[m], w);
+  });
+  for (std::size_t h = 0; h + 1 < runs; ++h) {
+    std::size_t const from = run_start(missing.size(), h + 1, runs);
+    std::size_t const to = run_start(missing.size(), h + 2, runs);
+    detail::measure_reply reply = helpers->receive(static_cast<unsigned>(h));
+    auto& sets = [&]() -> auto& {
+      if constexpr (std::is_same_v<T, std::uint32_t>) {
+        return reply.shingle_sets;
+      } else {
+        return reply.sentence_sets;
+      }
+    }();
+    if (sets.size() != to - from)
+      throw error(errc::parse_error, "a helper made " + std::to_string(sets.size()) +
+                                         " sets for " + std::to_string(to - from) + " documents");
+    for (std::size_t m = from; m < to; ++m) fresh[m] = std::move(sets[m - from]);
+    if (schedule->read_remotely) schedule->read_remotely(to - from);
+  }
+}
+
 /// Each pair's `measure` over the sets of `cache`, made by `make_set(doc, out, worker)` for the
 /// documents it lacks, a chunk of pairs at a time (as scores_by_exact_jaccard cuts them), and kept
 /// there for later pairs; steered by `schedule` when it is not null. Chunks are cut by pair count
@@ -187,10 +237,8 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
       }
     }
     fresh.resize(missing.size());
-    // Small blocks: documents cost tens of microseconds each, and a chunk holds a few hundred.
-    detail::parallel_for(missing.size(), threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
-      for (std::size_t m = b; m < e; ++m) make_set(docs[missing[m]], fresh[m], w);
-    });
+    make_sets(std::span<const std::uint32_t>(docs), std::span<const std::size_t>(missing), make_set,
+              threads, schedule, fresh);
     for (std::size_t m = 0; m < missing.size(); ++m) sets[missing[m]] = fresh[m];
     score_chunk(pairs, chunk, docs, sets, measure, threads, schedule, scores);
     // Kept for later pairs only now: inserting may drop sets this chunk was reading.
@@ -269,6 +317,9 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
   // pairs within the same group are skipped too.
   std::size_t measured = 0;
   detail::exact_schedule schedule;
+  schedule.helpers = v.helpers;
+  schedule.kind = detail::measure_kind::shingle_jaccard;
+  schedule.read_remotely = v.read_remotely;
   schedule.needed = [&](std::size_t i) {
     return !v.skip_joined || joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
   };
@@ -453,6 +504,24 @@ std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const&
   std::vector<scored_pair> verified;
   keep_at_threshold(candidates, scores, v.threshold, estimated, verified);
   return verified;
+}
+
+measure_reply make_requested_sets(document_signer const& signer, measure_request const& request,
+                                  std::function<std::string(std::size_t)> const& text) {
+  measure_reply reply;
+  signer_scratch scratch;
+  std::vector<std::uint64_t> wide;
+  for (std::size_t i = 0; i < request.docs.size(); ++i) {
+    if (request.kind == measure_kind::shingle_jaccard) {
+      // As scores_by_cached_jaccard() makes them.
+      signer.shingle_set(text(i), wide, scratch);
+      compact_shingle_set(wide, reply.shingle_sets.emplace_back());
+    } else {
+      // As deduplicator::templated_pairs() makes them.
+      signer.sentence_set(text(i), reply.sentence_sets.emplace_back(), scratch);
+    }
+  }
+  return reply;
 }
 
 std::vector<double> reported_scores(pair_span pairs, verifier const& v, verify_counts& counts) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,39 @@ using pair_scorer = std::function<std::vector<double>(pair_span)>;
 /// after it `scored` is told each measured pair's score, in order. A caller can so skip pairs that
 /// earlier results made pointless (two documents already joined). Deterministic: chunks are cut by
 /// pair count, never by timing.
+struct exact_schedule;
+
+/// Sets another process makes for this one (dedup-mpi's other ranks) as verification needs them:
+/// of which kind, of which documents.
+enum class measure_kind : std::uint8_t { shingle_jaccard, sentence_share };
+struct measure_request {
+  measure_kind kind = measure_kind::shingle_jaccard;
+  std::vector<std::uint32_t> docs;
+};
+/// The sets of a request's documents, in its order: shingle sets (compact_shingle_set) for
+/// shingle_jaccard, document_signer::sentence_set()s for sentence_share.
+struct measure_reply {
+  std::vector<std::vector<std::uint32_t>> shingle_sets;
+  std::vector<std::vector<std::uint64_t>> sentence_sets;
+};
+
+/// Processes that make part of the sets each chunk of pairs lacks: the chunk's missing documents
+/// are cut into count + 1 runs in order; `send` hands run h + 1 to helper h, the first is made
+/// here meanwhile, and `receive` then waits for helper h's sets. Each set is made once, by one of
+/// them, and measured here, so what is kept, measured and found (and how many texts are read) is
+/// what making them all here gives.
+struct measure_helpers {
+  unsigned count = 0;
+  std::function<void(unsigned helper, measure_request const& request)> send;
+  std::function<measure_reply(unsigned helper)> receive;
+};
+
+/// A helper's side of measure_helpers: the sets of `request`'s documents, `text(i)` reading
+/// request.docs[i]'s text.
+[[nodiscard]] measure_reply make_requested_sets(document_signer const& signer,
+                                                measure_request const& request,
+                                                std::function<std::string(std::size_t)> const& text);
+
 struct exact_schedule {
   std::function<bool(std::size_t pair)> needed;
   std::function<void(std::size_t pair, double score)> scored;
@@ -34,6 +68,11 @@ struct exact_schedule {
   std::function<bool(std::size_t pair)> settled;
   std::size_t chunk_pairs =
       256;  ///< measured pairs per chunk (smaller: more skipping, less batching)
+  /// Null, or helpers that make part of each chunk's missing sets, of `kind` (the sets the
+  /// schedule's own set maker makes); `read_remotely` hears how many texts they read.
+  measure_helpers const* helpers = nullptr;
+  measure_kind kind = measure_kind::shingle_jaccard;
+  std::function<void(std::size_t texts)> read_remotely;
 };
 
 /// neardup::exact_scores() steered by `schedule`.
@@ -114,6 +153,10 @@ struct verifier {
   /// [0, threads).
   std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)>
       shingle_set;
+  /// Hybrid: null, or helpers that measure part of the uncertain pairs (exact_schedule::helpers);
+  /// `read_remotely` hears how many texts they read.
+  measure_helpers const* helpers = nullptr;
+  std::function<void(std::size_t texts)> read_remotely;
 };
 
 /// What verification did, for dedup_stats.

@@ -1,6 +1,7 @@
 #include "neardup/pipeline.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include "corpus/posix_file.hpp"
 #include "corpus/read_back.hpp"
 #include "corpus/spool.hpp"
+#include "match/verify_policy.hpp"
 #include "neardup/error.hpp"
 #include "pipeline/run.hpp"
 #include "pipeline/share_codec.hpp"
@@ -184,6 +186,193 @@ std::function<std::string(std::uint32_t)> noting_failures(
   };
 }
 
+/// Where the other shares read back the essays whose pairs they measure for share 0
+/// (pipeline_share::post): each essay's place as bytes, its file (for a failure to read it), and
+/// what a helper needs before any place (folders: the files' accounts, with their encodings).
+struct remote_places {
+  std::function<std::string(std::uint32_t doc)> describe;
+  std::function<std::string(std::uint32_t doc)> file_of;
+  std::string setup;
+  /// False when some text is read back from a copy only share 0 has (a JSON Lines file decoded
+  /// to UTF-8 into a temporary file): then share 0 measures alone.
+  bool usable = true;
+};
+
+// A JSON Lines record's place: the file it is read from and its line's offset.
+struct record_place {
+  std::string path;
+  std::uint64_t offset = 0;
+};
+template <class A, class V>
+void transfer(A& a, V& p) requires std::same_as<std::remove_const_t<V>, record_place> {
+  a.io(p.path);
+  a.io(p.offset);
+}
+
+// A request for sets as it travels: detail::measure_request with each document's place.
+struct request_message {
+  std::uint64_t kind = 0;
+  std::vector<std::uint32_t> docs;
+  std::vector<std::string> places;
+};
+template <class A, class V>
+void transfer(A& a, V& m) requires std::same_as<std::remove_const_t<V>, request_message> {
+  a.io(m.kind);
+  a.io(m.docs);
+  a.io(m.places);
+}
+
+// A helper's reply: the sets, one after another with where each ends, and the documents
+// (indices into the request) whose texts it could not read, with why.
+struct reply_message {
+  std::vector<std::uint32_t> shingles;
+  std::vector<std::uint64_t> sentences;
+  std::vector<std::uint64_t> ends;
+  std::vector<std::uint32_t> failed;
+  std::vector<std::string> why;
+};
+template <class A, class V>
+void transfer(A& a, V& m) requires std::same_as<std::remove_const_t<V>, reply_message> {
+  a.io(m.shingles);
+  a.io(m.sentences);
+  a.io(m.ends);
+  a.io(m.failed);
+  a.io(m.why);
+}
+
+/// The sets of a reply, flattened (`flat`) and back (`split`), with a check of every end.
+template <class T>
+void flatten(std::vector<std::vector<T>> const& sets, std::vector<T>& flat,
+             std::vector<std::uint64_t>& ends) {
+  for (auto const& set : sets) {
+    flat.insert(flat.end(), set.begin(), set.end());
+    ends.push_back(flat.size());
+  }
+}
+template <class T>
+std::vector<std::vector<T>> split_sets(std::vector<T> const& flat,
+                                       std::vector<std::uint64_t> const& ends) {
+  std::vector<std::vector<T>> sets;
+  std::uint64_t from = 0;
+  for (std::uint64_t const end : ends) {
+    if (end < from || end > flat.size()) throw error(errc::parse_error, "a helper's sets are malformed");
+    sets.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(from),
+                      flat.begin() + static_cast<std::ptrdiff_t>(end));
+    from = end;
+  }
+  if (from != flat.size()) throw error(errc::parse_error, "a helper's sets are malformed");
+  return sets;
+}
+
+/// A helper's reader of the places share 0 describes, made from its setup message.
+std::function<std::string(std::string const&)> place_reader(pipeline_options const& options,
+                                                            std::string const& setup) {
+  if (options.load.jsonl) {
+    jsonl_options const fields = options.load.jsonl_fields;
+    return [fields](std::string const& bytes) {
+      record_place p;
+      detail::decode(bytes, p);
+      return read_jsonl_record_at(p.path, p.offset, fields).text;
+    };
+  }
+  // As load_and_sign_files() makes share 0's reloader.
+  std::vector<file_account> files;
+  detail::decode(setup, files);
+  load_options per_file = options.load;
+  per_file.progress = nullptr;
+  per_file.walk.extensions.clear();
+  auto const reloader = std::make_shared<detail::essay_reloader>(per_file, files);
+  return [reloader](std::string const& bytes) {
+    essay_info e;
+    detail::decode(bytes, e);
+    return reloader->text(e);
+  };
+}
+
+/// A share other than 0, once loaded: makes the sets share 0 asks for until it sends nothing.
+void serve_measurements(deduplicator& dedup, pipeline_options const& options,
+                        pipeline_share const& share) {
+  auto const read = place_reader(options, share.take(0));
+  for (;;) {
+    std::string const bytes = share.take(0);
+    if (bytes.empty()) return;
+    request_message m;
+    detail::decode(bytes, m);
+    if (m.places.size() != m.docs.size() || m.kind > 1)
+      throw error(errc::parse_error, "a request for sets is malformed");
+    detail::measure_request request;
+    request.kind = m.kind == 0 ? detail::measure_kind::shingle_jaccard
+                               : detail::measure_kind::sentence_share;
+    request.docs = std::move(m.docs);
+    reply_message reply;
+    // As share 0's text source (noting_failures): a text that cannot be read is empty, and its
+    // file is reported so that share 0 leaves it out.
+    detail::measure_reply const sets =
+        detail::make_requested_sets(dedup.signer(), request, [&](std::size_t i) {
+          try {
+            return read(m.places[i]);
+          } catch (error const& e) {
+            reply.failed.push_back(static_cast<std::uint32_t>(i));
+            reply.why.emplace_back(e.what());
+            return std::string();
+          }
+        });
+    if (request.kind == detail::measure_kind::shingle_jaccard)
+      flatten(sets.shingle_sets, reply.shingles, reply.ends);
+    else
+      flatten(sets.sentence_sets, reply.sentences, reply.ends);
+    share.post(0, detail::encode(reply));
+  }
+}
+
+/// Share 0's side: the helpers the deduplicator hands runs of documents to.
+class share_helpers {
+ public:
+  share_helpers(pipeline_share const& share, remote_places const& places,
+                std::shared_ptr<read_failures> failures)
+      : share_(share), places_(places), failures_(std::move(failures)), sent_(share.count - 1) {
+    helpers_.count = share.count - 1;
+    helpers_.send = [this](unsigned h, detail::measure_request const& r) { send(h, r); };
+    helpers_.receive = [this](unsigned h) { return receive(h); };
+  }
+  [[nodiscard]] detail::measure_helpers const* helpers() const noexcept { return &helpers_; }
+
+ private:
+  void send(unsigned h, detail::measure_request const& r) {
+    request_message m;
+    m.kind = r.kind == detail::measure_kind::shingle_jaccard ? 0 : 1;
+    m.docs = r.docs;
+    for (std::uint32_t const doc : r.docs) m.places.push_back(places_.describe(doc));
+    sent_[h] = {r.docs, r.kind};
+    share_.post(h + 1, detail::encode(m));
+  }
+  detail::measure_reply receive(unsigned h) {
+    reply_message m;
+    detail::decode(share_.take(h + 1), m);
+    auto const& [docs, kind] = sent_[h];
+    if (m.failed.size() != m.why.size() || m.ends.size() != docs.size())
+      throw error(errc::parse_error, "a helper's reply is malformed");
+    for (std::size_t i = 0; i < m.failed.size(); ++i) {
+      if (m.failed[i] >= docs.size())
+        throw error(errc::parse_error, "a helper's reply names a document it was not sent");
+      failures_->add(places_.file_of(docs[m.failed[i]]), m.why[i]);
+    }
+    detail::measure_reply reply;
+    if (kind == detail::measure_kind::shingle_jaccard)
+      reply.shingle_sets = split_sets(m.shingles, m.ends);
+    else
+      reply.sentence_sets = split_sets(m.sentences, m.ends);
+    return reply;
+  }
+
+  pipeline_share const& share_;
+  remote_places const& places_;
+  std::shared_ptr<read_failures> failures_;
+  // Each helper's last request: its documents and the kind of their sets.
+  std::vector<std::pair<std::vector<std::uint32_t>, detail::measure_kind>> sent_;
+  detail::measure_helpers helpers_;
+};
+
 /// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads,
 /// and with passages the passage finder, which takes each essay's fingerprints as it is signed
 /// (so that no essay is read back for them).
@@ -200,6 +389,8 @@ struct signing {
   passage_finder* passages = nullptr;
   // The signer normalizes as the passages do: its normalized text is fingerprinted as it stands.
   bool passages_share_normalization = false;
+  // Where the other shares read back what they measure for share 0 (set by the readers).
+  remote_places* places = nullptr;
 
   /// Signs one essay and appends what it gave to `out`: its signature (k values), band keys and,
   /// when templates are looked for, its sentence sketch's band keys and sentence filter; with
@@ -329,6 +520,16 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       result.text,
       [texts](std::uint32_t doc) { return texts->names[texts->records.at(doc).first]; },
       sign.failures);
+  if (sign.places) {
+    sign.places->describe = [texts](std::uint32_t doc) {
+      auto const [file, offset] = texts->records.at(doc);
+      return detail::encode(record_place{texts->files[file], offset});
+    };
+    sign.places->file_of = [texts](std::uint32_t doc) {
+      return texts->names[texts->records.at(doc).first];
+    };
+    sign.places->setup = detail::encode(std::vector<file_account>{});
+  }
 
   walk_result walked = walk_paths(paths, detail::walk_options_for(options.load));
   // The files' bytes bound their texts' (JSON escapes only lengthen a text).
@@ -499,6 +700,9 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
     b = line_batch{};
   };
   detail::ordered_stream_for(threads, window, take, produce, consume);
+  if (sign.places)
+    for (std::size_t f = 0; f < texts->files.size(); ++f)
+      if (texts->files[f] != texts->names[f]) sign.places->usable = false;  // a decoded copy
 }
 
 /// Text files: read, decoded, split and signed one file at a time on every thread, merged in file
@@ -540,7 +744,7 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   result.essays.reserve(expected);
   dedup.reserve(expected);
   sign.reserve_passages(expected, walked.bytes);
-  auto reload = [state](std::uint32_t doc, std::size_t start_bytes) {
+  auto const place_of = [state](std::uint32_t doc) {
     auto const& place = state->essays.at(doc);
     essay_info e;
     e.file = state->files[place.file];
@@ -548,8 +752,18 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
     e.offset = place.offset;
     e.bytes = place.bytes;
     e.source_bytes = place.bytes > 0 ? place.source_bytes : 0;
+    return e;
+  };
+  auto reload = [state, place_of](std::uint32_t doc, std::size_t start_bytes) {
+    essay_info const e = place_of(doc);
     return start_bytes > 0 ? state->reloader->text_start(e, start_bytes) : state->reloader->text(e);
   };
+  if (sign.places) {
+    sign.places->describe = [place_of](std::uint32_t doc) { return detail::encode(place_of(doc)); };
+    sign.places->file_of = [state](std::uint32_t doc) {
+      return state->files[state->essays.at(doc).file];
+    };
+  }
   result.text = [reload](std::uint32_t doc) { return reload(doc, 0); };
   result.text_start = [reload](std::uint32_t doc) { return reload(doc, 2048); };
   sign.route->loaded = noting_failures(
@@ -610,6 +824,13 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
       });
   // The reloader needs each file's encoding, known now.
   state->reloader = std::make_unique<detail::essay_reloader>(per_file, result.load.files);
+  if (sign.places && share.count > 1 && share.index == 0) {
+    try {
+      sign.places->setup = detail::encode(result.load.files);
+    } catch (error const&) {
+      sign.places->usable = false;  // an account that keeps a temporary copy: share 0 alone
+    }
+  }
 }
 
 /// Takes the files that changed since they were read out of the clusters: those whose essays
@@ -819,6 +1040,9 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   signed_batch batch;
   signing sign{dedup,    dedup.signer(), dedup.signer().num_perm(), dedup.lsh(), threads,
                failures, route.get(),    hook ? &batch : nullptr, share};
+  bool const helping = share.count > 1 && share.post && share.take;
+  remote_places places;
+  if (helping) sign.places = &places;
   // Passages: each essay's fingerprints are taken as it is signed; the pairs the finder's index
   // finds are read back to be aligned (result.text, set by the reader before any essay is added).
   std::optional<passage_finder> passages;
@@ -839,7 +1063,11 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
     load_and_sign_files(inputs, options, walk_ahead, sign, result);
   result.load.skipped.insert(result.load.skipped.begin(), before.begin(), before.end());
   result.timing.load_and_sign = seconds_since(start);
-  if (share.index != 0) return result;  // share 0 has its items and does the rest
+  if (share.loaded) share.loaded();
+  if (share.index != 0) {  // share 0 has its items and does the rest, perhaps with our help
+    if (helping) serve_measurements(dedup, options, share);
+    return result;
+  }
 
   start = std::chrono::steady_clock::now();
   if (hook) {
@@ -851,7 +1079,30 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
       result.text_start = text_route{result.text_start, route->stored, route->loaded_count};
     }
   }
-  result.dedup = dedup.run();
+  if (helping) {
+    // Every other share waits for a setup and then for requests until an empty message.
+    std::optional<share_helpers> helpers;
+    bool const helped = places.usable && !hook;
+    for (unsigned h = 1; h < share.count; ++h)
+      share.post(h, std::string(helped ? places.setup : detail::encode(std::vector<file_account>{})));
+    auto const release = [&] {
+      for (unsigned h = 1; h < share.count; ++h) share.post(h, std::string());
+    };
+    if (helped) {
+      helpers.emplace(share, places, failures);
+      dedup.set_measure_helpers(helpers->helpers());
+    }
+    try {
+      result.dedup = dedup.run();
+    } catch (...) {
+      release();
+      throw;
+    }
+    dedup.set_measure_helpers(nullptr);
+    release();
+  } else {
+    result.dedup = dedup.run();
+  }
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
   result.timing.dedup = seconds_since(start);
   if (options.passages) {
