@@ -188,15 +188,23 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
   // Per band: the documents of the buckets of two or more in bucket order (sorted by key, then
   // rank: a bucket's members in document order) and a bit where each bucket starts; per rank and
   // band, the rank's place in that order (none for a document alone in its bucket, as most are),
-  // a rank's places side by side, so that the walk below reads them in one stream and not one per
-  // band. 4 to 8 bytes an entry, where the keys sorted with their ranks would take 12.
+  // a rank's places of `group` bands side by side, so that the walk below reads a few streams and
+  // not one per band, and a band's places are written into rows of 32 bytes (all of a rank's in one
+  // row, a band touched each of n rows: 120-byte rows at 30 bands, and every band of a corpus whose
+  // essays all have copies went through the whole table). 4 to 8 bytes an entry, where the keys
+  // sorted with their ranks would take 12.
   constexpr std::uint32_t alone = UINT32_MAX;
+  constexpr std::size_t group = 4;
+  std::size_t const groups = (bands + group - 1) / group;
+  auto const place_at = [n](std::size_t rank, std::size_t band) {
+    return (band / group * n + rank) * group + band % group;
+  };
   struct band_order {
     std::vector<std::uint32_t> members;
     std::vector<std::uint64_t> starts;
   };
   std::vector<band_order> by_band(bands);
-  std::vector<std::uint32_t> places(n * bands, alone);
+  std::vector<std::uint32_t> places(n * groups * group, alone);
   std::vector<candidate_stats> band_stats(bands);
   // Most entries are alone in their bucket (nearly all of the sentence bands' in a corpus with few
   // templates): two bitmaps of about 8 bits an entry find the keys whose bit is met more than once,
@@ -256,7 +264,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
           mark_start(o.members.size());
           for (std::size_t k = i; k < j; ++k) {
             auto const rank = static_cast<std::uint32_t>(column[k]);
-            places[std::size_t{rank} * bands + b] = static_cast<std::uint32_t>(o.members.size());
+            places[place_at(rank, b)] = static_cast<std::uint32_t>(o.members.size());
             o.members.push_back(doc_at[rank]);
           }
         }
@@ -310,9 +318,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
         for (; r < n && doc_at[r] == a; ++r) {
           if (partners.size() < found + most_partners) partners.resize(found + most_partners);
           std::uint32_t* const to = partners.data();
-          std::uint32_t const* const place = places.data() + r * bands;
           for (std::size_t b = 0; b < bands; ++b) {
-            std::size_t const p = place[b];
+            std::size_t const p = places[place_at(r, b)];
             if (p == alone) continue;
             band_view const o = views[b];
             for (std::size_t q = p + 1; q - p < cap && !o.starts_bucket(q); ++q) {
