@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
         return incoming->take(static_cast<int>(from), item);
       };
     }
-    // Once loaded, the ranks measure part of verification's exact pairs for rank 0: the item
-    // traffic ends first (rank 0's receiver thread then no longer calls MPI).
+    // Once loaded, the other ranks make part of the sets rank 0's exact measurements need: the
+    // item traffic ends first (rank 0's receiver thread then no longer calls MPI).
     if (ranks > 1) {
       if (rank != 0)
         options.share.loaded = [] { dedup_mpi::send_done(); };

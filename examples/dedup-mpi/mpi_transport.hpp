@@ -1,10 +1,10 @@
 // mpi_transport — how dedup-mpi's ranks hand their items to rank 0 (neardup::pipeline_share's
-// send and receive over MPI), and then the messages of verification (post and take). Rank 0 receives on a thread of its own whatever arrives, from any
-// rank, and keeps it until the merge asks for it: a rank never waits for rank 0 to reach its
-// items (a blocking hand-over would run the ranks one after another), and a rank's sends are in
-// flight while it signs the next items. Waits test and then sleep:
-// OpenMPI spins in a blocking call, which on a machine with as many ranks as cores would take the
-// time of the rank that works.
+// send and receive over MPI), and then verification's messages (post and take). Rank 0 receives
+// items on a thread of its own, from any rank, and keeps them until the merge asks for them: a
+// rank never waits for rank 0 to reach its items (a blocking hand-over would run the ranks one
+// after another), and a rank's sends are in flight while it signs the next items. Waits test and
+// then sleep: OpenMPI spins in a blocking call, which on a machine with as many ranks as cores
+// would take the time of the rank that works.
 #pragma once
 
 #include <mpi.h>
@@ -59,8 +59,8 @@ void barrier_idle();
 
 /// After the load (the receiver finished): a message to rank `to` (pipeline_share::post), sent
 /// without waiting for it to arrive (kept until it has gone), and the next message from `from`
-/// (pipeline_share::take). A wait for a message spins a little before it sleeps: rank 0 and the
-/// others hand measurements to each other hundreds of times a second. One thread at a time.
+/// (pipeline_share::take). A wait for a message tests for 20 ms before it sleeps: rank 0 and the
+/// others hand requests and sets to each other hundreds of times a second. One thread at a time.
 void post_message(int to, std::string&& bytes);
 std::string take_message(int from);
 /// Waits until every posted message has gone.

@@ -32,7 +32,7 @@
 namespace neardup {
 
 namespace detail {
-struct measure_helpers;
+struct set_makers;
 }  // namespace detail
 
 /// Options of a deduplication run. Defaults were chosen by measurement (docs/accuracy.md).
@@ -195,10 +195,11 @@ class deduplicator {
   /// neardup::error(invalid_argument).
   void set_text_source(std::function<std::string(std::uint32_t)> source);
 
-  /// Other processes that measure part of the exact pairs of run() (the pipeline's shares, see
-  /// pipeline_share::post): null, or kept by the caller for as long as run() runs. What run()
-  /// finds does not change; dedup_stats::texts_read_back then counts their reads too.
-  void set_measure_helpers(detail::measure_helpers const* helpers) noexcept { helpers_ = helpers; }
+  /// Other processes that make part of the shingle and sentence sets run()'s exact measurements
+  /// need (the pipeline's shares, see pipeline_share::post): null, or kept by the caller for as
+  /// long as run() runs. What run() finds and counts does not change (dedup_stats::texts_read_back
+  /// counts the texts they read).
+  void share_set_making(detail::set_makers const* makers) noexcept { makers_ = makers; }
 
   /// Marks a document whose text can no longer be read back (an indexed essay whose file changed):
   /// its candidate pairs are decided by the signature estimate alone, and its text is read for
@@ -280,7 +281,7 @@ class deduplicator {
   std::vector<std::string> pending_;        // texts added but not yet signed
   std::vector<std::uint64_t> key_scratch_;  // band keys of the signature being added
   std::function<std::string(std::uint32_t)> text_source_;
-  detail::measure_helpers const* helpers_ = nullptr;
+  detail::set_makers const* makers_ = nullptr;
   dedup_stats stats_;
 };
 

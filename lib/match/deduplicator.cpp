@@ -345,8 +345,8 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
       });
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
-  schedule.helpers = helpers_;
-  schedule.kind = detail::measure_kind::sentence_share;
+  schedule.makers = makers_;
+  schedule.kind = detail::set_kind::sentences;
   schedule.read_remotely = [&texts_read](std::size_t n) {
     texts_read.fetch_add(n, std::memory_order_relaxed);
   };
@@ -552,7 +552,7 @@ dedup_result deduplicator::run() {
     texts_read.fetch_add(1, std::memory_order_relaxed);
     signer_.shingle_set(text(doc), out, scratch[w]);
   };
-  v.helpers = helpers_;
+  v.makers = makers_;
   v.read_remotely = [&texts_read](std::size_t n) {
     texts_read.fetch_add(n, std::memory_order_relaxed);
   };

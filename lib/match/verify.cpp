@@ -158,26 +158,26 @@ std::size_t run_start(std::size_t size, std::size_t r, std::size_t runs) noexcep
   return size * r / runs;
 }
 
-/// Makes the sets of `docs[missing[m]]` into fresh[m]: with the schedule's helpers (and enough of
-/// them to share), the first run of them here by `make_set` while each helper makes its own run,
-/// else all here. Every set is made once, whichever process makes it, so what is kept and measured
-/// is the same as without helpers.
+/// Makes the sets of `docs[missing[m]]` into fresh[m]: with the schedule's set makers (and enough
+/// documents to share), the first run of them here by `make_set` while each maker makes its own
+/// run, else all here. Every set is made once, whichever process makes it, so what is kept and
+/// measured is the same as without makers.
 template <class T, class MakeSet>
 void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t> missing,
                MakeSet const& make_set, unsigned threads, detail::exact_schedule const* schedule,
                std::vector<std::vector<T>>& fresh) {
-  detail::measure_helpers const* helpers = schedule ? schedule->helpers : nullptr;
+  detail::set_makers const* makers = schedule ? schedule->makers : nullptr;
   std::size_t const runs =
-      helpers && missing.size() > helpers->count ? std::size_t{helpers->count} + 1 : 1;
+      makers && missing.size() > makers->count ? std::size_t{makers->count} + 1 : 1;
   std::size_t const here = run_start(missing.size(), 1, runs);
-  detail::measure_request request;
+  detail::set_request request;
   if (runs > 1) request.kind = schedule->kind;
   for (std::size_t h = 0; h + 1 < runs; ++h) {
     request.docs.clear();
     for (std::size_t m = run_start(missing.size(), h + 1, runs);
          m < run_start(missing.size(), h + 2, runs); ++m)
       request.docs.push_back(docs[missing[m]]);
-    helpers->send(static_cast<unsigned>(h), request);
+    makers->send(static_cast<unsigned>(h), request);
   }
   // Small blocks: documents cost tens of microseconds each, and a chunk holds a few hundred.
   detail::parallel_for(here, threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
@@ -186,7 +186,7 @@ void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t>
   for (std::size_t h = 0; h + 1 < runs; ++h) {
     std::size_t const from = run_start(missing.size(), h + 1, runs);
     std::size_t const to = run_start(missing.size(), h + 2, runs);
-    detail::measure_reply reply = helpers->receive(static_cast<unsigned>(h));
+    detail::set_reply reply = makers->receive(static_cast<unsigned>(h));
     auto& sets = [&]() -> auto& {
       if constexpr (std::is_same_v<T, std::uint32_t>) {
         return reply.shingle_sets;
@@ -317,8 +317,8 @@ std::vector<scored_pair> verify_hybrid(detail::pair_span pairs, detail::verifier
   // pairs within the same group are skipped too.
   std::size_t measured = 0;
   detail::exact_schedule schedule;
-  schedule.helpers = v.helpers;
-  schedule.kind = detail::measure_kind::shingle_jaccard;
+  schedule.makers = v.makers;
+  schedule.kind = detail::set_kind::shingles;
   schedule.read_remotely = v.read_remotely;
   schedule.needed = [&](std::size_t i) {
     return !v.skip_joined || joined.find(uncertain[i].first) != joined.find(uncertain[i].second);
@@ -506,13 +506,13 @@ std::vector<scored_pair> verify_candidates(pair_span candidates, verifier const&
   return verified;
 }
 
-measure_reply make_requested_sets(document_signer const& signer, measure_request const& request,
+set_reply make_requested_sets(document_signer const& signer, set_request const& request,
                                   std::function<std::string(std::size_t)> const& text) {
-  measure_reply reply;
+  set_reply reply;
   signer_scratch scratch;
   std::vector<std::uint64_t> wide;
   for (std::size_t i = 0; i < request.docs.size(); ++i) {
-    if (request.kind == measure_kind::shingle_jaccard) {
+    if (request.kind == set_kind::shingles) {
       // As scores_by_cached_jaccard() makes them.
       signer.shingle_set(text(i), wide, scratch);
       compact_shingle_set(wide, reply.shingle_sets.emplace_back());

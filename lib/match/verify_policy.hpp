@@ -20,23 +20,16 @@ using pair_span = std::span<const std::pair<std::uint32_t, std::uint32_t>>;
 /// Scores some pairs, in their order.
 using pair_scorer = std::function<std::vector<double>(pair_span)>;
 
-/// Steering of exact_scores(): pairs are measured a chunk at a time, in order; before each chunk
-/// `needed` is asked about each of its pairs (a pair not needed is not measured and scores -1), and
-/// after it `scored` is told each measured pair's score, in order. A caller can so skip pairs that
-/// earlier results made pointless (two documents already joined). Deterministic: chunks are cut by
-/// pair count, never by timing.
-struct exact_schedule;
-
-/// Sets another process makes for this one (dedup-mpi's other ranks) as verification needs them:
-/// of which kind, of which documents.
-enum class measure_kind : std::uint8_t { shingle_jaccard, sentence_share };
-struct measure_request {
-  measure_kind kind = measure_kind::shingle_jaccard;
+/// Sets other processes (dedup-mpi's other ranks) make for this one's exact measurements: of which
+/// kind, of which documents.
+enum class set_kind : std::uint8_t { shingles, sentences };
+struct set_request {
+  set_kind kind = set_kind::shingles;
   std::vector<std::uint32_t> docs;
 };
 /// The sets of a request's documents, in its order: shingle sets (compact_shingle_set) for
-/// shingle_jaccard, document_signer::sentence_set()s for sentence_share.
-struct measure_reply {
+/// set_kind::shingles, document_signer::sentence_set()s for set_kind::sentences.
+struct set_reply {
   std::vector<std::vector<std::uint32_t>> shingle_sets;
   std::vector<std::vector<std::uint64_t>> sentence_sets;
 };
@@ -46,18 +39,23 @@ struct measure_reply {
 /// here meanwhile, and `receive` then waits for helper h's sets. Each set is made once, by one of
 /// them, and measured here, so what is kept, measured and found (and how many texts are read) is
 /// what making them all here gives.
-struct measure_helpers {
+struct set_makers {
   unsigned count = 0;
-  std::function<void(unsigned helper, measure_request const& request)> send;
-  std::function<measure_reply(unsigned helper)> receive;
+  std::function<void(unsigned helper, set_request const& request)> send;
+  std::function<set_reply(unsigned helper)> receive;
 };
 
-/// A helper's side of measure_helpers: the sets of `request`'s documents, `text(i)` reading
+/// A helper's side of set_makers: the sets of `request`'s documents, `text(i)` reading
 /// request.docs[i]'s text.
-[[nodiscard]] measure_reply make_requested_sets(document_signer const& signer,
-                                                measure_request const& request,
-                                                std::function<std::string(std::size_t)> const& text);
+[[nodiscard]] set_reply make_requested_sets(document_signer const& signer,
+                                            set_request const& request,
+                                            std::function<std::string(std::size_t)> const& text);
 
+/// Steering of exact_scores(): pairs are measured a chunk at a time, in order; before each chunk
+/// `needed` is asked about each of its pairs (a pair not needed is not measured and scores -1), and
+/// after it `scored` is told each measured pair's score, in order. A caller can so skip pairs that
+/// earlier results made pointless (two documents already joined). Deterministic: chunks are cut by
+/// pair count, never by timing.
 struct exact_schedule {
   std::function<bool(std::size_t pair)> needed;
   std::function<void(std::size_t pair, double score)> scored;
@@ -68,10 +66,10 @@ struct exact_schedule {
   std::function<bool(std::size_t pair)> settled;
   std::size_t chunk_pairs =
       256;  ///< measured pairs per chunk (smaller: more skipping, less batching)
-  /// Null, or helpers that make part of each chunk's missing sets, of `kind` (the sets the
-  /// schedule's own set maker makes); `read_remotely` hears how many texts they read.
-  measure_helpers const* helpers = nullptr;
-  measure_kind kind = measure_kind::shingle_jaccard;
+  /// Null, or processes that make part of each chunk's missing sets, of `kind` (the sets the
+  /// caller's own set maker makes); `read_remotely` hears how many texts they read.
+  set_makers const* makers = nullptr;
+  set_kind kind = set_kind::shingles;
   std::function<void(std::size_t texts)> read_remotely;
 };
 
@@ -153,9 +151,9 @@ struct verifier {
   /// [0, threads).
   std::function<void(std::uint32_t doc, std::vector<std::uint64_t>& out, unsigned worker)>
       shingle_set;
-  /// Hybrid: null, or helpers that measure part of the uncertain pairs (exact_schedule::helpers);
-  /// `read_remotely` hears how many texts they read.
-  measure_helpers const* helpers = nullptr;
+  /// Hybrid: null, or processes that make part of the uncertain pairs' shingle sets
+  /// (exact_schedule::makers); `read_remotely` hears how many texts they read.
+  set_makers const* makers = nullptr;
   std::function<void(std::size_t texts)> read_remotely;
 };
 

@@ -186,7 +186,7 @@ std::function<std::string(std::uint32_t)> noting_failures(
   };
 }
 
-/// Where the other shares read back the essays whose pairs they measure for share 0
+/// Where the other shares read back the essays whose sets they make for share 0
 /// (pipeline_share::post): each essay's place as bytes, its file (for a failure to read it), and
 /// what a helper needs before any place (folders: the files' accounts, with their encodings).
 struct remote_places {
@@ -194,7 +194,7 @@ struct remote_places {
   std::function<std::string(std::uint32_t doc)> file_of;
   std::string setup;
   /// False when some text is read back from a copy only share 0 has (a JSON Lines file decoded
-  /// to UTF-8 into a temporary file): then share 0 measures alone.
+  /// to UTF-8 into a temporary file): then share 0 makes every set itself.
   bool usable = true;
 };
 
@@ -209,7 +209,7 @@ void transfer(A& a, V& p) requires std::same_as<std::remove_const_t<V>, record_p
   a.io(p.offset);
 }
 
-// A request for sets as it travels: detail::measure_request with each document's place.
+// A request for sets as it travels: detail::set_request with each document's place.
 struct request_message {
   std::uint64_t kind = 0;
   std::vector<std::uint32_t> docs;
@@ -290,7 +290,7 @@ std::function<std::string(std::string const&)> place_reader(pipeline_options con
 }
 
 /// A share other than 0, once loaded: makes the sets share 0 asks for until it sends nothing.
-void serve_measurements(deduplicator& dedup, pipeline_options const& options,
+void serve_set_requests(deduplicator& dedup, pipeline_options const& options,
                         pipeline_share const& share) {
   auto const read = place_reader(options, share.take(0));
   for (;;) {
@@ -300,14 +300,14 @@ void serve_measurements(deduplicator& dedup, pipeline_options const& options,
     detail::decode(bytes, m);
     if (m.places.size() != m.docs.size() || m.kind > 1)
       throw error(errc::parse_error, "a request for sets is malformed");
-    detail::measure_request request;
-    request.kind = m.kind == 0 ? detail::measure_kind::shingle_jaccard
-                               : detail::measure_kind::sentence_share;
+    detail::set_request request;
+    request.kind = m.kind == 0 ? detail::set_kind::shingles
+                               : detail::set_kind::sentences;
     request.docs = std::move(m.docs);
     reply_message reply;
     // As share 0's text source (noting_failures): a text that cannot be read is empty, and its
     // file is reported so that share 0 leaves it out.
-    detail::measure_reply const sets =
+    detail::set_reply const sets =
         detail::make_requested_sets(dedup.signer(), request, [&](std::size_t i) {
           try {
             return read(m.places[i]);
@@ -317,7 +317,7 @@ void serve_measurements(deduplicator& dedup, pipeline_options const& options,
             return std::string();
           }
         });
-    if (request.kind == detail::measure_kind::shingle_jaccard)
+    if (request.kind == detail::set_kind::shingles)
       flatten(sets.shingle_sets, reply.shingles, reply.ends);
     else
       flatten(sets.sentence_sets, reply.sentences, reply.ends);
@@ -325,28 +325,28 @@ void serve_measurements(deduplicator& dedup, pipeline_options const& options,
   }
 }
 
-/// Share 0's side: the helpers the deduplicator hands runs of documents to.
-class share_helpers {
+/// Share 0's side: the other shares as the deduplicator's set makers.
+class share_set_makers {
  public:
-  share_helpers(pipeline_share const& share, remote_places const& places,
+  share_set_makers(pipeline_share const& share, remote_places const& places,
                 std::shared_ptr<read_failures> failures)
       : share_(share), places_(places), failures_(std::move(failures)), sent_(share.count - 1) {
-    helpers_.count = share.count - 1;
-    helpers_.send = [this](unsigned h, detail::measure_request const& r) { send(h, r); };
-    helpers_.receive = [this](unsigned h) { return receive(h); };
+    makers_.count = share.count - 1;
+    makers_.send = [this](unsigned h, detail::set_request const& r) { send(h, r); };
+    makers_.receive = [this](unsigned h) { return receive(h); };
   }
-  [[nodiscard]] detail::measure_helpers const* helpers() const noexcept { return &helpers_; }
+  [[nodiscard]] detail::set_makers const* makers() const noexcept { return &makers_; }
 
  private:
-  void send(unsigned h, detail::measure_request const& r) {
+  void send(unsigned h, detail::set_request const& r) {
     request_message m;
-    m.kind = r.kind == detail::measure_kind::shingle_jaccard ? 0 : 1;
+    m.kind = r.kind == detail::set_kind::shingles ? 0 : 1;
     m.docs = r.docs;
     for (std::uint32_t const doc : r.docs) m.places.push_back(places_.describe(doc));
     sent_[h] = {r.docs, r.kind};
     share_.post(h + 1, detail::encode(m));
   }
-  detail::measure_reply receive(unsigned h) {
+  detail::set_reply receive(unsigned h) {
     reply_message m;
     detail::decode(share_.take(h + 1), m);
     auto const& [docs, kind] = sent_[h];
@@ -357,8 +357,8 @@ class share_helpers {
         throw error(errc::parse_error, "a helper's reply names a document it was not sent");
       failures_->add(places_.file_of(docs[m.failed[i]]), m.why[i]);
     }
-    detail::measure_reply reply;
-    if (kind == detail::measure_kind::shingle_jaccard)
+    detail::set_reply reply;
+    if (kind == detail::set_kind::shingles)
       reply.shingle_sets = split_sets(m.shingles, m.ends);
     else
       reply.sentence_sets = split_sets(m.sentences, m.ends);
@@ -369,8 +369,8 @@ class share_helpers {
   remote_places const& places_;
   std::shared_ptr<read_failures> failures_;
   // Each helper's last request: its documents and the kind of their sets.
-  std::vector<std::pair<std::vector<std::uint32_t>, detail::measure_kind>> sent_;
-  detail::measure_helpers helpers_;
+  std::vector<std::pair<std::vector<std::uint32_t>, detail::set_kind>> sent_;
+  detail::set_makers makers_;
 };
 
 /// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads,
@@ -389,7 +389,7 @@ struct signing {
   passage_finder* passages = nullptr;
   // The signer normalizes as the passages do: its normalized text is fingerprinted as it stands.
   bool passages_share_normalization = false;
-  // Where the other shares read back what they measure for share 0 (set by the readers).
+  // Where the other shares read back what they make sets of for share 0 (set by the readers).
   remote_places* places = nullptr;
 
   /// Signs one essay and appends what it gave to `out`: its signature (k values), band keys and,
@@ -1065,7 +1065,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   result.timing.load_and_sign = seconds_since(start);
   if (share.loaded) share.loaded();
   if (share.index != 0) {  // share 0 has its items and does the rest, perhaps with our help
-    if (helping) serve_measurements(dedup, options, share);
+    if (helping) serve_set_requests(dedup, options, share);
     return result;
   }
 
@@ -1081,7 +1081,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   }
   if (helping) {
     // Every other share waits for a setup and then for requests until an empty message.
-    std::optional<share_helpers> helpers;
+    std::optional<share_set_makers> makers;
     bool const helped = places.usable && !hook;
     for (unsigned h = 1; h < share.count; ++h)
       share.post(h, std::string(helped ? places.setup : detail::encode(std::vector<file_account>{})));
@@ -1089,8 +1089,8 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
       for (unsigned h = 1; h < share.count; ++h) share.post(h, std::string());
     };
     if (helped) {
-      helpers.emplace(share, places, failures);
-      dedup.set_measure_helpers(helpers->helpers());
+      makers.emplace(share, places, failures);
+      dedup.share_set_making(makers->makers());
     }
     try {
       result.dedup = dedup.run();
@@ -1098,7 +1098,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
       release();
       throw;
     }
-    dedup.set_measure_helpers(nullptr);
+    dedup.share_set_making(nullptr);
     release();
   } else {
     result.dedup = dedup.run();
