@@ -55,8 +55,9 @@ std::string reports(neardup::pipeline_result const& run, neardup::pipeline_optio
 
 // Runs the shares one after another in this process: shares 1.. first, keeping what they send,
 // then share 0, which receives it. Every item sent must be received once.
+// `weight`: share 0's byte range against the others' (pipeline_share::first_weight).
 std::string run_shared(std::vector<std::string> const& paths, neardup::pipeline_options options,
-                       unsigned count) {
+                       unsigned count, double weight = 1.0) {
   std::map<std::pair<unsigned, std::size_t>, std::string> sent;
   for (unsigned s = 1; s < count; ++s) {
     options.share = share(
@@ -65,6 +66,7 @@ std::string run_shared(std::vector<std::string> const& paths, neardup::pipeline_
           CHECK(sent.emplace(std::pair{s, item}, std::move(bytes)).second);
         },
         {});
+    options.share.first_weight = weight;
     auto const run = neardup::run_pipeline(paths, options);
     CHECK(run.essays.empty());
   }
@@ -75,6 +77,7 @@ std::string run_shared(std::vector<std::string> const& paths, neardup::pipeline_
     ++received;
     return it->second;
   });
+  options.share.first_weight = weight;
   auto const run = neardup::run_pipeline(paths, options);
   CHECK(received == sent.size());
   return reports(run, options);
@@ -176,8 +179,11 @@ TEST_CASE("pipeline_share: folders shared among 2 to 5 processes give one proces
     std::string const alone = reports(neardup::run_pipeline(paths, options), options);
     CHECK(alone.find("clusters") != std::string::npos);
     for (unsigned count = 2; count <= 5; ++count) {
-      INFO("threads " << threads << ", shares " << count);
-      CHECK(run_shared(paths, options, count) == alone);
+      // Share 0 with the same range as the others, a smaller one, and none at all.
+      for (double const weight : {1.0, 0.4, 0.0}) {
+        INFO("threads " << threads << ", shares " << count << ", share 0's weight " << weight);
+        CHECK(run_shared(paths, options, count, weight) == alone);
+      }
     }
   }
 }
@@ -213,8 +219,10 @@ TEST_CASE(
   CHECK(alone.find("duplicate id") != std::string::npos);
   CHECK(alone.find("invalid JSON") != std::string::npos);
   for (unsigned count = 2; count <= 4; ++count) {
-    INFO("shares " << count);
-    CHECK(run_shared(paths, options, count) == alone);
+    for (double const weight : {1.0, 0.4, 0.0}) {
+      INFO("shares " << count << ", share 0's weight " << weight);
+      CHECK(run_shared(paths, options, count, weight) == alone);
+    }
   }
 }
 
@@ -322,4 +330,46 @@ TEST_CASE("share_of: contiguous byte ranges, every byte in one share", "[pipelin
     last = s;
   }
   CHECK(last == 6);
+}
+
+TEST_CASE("share_of with a weight: share 0's range that many times another's, the rest even",
+          "[pipeline_share]") {
+  for (double const weight : {0.0, 0.25, 0.8}) {
+    for (unsigned const count : {2u, 3u, 5u}) {
+      INFO("weight " << weight << ", shares " << count);
+      std::vector<std::uint64_t> bytes(count);
+      unsigned last = 0;
+      for (std::uint64_t at = 0; at < 100000; ++at) {
+        unsigned const s = neardup::share_of(at, 100000, count, weight);
+        REQUIRE(s >= last);  // contiguous, in order
+        REQUIRE(s < count);
+        ++bytes[s];
+        last = s;
+      }
+      double const each = 100000 / (weight + count - 1);
+      CHECK(static_cast<double>(bytes[0]) == Approx(weight * each).margin(1));
+      for (unsigned s = 1; s < count; ++s)
+        CHECK(static_cast<double>(bytes[s]) == Approx(each).margin(count));
+    }
+  }
+  CHECK(neardup::share_of(12, 10, 2, 0.5) == 1);  // a file that grew: the last share
+  CHECK(neardup::share_of(5, 10, 1, 0.0) == 0);   // one share produces everything
+}
+
+TEST_CASE("first_share_weight: share 0's load, its range and the merge of all, equals another's",
+          "[pipeline_share]") {
+  CHECK(neardup::first_share_weight(1, 0.2) == 1.0);
+  CHECK(neardup::first_share_weight(4, 0.0) == 1.0);  // merging costs nothing: equal ranges
+  for (unsigned const count : {2u, 3u, 4u}) {
+    for (double const merge : {0.1, 0.2, 0.3}) {
+      double const w = neardup::first_share_weight(count, merge);
+      double const f = w / (w + count - 1);  // share 0's part of the bytes
+      INFO("shares " << count << ", merge cost " << merge);
+      CHECK(w < 1.0);
+      CHECK(f + merge * (1 - f) == Approx((1 - f) / (count - 1)));
+    }
+  }
+  // Merging a fifth of every other share's output: from 6 shares on, share 0 only merges.
+  CHECK(neardup::first_share_weight(6, 0.2) == 0.0);
+  CHECK(neardup::first_share_weight(8, 0.2) == 0.0);
 }

@@ -26,6 +26,10 @@ namespace neardup {
 struct pipeline_share {
   unsigned index = 0;  ///< this process's share; share 0 merges and runs the rest
   unsigned count = 1;  ///< shares in all; 1: run_pipeline does everything itself
+  /// Share 0's byte range against each other share's (share_of): 1 for equal ranges; below 1 so
+  /// that share 0, which also merges every other share's output, ends its load when they do
+  /// (first_share_weight() gives the one dedup-mpi uses). Every share must be given the same.
+  double first_weight = 1.0;
   /// Shares other than 0: item `item`'s output, for share 0 (items of one share in order).
   std::function<void(std::size_t item, std::string&& bytes)> send;
   /// Share 0: the output of item `item`, produced by share `from`, as `send` gave it there.
@@ -47,7 +51,13 @@ struct pipeline_share {
 
 /// The share that produces an item starting `at` bytes into inputs of `total` bytes in all:
 /// share s takes the items that start in [s·w, (s+1)·w) with w = ⌈total / count⌉ (the last share
-/// also those at or past `total`, should a file have grown).
-[[nodiscard]] unsigned share_of(std::uint64_t at, std::uint64_t total, unsigned count) noexcept;
+/// also those at or past `total`, should a file have grown). With `first_weight` share 0's range
+/// is that many times another share's (0 to 1; 0: share 0 produces nothing), the others equal.
+[[nodiscard]] unsigned share_of(std::uint64_t at, std::uint64_t total, unsigned count,
+                                double first_weight = 1.0) noexcept;
+
+/// The first_weight at which share 0, producing its range and merging every share's output,
+/// ends its load with the others when merging an item costs `merge_cost` times producing it.
+[[nodiscard]] double first_share_weight(unsigned count, double merge_cost) noexcept;
 
 }  // namespace neardup

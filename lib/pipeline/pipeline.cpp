@@ -563,7 +563,8 @@ void load_and_sign_jsonl(std::span<const std::string> paths, pipeline_options co
       }
       if (chunker->next(options.load.jsonl_chunk_bytes, b.chunk)) {
         if (share.count > 1)
-          b.share = share_of(starts[b.file] + b.chunk.begin, starts.back(), share.count);
+          b.share = share_of(starts[b.file] + b.chunk.begin, starts.back(), share.count,
+                             share.first_weight);
         return true;
       }
       b.chunk = {};
@@ -780,7 +781,8 @@ void load_and_sign_files(std::span<const std::string> paths, pipeline_options co
   std::vector<std::uint64_t> const starts =
       share.count > 1 ? starts_of(walked.files) : std::vector<std::uint64_t>();
   auto share_of_file = [&](std::size_t i) {
-    return share.count > 1 ? share_of(starts[i], starts.back(), share.count) : 0u;
+    return share.count > 1 ? share_of(starts[i], starts.back(), share.count, share.first_weight)
+                           : 0u;
   };
   auto const small = [](std::uint64_t n) { return n <= UINT32_MAX ? static_cast<std::uint32_t>(n) : 0u; };
   detail::ordered_parallel_for(
