@@ -256,6 +256,9 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
         if (o.starts.size() <= at / 64) o.starts.resize(at / 64 + 1, 0);
         o.starts[at / 64] |= std::uint64_t{1} << (at % 64);
       };
+      // The entries come in key order, their ranks at random: each one's document and place are a
+      // cache miss in tables of n entries, asked for `ahead` entries before they are needed.
+      constexpr std::size_t ahead = 16;
       for (std::size_t i = 0; i < kept;) {
         std::size_t j = i + 1;
         while (j < kept && (column[j] >> 32) == (column[i] >> 32)) ++j;
@@ -263,6 +266,11 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
         if (j - i > 1) {
           mark_start(o.members.size());
           for (std::size_t k = i; k < j; ++k) {
+            if (k + ahead < kept) {
+              auto const later = static_cast<std::uint32_t>(column[k + ahead]);
+              __builtin_prefetch(doc_at.data() + later);
+              __builtin_prefetch(places.data() + place_at(later, b), 1);
+            }
             auto const rank = static_cast<std::uint32_t>(column[k]);
             places[place_at(rank, b)] = static_cast<std::uint32_t>(o.members.size());
             o.members.push_back(doc_at[rank]);
@@ -300,6 +308,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
     views[b] = {by_band[b].members.data(), by_band[b].starts.data()};
   std::size_t const cap = max_bucket;
   std::size_t const most_partners = bands * (cap - 1);  // a document's entry meets at most this many
+  constexpr std::size_t walk_ahead = 8;                   // ranks whose rows are asked for early
   detail::parallel_for(blocks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
     auto& met_of = seen[w];
     if (met_of.empty()) met_of.assign(std::size_t{last_doc} + 1, UINT32_MAX);
@@ -318,6 +327,18 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
         for (; r < n && doc_at[r] == a; ++r) {
           if (partners.size() < found + most_partners) partners.resize(found + most_partners);
           std::uint32_t* const to = partners.data();
+          // A rank's places first, the buckets they point into asked for at once (each a cache
+          // miss at a random place of its band), and the rows of a rank a few ahead: the walk
+          // below then waits for one miss at a time no longer.
+          if (r + walk_ahead < n)
+            for (std::size_t g = 0; g < groups; ++g)
+              __builtin_prefetch(places.data() + place_at(r + walk_ahead, g * group));
+          for (std::size_t b = 0; b < bands; ++b) {
+            std::uint32_t const p = places[place_at(r, b)];
+            if (p == alone) continue;
+            __builtin_prefetch(views[b].members + p + 1);
+            __builtin_prefetch(views[b].starts + (p + 1) / 64);
+          }
           for (std::size_t b = 0; b < bands; ++b) {
             std::size_t const p = places[place_at(r, b)];
             if (p == alone) continue;
