@@ -308,7 +308,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> band_table::candidate_pairs
     views[b] = {by_band[b].members.data(), by_band[b].starts.data()};
   std::size_t const cap = max_bucket;
   std::size_t const most_partners = bands * (cap - 1);  // a document's entry meets at most this many
-  constexpr std::size_t walk_ahead = 8;                   // ranks whose rows are asked for early
+  constexpr std::size_t walk_ahead = 8;                 // ranks whose rows are asked for early
   detail::parallel_for(blocks, threads, 1, [&](std::size_t begin, std::size_t end, unsigned w) {
     auto& met_of = seen[w];
     if (met_of.empty()) met_of.assign(std::size_t{last_doc} + 1, UINT32_MAX);
