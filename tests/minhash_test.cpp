@@ -7,6 +7,7 @@
 
 #include "error_code.hpp"
 #include "neardup/error.hpp"
+#include "text/normalize_block.hpp"
 
 namespace {
 
@@ -166,11 +167,15 @@ TEST_CASE("truncated (16-bit) signatures estimate as the full ones do, unbiased"
 }
 
 TEST_CASE("estimate_jaccard_truncated counts equal slots exactly, at any length", "[minhash]") {
-  // The vector path takes 32 slots at a time: lengths around multiples of 32, slots equal at random
-  // places (a few values, so that many are).
+  // The vector paths take 32 (AVX-512) or 16 (AVX2) slots at a time: lengths around multiples of
+  // 16, slots equal at random places (a few values, so that many are). Every target this CPU runs.
+  using neardup::detail::block_target;
+  block_target const initial = neardup::detail::allowed_block_target();
   std::mt19937 rng(3);
-  for (std::size_t n : {1u, 31u, 32u, 33u, 64u, 100u, 128u, 129u, 256u}) {
-    for (int round = 0; round < 50; ++round) {
+  for (auto const target : {block_target::scalar, block_target::avx2, block_target::avx512}) {
+    if (!neardup::detail::set_block_target(target)) continue;
+    for (std::size_t n : {1u, 15u, 16u, 17u, 31u, 32u, 33u, 64u, 100u, 128u, 129u, 256u}) {
+      for (int round = 0; round < 50; ++round) {
       std::vector<std::uint16_t> a(n), b(n);
       std::size_t equal = 0;
       for (std::size_t i = 0; i < n; ++i) {
@@ -181,10 +186,13 @@ TEST_CASE("estimate_jaccard_truncated counts equal slots exactly, at any length"
       double const fraction = static_cast<double>(equal) / static_cast<double>(n);
       constexpr double chance = 1.0 / 65536.0;
       double const expected = std::clamp((fraction - chance) / (1.0 - chance), 0.0, 1.0);
-      INFO("n " << n << ", equal " << equal);
+      INFO("target " << neardup::detail::block_target_name(target) << ", n " << n << ", equal "
+                     << equal);
       REQUIRE(neardup::estimate_jaccard_truncated(a, b) == expected);
+      }
     }
   }
+  (void)neardup::detail::set_block_target(initial);
 }
 
 TEST_CASE("sign_uniform: one-permutation hashing of ready-made hashes is unbiased too", "[minhash]") {
