@@ -176,19 +176,19 @@ TEST_CASE("estimate_jaccard_truncated counts equal slots exactly, at any length"
     if (!neardup::detail::set_block_target(target)) continue;
     for (std::size_t n : {1u, 15u, 16u, 17u, 31u, 32u, 33u, 64u, 100u, 128u, 129u, 256u}) {
       for (int round = 0; round < 50; ++round) {
-      std::vector<std::uint16_t> a(n), b(n);
-      std::size_t equal = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        a[i] = static_cast<std::uint16_t>(rng() % 3);
-        b[i] = static_cast<std::uint16_t>(rng() % 3);
-        equal += a[i] == b[i] ? 1 : 0;
-      }
-      double const fraction = static_cast<double>(equal) / static_cast<double>(n);
-      constexpr double chance = 1.0 / 65536.0;
-      double const expected = std::clamp((fraction - chance) / (1.0 - chance), 0.0, 1.0);
-      INFO("target " << neardup::detail::block_target_name(target) << ", n " << n << ", equal "
-                     << equal);
-      REQUIRE(neardup::estimate_jaccard_truncated(a, b) == expected);
+        std::vector<std::uint16_t> a(n), b(n);
+        std::size_t equal = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          a[i] = static_cast<std::uint16_t>(rng() % 3);
+          b[i] = static_cast<std::uint16_t>(rng() % 3);
+          equal += a[i] == b[i] ? 1 : 0;
+        }
+        double const fraction = static_cast<double>(equal) / static_cast<double>(n);
+        constexpr double chance = 1.0 / 65536.0;
+        double const expected = std::clamp((fraction - chance) / (1.0 - chance), 0.0, 1.0);
+        INFO("target " << neardup::detail::block_target_name(target) << ", n " << n << ", equal "
+                       << equal);
+        REQUIRE(neardup::estimate_jaccard_truncated(a, b) == expected);
       }
     }
   }

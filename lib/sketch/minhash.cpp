@@ -269,15 +269,15 @@ __attribute__((target("avx512f,avx512bw,popcnt"))) std::size_t equal_slots_avx51
 /// equal_slots_avx512() 16 slots at a time, for CPUs with AVX2 and no AVX-512 BW (the compiler's
 /// own vectorization of the scalar loop stops at SSE2 and widens every compare to 32 bits).
 __attribute__((target("avx2,popcnt"))) std::size_t equal_slots_avx2(std::uint16_t const* a,
-                                                                   std::uint16_t const* b,
-                                                                   std::size_t n) noexcept {
+                                                                    std::uint16_t const* b,
+                                                                    std::size_t n) noexcept {
   std::size_t equal = 0, i = 0;
   for (; i + 16 <= n; i += 16) {
     __m256i const x = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(a + i));
     __m256i const y = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(b + i));
     // Two mask bits per 16-bit slot.
-    equal += static_cast<std::size_t>(
-                 __builtin_popcount(static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(x, y))))) /
+    equal += static_cast<std::size_t>(__builtin_popcount(
+                 static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(x, y))))) /
              2;
   }
   for (; i < n; ++i) equal += a[i] == b[i] ? 1 : 0;
