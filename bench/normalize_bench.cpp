@@ -92,6 +92,28 @@ void run_normalize(benchmark::State& state, neardup::normalize_options const& op
 void BM_Normalize_Essays(benchmark::State& state) { run_normalize(state, {}, true); }
 BENCHMARK(BM_Normalize_Essays)->RangeMultiplier(4)->Range(4 << 10, 4 << 20);
 
+// normalize() with the sentence ends left in as marks (what signing with the template search's
+// sentence sketch normalizes with), against BM_Normalize_Essays: the same table lookups and one
+// kept code point more per sentence.
+void BM_NormalizeMarkingSentences_Essays(benchmark::State& state) {
+  std::string const input = essays_of_size(static_cast<std::size_t>(state.range(0)));
+  neardup::normalizer const norm;
+  std::u32string out;
+  neardup::normalize_stats stats;
+  if (!norm.normalize_marking_sentences(input, out, stats)) {
+    state.SkipWithError("the essays were not marked");
+    return;
+  }
+  for (auto _ : state) {
+    (void)norm.normalize_marking_sentences(input, out, stats);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(input.size()));
+}
+BENCHMARK(BM_NormalizeMarkingSentences_Essays)->Arg(64 << 10)->Arg(4 << 20);
+
 // The same on one forced target (scalar: the block path switched off, what CPUs without AVX2 run;
 // avx2: what CPUs without AVX-512 VBMI2 run). Checked first against the scalar loop's output.
 void run_target(benchmark::State& state, neardup::detail::block_target target) {
