@@ -9,7 +9,7 @@ bash scripts/install-deps.sh >/dev/null
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   -DNEARDUP_BUILD_FUZZERS=ON -DNEARDUP_BUILD_TESTS=OFF -DNEARDUP_BUILD_BENCHMARKS=OFF \
-  -DNEARDUP_BUILD_EXAMPLES=OFF -DNEARDUP_INSTALL=OFF >/dev/null
+  -DNEARDUP_BUILD_EXAMPLES=OFF -DNEARDUP_INSTALL=OFF -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)"
 
 work=$(mktemp -d)

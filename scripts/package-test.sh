@@ -25,7 +25,7 @@ for kind in static shared; do
     build_type=Debug; [[ $kind == static ]] && build_type=Release
     cmake -S . -B "$work/$kind/build" -G Ninja -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS_DEBUG=-O0 \
       -DBUILD_SHARED_LIBS=$shared -DNEARDUP_BUILD_TESTS=OFF -DNEARDUP_BUILD_BENCHMARKS=OFF \
-      -DNEARDUP_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+      -DNEARDUP_BUILD_EXAMPLES=OFF -DCMAKE_UNITY_BUILD=ON -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
     cmake --build "$work/$kind/build" -j "$jobs" >/dev/null
     cmake --install "$work/$kind/build" >/dev/null
   fi
@@ -48,7 +48,7 @@ for kind in static shared; do
 done
 echo "== package test: consumer with add_subdirectory"
 cmake -S tests/package/subdirectory -B "$work/subdirectory" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG=-O0 \
+  -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_UNITY_BUILD=ON \
   -DNEARDUP_SOURCE_DIR="$PWD" >/dev/null
 cmake --build "$work/subdirectory" -j "$jobs" >/dev/null
 "$work/subdirectory/consumer"

@@ -393,8 +393,8 @@ void add_encoding_option(decode_options& options, std::string_view value) {
 }
 
 bool looks_binary(std::string_view bytes) noexcept {
-  constexpr std::size_t sample_limit = 8 * 1024;
-  std::string_view const sample = bytes.substr(0, std::min(bytes.size(), sample_limit));
+  constexpr std::size_t binary_sample_limit = 8 * 1024;
+  std::string_view const sample = bytes.substr(0, std::min(bytes.size(), binary_sample_limit));
   if (sample.empty()) return false;
   if (sample.starts_with("\xFF\xFE") || sample.starts_with("\xFE\xFF")) return false;
   // Tab, LF, FF, CR occur in text; ESC starts ISO-2022 shifts; SUB ends old DOS text files. Counted

@@ -56,8 +56,8 @@ utf16_stats read_as_utf16(std::string_view s, bool little) noexcept {
 }  // namespace
 
 utf16_order guess_utf16(std::string_view bytes, bool require_zero_bytes) noexcept {
-  constexpr std::size_t sample_limit = 64 * 1024;
-  std::string_view const sample = bytes.substr(0, std::min(bytes.size(), sample_limit));
+  constexpr std::size_t utf16_sample_limit = 64 * 1024;
+  std::string_view const sample = bytes.substr(0, std::min(bytes.size(), utf16_sample_limit));
   if (sample.size() < 2) return utf16_order::none;
   if (require_zero_bytes && sample.find('\0') == std::string_view::npos) return utf16_order::none;
   // 8-bit ASCII read as UTF-16 pairs printable bytes into plausible-looking CJK units ("te" reads

@@ -19,10 +19,6 @@
 namespace neardup {
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // The stored candidates of one check, to read back (where their files are unchanged) and report.
 struct stored_texts {
   std::vector<stored_essay> essays;  // signatures and keys let go once added
@@ -145,7 +141,7 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
     texts->reloader = std::make_unique<detail::essay_reloader>(options.load, accounts);
     route.stored = [texts](std::uint32_t j) { return texts->text(j); };
     kept_batch = std::move(batch);
-    out.seconds_query = seconds_since(start);
+    out.seconds_query = detail::seconds_since(start);
   };
   pipeline_result result = detail::run_pipeline_with(paths, options, hook);
   std::size_t const n = out.loaded;
@@ -236,7 +232,7 @@ pipeline_result run_indexed(std::span<const std::string> paths, pipeline_options
           out.already_stored.push_back(static_cast<std::uint32_t>(i));
       std::sort(out.already_stored.begin(), out.already_stored.end());
     }
-    out.seconds_add = seconds_since(start);
+    out.seconds_add = detail::seconds_since(start);
   }
   out.after = idx.stats();
   return result;

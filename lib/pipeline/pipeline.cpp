@@ -32,10 +32,6 @@
 namespace neardup {
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // What signing gave a run of essays (a file's, or a chunk of JSON Lines'), essay by essay.
 struct signed_essays {
   std::vector<std::uint32_t> signatures;  // k per essay
@@ -1064,7 +1060,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
   else
     load_and_sign_files(inputs, options, walk_ahead, sign, result);
   result.load.skipped.insert(result.load.skipped.begin(), before.begin(), before.end());
-  result.timing.load_and_sign = seconds_since(start);
+  result.timing.load_and_sign = detail::seconds_since(start);
   if (share.loaded) share.loaded();
   if (share.index != 0) {  // share 0 has its items and does the rest, perhaps with our help
     if (helping) serve_set_requests(dedup, options, share);
@@ -1106,7 +1102,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
     result.dedup = dedup.run();
   }
   leave_out_changed(result, *failures, dedup.signer(), options.dedup.threshold, threads);
-  result.timing.dedup = seconds_since(start);
+  result.timing.dedup = detail::seconds_since(start);
   if (options.passages) {
     start = std::chrono::steady_clock::now();
     // Stored essays an index run brought in (after the loaded ones) were not signed here: their
@@ -1127,7 +1123,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
       for (auto const& member : result.dedup.clusters[c].members)
         cluster_of[member.doc] = static_cast<std::uint32_t>(c);
     result.passages = passages->run(cluster_of);
-    result.timing.passages = seconds_since(start);
+    result.timing.passages = detail::seconds_since(start);
   }
   for (auto const& [spool, shown] : spools) show_as(result, spool->path(), shown, options.load.jsonl);
   detail::note_unused_encoding_rules(options.load, result.load);

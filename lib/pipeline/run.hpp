@@ -2,6 +2,7 @@
 // the stored candidates of the loaded essays to the same deduplicator).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,6 +13,11 @@
 #include "neardup/pipeline.hpp"
 
 namespace neardup::detail {
+
+/// The seconds since `start`, for the stages' timings.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 /// What the load signed, by document index, kept for storing it: k values, bands keys, and with
 /// templates sentence bands keys and a filter per essay.
