@@ -1,14 +1,15 @@
 #include "neardup/pipeline_share.hpp"
 
 #include <catch2/catch.hpp>
-#include <map>
-#include <thread>
-#include <set>
-#include <mutex>
-#include <deque>
+#include <cmath>
 #include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include "neardup/error.hpp"
@@ -359,6 +360,8 @@ TEST_CASE("share_of with a weight: share 0's range that many times another's, th
 TEST_CASE("first_share_weight: share 0's load, its range and the merge of all, equals another's",
           "[pipeline_share]") {
   CHECK(neardup::first_share_weight(1, 0.2) == 1.0);
+  CHECK(neardup::first_share_weight(2, std::nan("")) == 1.0);  // no cost known: equal ranges
+  CHECK(neardup::first_share_weight(2, -1.0) == 1.0);
   CHECK(neardup::first_share_weight(4, 0.0) == 1.0);  // merging costs nothing: equal ranges
   for (unsigned const count : {2u, 3u, 4u}) {
     for (double const merge : {0.1, 0.2, 0.3}) {

@@ -1,6 +1,7 @@
 #include "pipeline/share_codec.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "neardup/error.hpp"
 #include "neardup/pipeline_share.hpp"
@@ -28,7 +29,7 @@ double first_share_weight(unsigned count, double merge_cost) noexcept {
   // Share 0 takes a part f of the bytes, each other share (1 - f) / (count - 1); share 0 costs
   // f + merge_cost · (1 - f), another share (1 - f) / (count - 1). Equal when
   // f = (1 - merge_cost · (count - 1)) / (1 + (1 - merge_cost) · (count - 1)).
-  double const m = std::clamp(merge_cost, 0.0, 1.0);
+  double const m = std::isfinite(merge_cost) ? std::clamp(merge_cost, 0.0, 1.0) : 0.0;
   double const others = count - 1;
   double const f = std::max(0.0, (1 - m * others) / (1 + (1 - m) * others));
   return std::min(1.0, f * others / (1 - f));
