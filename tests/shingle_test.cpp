@@ -6,6 +6,9 @@
 
 #include "neardup/error.hpp"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 TEST_CASE("char_shingles: one hash per window, equal windows hash equal", "[shingle]") {
   neardup::shingle_options const o{3, 0};
   auto const h = neardup::char_shingles(U"abcabcd", o);
@@ -13,6 +16,23 @@ TEST_CASE("char_shingles: one hash per window, equal windows hash equal", "[shin
   CHECK(h[0] == h[3]);
   CHECK(h[0] != h[1]);
   CHECK(std::set<std::uint64_t>(h.begin(), h.end()).size() == 4);
+}
+
+TEST_CASE("char_shingles: each shingle is XXH3 of its code points, at every n", "[shingle]") {
+  // The shingle loop writes XXH3 out for some n: it must give the library's values, whatever the
+  // code points (up to the marks beyond Unicode) and the seed.
+  std::mt19937_64 rng(20261203);
+  std::uniform_int_distribution<std::uint32_t> cp(0, 0x110001);
+  for (unsigned n = 1; n <= 10; ++n) {
+    for (std::uint64_t const seed : {std::uint64_t{0}, rng(), rng()}) {
+      std::u32string text(64, U'\0');
+      for (char32_t& c : text) c = static_cast<char32_t>(cp(rng));
+      auto const h = neardup::char_shingles(text, neardup::shingle_options{n, seed});
+      REQUIRE(h.size() == text.size() - n + 1);
+      for (std::size_t i = 0; i < h.size(); ++i)
+        REQUIRE(h[i] == XXH3_64bits_withSeed(text.data() + i, n * sizeof(char32_t), seed));
+    }
+  }
 }
 
 TEST_CASE("char_shingles: short texts give one shingle, empty texts none", "[shingle]") {

@@ -197,11 +197,19 @@ __attribute__((target("avx512f,popcnt"))) void take_out_marks_avx512(
   __m512i const lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   __m512i const line_flag = _mm512_set1_epi32(static_cast<int>(cut_line));
   __m512i const one = _mm512_set1_epi32(1);
+  // Locals, not the vector's fields, which the stores may alias (see take_out_marks_avx2()).
+  if (at.size() < 64) at.resize(64);
+  std::uint32_t* cuts = at.data();
+  std::size_t room = at.size();
   std::size_t i = 0, w = 0, found = 0;
   for (; i + 16 <= n; i += 16) {
     // Each block stores 16 cuts, of which its marks' count are kept; room grows by doubling (a
     // resize to the text's length would clear four bytes per code point).
-    if (found + 16 > at.size()) at.resize(std::max<std::size_t>(64, 2 * at.size()));
+    if (found + 16 > room) {
+      at.resize(2 * room);
+      cuts = at.data();
+      room = at.size();
+    }
     __m512i const v = _mm512_loadu_si512(d + i);
     __mmask16 const marks = _mm512_cmpge_epu32_mask(v, first_mark);
     // d[w, w + 16) was read already (w <= i), so the store overwrites nothing still to be read.
@@ -213,7 +221,7 @@ __attribute__((target("avx512f,popcnt"))) void take_out_marks_avx512(
     __m512i const cut = _mm512_add_epi32(
         _mm512_sub_epi32(_mm512_maskz_compress_epi32(marks, flagged), lanes),
         _mm512_set1_epi32(static_cast<int>(w)));
-    _mm512_storeu_si512(at.data() + found, cut);
+    _mm512_storeu_si512(cuts + found, cut);
     auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
     found += count;
     w += 16 - count;
@@ -239,15 +247,17 @@ constexpr std::array<std::uint32_t, 256> set_bit_nibbles = [] {
   return table;
 }();
 
-__attribute__((target("avx2,popcnt"))) __m256i compaction_order(unsigned mask) {
-  __m256i const nibbles = _mm256_set1_epi32(static_cast<int>(set_bit_nibbles[mask]));
+/// The lane order that compacts the lanes of `mask` (`shifts` 0, 4, … 28 and `seven` in every
+/// lane).
+[[gnu::always_inline]] __attribute__((target("avx2,popcnt"))) inline __m256i compaction_order(
+    unsigned mask, __m256i shifts, __m256i seven) {
   return _mm256_and_si256(
-      _mm256_srlv_epi32(nibbles, _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)),
-      _mm256_set1_epi32(7));
+      _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(set_bit_nibbles[mask])), shifts), seven);
 }
 
 /// take_out_marks_avx512() with AVX2, 8 code points at a time: each compress is a lane permute
-/// from a table.
+/// from a table. The text and cut pointers are locals: the vector stores may alias anything, and
+/// through the vectors' own fields the loop reloaded them (and its constants) at every step.
 __attribute__((target("avx2,popcnt"))) void take_out_marks_avx2(std::u32string& s,
                                                                 std::vector<std::uint32_t>& at) {
   char32_t* const d = s.data();
@@ -257,25 +267,41 @@ __attribute__((target("avx2,popcnt"))) void take_out_marks_avx2(std::u32string& 
   __m256i const lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   __m256i const line_flag = _mm256_set1_epi32(static_cast<int>(cut_line));
   __m256i const one = _mm256_set1_epi32(1);
+  __m256i const shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+  __m256i const seven = _mm256_set1_epi32(7);
+  if (at.size() < 64) at.resize(64);
+  std::uint32_t* cuts = at.data();
+  std::size_t room = at.size();
   std::size_t i = 0, w = 0, found = 0;
-  for (; i + 8 <= n; i += 8) {
-    if (found + 8 > at.size()) at.resize(std::max<std::size_t>(64, 2 * at.size()));
-    __m256i const v = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(d + i));
-    auto const marks = static_cast<unsigned>(
-        _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(v, last_text))));
-    // d[w, w + 8) was read already (w <= i), so the store overwrites nothing still to be read.
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + w),
-                        _mm256_permutevar8x32_epi32(v, compaction_order(~marks & 0xFF)));
-    // As in take_out_marks_avx512(), the lane numbers carry the line flag.
-    __m256i const odd = _mm256_cmpeq_epi32(_mm256_and_si256(v, one), one);
-    __m256i const flagged = _mm256_or_si256(lanes, _mm256_and_si256(odd, line_flag));
-    __m256i const cut = _mm256_add_epi32(
-        _mm256_sub_epi32(_mm256_permutevar8x32_epi32(flagged, compaction_order(marks)), lanes),
-        _mm256_set1_epi32(static_cast<int>(w)));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(at.data() + found), cut);
-    auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
-    found += count;
-    w += 8 - count;
+  while (i + 8 <= n) {
+    if (found + 8 > room) {
+      at.resize(2 * room);
+      cuts = at.data();
+      room = at.size();
+    }
+    // As many blocks as the room holds cuts for, with no call among them: a call clobbers every
+    // vector register, and the constants were rebuilt at every block.
+    std::size_t const blocks = std::min((n - i) / 8, (room - found) / 8);
+    for (std::size_t block = 0; block < blocks; ++block, i += 8) {
+      __m256i const v = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(d + i));
+      auto const marks = static_cast<unsigned>(
+          _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(v, last_text))));
+      // d[w, w + 8) was read already (w <= i), so the store overwrites nothing still to be read.
+      _mm256_storeu_si256(
+          reinterpret_cast<__m256i*>(d + w),
+          _mm256_permutevar8x32_epi32(v, compaction_order(~marks & 0xFF, shifts, seven)));
+      // As in take_out_marks_avx512(), the lane numbers carry the line flag.
+      __m256i const odd = _mm256_cmpeq_epi32(_mm256_and_si256(v, one), one);
+      __m256i const flagged = _mm256_or_si256(lanes, _mm256_and_si256(odd, line_flag));
+      __m256i const cut = _mm256_add_epi32(
+          _mm256_sub_epi32(
+              _mm256_permutevar8x32_epi32(flagged, compaction_order(marks, shifts, seven)), lanes),
+          _mm256_set1_epi32(static_cast<int>(w)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(cuts + found), cut);
+      auto const count = static_cast<std::size_t>(_mm_popcnt_u32(marks));
+      found += count;
+      w += 8 - count;
+    }
   }
   at.resize(found);
   take_out_marks_scalar(s, i, w, at);
