@@ -3,7 +3,6 @@
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 #include "common/hash_sort.hpp"
@@ -24,31 +23,23 @@ std::uint64_t hash_code_points(char32_t const* p, std::size_t count, std::uint64
 }
 
 /// XXH3_64bits_withSeed() of 17 to 32 bytes, written out (XXH3_len_17to128_64b with its two
-/// 16-byte mixes): through the library, GCC took each 128-bit product through the stack, which cost
-/// a third of the shingle loop. The values are the library's (tested against it).
-#if defined(__SIZEOF_INT128__)
-__extension__ using uint128 = unsigned __int128;  // GCC and Clang's, as XXH3 itself uses it
-constexpr bool written_out_xxh3 = std::endian::native == std::endian::little;
-
+/// 16-byte mixes) where it can be: through the library, GCC 12 took each 128-bit product through
+/// the stack. The values are the library's (tested against it); elsewhere, the library's call.
 [[gnu::always_inline]] inline std::uint64_t xxh3_17to32(unsigned char const* p, std::size_t len,
                                                         std::uint64_t seed) noexcept {
+#if defined(__x86_64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   auto const read64 = [](unsigned char const* q) {
     std::uint64_t v;
     std::memcpy(&v, q, sizeof v);
-    return v;  // little-endian, as x86 and ARM run: XXH_readLE64
+    return v;  // XXH_readLE64 on a little-endian CPU
   };
   auto const mix16 = [&](unsigned char const* in, unsigned char const* secret) {
     std::uint64_t const a = read64(in) ^ (read64(secret) + seed);
     std::uint64_t const b = read64(in + 8) ^ (read64(secret + 8) - seed);
-#if defined(__x86_64__)
-    // One MUL for both halves: GCC 12 took an __int128 product's halves through the stack.
+    // One MUL gives both halves of the product (XXH3_mul128_fold64).
     std::uint64_t low, high;
     asm("mulq %3" : "=a"(low), "=d"(high) : "a"(a), "rm"(b) : "cc");
     return low ^ high;
-#else
-    uint128 const product = static_cast<uint128>(a) * b;
-    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
-#endif
   };
   std::uint64_t acc = len * XXH_PRIME64_1;
   acc += mix16(p, XXH3_kSecret);
@@ -56,14 +47,10 @@ constexpr bool written_out_xxh3 = std::endian::native == std::endian::little;
   acc ^= acc >> 37;  // XXH3_avalanche
   acc *= 0x165667919E3779F9ULL;
   return acc ^ (acc >> 32);
-}
 #else
-constexpr bool written_out_xxh3 = false;
-inline std::uint64_t xxh3_17to32(unsigned char const* p, std::size_t len,
-                                 std::uint64_t seed) noexcept {
   return XXH3_64bits_withSeed(p, len, seed);
-}
 #endif
+}
 
 /// The shingles of a text at least N code points long: N known at compile time lets XXH3 take its
 /// branch for that input length once, not per shingle (the values are the same).
@@ -71,8 +58,8 @@ template <std::size_t N>
 void fixed_shingles(std::u32string_view text, std::uint64_t seed, std::uint64_t* out) noexcept {
   std::size_t const count = text.size() - N + 1;
   constexpr std::size_t bytes = N * sizeof(char32_t);
-  auto const* const p = reinterpret_cast<unsigned char const*>(text.data());
-  if constexpr (bytes > 16 && bytes <= 32 && written_out_xxh3) {
+  if constexpr (bytes > 16 && bytes <= 32) {
+    auto const* const p = reinterpret_cast<unsigned char const*>(text.data());
     for (std::size_t i = 0; i < count; ++i)
       out[i] = xxh3_17to32(p + i * sizeof(char32_t), bytes, seed);
   } else {
