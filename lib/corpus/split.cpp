@@ -43,10 +43,16 @@ char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
   return d.cp;
 }
 
+/// Decodes `s` into `out`, replacing what it held (a buffer reused line after line).
+void decode_into(std::string_view s, std::u32string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < s.size();) out += next_code_point(s, i);
+}
+
 std::u32string to_u32(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) out += next_code_point(s, i);
+  decode_into(s, out);
   return out;
 }
 
@@ -101,6 +107,7 @@ bool surely_longer_than_nav(std::string_view s) noexcept {
 
 std::vector<line_info> split_lines(std::string_view text, bool decode_short) {
   std::vector<line_info> lines;
+  std::u32string u;  // the short lines decoded, one after another
   std::size_t begin = 0;
   while (begin < text.size()) {
     std::size_t end = text.find('\n', begin);
@@ -111,7 +118,7 @@ std::vector<line_info> split_lines(std::string_view text, bool decode_short) {
     std::string_view const s = text.substr(begin, end - begin);
     li.blank = is_blank(s);
     if (decode_short && !li.blank && s.size() <= max_decoded_bytes && !surely_longer_than_nav(s)) {
-      std::u32string const u = to_u32(s);
+      decode_into(s, u);
       std::u32string_view const t = trim(u);
       if (t.size() <= max_nav_chars) li.trimmed.assign(t);
     }

@@ -72,13 +72,17 @@ void fixed_shingles(std::u32string_view text, std::uint64_t seed, std::uint64_t*
 
 void char_shingles(std::u32string_view text, shingle_options const& options, std::vector<std::uint64_t>& out) {
   check(options);
-  out.clear();
-  if (text.empty()) return;
+  if (text.empty()) {
+    out.clear();
+    return;
+  }
   if (text.size() < options.n) {
-    out.push_back(hash_code_points(text.data(), text.size(), options.seed));
+    out.assign(1, hash_code_points(text.data(), text.size(), options.seed));
     return;
   }
   std::size_t const count = text.size() - options.n + 1;
+  // From the size the (reused) vector has: only slots beyond it are zeroed, and every one is
+  // written below (a clear first zeroed the whole text's worth at each call).
   out.resize(count);
   switch (options.n) {
     case 3: fixed_shingles<3>(text, options.seed, out.data()); break;
