@@ -733,3 +733,22 @@ TEST_CASE("block targets: names, forcing, the scalar fallback", "[normalize]") {
          !neardup::detail::block_target_supported(block_target::avx2)));
   neardup::detail::set_block_target(initial);
 }
+
+TEST_CASE("fold table: the one computed at build time is the one ICU builds now", "[normalize]") {
+  using neardup::detail::fold_table;
+  fold_table const built = neardup::detail::built_fold_table();
+  fold_table const now = neardup::detail::build_fold_table(true, true);
+  CHECK(built.nfkc_casefold);
+  CHECK(built.traditional_to_simplified);
+  CHECK(built.stage1 == now.stage1);
+  CHECK(built.stage2 == now.stage2);
+  CHECK(built.pool == now.pool);
+  CHECK(built.bmp == now.bmp);
+  // And it is the one the default options use in a process that runs this ICU.
+  fold_table const& used = neardup::detail::get_fold_table(true, true);
+  CHECK(used.stage2 == now.stage2);
+  CHECK(used.bmp == now.bmp);
+  // Spot checks that the table is not empty or all identity: 們 folds to 们, Ａ to a.
+  CHECK((used.lookup(U'們') & neardup::detail::fold::value_mask) == U'们');
+  CHECK((used.lookup(U'Ａ') & neardup::detail::fold::value_mask) == U'a');
+}

@@ -1,4 +1,5 @@
-// Builds the normalize stage's code point table with ICU, once per process and option pair.
+// Builds the normalize stage's code point table with ICU (fold_table_store.cpp keeps the process's
+// tables; the build runs this for the default options too, through neardup_fold_table_gen).
 
 #include "text/fold_table.hpp"
 
@@ -149,56 +150,10 @@ class table_builder {
   fold_table table_;
 };
 
-fold_table build_table(bool nfkc_casefold, bool t2s) { return table_builder(nfkc_casefold, t2s).build(); }
-
 }  // namespace
 
-fold_table const& get_fold_table(bool nfkc_casefold, bool traditional_to_simplified) {
-  // One function-local static per option pair: built on first use, thread-safe, and only the
-  // pairs a process actually uses cost anything.
-  if (nfkc_casefold) {
-    if (traditional_to_simplified) {
-      static fold_table const table = build_table(true, true);
-      return table;
-    }
-    static fold_table const table = build_table(true, false);
-    return table;
-  }
-  if (traditional_to_simplified) {
-    static fold_table const table = build_table(false, true);
-    return table;
-  }
-  static fold_table const table = build_table(false, false);
-  return table;
-}
-
-namespace {
-
-fold_table with_sentence_marks(fold_table const& plain) {
-  fold_table table = plain;
-  for (char32_t const c : {U'!', U'?', U';', U'\u3002', U'\uFF01', U'\uFF1F', U'\uFF1B'})
-    table.bmp[c] = static_cast<std::uint32_t>(sentence_end_mark);
-  table.bmp['\n'] = static_cast<std::uint32_t>(line_end_mark);
-  return table;
-}
-
-}  // namespace
-
-fold_table const& get_sentence_fold_table(bool nfkc_casefold, bool traditional_to_simplified) {
-  if (nfkc_casefold) {
-    if (traditional_to_simplified) {
-      static fold_table const table = with_sentence_marks(get_fold_table(true, true));
-      return table;
-    }
-    static fold_table const table = with_sentence_marks(get_fold_table(true, false));
-    return table;
-  }
-  if (traditional_to_simplified) {
-    static fold_table const table = with_sentence_marks(get_fold_table(false, true));
-    return table;
-  }
-  static fold_table const table = with_sentence_marks(get_fold_table(false, false));
-  return table;
+fold_table build_fold_table(bool nfkc_casefold, bool traditional_to_simplified) {
+  return table_builder(nfkc_casefold, traditional_to_simplified).build();
 }
 
 bool icu_nfkc_casefold(std::u32string_view text, std::u32string& out) {
