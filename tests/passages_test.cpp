@@ -121,6 +121,23 @@ TEST_CASE("normalize_with_offsets gives normalize()'s output, with ordered spans
       check_offsets(norm, ss.str());
     }
   }
+  SECTION("in plain text each code point's span is exactly the character it came from") {
+    // Han, ASCII, full-width forms and Traditional characters, dropped punctuation and spaces:
+    // each one folds to at most one code point, whose span is its own bytes.
+    std::string const text = "他們說：「ＡＢＣ abc，我們的學校。」\n第二行 Text! 123";
+    std::u32string out;
+    std::vector<source_span> spans;
+    norm.normalize_with_offsets(text, out, spans);
+    REQUIRE(out == norm.normalize(text));
+    REQUIRE(spans.size() == out.size());
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      std::string const piece = slice(text, spans[i].begin, spans[i].end);
+      auto const lead = static_cast<unsigned char>(piece[0]);
+      std::size_t const length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      CHECK(piece.size() == length);
+      CHECK(norm.normalize(piece) == std::u32string(1, out[i]));
+    }
+  }
   SECTION("every option combination that drops punctuation") {
     std::mt19937 rng(7);
     for (unsigned flags = 0; flags < 16; ++flags) {

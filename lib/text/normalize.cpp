@@ -130,7 +130,21 @@ class run {
     for (byte_ptr p = begin; p < end;) {
       char32_t cp = 0;
       byte_ptr const next = next_code_point(p, end, cp, stats_.invalid_bytes);
-      byte_ptr const q = slow(p, next, end, cp, table_.lookup(cp));
+      std::uint32_t const e = table_.lookup(cp);
+      if ((e & slow_mask_) == 0 && prev_ != in_segment) [[likely]] {
+        // What slow() and the span bookkeeping below do for such a character, without them: it
+        // becomes at most one code point, whose span is its own bytes.
+        prev_ = cp;
+        if ((e & drop_mask_) == 0) {
+          std::uint32_t const v = e & fold::value_mask;
+          out_.push_back(v != 0 ? static_cast<char32_t>(v) : cp);
+          spans.push_back(source_span{static_cast<std::uint32_t>(p - begin),
+                                      static_cast<std::uint32_t>(next - begin)});
+        }
+        p = next;
+        continue;
+      }
+      byte_ptr const q = slow(p, next, end, cp, e);
       auto from = static_cast<std::uint32_t>(p - begin);
       std::size_t keep = std::min(spans.size(), out_.size());
       if (prev_ == in_segment && segment_start_ < keep) {
