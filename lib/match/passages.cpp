@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <unordered_map>
@@ -203,15 +204,24 @@ struct chain {
 /// shorter span (where the diagonal moved back, two characters of A may face one of B).
 std::size_t matched_chars(prepared const& A, prepared const& B, chain const& c, std::size_t a0,
                           std::size_t a1, std::size_t b0, std::size_t b1) {
+  // Match i governs the positions x from its own (from a0, for the first) to the next match's; on
+  // its diagonal d, x faces y = x - d, which must lie in [b0, b1). Each stretch is one loop over
+  // two plain arrays (the compiler vectorizes it), not a search for the match at every x.
   std::size_t equal = 0;
   auto const& m = c.matches;
-  for (std::size_t x = a0, i = 0; x < a1; ++x) {
-    while (i + 1 < m.size() && m[i + 1].a <= x) ++i;
-    std::int64_t const y =
-        static_cast<std::int64_t>(x) - (static_cast<std::int64_t>(m[i].a) - m[i].b);
-    if (y >= static_cast<std::int64_t>(b0) && y < static_cast<std::int64_t>(b1) &&
-        A.norm[x] == B.norm[static_cast<std::size_t>(y)])
-      ++equal;
+  char32_t const* const pa = A.norm.data();
+  char32_t const* const pb = B.norm.data();
+  auto const sa0 = static_cast<std::int64_t>(a0), sa1 = static_cast<std::int64_t>(a1);
+  auto const sb0 = static_cast<std::int64_t>(b0), sb1 = static_cast<std::int64_t>(b1);
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    std::int64_t const d = static_cast<std::int64_t>(m[i].a) - m[i].b;
+    std::int64_t lo = i == 0 ? sa0 : std::max<std::int64_t>(sa0, m[i].a);
+    std::int64_t hi = i + 1 < m.size() ? std::min<std::int64_t>(sa1, m[i + 1].a) : sa1;
+    lo = std::max(lo, sb0 + d);
+    hi = std::min(hi, sb1 + d);
+    std::size_t same = 0;
+    for (std::int64_t x = lo; x < hi; ++x) same += pa[x] == pb[x - d] ? 1 : 0;
+    equal += same;
   }
   return std::min({equal, a1 - a0, b1 - b0});
 }
