@@ -137,40 +137,24 @@ void winnow(std::u32string_view text, passage_options const& o, std::vector<std:
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-struct prepared;
-bool mid_word(prepared const& p, std::size_t n, bool start);
-
-/// A text ready to align: its normalized code points and fingerprints; where each code point came
-/// from is found (normalize_with_offsets, the slower path) only for texts that have a passage.
+/// A text ready to align: its normalized code points, where each came from in the text, and its
+/// fingerprints. The sources come with the normalization (normalize_with_offsets, the scalar loop):
+/// nearly every prepared text has a passage and needs them, and normalizing it twice, once for the
+/// code points and once for their sources, cost more than the scalar loop alone.
 struct prepared {
   std::string text;
   std::u32string norm;
-  fingerprint_list fps;      // by position
-  fingerprint_list by_hash;  // the same, by (hash, position)
+  std::vector<source_span> spans;  // of each code point of norm
+  fingerprint_list fps;            // by position
+  fingerprint_list by_hash;        // the same, by (hash, position)
   bool ok = false;
-  normalizer const* normalizer_ = nullptr;
 
-  [[nodiscard]] source_span span(std::size_t n) const {
-    if (!have_spans_) {
-      std::u32string again;
-      normalizer_->normalize_with_offsets(text, again, spans_);
-      have_spans_ = true;
-    }
-    return spans_[n];
-  }
-
- private:
-  mutable std::vector<source_span> spans_;
-  mutable bool have_spans_ = false;
-
-  friend void prepare(normalizer const&, passage_options const&, std::string, prepared&);
+  [[nodiscard]] source_span span(std::size_t n) const { return spans[n]; }
 };
 
 void prepare(normalizer const& norm, passage_options const& o, std::string text, prepared& p) {
   p.text = std::move(text);
-  p.normalizer_ = &norm;
-  p.have_spans_ = false;
-  norm.normalize(p.text, p.norm);
+  norm.normalize_with_offsets(p.text, p.norm, p.spans);
   thread_local std::vector<std::uint64_t> grams, suffix;
   winnow(p.norm, o, grams, suffix, p.fps);
   p.by_hash = p.fps;
