@@ -297,6 +297,28 @@ TEST_CASE("passages: shorter than the minimum is not a passage, by script", "[pa
             .passages.empty());
 }
 
+TEST_CASE("passages: no two passages share a character's bytes, even one that folds to two",
+          "[passages]") {
+  // "ß" folds to "ss": A's first passage ends with the first "s" and its second begins with the
+  // other, which B has in two places. A boundary inside the character gave both its bytes.
+  std::mt19937 rng(9);
+  std::string const x = cjk(rng, 24), y = cjk(rng, 24), filler = cjk(rng, 60);
+  std::string const a = x + "ß" + y;
+  passage_options o;
+  o.min_chars = 8;
+  for (std::string const& b : {x + "s" + filler + "s" + y, "s" + y + filler + x + "s"}) {
+    neardup::passage_pair const pair = neardup::passages(a, b, o);
+    REQUIRE(pair.passages.size() == 2);
+    CHECK(pair.passages[0].a_end <= pair.passages[1].a_start);
+    // Each ends or starts at the character's edge, outside it.
+    std::size_t const sharp = x.size();
+    for (auto const& p : pair.passages) {
+      CHECK((p.a_end <= sharp || p.a_start >= sharp + 2));
+      CHECK(p.chars >= x.size() / 3 - 1);
+    }
+  }
+}
+
 TEST_CASE("passage_finder: a fingerprint in more than max_postings essays is stock", "[passages]") {
   std::mt19937 rng(99);
   std::string const slogan = cjk(rng, 40), copied = cjk(rng, 80);

@@ -172,6 +172,13 @@ bool mid_word(prepared const& p, std::size_t n, bool start) {
          is_ascii_alnum(p.text[s.end - 1]);
 }
 
+/// Whether normalized position n of p comes from the same characters of the text as position
+/// n - 1 (both from one character's expansion or one composed segment): a passage boundary at n
+/// would cut a character.
+bool inside_character(prepared const& p, std::size_t n) {
+  return n > 0 && n < p.norm.size() && p.span(n).begin < p.span(n - 1).end;
+}
+
 struct match {
   std::uint32_t a, b;
 };
@@ -319,6 +326,11 @@ passage_pair align(prepared const& A, prepared const& B, passage_options const& 
     std::size_t a1 = c.matches.back().a + k, b1 = c.matches.back().b + k;
     while (a0 > 0 && b0 > 0 && A.norm[a0 - 1] == B.norm[b0 - 1]) --a0, --b0;
     while (a1 < A.norm.size() && b1 < B.norm.size() && A.norm[a1] == B.norm[b1]) ++a1, ++b1;
+    // A passage starts and ends between characters of the texts as read: not inside what one
+    // character folds to ("ß" is "ss"), or two passages would share its bytes.
+    while (a0 < a1 && b0 < b1 && (inside_character(A, a0) || inside_character(B, b0))) ++a0, ++b0;
+    while (a1 > a0 && b1 > b0 && (inside_character(A, a1) || inside_character(B, b1))) --a1, --b1;
+    if (a0 == a1 || b0 == b1) continue;
     std::size_t han = 0;
     for (std::size_t x = a0; x < a1; ++x) han += is_han(A.norm[x]) ? 1 : 0;
     if (2 * han < a1 - a0) {
