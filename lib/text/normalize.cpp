@@ -135,12 +135,11 @@ class run {
         // What slow() and the span bookkeeping below do for such a character, without them: it
         // becomes at most one code point, whose span is its own bytes.
         prev_ = cp;
-        if ((e & drop_mask_) == 0) {
-          std::uint32_t const v = e & fold::value_mask;
-          out_.push_back(v != 0 ? static_cast<char32_t>(v) : cp);
+        std::size_t const kept = out_.size();
+        append_folded(cp, e, out_);
+        if (out_.size() > kept)
           spans.push_back(source_span{static_cast<std::uint32_t>(p - begin),
                                       static_cast<std::uint32_t>(next - begin)});
-        }
         p = next;
         continue;
       }
