@@ -2,6 +2,7 @@
 // on hash-like input and on input made to defeat them.
 #include "common/hash_sort.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
@@ -46,6 +47,37 @@ TEST_CASE("sort_hashes and radix_sort agree with std::sort", "[hash_sort]") {
     CHECK(a == expected);
     auto b = input;
     neardup::detail::radix_sort(b, scratch);
+    CHECK(b == expected);
+  }
+}
+
+TEST_CASE("radix_sort_high_half sorts stably by the high half", "[hash_sort]") {
+  std::mt19937_64 rng(2025);
+  std::vector<std::uint64_t> scratch;
+  for (std::size_t n : {0u, 1u, 4095u, 4096u, 100000u}) {
+    INFO("size " << n);
+    // (hash, document) entries as the passages index makes them: documents in order, hashes with
+    // many repeats (shared fingerprints), some sharing their low 16 bits or all but the top ones.
+    std::vector<std::uint64_t> entries(n);
+    std::vector<std::uint32_t> pool(64);
+    for (auto& p : pool) p = static_cast<std::uint32_t>(rng());
+    for (std::size_t i = 0; i < n; ++i) {
+      auto h = static_cast<std::uint32_t>(rng());
+      if (rng() % 3 == 0) h = pool[rng() % pool.size()];
+      if (rng() % 5 == 0) h = (h & 0xFFFF0000u) | 0x1234u;
+      entries[i] = std::uint64_t{h} << 32 | (i / 7);
+    }
+    auto a = entries;
+    neardup::detail::radix_sort_high_half(a, scratch);
+    CHECK(a == sorted_copy(entries));
+    // Low halves out of order: equal high halves keep their order (stable), unlike a full sort.
+    auto shuffled = entries;
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    auto expected = shuffled;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](std::uint64_t x, std::uint64_t y) { return x >> 32 < y >> 32; });
+    auto b = shuffled;
+    neardup::detail::radix_sort_high_half(b, scratch);
     CHECK(b == expected);
   }
 }

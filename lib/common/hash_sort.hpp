@@ -63,18 +63,14 @@ inline void sort_hashes(std::vector<std::uint64_t>& values, std::vector<std::uin
   values.swap(scratch);
 }
 
-/// Sorts any 64-bit values: least significant digit first, 16 bits at a time, skipping the digits
-/// all values share (the high bits of small numbers). For packed pairs of document numbers, which
-/// sort_hashes() cannot spread. Stable, linear; short inputs go to std::sort.
-inline void radix_sort(std::vector<std::uint64_t>& values, std::vector<std::uint64_t>& scratch) {
+/// Least significant digit first, 16 bits at a time from bit `from` up, skipping the digits all
+/// values share: stable in the bits below `from`.
+inline void radix_passes(std::vector<std::uint64_t>& values, std::vector<std::uint64_t>& scratch,
+                         unsigned from) {
   std::size_t const n = values.size();
-  if (n < 4096) {
-    std::sort(values.begin(), values.end());
-    return;
-  }
   scratch.resize(n);
   std::vector<std::uint32_t> count(std::size_t{1} << 16);
-  for (unsigned shift = 0; shift < 64; shift += 16) {
+  for (unsigned shift = from; shift < 64; shift += 16) {
     std::fill(count.begin(), count.end(), 0);
     for (std::uint64_t const v : values) ++count[(v >> shift) & 0xFFFF];
     if (count[(values[0] >> shift) & 0xFFFF] == n) continue;  // every value has this digit
@@ -87,6 +83,31 @@ inline void radix_sort(std::vector<std::uint64_t>& values, std::vector<std::uint
     for (std::uint64_t const v : values) scratch[count[(v >> shift) & 0xFFFF]++] = v;
     values.swap(scratch);
   }
+}
+
+/// Sorts any 64-bit values: least significant digit first, 16 bits at a time, skipping the digits
+/// all values share (the high bits of small numbers). For packed pairs of document numbers, which
+/// sort_hashes() cannot spread. Stable, linear; short inputs go to std::sort.
+inline void radix_sort(std::vector<std::uint64_t>& values, std::vector<std::uint64_t>& scratch) {
+  if (values.size() < 4096) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  radix_passes(values, scratch, 0);
+}
+
+/// Sorts by the high 32 bits alone, stably: two passes where radix_sort() takes four. Values whose
+/// low halves already come in increasing order among equal high halves (a hash, then document
+/// numbers appended in order) so come out fully sorted. Millions of values with many equal high
+/// halves (fingerprints several essays share) crowd sort_hashes()' buckets past its insertion pass.
+inline void radix_sort_high_half(std::vector<std::uint64_t>& values,
+                                 std::vector<std::uint64_t>& scratch) {
+  if (values.size() < 4096) {
+    std::stable_sort(values.begin(), values.end(),
+                     [](std::uint64_t x, std::uint64_t y) { return x >> 32 < y >> 32; });
+    return;
+  }
+  radix_passes(values, scratch, 32);
 }
 
 }  // namespace neardup::detail

@@ -550,21 +550,25 @@ passage_result passage_finder::run(std::span<const std::uint32_t> alike) const {
   std::size_t const slices = std::size_t{1} << slice_bits;
   std::vector<std::uint64_t> cursor;
   std::vector<std::uint64_t> entries, scratch, passing;
+  bool kept_whole = false;  // one slice: the entries the first pass sorted serve the second
   auto for_each_fingerprint = [&](auto&& group, auto&& slice_done) {
     cursor.assign(m.starts.begin(), m.starts.end() - 1);
     for (std::size_t s = 0; s < slices; ++s) {
       std::uint64_t const upto = (static_cast<std::uint64_t>(s) + 1) << (32 - slice_bits);
-      entries.clear();
-      // Keyed by the hash without the slice's bits (the same for all), so that the top bits of
-      // the keys are spread and the counting sort of hashes applies.
-      for (std::size_t d = 0; d < size(); ++d) {
-        std::uint64_t& c = cursor[d];
-        for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
-          entries.push_back(
-              static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.fps[c] << slice_bits)) << 32 |
-              d);
+      if (!kept_whole) {
+        entries.clear();
+        // Keyed by the hash without the slice's bits (the same for all), documents in order.
+        for (std::size_t d = 0; d < size(); ++d) {
+          std::uint64_t& c = cursor[d];
+          for (; c < m.starts[d + 1] && m.fps[c] < upto; ++c)
+            entries.push_back(
+                static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.fps[c] << slice_bits))
+                    << 32 |
+                d);
+        }
+        // Stable by key: each key's documents stay in order, so the entries come out sorted.
+        detail::radix_sort_high_half(entries, scratch);
       }
-      detail::sort_hashes(entries, scratch);
       std::uint32_t const slice_top =
           slice_bits == 0 ? 0u : static_cast<std::uint32_t>(s << (32 - slice_bits));
       for (std::size_t i = 0; i < entries.size();) {
@@ -575,6 +579,7 @@ passage_result passage_finder::run(std::span<const std::uint32_t> alike) const {
       }
       slice_done();
     }
+    kept_whole = slices == 1;
   };
   auto for_each_pair = [&](std::size_t i, std::size_t j, auto&& take) {
     for (std::size_t x = i; x < j; ++x)
