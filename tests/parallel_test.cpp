@@ -76,3 +76,51 @@ TEST_CASE("parallel_for covers every index once, for any thread count and block"
     }
   }
 }
+
+TEST_CASE("parallel_for from inside a call and from two threads at once covers every index once",
+          "[parallel]") {
+  // The kept threads run one call at a time: a nested call, or one made while another thread's
+  // runs, gets threads of its own. Each call's workers are distinct, each index handled once.
+  std::vector<std::atomic<int>> hits(64 * 100);
+  std::atomic<bool> shared_worker{false};
+  auto nested = [&](std::size_t offset) {
+    neardup::detail::parallel_for(64, 4, 1, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t i = b; i < e; ++i) {
+        std::vector<std::atomic<int>> used(3);
+        neardup::detail::parallel_for(100, 3, 10, [&](std::size_t ib, std::size_t ie, unsigned w) {
+          if (used[w].fetch_add(1) != 0) shared_worker = true;  // two blocks at once on one worker
+          for (std::size_t k = ib; k < ie; ++k) ++hits[offset + i * 100 + k];
+          used[w].fetch_sub(1);
+        });
+      }
+    });
+  };
+  std::vector<std::atomic<int>> more(64 * 100);
+  std::thread other([&] {
+    for (int round = 0; round < 20; ++round)
+      neardup::detail::parallel_for(more.size(), 2, 50,
+                                    [&](std::size_t b, std::size_t e, unsigned) {
+                                      for (std::size_t i = b; i < e; ++i) ++more[i];
+                                    });
+  });
+  nested(0);
+  other.join();
+  CHECK_FALSE(shared_worker.load());
+  for (auto const& h : hits) CHECK(h.load() == 1);
+  for (auto const& m : more) CHECK(m.load() == 20);
+}
+
+TEST_CASE("parallel_for passes on the first exception, and the next call runs", "[parallel]") {
+  for (int round = 0; round < 3; ++round) {
+    CHECK_THROWS_AS(neardup::detail::parallel_for(1000, 2, 1,
+                                                  [](std::size_t b, std::size_t, unsigned) {
+                                                    if (b == 500) throw std::runtime_error("bad");
+                                                  }),
+                    std::runtime_error);
+    std::atomic<std::size_t> sum{0};
+    neardup::detail::parallel_for(1000, 3, 7, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t i = b; i < e; ++i) sum += i;
+    });
+    CHECK(sum.load() == 999 * 1000 / 2);
+  }
+}
