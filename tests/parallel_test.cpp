@@ -9,10 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 TEST_CASE("ordered_parallel_for consumes every item once, in order, one at a time", "[parallel]") {
   for (unsigned threads : {1u, 2u, 4u}) {
     for (std::size_t window : {1u, 3u, 64u}) {
@@ -128,34 +124,3 @@ TEST_CASE("parallel_for passes on the first exception, and the next call runs", 
     CHECK(sum.load() == 999 * 1000 / 2);
   }
 }
-
-#if !defined(__SANITIZE_THREAD__)  // ThreadSanitizer does not follow fork() in a threaded process
-TEST_CASE("parallel_for in a child of fork() runs without its parent's kept threads",
-          "[parallel]") {
-  // The parent's kept threads exist (a call with two workers made them); the child has none.
-  std::atomic<int> parent_sum{0};
-  neardup::detail::parallel_for(
-      100, 2, 1, [&](std::size_t b, std::size_t, unsigned) { parent_sum += static_cast<int>(b); });
-  REQUIRE(parent_sum.load() == 4950);
-  pid_t const child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    std::atomic<int> sum{0};
-    neardup::detail::parallel_for(
-        100, 2, 1, [&](std::size_t b, std::size_t, unsigned) { sum += static_cast<int>(b); });
-    ::_exit(sum.load() == 4950 ? 0 : 1);
-  }
-  // A child that waited for threads it does not have would hang: give it 20 s.
-  int status = 0;
-  pid_t done = 0;
-  for (int waited = 0; waited < 2000 && (done = ::waitpid(child, &status, WNOHANG)) == 0; ++waited)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (done == 0) {
-    ::kill(child, SIGKILL);
-    ::waitpid(child, &status, 0);
-  }
-  CHECK(done == child);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-}
-#endif

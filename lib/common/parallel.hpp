@@ -12,8 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include <pthread.h>
-
 namespace neardup::detail {
 
 /// Number of worker threads for a request of `requested` (0 = all hardware threads).
@@ -26,8 +24,7 @@ inline unsigned resolve_threads(unsigned requested) noexcept {
 /// Threads kept for parallel_for between calls: verification calls it twice for every chunk of a
 /// few hundred pairs, thousands of times a run, and a thread started and joined each time cost more
 /// than the chunk's work on its side. One job at a time; a call made while one runs (from another
-/// thread, or from inside a job) is refused, and its caller starts threads of its own as before;
-/// so is every call in a child of fork(), which has none of the threads.
+/// thread, or from inside a job) is refused, and its caller starts threads of its own as before.
 class worker_pool {
  public:
   static worker_pool& shared() {
@@ -50,8 +47,6 @@ class worker_pool {
   /// nothing, when the pool is busy.
   template <class Work>
   bool run(std::size_t workers, Work& work) {
-    // A child of fork() has none of its parent's threads (Python's multiprocessing forks).
-    if (forked_.load(std::memory_order_relaxed)) return false;
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
     {
       std::lock_guard lock(mutex_);
@@ -77,9 +72,7 @@ class worker_pool {
   }
 
  private:
-  worker_pool() {
-    ::pthread_atfork(nullptr, nullptr, [] { shared().forked_.store(true); });
-  }
+  worker_pool() = default;
   void serve(unsigned slot) {
     std::size_t seen = 0;
     std::unique_lock lock(mutex_);
@@ -100,7 +93,6 @@ class worker_pool {
   std::condition_variable start_, done_;
   std::vector<std::thread> threads_;
   std::atomic<bool> busy_{false};
-  std::atomic<bool> forked_{false};  // this is a child of fork(): the threads are the parent's
   bool stop_ = false;
   std::size_t generation_ = 0;
   void (*job_)(void*, unsigned) = nullptr;
