@@ -21,86 +21,6 @@ inline unsigned resolve_threads(unsigned requested) noexcept {
   return hw == 0 ? 1 : hw;
 }
 
-/// Threads kept for parallel_for between calls: verification calls it twice for every chunk of a
-/// few hundred pairs, thousands of times a run, and a thread started and joined each time cost more
-/// than the chunk's work on its side. One job at a time; a call made while one runs (from another
-/// thread, or from inside a job) is refused, and its caller starts threads of its own as before.
-class worker_pool {
- public:
-  static worker_pool& shared() {
-    static worker_pool pool;
-    return pool;
-  }
-  worker_pool(worker_pool const&) = delete;
-  worker_pool& operator=(worker_pool const&) = delete;
-  ~worker_pool() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    start_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
-  /// Runs work(w) for every w in [1, workers) on the pool's threads while the caller runs
-  /// work(0), and returns when all have returned; `work` must not throw. False, having run
-  /// nothing, when the pool is busy.
-  template <class Work>
-  bool run(std::size_t workers, Work& work) {
-    if (busy_.exchange(true, std::memory_order_acquire)) return false;
-    {
-      std::lock_guard lock(mutex_);
-      while (threads_.size() + 1 < workers) {
-        auto const slot = static_cast<unsigned>(threads_.size() + 1);
-        threads_.emplace_back([this, slot] { serve(slot); });
-      }
-      job_ = [](void* w, unsigned slot) { (*static_cast<Work*>(w))(slot); };
-      job_data_ = &work;
-      job_workers_ = workers;
-      left_ = workers - 1;
-      ++generation_;
-    }
-    start_.notify_all();
-    work(0u);
-    {
-      std::unique_lock lock(mutex_);
-      done_.wait(lock, [&] { return left_ == 0; });
-      job_ = nullptr;
-    }
-    busy_.store(false, std::memory_order_release);
-    return true;
-  }
-
- private:
-  worker_pool() = default;
-  void serve(unsigned slot) {
-    std::size_t seen = 0;
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      start_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      if (slot >= job_workers_) continue;  // this job needs fewer threads
-      auto const job = job_;
-      void* const data = job_data_;
-      lock.unlock();
-      job(data, slot);
-      lock.lock();
-      if (--left_ == 0) done_.notify_one();
-    }
-  }
-  std::mutex mutex_;
-  std::condition_variable start_, done_;
-  std::vector<std::thread> threads_;
-  std::atomic<bool> busy_{false};
-  bool stop_ = false;
-  std::size_t generation_ = 0;
-  void (*job_)(void*, unsigned) = nullptr;
-  void* job_data_ = nullptr;
-  std::size_t job_workers_ = 0;
-  std::size_t left_ = 0;
-};
-
 /// Calls fn(begin, end, worker) on disjoint blocks covering [0, n), `block` indices at a time, handed
 /// out dynamically so that uneven documents keep every thread busy. `worker` is in [0, threads) and
 /// indexes per-thread scratch. Rethrows the first exception after all workers stopped.
@@ -130,13 +50,11 @@ void parallel_for(std::size_t n, unsigned threads, std::size_t block, Fn&& fn) {
       next.store(blocks, std::memory_order_relaxed);  // stop the others early
     }
   };
-  if (!worker_pool::shared().run(workers, work)) {  // busy: threads of this call's own
-    std::vector<std::thread> pool;
-    pool.reserve(workers - 1);
-    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, static_cast<unsigned>(w));
-    work(0u);  // the calling thread is worker 0
-    for (auto& t : pool) t.join();
-  }
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, static_cast<unsigned>(w));
+  work(0u);  // the calling thread is worker 0
+  for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
 }
 
