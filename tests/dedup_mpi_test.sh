@@ -49,6 +49,10 @@ inputs=("folder:$work/folder")
 if [[ -n $gen && -x $gen ]]; then
   "$gen" --seed 7 --size 3MB --out "$work/gen" --format both >/dev/null
   inputs+=("folder:$work/gen/folder/txt" "jsonl:$(find "$work/gen/jsonl" -name '*.jsonl' | head -1)")
+  # Essays assembled from a shared pool of paragraphs: candidates enough (~4 per essay) that rank 1
+  # searches the templates' candidates while rank 0 verifies.
+  "$gen" --seed 7 --size 3MB --out "$work/pool" --paragraph-pool --format folder >/dev/null
+  inputs+=("pool:$work/pool/folder/txt")
 fi
 {
   n=0
@@ -102,7 +106,8 @@ for entry in "${inputs[@]}"; do
   flags=(-q --passages --format jsonl)
   [[ $kind == jsonl ]] && flags+=(--jsonl)
   "$dedup" "${flags[@]}" "$path" >"$work/want.passages" 2>/dev/null || fail "dedup --passages on $path"
-  grep -q '"pair"' "$work/want.passages" || [[ $kind == jsonl ]] || fail "no passage pair in $path"
+  # (The pool's paragraphs are each in many essays: stock, not copying.)
+  grep -q '"pair"' "$work/want.passages" || [[ $kind != folder ]] || fail "no passage pair in $path"
   for n in 3; do
     mpi "$n" "${flags[@]}" "$path" >"$work/got.passages" 2>"$work/got.err" ||
       fail "dedup-mpi -np $n --passages on $path: $(cat "$work/got.err")"

@@ -253,6 +253,19 @@ TEST_CASE("band_table gives the pairs of candidate_pairs on any thread count, an
         docs.front() % 10 == 0 ? docs.front() + 1 : docs.front();  // not in the capped bucket
     shuffled.add(twice, keys[twice]);
     CHECK(shuffled.candidate_pairs(50, nullptr, 2) == expected);
+    // Rebuilt from its documents and columns (as another process receives it): the same pairs.
+    std::vector<std::vector<std::uint32_t>> columns;
+    for (unsigned b = 0; b < bands; ++b)
+      columns.emplace_back(shuffled.column(b).begin(), shuffled.column(b).end());
+    std::vector<std::uint32_t> const order(shuffled.documents().begin(),
+                                           shuffled.documents().end());
+    CHECK(order.size() == docs.size() + 1);
+    neardup::band_table rebuilt(order, columns);
+    CHECK(rebuilt.bands() == bands);
+    CHECK(rebuilt.candidate_pairs(50, nullptr, 1) == expected);
+    columns[3].pop_back();
+    CHECK_THROWS_AS(neardup::band_table(order, columns), neardup::error);
+    CHECK_THROWS_AS(neardup::band_table(order, {}), neardup::error);
   }
   neardup::band_table table(bands);
   CHECK_THROWS_AS(table.add(0, std::vector<std::uint64_t>(bands - 1)), neardup::error);

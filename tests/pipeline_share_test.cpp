@@ -86,16 +86,19 @@ std::string run_shared(std::vector<std::string> const& paths, neardup::pipeline_
 
 // Runs every share at once, the others on threads of their own, which after their load make sets
 // for share 0's exact measurements (pipeline_share::post and take over queues).
+// With `ready`, share 0 is told when a message has come (pipeline_share::ready).
 std::string run_helped(std::vector<std::string> const& paths, neardup::pipeline_options options,
-                       unsigned count, std::size_t& replies) {
+                       unsigned count, std::size_t& replies, bool ready = false) {
   replies = 0;
   std::mutex lock;
   std::condition_variable changed;
   std::map<std::pair<unsigned, std::size_t>, std::string> items;
   std::set<unsigned> loaded;
   std::map<std::pair<unsigned, unsigned>, std::deque<std::string>> queues;  // (from, to)
+  double const search_from = options.share.search_templates_from;
   auto const with_messages = [&](neardup::pipeline_share s) {
     unsigned const me = s.index;
+    s.search_templates_from = search_from;
     s.post = [&, me](unsigned to, std::string&& bytes) {
       std::lock_guard<std::mutex> const hold(lock);
       if (me != 0) ++replies;
@@ -110,6 +113,11 @@ std::string run_helped(std::vector<std::string> const& paths, neardup::pipeline_
       q.pop_front();
       return bytes;
     };
+    if (ready)
+      s.ready = [&, me](unsigned from) {
+        std::lock_guard<std::mutex> const hold(lock);
+        return !queues[{from, me}].empty();
+      };
     return s;
   };
   std::vector<std::thread> others;
@@ -282,6 +290,15 @@ TEST_CASE(
       std::size_t replies = 0;
       CHECK(run_helped(in, options, count, replies) == alone);
       CHECK(replies >= count - 1);  // every helper made sets (each chunk's go to them all)
+      // Share 1 searching the templates' candidates while share 0 verifies (always, here),
+      // share 0 told or not when its search has come.
+      for (bool const ready : {false, true}) {
+        INFO("share 1 searches the templates, ready " << ready);
+        neardup::pipeline_options searching = options;
+        searching.share.search_templates_from = 0;
+        CHECK(run_helped(in, searching, count, replies, ready) == alone);
+        CHECK(replies >= count - 1);
+      }
     }
   }
 }

@@ -126,6 +126,9 @@ int main(int argc, char** argv) {
       options.share.take = [](unsigned from) {
         return dedup_mpi::take_message(static_cast<int>(from));
       };
+      options.share.ready = [](unsigned from) {
+        return dedup_mpi::message_waiting(static_cast<int>(from));
+      };
     }
     auto run = neardup::run_pipeline(cli.paths, options);
     if (incoming) incoming->finish();

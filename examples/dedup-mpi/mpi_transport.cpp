@@ -192,6 +192,13 @@ std::string take_message(int from) {
   return bytes;
 }
 
+bool message_waiting(int from) {
+  int flag = 0;
+  MPI_Iprobe(from, message_tag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+  while (!posted.empty() && sent(posted.front())) posted.pop_front();
+  return flag != 0;
+}
+
 void flush_messages() {
   for (auto& p : posted)
     for (auto& r : p.requests) wait_idle(r);

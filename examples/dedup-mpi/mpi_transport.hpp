@@ -63,6 +63,9 @@ void barrier_idle();
 /// others hand requests and sets to each other hundreds of times a second. One thread at a time.
 void post_message(int to, std::string&& bytes);
 std::string take_message(int from);
+/// Whether the next message from `from` has begun to arrive (pipeline_share::ready): take_message
+/// would not wait for it to start. Also moves the posted messages on.
+bool message_waiting(int from);
 /// Waits until every posted message has gone.
 void flush_messages();
 

@@ -33,6 +33,9 @@ namespace neardup {
 
 namespace detail {
 struct set_makers;
+struct template_searchers;
+struct template_candidates;
+struct template_search_request;
 }  // namespace detail
 
 /// Options of a deduplication run. Defaults were chosen by measurement (docs/accuracy.md).
@@ -200,6 +203,13 @@ class deduplicator {
   /// long as run() runs. What run() finds and counts does not change (dedup_stats::texts_read_back
   /// counts the texts they read).
   void share_set_making(detail::set_makers const* makers) noexcept { makers_ = makers; }
+  /// Another process that searches the templates' candidates while run() verifies (the
+  /// pipeline's share 1), when the main candidates are many (two or more per document, as where
+  /// essays share paragraphs): null, or kept by the caller for as long as run() runs. What run()
+  /// finds and counts does not change.
+  void share_template_search(detail::template_searchers const* searchers) noexcept {
+    searchers_ = searchers;
+  }
 
   /// Marks a document whose text can no longer be read back (an indexed essay whose file changed):
   /// its candidate pairs are decided by the signature estimate alone, and its text is read for
@@ -226,10 +236,13 @@ class deduplicator {
   void index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty);
   void count(signature_info const& info, std::size_t bytes) noexcept;  // into the statistics
   // Templates: the sentence candidates that share template_share of their sentences, sorted.
+  // What another process needs to search the templates' candidates (searchers_).
+  [[nodiscard]] detail::template_search_request template_request() const;
+  // `searched`: the candidates another process found (searchers_), or null to search here.
   std::vector<scored_pair> templated_pairs(std::span<const scored_pair> verified,
                                            std::vector<signer_scratch>& scratch,
-                                           std::atomic<std::size_t>& texts_read,
-                                           dedup_stats& stats);
+                                           std::atomic<std::size_t>& texts_read, dedup_stats& stats,
+                                           detail::template_candidates* searched);
 
   dedup_options options_;
   lsh_params lsh_;
@@ -282,6 +295,7 @@ class deduplicator {
   std::vector<std::uint64_t> key_scratch_;  // band keys of the signature being added
   std::function<std::string(std::uint32_t)> text_source_;
   detail::set_makers const* makers_ = nullptr;
+  detail::template_searchers const* searchers_ = nullptr;
   dedup_stats stats_;
 };
 

@@ -86,6 +86,14 @@ class band_table {
       std::size_t max_bucket = 256, candidate_stats* stats = nullptr, unsigned threads = 0,
       pair_filter const& keep = {});
 
+  /// A table of `docs` (in the order added) and one column per band of their keys' upper 32 bits,
+  /// as documents() and column() give them (a table received from another process). Throws
+  /// neardup::error(invalid_argument) when there is no column or a column's size is not docs'.
+  band_table(std::vector<std::uint32_t> docs, std::vector<std::vector<std::uint32_t>> columns);
+  [[nodiscard]] std::span<const std::uint32_t> documents() const noexcept { return docs_; }
+  /// Band b's keys (upper 32 bits), as documents(); b < bands().
+  [[nodiscard]] std::span<const std::uint32_t> column(unsigned b) const { return columns_.at(b); }
+
   [[nodiscard]] unsigned bands() const noexcept { return static_cast<unsigned>(columns_.size()); }
   [[nodiscard]] std::size_t entries() const noexcept;
   /// Reserves room for `documents` in every column (avoids the copies of growth when known).

@@ -47,6 +47,13 @@ struct pipeline_share {
   /// JSON Lines files read from a decoded copy (which only share 0 has).
   std::function<void(unsigned to, std::string&& bytes)> post;
   std::function<std::string(unsigned from)> take;
+  /// Optional, with post and take: whether a message from `from` has come (take would not wait
+  /// for its start). Share 0 then goes on without a helper that is still busy. Null: it waits.
+  std::function<bool(unsigned from)> ready;
+  /// With post and take: share 1 searches the templates' candidates while share 0 verifies when
+  /// the candidate pairs are at least this many per essay (as where essays share paragraphs);
+  /// 0: always. The result is the same either way.
+  double search_templates_from = 2.0;
 };
 
 /// The share that produces an item starting `at` bytes into inputs of `total` bytes in all:

@@ -9,6 +9,7 @@
 #include "common/parallel.hpp"
 #include "match/cluster_assembly.hpp"
 #include "match/shingle_cache.hpp"
+#include "match/template_search.hpp"
 #include "match/verify_policy.hpp"
 #include "neardup/error.hpp"
 
@@ -299,10 +300,33 @@ std::string deduplicator::text(std::uint32_t doc) const {
   return texts_.at(doc);
 }
 
+detail::template_search_request deduplicator::template_request() const {
+  detail::template_search_request r;
+  r.sentence_bands = sentence_bands_;
+  r.max_bucket = options_.max_bucket;
+  if (keeps_sketches()) {
+    r.sketch_k = signer_.num_perm();
+    r.sketches.reserve(size() * r.sketch_k);
+    for (std::size_t d = 0; d < size(); ++d) {
+      auto const s = sketch(static_cast<std::uint32_t>(d));
+      r.sketches.insert(r.sketches.end(), s.begin(), s.end());
+    }
+  }
+  r.filters = sentence_filters_;
+  if (short_rule()) {
+    r.short_below = static_cast<std::uint32_t>(options_.signature.short_text.below_chars);
+    r.lengths = lengths_;
+  }
+  r.min_similarity = options_.template_min_similarity;
+  r.share = options_.template_share;
+  return r;
+}
+
 std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pair> verified,
                                                        std::vector<signer_scratch>& scratch,
                                                        std::atomic<std::size_t>& texts_read,
-                                                       dedup_stats& stats) {
+                                                       dedup_stats& stats,
+                                                       detail::template_candidates* searched) {
   unsigned const threads = detail::resolve_threads(options_.threads);
   // Pairs already near-duplicates are not templates; with single linkage, nor is a pair whose
   // documents earlier pairs joined (it changes no cluster).
@@ -316,33 +340,49 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   std::vector<std::size_t> verified_from(size() + 1, 0);
   for (auto const& p : verified) ++verified_from[std::size_t{p.a} + 1];
   for (std::size_t d = 0; d < size(); ++d) verified_from[d + 1] += verified_from[d];
-  // Which candidates go on, decided as the bands find them, on every thread (millions where essays
-  // share paragraphs, never all held).
-  auto const goes_on = [&](std::uint32_t a, std::uint32_t b) {
+  auto const is_verified = [&](std::uint32_t a, std::uint32_t b) {
     auto const first = verified.begin() + static_cast<std::ptrdiff_t>(verified_from[a]);
     auto const last = verified.begin() + static_cast<std::ptrdiff_t>(verified_from[a + 1]);
     auto const at = std::lower_bound(first, last, b,
                                      [](scored_pair const& v, std::uint32_t x) { return v.b < x; });
-    if (at != last && at->b == b) return false;
-    if (short_rule() && short_pair(a, b)) return false;  // the short rule's alone
-    // The kept 16-bit sketches rule out, without reading texts, pairs with little text in common.
-    return !keeps_sketches() ||
-           estimate_jaccard_truncated(sketch(a), sketch(b)) >= options_.template_min_similarity;
+    return at != last && at->b == b;
   };
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> const todo = sentence_bands_.candidate_pairs(
-      options_.max_bucket, &stats.sentence_candidates, threads, goes_on);
   // The sentence filters rule out, exactly, pairs that cannot share enough sentences: they are not
   // measured (nor their texts read back), but keep their places in the schedule's chunks, so that
-  // which pairs earlier ones joined, and so what is found, is what measuring them all gives. Known
-  // here for every pair on every thread.
-  std::vector<char> bounded(todo.size(), 0);
-  detail::parallel_for(
-      todo.size(), threads, 1 << 14, [&](std::size_t begin, std::size_t end, unsigned) {
-        for (std::size_t i = begin; i < end; ++i)
-          bounded[i] = !detail::sentences_may_reach(sentence_filters_[todo[i].first],
-                                                    sentence_filters_[todo[i].second],
-                                                    options_.template_share);
-      });
+  // which pairs earlier ones joined, and so what is found, is what measuring them all gives.
+  detail::template_candidates local;
+  if (searched == nullptr) {
+    std::uint32_t const short_below =
+        short_rule() ? static_cast<std::uint32_t>(options_.signature.short_text.below_chars) : 0;
+    local = detail::search_templates(
+        sentence_bands_, options_.max_bucket, threads,
+        [&](std::uint32_t a, std::uint32_t b) {
+          if (is_verified(a, b)) return false;
+          return detail::may_be_templated(
+              short_below, lengths_[a], lengths_[b],
+              keeps_sketches() ? sketch(a) : std::span<const std::uint16_t>(),
+              keeps_sketches() ? sketch(b) : std::span<const std::uint16_t>(),
+              options_.template_min_similarity);
+        },
+        [&](std::uint32_t a, std::uint32_t b) {
+          return !detail::sentences_may_reach(sentence_filters_[a], sentence_filters_[b],
+                                              options_.template_share);
+        });
+    searched = &local;
+  } else {  // found elsewhere, without this process's verified pairs: they go now
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < searched->pairs.size(); ++i) {
+      if (is_verified(searched->pairs[i].first, searched->pairs[i].second)) continue;
+      searched->pairs[out] = searched->pairs[i];
+      searched->settled[out++] = searched->settled[i];
+    }
+    searched->pairs.resize(out);
+    searched->settled.resize(out);
+    searched->stats.kept = out;
+  }
+  stats.sentence_candidates = searched->stats;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> const& todo = searched->pairs;
+  std::vector<std::uint8_t> const& bounded = searched->settled;
   std::vector<scored_pair> templated;
   detail::exact_schedule schedule;
   schedule.makers = makers_;
@@ -519,6 +559,33 @@ dedup_result deduplicator::run() {
   }
   stats.seconds_candidates = seconds_since(start);
 
+  // Where the candidates are many (essays that share paragraphs) so are the templates' sentence
+  // pairs, millions of them: another process searches them while this one verifies, and makes no
+  // sets for it until it has taken what that one found.
+  std::optional<detail::template_candidates> searched;
+  bool search_pending = false;
+  if (searchers_ != nullptr && options_.templates &&
+      static_cast<double>(pairs.size()) >=
+          searchers_->min_pairs_per_document * static_cast<double>(size())) {
+    searchers_->send(template_request());
+    search_pending = true;
+  }
+  auto const take_search = [&] {
+    searched = searchers_->receive();
+    search_pending = false;
+  };
+  detail::set_makers gated;
+  if (makers_ != nullptr) {
+    gated = *makers_;
+    gated.available = [&](unsigned h) {
+      if (makers_->available && !makers_->available(h)) return false;
+      if (!search_pending || h != searchers_->helper) return true;
+      if (!searchers_->ready || !searchers_->ready()) return false;
+      take_search();
+      return true;
+    };
+  }
+
   // Exact Jaccard re-shingles the documents of the pairs it measures (their texts read back), a
   // bounded number at a time; estimates come from the kept 16-bit sketches.
   start = clock_type::now();
@@ -552,7 +619,7 @@ dedup_result deduplicator::run() {
     texts_read.fetch_add(1, std::memory_order_relaxed);
     signer_.shingle_set(text(doc), out, scratch[w]);
   };
-  v.makers = makers_;
+  v.makers = makers_ != nullptr ? &gated : nullptr;
   v.read_remotely = [&texts_read](std::size_t n) {
     texts_read.fetch_add(n, std::memory_order_relaxed);
   };
@@ -569,9 +636,11 @@ dedup_result deduplicator::run() {
     });
   }
   stats.verified_pairs = verified.size();
+  if (search_pending) take_search();
   std::vector<scored_pair> const templated =
-      options_.templates ? templated_pairs(verified, scratch, texts_read, stats)
-                         : std::vector<scored_pair>{};
+      options_.templates
+          ? templated_pairs(verified, scratch, texts_read, stats, searched ? &*searched : nullptr)
+          : std::vector<scored_pair>{};
   stats.texts_read_back = texts_read.load();
   stats.seconds_verify = seconds_since(start);
 

@@ -167,8 +167,11 @@ void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t>
                MakeSet const& make_set, unsigned threads, detail::exact_schedule const* schedule,
                std::vector<std::vector<T>>& fresh) {
   detail::set_makers const* makers = schedule ? schedule->makers : nullptr;
-  std::size_t const runs =
-      makers && missing.size() > makers->count ? std::size_t{makers->count} + 1 : 1;
+  std::vector<unsigned> helpers;  // the makers that take a run of this chunk
+  if (makers)
+    for (unsigned h = 0; h < makers->count; ++h)
+      if (!makers->available || makers->available(h)) helpers.push_back(h);
+  std::size_t const runs = missing.size() > helpers.size() ? helpers.size() + 1 : 1;
   std::size_t const here = run_start(missing.size(), 1, runs);
   detail::set_request request;
   if (runs > 1) request.kind = schedule->kind;
@@ -177,7 +180,7 @@ void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t>
     for (std::size_t m = run_start(missing.size(), h + 1, runs);
          m < run_start(missing.size(), h + 2, runs); ++m)
       request.docs.push_back(docs[missing[m]]);
-    makers->send(static_cast<unsigned>(h), request);
+    makers->send(helpers[h], request);
   }
   // Small blocks: documents cost tens of microseconds each, and a chunk holds a few hundred.
   detail::parallel_for(here, threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
@@ -186,7 +189,7 @@ void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t>
   for (std::size_t h = 0; h + 1 < runs; ++h) {
     std::size_t const from = run_start(missing.size(), h + 1, runs);
     std::size_t const to = run_start(missing.size(), h + 2, runs);
-    detail::set_reply reply = makers->receive(static_cast<unsigned>(h));
+    detail::set_reply reply = makers->receive(helpers[h]);
     auto& sets = [&]() -> auto& {
       if constexpr (std::is_same_v<T, std::uint32_t>) {
         return reply.shingle_sets;

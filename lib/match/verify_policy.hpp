@@ -43,6 +43,9 @@ struct set_makers {
   unsigned count = 0;
   std::function<void(unsigned helper, set_request const& request)> send;
   std::function<set_reply(unsigned helper)> receive;
+  /// Whether helper h takes a run now (asked before each chunk); null: every helper always does.
+  /// A helper busy elsewhere (searching templates) is left out, its run made by the others.
+  std::function<bool(unsigned helper)> available;
 };
 
 /// A helper's side of set_makers: the sets of `request`'s documents, `text(i)` reading

@@ -24,6 +24,7 @@
 #include "corpus/posix_file.hpp"
 #include "corpus/read_back.hpp"
 #include "corpus/spool.hpp"
+#include "match/template_search.hpp"
 #include "match/verify_policy.hpp"
 #include "neardup/error.hpp"
 #include "pipeline/run.hpp"
@@ -205,17 +206,137 @@ void transfer(A& a, V& p) requires std::same_as<std::remove_const_t<V>, record_p
   a.io(p.offset);
 }
 
-// A request for sets as it travels: detail::set_request with each document's place.
+// A request as it travels: for sets (kind 0: shingles, 1: sentences), detail::set_request with
+// each document's place; for the templates' search (kind 2), its request (a search_message).
+constexpr std::uint64_t search_kind = 2;
 struct request_message {
   std::uint64_t kind = 0;
   std::vector<std::uint32_t> docs;
   std::vector<std::string> places;
+  std::string search;
 };
 template <class A, class V>
 void transfer(A& a, V& m) requires std::same_as<std::remove_const_t<V>, request_message> {
   a.io(m.kind);
   a.io(m.docs);
   a.io(m.places);
+  a.io(m.search);
+}
+
+// detail::template_search_request as it travels (its band table as documents and columns).
+struct search_message {
+  std::vector<std::uint32_t> docs;
+  std::vector<std::vector<std::uint32_t>> columns;
+  std::uint64_t max_bucket = 0;
+  std::uint64_t sketch_k = 0;
+  std::vector<std::uint16_t> sketches;
+  std::vector<sentence_filter> filters;
+  std::uint64_t short_below = 0;
+  std::vector<std::uint32_t> lengths;
+  std::vector<double> shares;  // min_similarity, share
+};
+template <class A, class V>
+void transfer(A& a, V& m) requires std::same_as<std::remove_const_t<V>, search_message> {
+  a.io(m.docs);
+  a.io(m.columns);
+  a.io(m.max_bucket);
+  a.io(m.sketch_k);
+  a.io(m.sketches);
+  a.io(m.filters);
+  a.io(m.short_below);
+  a.io(m.lengths);
+  a.io(m.shares);
+}
+std::string encode_search(detail::template_search_request const& r) {
+  search_message m;
+  auto const docs = r.sentence_bands.documents();
+  m.docs.assign(docs.begin(), docs.end());
+  for (unsigned b = 0; b < r.sentence_bands.bands(); ++b)
+    m.columns.emplace_back(r.sentence_bands.column(b).begin(), r.sentence_bands.column(b).end());
+  m.max_bucket = r.max_bucket;
+  m.sketch_k = r.sketch_k;
+  m.sketches = r.sketches;
+  m.filters = r.filters;
+  m.short_below = r.short_below;
+  m.lengths = r.lengths;
+  m.shares = {r.min_similarity, r.share};
+  return detail::encode(m);
+}
+detail::template_search_request decode_search(std::string const& bytes) {
+  search_message m;
+  detail::decode(bytes, m);
+  if (m.shares.size() != 2) throw error(errc::parse_error, "a template search is malformed");
+  detail::template_search_request r;
+  r.sentence_bands = band_table(std::move(m.docs), std::move(m.columns));
+  r.max_bucket = m.max_bucket;
+  r.sketch_k = m.sketch_k;
+  r.sketches = std::move(m.sketches);
+  r.filters = std::move(m.filters);
+  r.short_below = static_cast<std::uint32_t>(m.short_below);
+  r.lengths = std::move(m.lengths);
+  r.min_similarity = m.shares[0];
+  r.share = m.shares[1];
+  return r;
+}
+
+// What a template search found, as it travels: millions of pairs where essays share paragraphs,
+// on share 0's way while it verifies, so packed — each first document once with its count, each
+// second as 4 bytes, the settled flags as bits — and unpacked in one pass: 4 bytes and a bit a
+// pair, where a pair and its flag take 9 in memory.
+std::string encode_found(detail::template_candidates const& found) {
+  std::vector<std::uint32_t> runs;  // (first document, pairs) after one another
+  std::vector<std::uint32_t> seconds;
+  std::vector<std::uint64_t> settled((found.pairs.size() + 63) / 64, 0);
+  seconds.reserve(found.pairs.size());
+  for (std::size_t i = 0; i < found.pairs.size(); ++i) {
+    auto const [a, b] = found.pairs[i];
+    if (runs.empty() || runs[runs.size() - 2] != a) {
+      runs.push_back(a);
+      runs.push_back(0);
+    }
+    ++runs.back();
+    seconds.push_back(b);
+    if (found.settled[i] != 0) settled[i / 64] |= std::uint64_t{1} << (i % 64);
+  }
+  detail::byte_writer w;
+  w.io(runs);
+  w.io(seconds);
+  w.io(settled);
+  w.io(found.stats);
+  return w.take();
+}
+
+detail::template_candidates decode_found(std::string const& bytes, std::size_t documents) {
+  std::vector<std::uint32_t> runs, seconds;
+  std::vector<std::uint64_t> settled;
+  detail::template_candidates found;
+  detail::byte_reader r(bytes);
+  r.io(runs);
+  r.io(seconds);
+  r.io(settled);
+  r.io(found.stats);
+  r.finish();
+  auto const malformed = [] {
+    return error(errc::parse_error, "a helper's template search is malformed");
+  };
+  if (runs.size() % 2 != 0 || settled.size() != (seconds.size() + 63) / 64) throw malformed();
+  found.pairs.resize(seconds.size());
+  found.settled.resize(seconds.size());
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < runs.size(); k += 2) {
+    std::uint32_t const a = runs[k];
+    std::uint32_t last = a;  // the seconds of a run rise, each above its first
+    if (runs[k + 1] > seconds.size() - i || (k > 0 && a <= runs[k - 2])) throw malformed();
+    for (std::uint32_t n = 0; n < runs[k + 1]; ++n, ++i) {
+      std::uint32_t const b = seconds[i];
+      if (b <= last || b >= documents) throw malformed();
+      last = b;
+      found.pairs[i] = {a, b};
+      found.settled[i] = static_cast<std::uint8_t>(settled[i / 64] >> (i % 64) & 1U);
+    }
+  }
+  if (i != seconds.size()) throw malformed();
+  return found;
 }
 
 // A helper's reply: the sets, one after another with where each ends, and the documents
@@ -294,6 +415,11 @@ void serve_set_requests(deduplicator& dedup, pipeline_options const& options,
     if (bytes.empty()) return;
     request_message m;
     detail::decode(bytes, m);
+    if (m.kind == search_kind) {  // the templates' candidates, while share 0 verifies
+      detail::template_search_request request = decode_search(m.search);
+      share.post(0, encode_found(detail::search_templates(request, options.dedup.threads)));
+      continue;
+    }
     if (m.places.size() != m.docs.size() || m.kind > 1)
       throw error(errc::parse_error, "a request for sets is malformed");
     detail::set_request request;
@@ -330,8 +456,23 @@ class share_set_makers {
     makers_.count = share.count - 1;
     makers_.send = [this](unsigned h, detail::set_request const& r) { send(h, r); };
     makers_.receive = [this](unsigned h) { return receive(h); };
+    // Share 1 searches the templates' candidates (detail::template_searchers).
+    searchers_.helper = 0;
+    searchers_.min_pairs_per_document = share.search_templates_from;
+    searchers_.send = [this](detail::template_search_request const& r) {
+      request_message m;
+      m.kind = search_kind;
+      m.search = encode_search(r);
+      documents_ = r.filters.size();
+      share_.post(1, detail::encode(m));
+    };
+    searchers_.receive = [this] { return take_search(); };
+    if (share_.ready) searchers_.ready = [this] { return share_.ready(1); };
   }
+  /// Sets made by the other shares (share_set_making).
   [[nodiscard]] detail::set_makers const* makers() const noexcept { return &makers_; }
+  /// The templates' search by share 1 (share_template_search).
+  [[nodiscard]] detail::template_searchers const* searchers() const noexcept { return &searchers_; }
 
  private:
   void send(unsigned h, detail::set_request const& r) {
@@ -361,12 +502,16 @@ class share_set_makers {
     return reply;
   }
 
+  detail::template_candidates take_search() { return decode_found(share_.take(1), documents_); }
+
   pipeline_share const& share_;
   remote_places const& places_;
   std::shared_ptr<read_failures> failures_;
   // Each helper's last request: its documents and the kind of their sets.
   std::vector<std::pair<std::vector<std::uint32_t>, detail::set_kind>> sent_;
   detail::set_makers makers_;
+  detail::template_searchers searchers_;
+  std::size_t documents_ = 0;  // of the search sent
 };
 
 /// What both readers need: the deduplicator to add to, its signer and LSH bands, the threads,
@@ -1086,10 +1231,10 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
     auto const release = [&] {
       for (unsigned h = 1; h < share.count; ++h) share.post(h, std::string());
     };
-    if (helped) {
-      makers.emplace(share, places, failures);
-      dedup.share_set_making(makers->makers());
-    }
+    // The templates' search needs no texts: share 1 does it whether or not sets can be made.
+    makers.emplace(share, places, failures);
+    if (helped) dedup.share_set_making(makers->makers());
+    dedup.share_template_search(makers->searchers());
     try {
       result.dedup = dedup.run();
     } catch (...) {
@@ -1097,6 +1242,7 @@ pipeline_result run_pipeline_with(std::span<const std::string> paths,
       throw;
     }
     dedup.share_set_making(nullptr);
+    dedup.share_template_search(nullptr);
     release();
   } else {
     result.dedup = dedup.run();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "neardup/load.hpp"
+#include "neardup/lsh.hpp"
 #include "neardup/signature.hpp"
 
 namespace neardup::detail {
@@ -173,6 +174,15 @@ void transfer(A& a, V& p) requires std::same_as<std::remove_const_t<V>, jsonl_pr
   a.io(p.message);
 }
 
+template <class A, class V>
+void transfer(A& a, V& s) requires std::same_as<std::remove_const_t<V>, candidate_stats> {
+  a.io(s.entries);
+  a.io(s.buckets);
+  a.io(s.largest_bucket);
+  a.io(s.capped_buckets);
+  a.io(s.pairs);
+  a.io(s.kept);
+}
 /// `value` as bytes, and back (throwing neardup::error(parse_error) for a malformed message).
 template <class T>
 std::string encode(T const& value) {

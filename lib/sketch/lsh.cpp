@@ -161,6 +161,17 @@ void band_table::add(std::uint32_t doc, std::span<const std::uint64_t> keys) {
     columns_[b].push_back(static_cast<std::uint32_t>(keys[b] >> 32));
 }
 
+band_table::band_table(std::vector<std::uint32_t> docs,
+                       std::vector<std::vector<std::uint32_t>> columns)
+    : docs_(std::move(docs)), columns_(std::move(columns)) {
+  if (columns_.empty()) throw error(errc::invalid_argument, "LSH bands must be positive");
+  for (auto const& c : columns_)
+    if (c.size() != docs_.size())
+      throw error(errc::invalid_argument, "band_table: a column of " + std::to_string(c.size()) +
+                                              " keys for " + std::to_string(docs_.size()) +
+                                              " documents");
+}
+
 std::size_t band_table::entries() const noexcept { return docs_.size() * columns_.size(); }
 
 void band_table::reserve(std::size_t documents) {
