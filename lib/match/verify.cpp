@@ -55,23 +55,39 @@ std::size_t next_chunk(detail::pair_span pairs, std::size_t begin, std::size_t c
   return end;
 }
 
-/// Measures the pairs of `chunk` on every thread, each document's set found in `sets` (by its
-/// position in `docs`), and tells `schedule` each score in order.
+/// A document's place in the sorted `docs` of its chunk.
+inline std::size_t place_of(std::span<const std::uint32_t> docs, std::uint32_t doc) noexcept {
+  return static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) - docs.begin());
+}
+
+/// Measures the pairs `which` on every thread, each document's set found in `sets` (by its
+/// position in `docs`), into `scores`.
+template <class Sets, class Measure>
+void measure_pairs(detail::pair_span pairs, std::span<const std::size_t> which,
+                   std::span<const std::uint32_t> docs, Sets const& sets, Measure const& measure,
+                   unsigned threads, std::vector<double>& scores) {
+  detail::parallel_for(which.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
+    for (std::size_t c = b; c < e; ++c)
+      scores[which[c]] = measure(sets[place_of(docs, pairs[which[c]].first)],
+                                 sets[place_of(docs, pairs[which[c]].second)]);
+  });
+}
+
+/// Tells `schedule` the score of each pair of `chunk`, in order.
+inline void tell_scores(std::span<const std::size_t> chunk, detail::exact_schedule const* schedule,
+                        std::vector<double> const& scores) {
+  if (schedule && schedule->scored)
+    for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
+}
+
+/// Measures the pairs of `chunk` (measure_pairs), and tells `schedule` each score in order.
 template <class Sets, class Measure>
 void score_chunk(detail::pair_span pairs, std::span<const std::size_t> chunk,
                  std::span<const std::uint32_t> docs, Sets const& sets, Measure const& measure,
                  unsigned threads, detail::exact_schedule const* schedule,
                  std::vector<double>& scores) {
-  auto const set_of = [&](std::uint32_t doc) -> auto const& {
-    return sets[static_cast<std::size_t>(std::lower_bound(docs.begin(), docs.end(), doc) -
-                                         docs.begin())];
-  };
-  detail::parallel_for(chunk.size(), threads, 64, [&](std::size_t b, std::size_t e, unsigned) {
-    for (std::size_t c = b; c < e; ++c)
-      scores[chunk[c]] = measure(set_of(pairs[chunk[c]].first), set_of(pairs[chunk[c]].second));
-  });
-  if (schedule && schedule->scored)
-    for (std::size_t const i : chunk) schedule->scored(i, scores[i]);
+  measure_pairs(pairs, chunk, docs, sets, measure, threads, scores);
+  tell_scores(chunk, schedule, scores);
 }
 
 /// exact_scores(), steered by `schedule` when it is not null (see detail::exact_schedule).
@@ -161,11 +177,12 @@ std::size_t run_start(std::size_t size, std::size_t r, std::size_t runs) noexcep
 /// Makes the sets of `docs[missing[m]]` into fresh[m]: with the schedule's set makers (and enough
 /// documents to share), the first run of them here by `make_set` while each maker makes its own
 /// run, else all here. Every set is made once, whichever process makes it, so what is kept and
-/// measured is the same as without makers.
-template <class T, class MakeSet>
+/// measured is the same as without makers. With makers, `meanwhile(here)` is called once the
+/// first `here` sets are made and before the makers' are taken (to measure what they allow).
+template <class T, class MakeSet, class Meanwhile>
 void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t> missing,
                MakeSet const& make_set, unsigned threads, detail::exact_schedule const* schedule,
-               std::vector<std::vector<T>>& fresh) {
+               std::vector<std::vector<T>>& fresh, Meanwhile const& meanwhile) {
   detail::set_makers const* makers = schedule ? schedule->makers : nullptr;
   std::vector<unsigned> helpers;  // the makers that take a run of this chunk
   if (makers)
@@ -186,6 +203,7 @@ void make_sets(std::span<const std::uint32_t> docs, std::span<const std::size_t>
   detail::parallel_for(here, threads, 8, [&](std::size_t b, std::size_t e, unsigned w) {
     for (std::size_t m = b; m < e; ++m) make_set(docs[missing[m]], fresh[m], w);
   });
+  if (runs > 1) meanwhile(here);
   for (std::size_t h = 0; h + 1 < runs; ++h) {
     std::size_t const from = run_start(missing.size(), h + 1, runs);
     std::size_t const to = run_start(missing.size(), h + 2, runs);
@@ -222,6 +240,8 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
   std::vector<std::span<const T>> sets;  // their sets, in the cache or in `fresh`
   std::vector<std::size_t> missing;      // indices into docs of the sets made for this chunk
   std::vector<std::vector<T>> fresh;
+  std::vector<std::uint8_t> waiting;     // by place in docs: its set is being made elsewhere
+  std::vector<std::size_t> early, late;  // pairs of the chunk measured before and after that
   std::size_t begin = 0;
   while (begin < pairs.size()) {
     std::size_t const end = next_chunk(pairs, begin, chunk_pairs, schedule, chunk, docs);
@@ -240,10 +260,29 @@ std::vector<double> scores_by_cache(detail::pair_span pairs, MakeSet const& make
       }
     }
     fresh.resize(missing.size());
+    // While other processes make their runs of the sets, the pairs whose sets are all here (in the
+    // cache, or made here) are measured; the rest once the others' sets have come.
+    bool split = false;
     make_sets(std::span<const std::uint32_t>(docs), std::span<const std::size_t>(missing), make_set,
-              threads, schedule, fresh);
+              threads, schedule, fresh, [&](std::size_t here) {
+                for (std::size_t m = 0; m < here; ++m) sets[missing[m]] = fresh[m];
+                waiting.assign(docs.size(), 0);
+                for (std::size_t m = here; m < missing.size(); ++m) waiting[missing[m]] = 1;
+                early.clear();
+                late.clear();
+                for (std::size_t const i : chunk)
+                  (waiting[place_of(docs, pairs[i].first)] != 0 ||
+                           waiting[place_of(docs, pairs[i].second)] != 0
+                       ? late
+                       : early)
+                      .push_back(i);
+                measure_pairs(pairs, early, docs, sets, measure, threads, scores);
+                split = true;
+              });
     for (std::size_t m = 0; m < missing.size(); ++m) sets[missing[m]] = fresh[m];
-    score_chunk(pairs, chunk, docs, sets, measure, threads, schedule, scores);
+    measure_pairs(pairs, split ? std::span<const std::size_t>(late) : std::span(chunk), docs, sets,
+                  measure, threads, scores);
+    tell_scores(chunk, schedule, scores);
     // Kept for later pairs only now: inserting may drop sets this chunk was reading.
     for (std::size_t m = 0; m < missing.size(); ++m) cache.insert(docs[missing[m]], std::move(fresh[m]));
     begin = end;
