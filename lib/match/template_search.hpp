@@ -61,7 +61,7 @@ struct template_candidates {
 /// searches while this one verifies), `receive` waits for what it found; `ready` says, without
 /// waiting, whether it has (and until then it makes no sets). Null ready: never ready early.
 struct template_searchers {
-  std::function<void(template_search_request const&)> send;
+  std::function<void(template_search_request&&)> send;
   std::function<template_candidates()> receive;
   std::function<bool()> ready;
   /// Which helper (of set_makers) searches: it makes no sets until its search is taken.
