@@ -235,9 +235,9 @@ class deduplicator {
   void flush();  // signs the pending batch
   void index(std::uint32_t doc, std::span<const std::uint64_t> keys, bool empty);
   void count(signature_info const& info, std::size_t bytes) noexcept;  // into the statistics
-  // Templates: the sentence candidates that share template_share of their sentences, sorted.
   // What another process needs to search the templates' candidates (searchers_).
   [[nodiscard]] detail::template_search_request template_request() const;
+  // Templates: the sentence candidates that share template_share of their sentences, sorted;
   // `searched`: the candidates another process found (searchers_), or null to search here.
   std::vector<scored_pair> templated_pairs(std::span<const scored_pair> verified,
                                            std::vector<signer_scratch>& scratch,
@@ -278,6 +278,8 @@ class deduplicator {
   std::size_t short_sketched_ = 0;
   [[nodiscard]] bool short_rule() const noexcept;
   [[nodiscard]] bool short_pair(std::uint32_t a, std::uint32_t b) const noexcept;
+  // The short rule's length for the templates' search (search_templates); 0 without the rule.
+  [[nodiscard]] std::uint32_t template_short_below() const noexcept;
   void note_length(std::uint32_t doc, std::size_t normalized_chars) noexcept;
   void sketch_short_texts(dedup_stats& stats);
   // The 5-gram candidates without the short pairs, which go to `short_ones`.

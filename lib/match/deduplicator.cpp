@@ -302,7 +302,9 @@ std::string deduplicator::text(std::uint32_t doc) const {
 
 detail::template_search_request deduplicator::template_request() const {
   detail::template_search_request r;
-  r.sentence_bands = sentence_bands_;
+  r.band_docs.assign(sentence_bands_.documents().begin(), sentence_bands_.documents().end());
+  for (unsigned b = 0; b < sentence_bands_.bands(); ++b)
+    r.band_columns.emplace_back(sentence_bands_.column(b).begin(), sentence_bands_.column(b).end());
   r.max_bucket = options_.max_bucket;
   if (keeps_sketches()) {
     r.sketch_k = signer_.num_perm();
@@ -313,10 +315,8 @@ detail::template_search_request deduplicator::template_request() const {
     }
   }
   r.filters = sentence_filters_;
-  if (short_rule()) {
-    r.short_below = static_cast<std::uint32_t>(options_.signature.short_text.below_chars);
-    r.lengths = lengths_;
-  }
+  r.short_below = template_short_below();
+  if (r.short_below != 0) r.lengths = lengths_;
   r.min_similarity = options_.template_min_similarity;
   r.share = options_.template_share;
   return r;
@@ -352,8 +352,7 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
   // which pairs earlier ones joined, and so what is found, is what measuring them all gives.
   detail::template_candidates local;
   if (searched == nullptr) {
-    std::uint32_t const short_below =
-        short_rule() ? static_cast<std::uint32_t>(options_.signature.short_text.below_chars) : 0;
+    std::uint32_t const short_below = template_short_below();
     local = detail::search_templates(
         sentence_bands_, options_.max_bucket, threads,
         [&](std::uint32_t a, std::uint32_t b) {
@@ -435,6 +434,10 @@ std::vector<scored_pair> deduplicator::templated_pairs(std::span<const scored_pa
 bool deduplicator::short_rule() const noexcept {
   return options_.signature.short_text.below_chars > 0 &&
          options_.signature.unit == shingle_unit::character;
+}
+
+std::uint32_t deduplicator::template_short_below() const noexcept {
+  return short_rule() ? static_cast<std::uint32_t>(options_.signature.short_text.below_chars) : 0;
 }
 
 bool deduplicator::short_pair(std::uint32_t a, std::uint32_t b) const noexcept {

@@ -32,24 +32,28 @@ template_candidates search_templates(
   return found;
 }
 
-template_candidates search_templates(template_search_request& request, unsigned threads) {
+template_candidates search_templates(template_search_request&& request, unsigned threads) {
   auto const& r = request;
   std::size_t const docs = r.filters.size();
-  auto const in_range = [&](std::uint32_t d) { return d < docs; };
+  if (r.sketch_k != 0 && r.sketches.size() != docs * r.sketch_k)
+    throw error(errc::parse_error, "a template search's sketches do not match its documents");
+  if (r.short_below != 0 && r.lengths.size() != docs)
+    throw error(errc::parse_error, "a template search's lengths do not match its documents");
+  if (r.band_columns.empty()) throw error(errc::parse_error, "a template search has no bands");
+  for (auto const& c : r.band_columns)
+    if (c.size() != r.band_docs.size())
+      throw error(errc::parse_error, "a template search's band keys do not match its documents");
+  for (std::uint32_t const d : r.band_docs)
+    if (d >= docs)
+      throw error(errc::parse_error, "a template search names a document it was not given");
+  band_table bands(std::move(request.band_docs), std::move(request.band_columns));
   auto const sketch = [&r](std::uint32_t doc) {
     if (r.sketch_k == 0) return std::span<const std::uint16_t>();
     return std::span<const std::uint16_t>(r.sketches.data() + std::size_t{doc} * r.sketch_k,
                                           r.sketch_k);
   };
-  if (r.sketch_k != 0 && r.sketches.size() != docs * r.sketch_k)
-    throw error(errc::parse_error, "a template search's sketches do not match its documents");
-  if (r.short_below != 0 && r.lengths.size() != docs)
-    throw error(errc::parse_error, "a template search's lengths do not match its documents");
-  for (std::uint32_t const d : r.sentence_bands.documents())
-    if (!in_range(d))
-      throw error(errc::parse_error, "a template search names a document it was not given");
   return search_templates(
-      request.sentence_bands, r.max_bucket, threads,
+      bands, r.max_bucket, threads,
       [&](std::uint32_t a, std::uint32_t b) {
         return may_be_templated(r.short_below, r.short_below ? r.lengths[a] : 0,
                                 r.short_below ? r.lengths[b] : 0, sketch(a), sketch(b),

@@ -17,9 +17,12 @@
 
 namespace neardup::detail {
 
-/// What the search needs, of every document (indexed by document number).
+/// What the search needs, of every document (indexed by document number). Plain values, so that
+/// it travels as it is.
 struct template_search_request {
-  band_table sentence_bands{1};  ///< the sentence sketch's band keys
+  /// The sentence sketch's band table, as band_table::documents() and column() give it.
+  std::vector<std::uint32_t> band_docs;
+  std::vector<std::vector<std::uint32_t>> band_columns;
   std::size_t max_bucket = 256;
   std::size_t sketch_k = 0;              ///< values per sketch; 0: no estimate filter
   std::vector<std::uint16_t> sketches;   ///< sketch_k per document, document after document
@@ -53,15 +56,17 @@ struct template_candidates {
     band_table::pair_filter const& goes_on,
     std::function<bool(std::uint32_t a, std::uint32_t b)> const& settled);
 
-/// search_templates() over a request's data, as another process runs it.
-[[nodiscard]] template_candidates search_templates(template_search_request& request,
+/// search_templates() over a request's data, as another process runs it (its band keys are
+/// moved into the table walked). Throws neardup::error(parse_error) for a request whose parts do
+/// not match.
+[[nodiscard]] template_candidates search_templates(template_search_request&& request,
                                                    unsigned threads);
 
 /// Processes that search for this one (dedup-mpi's rank 1): `send` hands one the request (it
 /// searches while this one verifies), `receive` waits for what it found; `ready` says, without
 /// waiting, whether it has (and until then it makes no sets). Null ready: never ready early.
 struct template_searchers {
-  std::function<void(template_search_request&&)> send;
+  std::function<void(template_search_request const&)> send;
   std::function<template_candidates()> receive;
   std::function<bool()> ready;
   /// Which helper (of set_makers) searches: it makes no sets until its search is taken.

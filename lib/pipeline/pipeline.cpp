@@ -31,6 +31,24 @@
 #include "pipeline/share_codec.hpp"
 
 namespace neardup {
+namespace detail {
+
+// The templates' search request as it travels (pipeline_share::post to share 1).
+template <class A, class V>
+void transfer(A& a, V& r) requires std::same_as<std::remove_const_t<V>, template_search_request> {
+  a.io(r.band_docs);
+  a.io(r.band_columns);
+  a.io(r.max_bucket);
+  a.io(r.sketch_k);
+  a.io(r.sketches);
+  a.io(r.filters);
+  a.io(r.short_below);
+  a.io(r.lengths);
+  a.io(r.min_similarity);
+  a.io(r.share);
+}
+
+}  // namespace detail
 namespace {
 
 // What signing gave a run of essays (a file's, or a chunk of JSON Lines'), essay by essay.
@@ -207,7 +225,7 @@ void transfer(A& a, V& p) requires std::same_as<std::remove_const_t<V>, record_p
 }
 
 // A request as it travels: for sets (kind 0: shingles, 1: sentences), detail::set_request with
-// each document's place; for the templates' search (kind 2), its request (a search_message).
+// each document's place; for the templates' search (kind 2), its request (encoded).
 constexpr std::uint64_t search_kind = 2;
 struct request_message {
   std::uint64_t kind = 0;
@@ -221,64 +239,6 @@ void transfer(A& a, V& m) requires std::same_as<std::remove_const_t<V>, request_
   a.io(m.docs);
   a.io(m.places);
   a.io(m.search);
-}
-
-// detail::template_search_request as it travels (its band table as documents and columns).
-struct search_message {
-  std::vector<std::uint32_t> docs;
-  std::vector<std::vector<std::uint32_t>> columns;
-  std::uint64_t max_bucket = 0;
-  std::uint64_t sketch_k = 0;
-  std::vector<std::uint16_t> sketches;
-  std::vector<sentence_filter> filters;
-  std::uint64_t short_below = 0;
-  std::vector<std::uint32_t> lengths;
-  std::vector<double> shares;  // min_similarity, share
-};
-template <class A, class V>
-void transfer(A& a, V& m) requires std::same_as<std::remove_const_t<V>, search_message> {
-  a.io(m.docs);
-  a.io(m.columns);
-  a.io(m.max_bucket);
-  a.io(m.sketch_k);
-  a.io(m.sketches);
-  a.io(m.filters);
-  a.io(m.short_below);
-  a.io(m.lengths);
-  a.io(m.shares);
-}
-// (The request's vectors are moved, not copied: ~660 bytes an essay.)
-std::string encode_search(detail::template_search_request&& r) {
-  search_message m;
-  auto const docs = r.sentence_bands.documents();
-  m.docs.assign(docs.begin(), docs.end());
-  for (unsigned b = 0; b < r.sentence_bands.bands(); ++b)
-    m.columns.emplace_back(r.sentence_bands.column(b).begin(), r.sentence_bands.column(b).end());
-  r.sentence_bands = band_table(1);
-  m.max_bucket = r.max_bucket;
-  m.sketch_k = r.sketch_k;
-  m.sketches = std::move(r.sketches);
-  m.filters = std::move(r.filters);
-  m.short_below = r.short_below;
-  m.lengths = std::move(r.lengths);
-  m.shares = {r.min_similarity, r.share};
-  return detail::encode(m);
-}
-detail::template_search_request decode_search(std::string const& bytes) {
-  search_message m;
-  detail::decode(bytes, m);
-  if (m.shares.size() != 2) throw error(errc::parse_error, "a template search is malformed");
-  detail::template_search_request r;
-  r.sentence_bands = band_table(std::move(m.docs), std::move(m.columns));
-  r.max_bucket = m.max_bucket;
-  r.sketch_k = m.sketch_k;
-  r.sketches = std::move(m.sketches);
-  r.filters = std::move(m.filters);
-  r.short_below = static_cast<std::uint32_t>(m.short_below);
-  r.lengths = std::move(m.lengths);
-  r.min_similarity = m.shares[0];
-  r.share = m.shares[1];
-  return r;
 }
 
 // What a template search found, as it travels: millions of pairs where essays share paragraphs,
@@ -418,8 +378,10 @@ void serve_set_requests(deduplicator& dedup, pipeline_options const& options,
     request_message m;
     detail::decode(bytes, m);
     if (m.kind == search_kind) {  // the templates' candidates, while share 0 verifies
-      detail::template_search_request request = decode_search(m.search);
-      share.post(0, encode_found(detail::search_templates(request, options.dedup.threads)));
+      detail::template_search_request request;
+      detail::decode(m.search, request);
+      share.post(0,
+                 encode_found(detail::search_templates(std::move(request), options.dedup.threads)));
       continue;
     }
     if (m.places.size() != m.docs.size() || m.kind > 1)
@@ -461,11 +423,11 @@ class share_set_makers {
     // Share 1 searches the templates' candidates (detail::template_searchers).
     searchers_.helper = 0;
     searchers_.min_pairs_per_document = share.search_templates_from;
-    searchers_.send = [this](detail::template_search_request&& r) {
+    searchers_.send = [this](detail::template_search_request const& r) {
       request_message m;
       m.kind = search_kind;
       documents_ = r.filters.size();
-      m.search = encode_search(std::move(r));
+      m.search = detail::encode(r);
       share_.post(1, detail::encode(m));
     };
     searchers_.receive = [this] { return take_search(); };

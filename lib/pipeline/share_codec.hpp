@@ -1,8 +1,8 @@
 // share_codec — the bytes a share's item outputs travel in (pipeline_share): integers as 8 bytes,
-// strings and vectors with their length first, vectors of plain values (numbers, filters) as
-// their bytes. Each struct's fields are listed once, in a transfer(archive, value) that the writer
-// and the reader both walk. Both ends are the same build, so no versioning; a message cut short,
-// or with bytes left over, is an error, never garbage.
+// doubles as their 8 bytes, strings and vectors with their length first, vectors of plain values
+// (numbers, filters) as their bytes. Each struct's fields are listed once, in a transfer(archive,
+// value) that the writer and the reader both walk. Both ends are the same build, so no versioning;
+// a message cut short, or with bytes left over, is an error, never garbage.
 #pragma once
 
 #include <concepts>
@@ -30,6 +30,7 @@ class byte_writer {
     auto const v = static_cast<std::uint64_t>(n);
     raw(&v, sizeof v);
   }
+  void io(double const& d) { raw(&d, sizeof d); }
   void io(std::string const& s) {
     io(s.size());
     raw(s.data(), s.size());
@@ -63,6 +64,7 @@ class byte_reader {
     std::memcpy(&v, take(sizeof v), sizeof v);
     n = static_cast<T>(v);
   }
+  void io(double& d) { std::memcpy(&d, take(sizeof d), sizeof d); }
   void io(std::string& s) {
     std::size_t const n = count(1);
     s.assign(take(n), n);
